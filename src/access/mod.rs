@@ -1,0 +1,222 @@
+//! Who holds which role: coordinators grant and revoke roles within their
+//! scope; the platform admin adds académies; académie coordinators choose
+//! which e-mail domains may create an account.
+
+mod academies;
+
+pub use academies::parse_domains;
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+use crate::{
+    auth::store::{self as auth_store, GrantListing, GrantQuery},
+    domain::{Email, Grant, Placement, Role, Scope, ScopeKind, Uai},
+    map::store as map_store,
+    web::{AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render, render_with},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/acces", get(access_page).post(grant_role))
+        .route("/acces/{id}/retirer", post(revoke_role))
+        .merge(academies::router())
+}
+
+/// A scope above the school that the person may grant roles on.
+struct ScopeChoice {
+    value: String,
+    label: String,
+}
+
+/// The access page: grants within the person's scopes, and the grant form.
+#[derive(Template)]
+#[template(path = "access/index.html")]
+struct AccessPage {
+    ctx: PageCtx,
+    grants: Vec<GrantListing>,
+    roles: Vec<Role>,
+    scopes: Vec<ScopeChoice>,
+    form: GrantForm,
+    errors: FormErrors,
+    /// The grants this person may revoke (ids).
+    revocable: Vec<i64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct GrantForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    /// For school roles: the school's UAI.
+    #[serde(default)]
+    uai: String,
+    /// For other roles: `academy:ID`, `department:ID`, `district:ID` or `platform`.
+    #[serde(default)]
+    scope: String,
+}
+
+/// The scopes (above schools) the person manages, for the select.
+async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<ScopeChoice>> {
+    let mut choices = Vec::new();
+    if user.grants.is_admin() {
+        choices.push(ScopeChoice { value: "platform".into(), label: "Plateforme (administration)".into() });
+    }
+    let academy_ids: Vec<i64> = if user.grants.is_admin() {
+        map_store::academies(&state.db).await?.iter().map(|a| a.id).collect()
+    } else {
+        user.academy_ids()
+    };
+    for academy_id in academy_ids {
+        let Some(academy) = map_store::academy_by_id(&state.db, academy_id).await? else { continue };
+        let place = Placement { academy: academy.id, ..Default::default() };
+        if user.grants.any_covers(&[Role::AcademyCoordinator], &place) {
+            choices.push(ScopeChoice { value: format!("academy:{}", academy.id), label: format!("Académie de {}", academy.name) });
+            for department in map_store::departments(&state.db, academy.id).await? {
+                choices.push(ScopeChoice { value: format!("department:{}", department.id), label: format!("Département : {} ({})", department.name, department.code) });
+            }
+        }
+        for district in map_store::districts(&state.db, academy.id).await? {
+            if user.grants.any_covers(&[Role::AcademyCoordinator, Role::DistrictCoordinator], &district.placement()) {
+                choices.push(ScopeChoice { value: format!("district:{}", district.id), label: format!("District : {}", district.name) });
+            }
+        }
+    }
+    Ok(choices)
+}
+
+/// The grants listed on the page: those within every scope the person manages.
+async fn visible_grants(state: &AppState, user: &CurrentUser) -> AppResult<Vec<GrantListing>> {
+    let mut all = Vec::new();
+    for (grant, _) in &user.placements {
+        if grant.role.manages().is_empty() {
+            continue;
+        }
+        all.extend(auth_store::list_grants(&state.db, GrantQuery::Within(grant.scope), 500).await?);
+    }
+    all.sort_by(|a, b| (&a.scope_name, &a.email).cmp(&(&b.scope_name, &b.email)));
+    all.dedup_by_key(|g| g.id);
+    Ok(all)
+}
+
+async fn page(state: &AppState, user: &CurrentUser, ctx: PageCtx, form: GrantForm, errors: FormErrors) -> AppResult<AccessPage> {
+    if !user.grants.manages_anyone() {
+        return Err(AppError::forbidden("Votre rôle ne permet pas d'attribuer des rôles."));
+    }
+    let grants = visible_grants(state, user).await?;
+    let mut revocable = Vec::new();
+    for listing in &grants {
+        if let Some(row) = auth_store::grant_by_id(&state.db, listing.id).await? {
+            if let Some(grant) = row.grant() {
+                if user.grants.may_manage(&grant, &row.placement()).is_ok() {
+                    revocable.push(listing.id);
+                }
+            }
+        }
+    }
+    Ok(AccessPage {
+        ctx: ctx.title("Rôles et accès").crumb("Mon espace", "/mon-espace").here(),
+        grants,
+        roles: user.grants.grantable_roles(),
+        scopes: scope_choices(state, user).await?,
+        form,
+        errors,
+        revocable,
+    })
+}
+
+async fn access_page(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx) -> AppResult<Response> {
+    render(page(&state, &user, ctx, GrantForm::default(), FormErrors::default()).await?)
+}
+
+/// Reads the form into a grant and the placement of its scope, or errors by field.
+async fn read_grant(state: &AppState, form: &GrantForm, errors: &mut FormErrors) -> AppResult<Option<(Grant, Placement)>> {
+    let Some(role) = Role::parse(&form.role) else {
+        errors.add("role", "Choisissez un rôle dans la liste.");
+        return Ok(None);
+    };
+    let located = if role.scope_kind() == ScopeKind::School {
+        match Uai::parse(&form.uai) {
+            Err(err) => {
+                errors.add("uai", format!("UAI invalide : {err}."));
+                return Ok(None);
+            }
+            Ok(uai) => map_store::school_by_uai(&state.db, uai.as_str()).await?.map(|s| (Scope::School(s.id), s.placement())),
+        }
+    } else {
+        let (kind, id) = form.scope.split_once(':').unwrap_or((form.scope.as_str(), "0"));
+        let id: i64 = id.parse().unwrap_or(-1);
+        match ScopeKind::parse(kind) {
+            Some(kind) if kind == role.scope_kind() => placement_of(state, Scope::from_parts(kind, id)).await?.map(|p| (Scope::from_parts(kind, id), p)),
+            _ => {
+                errors.add("scope", "Ce rôle ne s'attribue pas à ce niveau : choisissez un niveau qui lui correspond.");
+                return Ok(None);
+            }
+        }
+    };
+    match located {
+        None => {
+            let field = if role.scope_kind() == ScopeKind::School { "uai" } else { "scope" };
+            errors.add(field, "Ce lieu est introuvable.");
+            Ok(None)
+        }
+        Some((scope, place)) => Ok(Some((Grant { role, scope }, place))),
+    }
+}
+
+/// Where a scope above the school lives.
+async fn placement_of(state: &AppState, scope: Scope) -> AppResult<Option<Placement>> {
+    Ok(match scope {
+        Scope::Platform => Some(Placement::default()),
+        Scope::Academy(id) => map_store::academy_by_id(&state.db, id).await?.map(|a| Placement { academy: a.id, ..Default::default() }),
+        Scope::Department(id) => map_store::department_by_id(&state.db, id)
+            .await?
+            .map(|d| Placement { academy: d.academy_id, department: Some(d.id), ..Default::default() }),
+        Scope::District(id) => map_store::district_by_id(&state.db, id).await?.map(|d| d.placement()),
+        Scope::School(id) => map_store::school_by_id(&state.db, id).await?.map(|s| s.placement()),
+    })
+}
+
+async fn grant_role(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx, CsrfForm(form): CsrfForm<GrantForm>) -> AppResult<Response> {
+    let mut errors = FormErrors::default();
+    let email = Email::parse(&form.email).map_err(|e| errors.add("email", e.to_string())).ok();
+    let grant = read_grant(&state, &form, &mut errors).await?;
+    if let (Some(email), Some((grant, place))) = (email, grant) {
+        if user.grants.may_manage(&grant, &place).is_err() {
+            errors.add("role", "Vous ne pouvez pas attribuer ce rôle à ce niveau.");
+        } else {
+            let mut tx = state.db.begin().await?;
+            let user_id = auth_store::ensure_user(&mut tx, &email, "").await?;
+            auth_store::add_grant(&mut tx, user_id, grant, Some(user.id)).await?;
+            tx.commit().await?;
+            tracing::info!(by = user.id, role = grant.role.code(), scope = ?grant.scope, "role granted");
+            return Ok(Redirect::to("/acces").into_response());
+        }
+    }
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, page(&state, &user, ctx, form, errors).await?)
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn revoke_role(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, CsrfForm(_): CsrfForm<Empty>) -> AppResult<Response> {
+    let row = auth_store::grant_by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let grant = row.grant().ok_or(AppError::NotFound)?;
+    if !user.grants.can_view(&row.placement()) {
+        return Err(AppError::NotFound);
+    }
+    user.grants
+        .may_manage(&grant, &row.placement())
+        .map_err(|_| AppError::forbidden("Vous ne pouvez pas retirer ce rôle."))?;
+    auth_store::remove_grant(&state.db, id).await?;
+    tracing::info!(by = user.id, grant = id, "role revoked");
+    Ok(Redirect::to("/acces").into_response())
+}

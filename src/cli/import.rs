@@ -1,0 +1,77 @@
+//! `perseverance import-schools FILE` and `perseverance import-districts FILE`.
+
+use std::{io::IsTerminal, path::PathBuf, time::Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::{
+    config::Config,
+    map::{
+        annuaire,
+        import::{self, ImportOptions, ImportReport},
+    },
+};
+
+#[derive(clap::Args, Debug)]
+pub struct SchoolsArgs {
+    /// Le fichier CSV de l'Annuaire de l'éducation (fr-en-annuaire-education).
+    file: PathBuf,
+    /// N'importer que cette académie (code de l'Annuaire, par exemple 24).
+    #[arg(long = "academie")]
+    academy: Option<String>,
+    /// Importer aussi les établissements fermés.
+    #[arg(long)]
+    include_closed: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DistrictsArgs {
+    /// CSV avec les colonnes uai et district.
+    file: PathBuf,
+}
+
+pub async fn schools(config: Config, args: SchoolsArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let bytes = std::fs::read(&args.file)?;
+    let db = crate::server::open_db(&config).await?;
+    let bar = if std::io::stderr().is_terminal() {
+        let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        let bar = ProgressBar::new(lines.saturating_sub(1));
+        bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} lignes ({eta})")?);
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let parsed = annuaire::parse(&bytes, || bar.inc(1))?;
+    bar.finish_and_clear();
+    let options = ImportOptions { academy_code: args.academy, include_closed: args.include_closed };
+    let report = import::apply(&db, parsed, &options).await?;
+    print_report(&report);
+    println!("Durée : {:.2} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+pub async fn districts(config: Config, args: DistrictsArgs) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&args.file)?;
+    let db = crate::server::open_db(&config).await?;
+    let report = import::import_districts(&db, &bytes).await?;
+    println!("{} établissement(s) rattaché(s), {} inchangé(s), {} ligne(s) rejetée(s).", report.updated, report.unchanged, report.rejected.len());
+    for rejected in &report.rejected {
+        println!("  ligne {} : {}", rejected.line, rejected.reason);
+    }
+    Ok(())
+}
+
+fn print_report(report: &ImportReport) {
+    println!("Créés : {}", report.created);
+    println!("Mis à jour : {}", report.updated);
+    println!("Inchangés : {}", report.unchanged);
+    println!("Ignorés (fermés) : {}", report.skipped_closed);
+    if report.skipped_other_academy > 0 {
+        println!("Ignorés (autre académie) : {}", report.skipped_other_academy);
+    }
+    println!("Rejetés : {}", report.rejected.len());
+    for rejected in &report.rejected {
+        println!("  ligne {} : {}", rejected.line, rejected.reason);
+    }
+}

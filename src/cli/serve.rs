@@ -1,0 +1,32 @@
+//! `perseverance serve [--addr HOST:PORT] [--demo]`
+
+use std::{io::Write, net::SocketAddr, time::Instant};
+
+use crate::config::Config;
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Adresse d'écoute (par défaut 127.0.0.1:8080, ou PERSEVERANCE_ADDR).
+    #[arg(long)]
+    addr: Option<SocketAddr>,
+    /// Mode démonstration : données de démo et connexion en un clic.
+    #[arg(long)]
+    demo: bool,
+}
+
+pub async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    if let Some(addr) = args.addr {
+        config.addr = addr;
+    }
+    config.demo = args.demo;
+    let db = crate::server::open_db(&config).await?;
+    if config.demo && crate::demo::seed(&db).await? {
+        println!("Données de démonstration créées (académie de Créteil).");
+    }
+    let running = crate::server::start(config, db).await?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "prêt");
+    println!("Persévérance écoute sur http://{}/", running.addr);
+    std::io::stdout().flush()?;
+    running.wait().await
+}

@@ -1,0 +1,56 @@
+//! `perseverance user add EMAIL --role ROLE --scope SCOPE`
+
+use crate::{
+    auth::store as auth_store,
+    config::Config,
+    db::Db,
+    domain::{Email, Grant, Role, Scope},
+    map::store as map_store,
+};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum UserCommand {
+    /// Crée le compte s'il n'existe pas et lui attribue un rôle.
+    Add {
+        email: String,
+        /// admin, academy_coordinator, department_viewer, district_coordinator,
+        /// school_head, school_referent ou staff.
+        #[arg(long)]
+        role: String,
+        /// platform, academy:CODE_OU_SLUG, department:CODE, district:ID ou school:UAI.
+        #[arg(long, default_value = "platform")]
+        scope: String,
+    },
+}
+
+pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
+    let db = crate::server::open_db(&config).await?;
+    match command {
+        UserCommand::Add { email, role, scope } => {
+            let email = Email::parse(&email)?;
+            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("rôle inconnu : {role}"))?;
+            let scope = resolve_scope(&db, &scope).await?;
+            let grant = Grant::new(role, scope)?;
+            let mut tx = db.begin().await?;
+            let user = auth_store::ensure_user(&mut tx, &email, "").await?;
+            let new = auth_store::add_grant(&mut tx, user, grant, None).await?;
+            tx.commit().await?;
+            println!("{email} : {} {}", role.label(), if new { "attribué" } else { "déjà attribué" });
+        }
+    }
+    Ok(())
+}
+
+/// Reads `academy:24`, `department:93`, `district:7`, `school:0930001W`…
+async fn resolve_scope(db: &Db, text: &str) -> anyhow::Result<Scope> {
+    let (kind, key) = text.split_once(':').unwrap_or((text, ""));
+    let missing = || anyhow::anyhow!("niveau introuvable : {text}");
+    Ok(match kind {
+        "platform" => Scope::Platform,
+        "academy" => Scope::Academy(map_store::academy_by_slug(db, key).await?.ok_or_else(missing)?.id),
+        "department" => Scope::Department(map_store::department_by_code(db, key).await?.ok_or_else(missing)?.id),
+        "district" => Scope::District(map_store::district_by_id(db, key.parse()?).await?.ok_or_else(missing)?.id),
+        "school" => Scope::School(map_store::school_by_uai(db, &key.to_uppercase()).await?.ok_or_else(missing)?.id),
+        _ => anyhow::bail!("niveau inconnu : {text} (platform, academy:…, department:…, district:…, school:…)"),
+    })
+}

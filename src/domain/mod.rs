@@ -1,0 +1,15 @@
+//! The pure domain core: plain Rust types and rules, no I/O.
+//!
+//! Input from forms, files and the command line becomes one of these types at
+//! the boundary (`Uai::parse`, `Email::parse`, `Role::parse`…), so the rest of
+//! the code can trust it.
+
+pub mod email;
+pub mod roles;
+pub mod school;
+pub mod uai;
+
+pub use email::Email;
+pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
+pub use school::{SchoolKind, Sector};
+pub use uai::Uai;

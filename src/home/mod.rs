@@ -1,0 +1,111 @@
+//! The home page, the health check, « Mon espace », and the error page.
+
+use askama::Template;
+use axum::{Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
+
+use crate::{
+    auth::store::{self as auth_store, GrantListing, GrantQuery},
+    domain::Role,
+    map::store::{self as map_store, Academy},
+    web::{AppResult, AppState, CurrentUser, PageCtx, render},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(healthz))
+        .route("/mon-espace", get(my_space))
+}
+
+/// The home page.
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    ctx: PageCtx,
+    /// The académies hosted here.
+    academies: Vec<Academy>,
+}
+
+async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<axum::response::Response> {
+    let academies = map_store::academies(&state.db).await?;
+    let ctx = match academies.as_slice() {
+        [only] if ctx.academy_name.is_none() => ctx.academy(only.name.clone()),
+        _ => ctx,
+    };
+    render(HomePage { ctx: ctx.title("Semaine de la persévérance scolaire"), academies })
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.db.ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "base de données injoignable")
+    }
+}
+
+/// « Mon espace »: the person's roles and what each lets them do.
+#[derive(Template)]
+#[template(path = "my_space.html")]
+struct MySpacePage {
+    ctx: PageCtx,
+    /// The person's roles, with the place each applies to.
+    grants: Vec<GrantListing>,
+    /// What those roles allow, in plain French.
+    abilities: Vec<&'static str>,
+    /// Whether the person may open the access management page.
+    manages: bool,
+    is_admin: bool,
+}
+
+async fn my_space(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx) -> AppResult<axum::response::Response> {
+    let grants = auth_store::list_grants(&state.db, GrantQuery::OfUser(user.id), 200).await?;
+    let mut roles: Vec<Role> = user.grants.0.iter().map(|g| g.role).collect();
+    roles.sort();
+    roles.dedup();
+    let mut abilities: Vec<&'static str> = roles.into_iter().flat_map(abilities_of).copied().collect();
+    abilities.dedup();
+    render(MySpacePage {
+        ctx: ctx.title("Mon espace").here(),
+        grants,
+        abilities,
+        manages: user.grants.manages_anyone(),
+        is_admin: user.grants.is_admin(),
+    })
+}
+
+/// What a role lets its holder do, in the words of the interface.
+fn abilities_of(role: Role) -> &'static [&'static str] {
+    match role {
+        Role::Admin => &[
+            "Ajouter une académie à la plateforme",
+            "Attribuer et retirer tous les rôles, dans toutes les académies",
+        ],
+        Role::AcademyCoordinator => &[
+            "Consulter l'annuaire des établissements de l'académie",
+            "Définir les districts (réseaux FOQUALE) et y rattacher les établissements",
+            "Attribuer et retirer les rôles dans l'académie",
+            "Choisir les domaines de messagerie autorisés à créer un compte",
+        ],
+        Role::DepartmentViewer => &["Consulter les établissements et les districts du département"],
+        Role::DistrictCoordinator => &[
+            "Consulter les établissements du district",
+            "Rattacher des établissements au district",
+            "Attribuer et retirer les rôles d'établissement dans le district",
+        ],
+        Role::SchoolHead => &[
+            "Consulter la fiche de l'établissement",
+            "Attribuer et retirer les rôles de référent et de personnel dans l'établissement",
+        ],
+        Role::SchoolReferent | Role::Staff => &["Consulter la fiche de l'établissement"],
+    }
+}
+
+/// The French error page (404, 403, 500…), rendered by the `error_pages` middleware.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorTemplate {
+    pub ctx: PageCtx,
+    pub status: u16,
+    pub message: String,
+}

@@ -1,0 +1,18 @@
+//! Persévérance: the School Perseverance Week of an académie, end to end.
+//!
+//! See `ARCHITECTURE.md` for the map of this crate.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod home;
+pub mod jobs;
+pub mod map;
+pub mod server;
+pub mod text;
+pub mod web;

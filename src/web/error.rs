@@ -1,0 +1,110 @@
+//! The one error type of the web layer, and how each error answers.
+//!
+//! Policy: a user sees a French message that helps them (what is wrong, what
+//! to do); they never see internals. Every 500 is logged once, with its cause
+//! chain, here and nowhere else. The response carries an [`ErrorPage`]
+//! extension; the `error_pages` middleware turns it into a full HTML page with
+//! the person's header and menu.
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The page or object does not exist, or lies outside the person's scope.
+    #[error("page introuvable")]
+    NotFound,
+    /// Not signed in: the middleware sends the person to the login page.
+    #[error("connexion requise")]
+    Unauthenticated,
+    /// Signed in, but this action is not theirs to do; the text says why.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The form's anti-forgery token is missing or stale.
+    #[error("jeton de formulaire invalide")]
+    Csrf,
+    /// A request that no form of ours would send.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Someone else changed the object first.
+    #[error("{0}")]
+    Conflict(String),
+    /// Anything unexpected: logged, shown as a plain 500 page.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(err: askama::Error) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+/// What the error page shows; read by the `error_pages` middleware.
+#[derive(Clone, Debug)]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn forbidden(reason: impl Into<String>) -> Self {
+        AppError::Forbidden(reason.into())
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn page(&self) -> ErrorPage {
+        let (title, message) = match self {
+            AppError::NotFound => (
+                "Page introuvable",
+                "La page que vous cherchez n'existe pas, a été déplacée, ou ne vous est pas accessible.".into(),
+            ),
+            AppError::Unauthenticated => ("Connexion requise", "Connectez-vous pour accéder à cette page.".into()),
+            AppError::Forbidden(reason) => ("Action non autorisée", reason.clone()),
+            AppError::Csrf => (
+                "Formulaire expiré",
+                "Ce formulaire a expiré ou n'a pas été envoyé depuis ce site. Revenez en arrière, rechargez la page et recommencez.".into(),
+            ),
+            AppError::BadRequest(reason) => ("Requête incorrecte", reason.clone()),
+            AppError::Conflict(reason) => ("Modification concurrente", reason.clone()),
+            AppError::Internal(_) => (
+                "Erreur inattendue",
+                "Désolés, le service a rencontré un problème. Réessayez dans quelques instants ; si le problème persiste, contactez l'équipe de la plateforme.".into(),
+            ),
+        };
+        ErrorPage { title, message }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(err) = &self {
+            tracing::error!(error = %format!("{err:#}"), "internal error");
+        }
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(self.page());
+        response
+    }
+}
+
+/// The result type of handlers.
+pub type AppResult<T> = Result<T, AppError>;

@@ -3,7 +3,7 @@
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Body, Mailbox, MultiPart, SinglePart, header::ContentTransferEncoding},
+    message::{Mailbox, MultiPart, SinglePart},
 };
 use serde::{Deserialize, Serialize};
 
@@ -25,10 +25,6 @@ pub async fn enqueue(tx: &mut Tx, mail: &Mail) -> sqlx::Result<i64> {
     super::enqueue(tx, KIND, &serde_json::to_value(mail).expect("a mail serialises")).await
 }
 
-fn body(text: String) -> Body {
-    Body::new_with_encoding(text, ContentTransferEncoding::EightBit).unwrap_or_else(|text| Body::new(text))
-}
-
 fn build(config: &Config, mail: &Mail) -> anyhow::Result<Message> {
     let builder = Message::builder()
         .from(config.mail_from.parse::<Mailbox>()?)
@@ -36,14 +32,14 @@ fn build(config: &Config, mail: &Mail) -> anyhow::Result<Message> {
         .subject(&mail.subject);
     let text = SinglePart::builder()
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
-        .body(body(mail.text.clone()));
+        .body(mail.text.clone());
     Ok(match &mail.html {
         None => builder.singlepart(text)?,
         Some(html) => builder.multipart(
             MultiPart::alternative().singlepart(text).singlepart(
                 SinglePart::builder()
                     .header(lettre::message::header::ContentType::TEXT_HTML)
-                    .body(body(html.clone())),
+                    .body(html.clone()),
             ),
         )?,
     })

@@ -1,0 +1,231 @@
+//! Test harness: starts the real service on port 0 with a fresh database
+//! (a temporary SQLite file, or a fresh schema on the PostgreSQL server named
+//! by `PERSEVERANCE_TEST_PG_URL`) and talks HTTP to it.
+#![allow(dead_code)]
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use perseverance::{
+    config::Config,
+    db::{ConnectOptions, Db},
+    server::{self, Running},
+};
+use reqwest::{Response, StatusCode, cookie::CookieStore};
+
+/// Which engine a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Declares each test function once per engine: `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::common::Engine::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                #[cfg_attr(not(pg_tests), ignore = "PostgreSQL : définir PERSEVERANCE_TEST_PG_URL pour lancer cette suite")]
+                async fn $name() {
+                    super::$name($crate::common::Engine::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// A fresh, migrated database for one test.
+pub async fn fresh_db(engine: Engine, dir: &tempfile::TempDir) -> (Db, String) {
+    match engine {
+        Engine::Sqlite => {
+            let url = format!("sqlite://{}", dir.path().join("test.db").display());
+            let db = Db::connect(&url, &ConnectOptions::default()).await.expect("sqlite opens");
+            db.migrate().await.expect("migrations apply");
+            (db, url)
+        }
+        Engine::Postgres => {
+            let url = std::env::var("PERSEVERANCE_TEST_PG_URL").expect("PERSEVERANCE_TEST_PG_URL is set");
+            let schema = format!("t_{}", perseverance::auth::tokens::random_token().to_lowercase().replace(['-', '_'], "")[..16].to_string());
+            let admin = sqlx::PgPool::connect(&url).await.expect("postgres answers");
+            sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.expect("schema created");
+            admin.close().await;
+            let options = ConnectOptions { pg_schema: Some(schema), max_connections: 8, ..Default::default() };
+            let db = Db::connect(&url, &options).await.expect("postgres opens");
+            db.migrate().await.expect("migrations apply");
+            (db, url)
+        }
+    }
+}
+
+/// The service under test, its database and an HTTP client with cookies.
+pub struct TestApp {
+    pub url: String,
+    pub db: Db,
+    pub client: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
+    pub outbox: PathBuf,
+    pub running: Running,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Starts the app in demo mode (demo académie, one-click sign-in).
+    pub async fn spawn(engine: Engine) -> TestApp {
+        Self::spawn_with(engine, true).await
+    }
+
+    pub async fn spawn_with(engine: Engine, demo: bool) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, url) = fresh_db(engine, &dir).await;
+        if demo {
+            perseverance::demo::seed(&db).await.expect("demo data");
+        }
+        let outbox = dir.path().join("outbox");
+        let mut config = Config::from_lookup(|_| None).unwrap();
+        config.database_url = url;
+        config.addr = "127.0.0.1:0".parse().unwrap();
+        config.outbox_dir = outbox.clone();
+        config.demo = demo;
+        let running = server::start(config, db.clone()).await.expect("server starts");
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp { url: format!("http://{}", running.addr), db, client, jar, outbox, running, dir }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(format!("{}{path}", self.url)).send().await.unwrap()
+    }
+
+    /// The anti-forgery token the site gave this client (after any GET).
+    pub fn csrf(&self) -> String {
+        let url = self.url.parse().unwrap();
+        let cookies = self.jar.cookies(&url).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        cookies
+            .split("; ")
+            .find_map(|c| c.strip_prefix("perseverance_csrf="))
+            .map(str::to_string)
+            .unwrap_or_default()
+    }
+
+    /// Posts a form with the client's anti-forgery token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        if self.csrf().is_empty() {
+            self.get("/healthz").await;
+        }
+        let csrf = self.csrf();
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.client.post(format!("{}{path}", self.url)).form(&form).send().await.unwrap()
+    }
+
+    /// Signs in as a demo account through the demo button.
+    pub async fn sign_in_demo(&self, email: &str) {
+        let response = self.post("/connexion/demo", &[("email", email)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "demo sign-in of {email}");
+    }
+
+    /// Waits until the outbox holds at least `count` mails, and returns them all.
+    pub async fn mails(&self, count: usize) -> Vec<String> {
+        for _ in 0..100 {
+            let mut mails: Vec<(PathBuf, String)> = std::fs::read_dir(&self.outbox)
+                .map(|dir| {
+                    dir.filter_map(|e| e.ok())
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                        .map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if mails.len() >= count {
+                mails.sort();
+                return mails.into_iter().map(|(_, m)| decode_mail(&m)).collect();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("expected {count} mail(s) in the outbox");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.running.stop();
+    }
+}
+
+/// The text of a response body.
+pub async fn body(response: Response) -> String {
+    response.text().await.unwrap()
+}
+
+/// The mail with its base64 and quoted-printable parts decoded, so tests
+/// can read links and text.
+pub fn decode_mail(raw: &str) -> String {
+    use base64::Engine as _;
+    let mut out = String::new();
+    let mut lines = raw.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let encoding = line.to_ascii_lowercase();
+        let (base64, qp) = (
+            encoding == "content-transfer-encoding: base64",
+            encoding == "content-transfer-encoding: quoted-printable",
+        );
+        if !(base64 || qp) {
+            continue;
+        }
+        for l in lines.by_ref() {
+            if l.trim().is_empty() {
+                break;
+            }
+        }
+        let mut encoded = Vec::new();
+        while let Some(l) = lines.peek() {
+            if l.starts_with("--") {
+                break;
+            }
+            encoded.push(l.to_string());
+            lines.next();
+        }
+        let bytes = if base64 {
+            base64::engine::general_purpose::STANDARD.decode(encoded.concat().replace(char::is_whitespace, "")).unwrap_or_default()
+        } else {
+            decode_quoted_printable(&encoded.join("\n"))
+        };
+        out.push_str(&String::from_utf8_lossy(&bytes));
+        out.push('\n');
+    }
+    out
+}
+
+fn decode_quoted_printable(text: &str) -> Vec<u8> {
+    let joined = text.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}

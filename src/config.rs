@@ -67,7 +67,8 @@ impl Config {
                 reason: "attendu NORMAL ou FULL",
             });
         }
-        let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/perseverance.db".into());
+        let database_url =
+            get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/perseverance.db".into());
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
             return Err(ConfigError {
                 name: "DATABASE_URL",
@@ -79,17 +80,27 @@ impl Config {
             database_url,
             public_url: get("PERSEVERANCE_PUBLIC_URL").unwrap_or_default(),
             addr,
-            outbox_dir: get("PERSEVERANCE_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".into()).into(),
+            outbox_dir: get("PERSEVERANCE_OUTBOX_DIR")
+                .unwrap_or_else(|| "data/outbox".into())
+                .into(),
             smtp_url: get("SMTP_URL").filter(|s| !s.is_empty()),
             mail_from: get("PERSEVERANCE_MAIL_FROM")
                 .unwrap_or_else(|| "Persévérance <ne-pas-repondre@localhost>".into()),
             dsfr_dir: get("PERSEVERANCE_DSFR_DIR")
                 .unwrap_or_else(|| "node_modules/@gouvfr/dsfr/dist".into())
                 .into(),
-            state_brand: parse_bool("PERSEVERANCE_STATE_BRAND", get("PERSEVERANCE_STATE_BRAND"), true)?,
+            state_brand: parse_bool(
+                "PERSEVERANCE_STATE_BRAND",
+                get("PERSEVERANCE_STATE_BRAND"),
+                true,
+            )?,
             demo: false,
             sqlite_synchronous,
-            session_hours: parse_int("PERSEVERANCE_SESSION_HOURS", get("PERSEVERANCE_SESSION_HOURS"), 12)?,
+            session_hours: parse_int(
+                "PERSEVERANCE_SESSION_HOURS",
+                get("PERSEVERANCE_SESSION_HOURS"),
+                12,
+            )?,
             login_link_minutes: parse_int(
                 "PERSEVERANCE_LOGIN_LINK_MINUTES",
                 get("PERSEVERANCE_LOGIN_LINK_MINUTES"),
@@ -113,12 +124,20 @@ impl Config {
     }
 }
 
-fn parse_bool(name: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
+fn parse_bool(
+    name: &'static str,
+    value: Option<String>,
+    default: bool,
+) -> Result<bool, ConfigError> {
     match value.as_deref().map(str::to_lowercase).as_deref() {
         None | Some("") => Ok(default),
         Some("1" | "true" | "oui" | "yes" | "on") => Ok(true),
         Some("0" | "false" | "non" | "no" | "off") => Ok(false),
-        Some(other) => Err(ConfigError { name, value: other.into(), reason: "attendu true ou false" }),
+        Some(other) => Err(ConfigError {
+            name,
+            value: other.into(),
+            reason: "attendu true ou false",
+        }),
     }
 }
 
@@ -127,7 +146,11 @@ fn parse_int(name: &'static str, value: Option<String>, default: i64) -> Result<
         None => Ok(default),
         Some(text) => match text.parse::<i64>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(ConfigError { name, value: text, reason: "attendu un nombre entier positif" }),
+            _ => Err(ConfigError {
+                name,
+                value: text,
+                reason: "attendu un nombre entier positif",
+            }),
         },
     }
 }
@@ -149,7 +172,9 @@ impl fmt::Debug for Config {
 /// Hides the password of a URL such as `smtp://user:secret@host`.
 fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(start), Some(at)) if at > start => format!("{}://***@{}", &url[..start], &url[at + 1..]),
+        (Some(start), Some(at)) if at > start => {
+            format!("{}://***@{}", &url[..start], &url[at + 1..])
+        }
         _ => url.to_string(),
     }
 }
@@ -168,15 +193,20 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable() {
-        let err = Config::from_lookup(|n| (n == "PERSEVERANCE_ADDR").then(|| "nowhere".into())).unwrap_err();
+        let err = Config::from_lookup(|n| (n == "PERSEVERANCE_ADDR").then(|| "nowhere".into()))
+            .unwrap_err();
         assert!(err.to_string().contains("PERSEVERANCE_ADDR"));
-        let err = Config::from_lookup(|n| (n == "DATABASE_URL").then(|| "mysql://x".into())).unwrap_err();
+        let err =
+            Config::from_lookup(|n| (n == "DATABASE_URL").then(|| "mysql://x".into())).unwrap_err();
         assert!(err.to_string().contains("DATABASE_URL"));
     }
 
     #[test]
     fn debug_hides_secrets() {
-        let config = Config::from_lookup(|n| (n == "SMTP_URL").then(|| "smtp://me:hunter2@mail.example".into())).unwrap();
+        let config = Config::from_lookup(|n| {
+            (n == "SMTP_URL").then(|| "smtp://me:hunter2@mail.example".into())
+        })
+        .unwrap();
         let shown = format!("{config:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("mail.example"));

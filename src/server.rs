@@ -37,7 +37,10 @@ impl Running {
 
 /// Connects to the configured database and applies pending migrations.
 pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
-    let options = ConnectOptions { sqlite_synchronous: config.sqlite_synchronous.clone(), ..Default::default() };
+    let options = ConnectOptions {
+        sqlite_synchronous: config.sqlite_synchronous.clone(),
+        ..Default::default()
+    };
     let db = Db::connect(&config.database_url, &options).await?;
     db.migrate().await?;
     Ok(db)
@@ -51,11 +54,28 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
     if config.public_url.is_empty() {
         config.public_url = format!("http://{addr}");
     }
-    let state = AppState { db: db.clone(), config: Arc::new(config), jobs: Arc::new(Notify::new()) };
-    let worker = tokio::spawn(crate::jobs::worker(db, state.config.clone(), state.jobs.clone()));
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(config),
+        jobs: Arc::new(Notify::new()),
+    };
+    let worker = tokio::spawn(crate::jobs::worker(
+        db,
+        state.config.clone(),
+        state.jobs.clone(),
+    ));
     let app = web::app(state.clone());
-    let server = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await });
-    Ok(Running { addr, state, server, worker })
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    Ok(Running {
+        addr,
+        state,
+        server,
+        worker,
+    })
 }
 
 async fn shutdown_signal() {
@@ -64,7 +84,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

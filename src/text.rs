@@ -51,7 +51,10 @@ mod tests {
 
     #[test]
     fn makes_header_keys() {
-        assert_eq!(header_key("\u{feff}Identifiant_de_l_etablissement"), "identifiant_de_l_etablissement");
+        assert_eq!(
+            header_key("\u{feff}Identifiant_de_l_etablissement"),
+            "identifiant_de_l_etablissement"
+        );
         assert_eq!(header_key("Code postal"), "code_postal");
         assert_eq!(header_key("Libellé  académie"), "libelle_academie");
         assert_eq!(header_key("Code_département"), "code_departement");

@@ -25,7 +25,10 @@ async fn health_answers_when_the_database_does(engine: Engine) {
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), StatusCode::OK);
     app.db.close().await;
-    assert_eq!(app.get("/healthz").await.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }
 
 async fn every_response_carries_security_headers(engine: Engine) {
@@ -34,7 +37,10 @@ async fn every_response_carries_security_headers(engine: Engine) {
         let response = app.get(path).await;
         let headers = response.headers();
         let csp = headers["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+            "{path}: {csp}"
+        );
         assert!(!csp.contains("unsafe-inline"));
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert!(headers.contains_key("referrer-policy"));
@@ -58,7 +64,12 @@ fn link_in(mail: &str) -> String {
 async fn login_link_signs_in_once(engine: Engine) {
     let app = TestApp::spawn_with(engine, true).await;
     app.get("/connexion").await;
-    let response = app.post("/connexion", &[("email", "Referent@Demo.test"), ("suite", "/mon-espace")]).await;
+    let response = app
+        .post(
+            "/connexion",
+            &[("email", "Referent@Demo.test"), ("suite", "/mon-espace")],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let mails = app.mails(1).await;
     assert!(mails[0].contains("To: referent@demo.test"), "{}", mails[0]);
@@ -69,12 +80,30 @@ async fn login_link_signs_in_once(engine: Engine) {
     // Opening the link changes nothing: it shows a button.
     let page = body(app.get(&path).await).await;
     assert!(page.contains("Me connecter"), "{path}\n{page}");
-    let token = path.split("jeton=").nth(1).unwrap().split('&').next().unwrap().to_string();
-    let response = app.post("/connexion/lien", &[("jeton", &token), ("suite", "/mon-espace")]).await;
+    let token = path
+        .split("jeton=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let response = app
+        .post(
+            "/connexion/lien",
+            &[("jeton", &token), ("suite", "/mon-espace")],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/mon-espace");
-    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
     let space = body(app.get("/mon-espace").await).await;
     assert!(space.contains("Référent décrochage scolaire"), "{space}");
 
@@ -85,9 +114,25 @@ async fn login_link_signs_in_once(engine: Engine) {
 
 async fn asking_for_a_link_reveals_nothing(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    let known = body(app.post("/connexion", &[("email", "referent@demo.test")]).await).await;
-    let unknown = body(app.post("/connexion", &[("email", "inconnu@exemple.fr")]).await).await;
-    let strip = |html: &str| html.split("<main").nth(1).unwrap().split("</main>").next().unwrap().to_string();
+    let known = body(
+        app.post("/connexion", &[("email", "referent@demo.test")])
+            .await,
+    )
+    .await;
+    let unknown = body(
+        app.post("/connexion", &[("email", "inconnu@exemple.fr")])
+            .await,
+    )
+    .await;
+    let strip = |html: &str| {
+        html.split("<main")
+            .nth(1)
+            .unwrap()
+            .split("</main>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(strip(&known), strip(&unknown));
     let mails = app.mails(1).await;
     assert_eq!(mails.len(), 1, "only the known address gets a mail");
@@ -96,10 +141,12 @@ async fn asking_for_a_link_reveals_nothing(engine: Engine) {
 async fn self_registration_follows_the_academy_domains(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     // The demo académie allows ac-creteil.fr addresses to register.
-    app.post("/connexion", &[("email", "prenom.nom@ac-creteil.fr")]).await;
+    app.post("/connexion", &[("email", "prenom.nom@ac-creteil.fr")])
+        .await;
     let mails = app.mails(1).await;
     assert!(mails[0].contains("To: prenom.nom@ac-creteil.fr"));
-    app.post("/connexion", &[("email", "quelqu.un@ac-versailles.fr")]).await;
+    app.post("/connexion", &[("email", "quelqu.un@ac-versailles.fr")])
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.mails(1).await.len(), 1, "no account for other domains");
 }
@@ -116,56 +163,123 @@ async fn forms_without_the_token_change_nothing(engine: Engine) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(body(response).await.contains("Formulaire expiré"));
-    assert_eq!(app.get("/mon-espace").await.status(), StatusCode::SEE_OTHER, "still signed out");
+    assert_eq!(
+        app.get("/mon-espace").await.status(),
+        StatusCode::SEE_OTHER,
+        "still signed out"
+    );
 }
 
 async fn staff_see_their_school_and_nothing_else(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.sign_in_demo("personnel@demo.test").await;
     let space = body(app.get("/mon-espace").await).await;
-    let start = space.find("/etablissements/").expect("a link to the school");
+    let start = space
+        .find("/etablissements/")
+        .expect("a link to the school");
     let uai = &space[start + 16..start + 24];
     let school = app.get(&format!("/etablissements/{uai}")).await;
     assert_eq!(school.status(), StatusCode::OK);
     assert!(body(school).await.contains(uai));
     // Another school of the académie, the directory, another district: 404 or 403.
-    let other = if uai == "0930201N" { "0930202P" } else { "0930201N" };
-    assert_eq!(app.get(&format!("/etablissements/{other}")).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.get("/a/creteil/etablissements").await.status(), StatusCode::FORBIDDEN);
+    let other = if uai == "0930201N" {
+        "0930202P"
+    } else {
+        "0930201N"
+    };
+    assert_eq!(
+        app.get(&format!("/etablissements/{other}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/a/creteil/etablissements").await.status(),
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.get("/acces").await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.get("/admin/academies").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/admin/academies").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn coordinators_grant_roles_within_their_scope(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.sign_in_demo("coordination.district@demo.test").await;
     let page = body(app.get("/districts/5").await).await;
-    assert!(page.contains("District de Saint-Denis"), "the district coordinator sees their district");
+    assert!(
+        page.contains("District de Saint-Denis"),
+        "the district coordinator sees their district"
+    );
     // A school of the district: granted. A school of another district: refused.
     let inside = page.split("/etablissements/").nth(1).unwrap()[..8].to_string();
-    let ok = app.post("/acces", &[("email", "nouvelle@ac-creteil.fr"), ("role", "staff"), ("uai", &inside)]).await;
+    let ok = app
+        .post(
+            "/acces",
+            &[
+                ("email", "nouvelle@ac-creteil.fr"),
+                ("role", "staff"),
+                ("uai", &inside),
+            ],
+        )
+        .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     let listing = body(app.get("/acces").await).await;
     assert!(listing.contains("nouvelle@ac-creteil.fr"));
     let outside = perseverance::domain::Uai::from_number(770_100).to_string();
-    let refused = app.post("/acces", &[("email", "autre@ac-creteil.fr"), ("role", "staff"), ("uai", &outside)]).await;
+    let refused = app
+        .post(
+            "/acces",
+            &[
+                ("email", "autre@ac-creteil.fr"),
+                ("role", "staff"),
+                ("uai", &outside),
+            ],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(refused).await.contains("Vous ne pouvez pas attribuer ce rôle"));
-    let promote = app.post("/acces", &[("email", "x@ac-creteil.fr"), ("role", "academy_coordinator"), ("scope", "academy:1")]).await;
+    assert!(
+        body(refused)
+            .await
+            .contains("Vous ne pouvez pas attribuer ce rôle")
+    );
+    let promote = app
+        .post(
+            "/acces",
+            &[
+                ("email", "x@ac-creteil.fr"),
+                ("role", "academy_coordinator"),
+                ("scope", "academy:1"),
+            ],
+        )
+        .await;
     assert_eq!(promote.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 async fn bad_input_is_answered_next_to_the_field(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    let response = app.post("/connexion", &[("email", "pas-une-adresse")]).await;
+    let response = app
+        .post("/connexion", &[("email", "pas-une-adresse")])
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body(response).await;
     assert!(html.contains("fr-input-group--error"));
     assert!(html.contains("saisissez une adresse électronique valide"));
-    assert!(html.contains("value=\"pas-une-adresse\""), "what was typed is kept");
+    assert!(
+        html.contains("value=\"pas-une-adresse\""),
+        "what was typed is kept"
+    );
 
     app.sign_in_demo("coordination.academique@demo.test").await;
-    let response = app.post("/acces", &[("email", "x@ac-creteil.fr"), ("role", "staff"), ("uai", "0930200A")]).await;
+    let response = app
+        .post(
+            "/acces",
+            &[
+                ("email", "x@ac-creteil.fr"),
+                ("role", "staff"),
+                ("uai", "0930200A"),
+            ],
+        )
+        .await;
     let html = body(response).await;
     assert!(html.contains("lettre de contrôle"), "{html}");
     assert!(html.contains("value=\"x@ac-creteil.fr\""));
@@ -174,25 +288,44 @@ async fn bad_input_is_answered_next_to_the_field(engine: Engine) {
 async fn coordinators_define_districts(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.sign_in_demo("coordination.academique@demo.test").await;
-    let empty = app.post("/a/creteil/districts", &[("name", ""), ("department", "93")]).await;
+    let empty = app
+        .post(
+            "/a/creteil/districts",
+            &[("name", ""), ("department", "93")],
+        )
+        .await;
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(empty).await.contains("Indiquez le nom du district"));
-    let created = app.post("/a/creteil/districts", &[("name", "District de Pantin"), ("department", "93")]).await;
+    let created = app
+        .post(
+            "/a/creteil/districts",
+            &[("name", "District de Pantin"), ("department", "93")],
+        )
+        .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let location = created.headers()["location"].to_str().unwrap().to_string();
     let uai = perseverance::domain::Uai::from_number(930_230).to_string();
-    let attached = app.post(&format!("{location}/etablissements"), &[("uai", &uai)]).await;
+    let attached = app
+        .post(&format!("{location}/etablissements"), &[("uai", &uai)])
+        .await;
     assert_eq!(attached.status(), StatusCode::SEE_OTHER);
     assert!(body(app.get(&location).await).await.contains(&uai));
     let wrong_department = perseverance::domain::Uai::from_number(770_100).to_string();
-    let refused = app.post(&format!("{location}/etablissements"), &[("uai", &wrong_department)]).await;
+    let refused = app
+        .post(
+            &format!("{location}/etablissements"),
+            &[("uai", &wrong_department)],
+        )
+        .await;
     assert!(body(refused).await.contains("pas dans le département"));
     // The DSDEN viewer reads but does not edit.
     app.post("/deconnexion", &[]).await;
     app.sign_in_demo("dsden93@demo.test").await;
     let page = body(app.get(&location).await).await;
     assert!(!page.contains("Rattacher"));
-    let forbidden = app.post(&format!("{location}/etablissements"), &[("uai", &uai)]).await;
+    let forbidden = app
+        .post(&format!("{location}/etablissements"), &[("uai", &uai)])
+        .await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
 }
 
@@ -200,10 +333,18 @@ async fn logout_ends_the_session(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.sign_in_demo("admin@demo.test").await;
     assert_eq!(app.get("/mon-espace").await.status(), StatusCode::OK);
-    assert_eq!(app.post("/deconnexion", &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.post("/deconnexion", &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let response = app.get("/mon-espace").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert!(response.headers()["location"].to_str().unwrap().starts_with("/connexion"));
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/connexion")
+    );
 }
 
 #[tokio::test]
@@ -211,5 +352,10 @@ async fn demo_sign_in_does_not_exist_outside_demo_mode() {
     let app = TestApp::spawn_with(Engine::Sqlite, false).await;
     let page = body(app.get("/connexion").await).await;
     assert!(!page.contains("Comptes de démonstration"));
-    assert_eq!(app.post("/connexion/demo", &[("email", "admin@demo.test")]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post("/connexion/demo", &[("email", "admin@demo.test")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }

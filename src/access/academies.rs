@@ -15,7 +15,10 @@ use crate::{
     domain::{Placement, Role},
     map::store::{self as map_store, Academy},
     text::slug,
-    web::{AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render, render_with},
+    web::{
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
+        render_with,
+    },
 };
 
 pub fn router() -> Router<AppState> {
@@ -45,19 +48,35 @@ struct AcademyForm {
 }
 
 fn require_admin(user: &CurrentUser) -> AppResult<()> {
-    if user.grants.is_admin() { Ok(()) } else { Err(AppError::NotFound) }
+    if user.grants.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
-async fn page(state: &AppState, ctx: PageCtx, form: AcademyForm, errors: FormErrors) -> AppResult<AcademiesPage> {
+async fn page(
+    state: &AppState,
+    ctx: PageCtx,
+    form: AcademyForm,
+    errors: FormErrors,
+) -> AppResult<AcademiesPage> {
     Ok(AcademiesPage {
-        ctx: ctx.title("Académies").crumb("Mon espace", "/mon-espace").here(),
+        ctx: ctx
+            .title("Académies")
+            .crumb("Mon espace", "/mon-espace")
+            .here(),
         academies: map_store::academies(&state.db).await?,
         form,
         errors,
     })
 }
 
-async fn list(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx) -> AppResult<Response> {
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+) -> AppResult<Response> {
     require_admin(&user)?;
     render(page(&state, ctx, AcademyForm::default(), FormErrors::default()).await?)
 }
@@ -71,17 +90,26 @@ pub fn parse_domains(text: &str) -> Result<String, String> {
         .collect();
     for domain in &domains {
         let ok = domain.contains('.')
-            && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+            && domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
             && !domain.starts_with('.')
             && !domain.ends_with('.');
         if !ok {
-            return Err(format!("« {domain} » n'est pas un domaine de messagerie (exemple : ac-creteil.fr)."));
+            return Err(format!(
+                "« {domain} » n'est pas un domaine de messagerie (exemple : ac-creteil.fr)."
+            ));
         }
     }
     Ok(domains.join(" "))
 }
 
-async fn add(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx, CsrfForm(form): CsrfForm<AcademyForm>) -> AppResult<Response> {
+async fn add(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<AcademyForm>,
+) -> AppResult<Response> {
     require_admin(&user)?;
     let mut errors = FormErrors::default();
     let code = form.code.trim().trim_start_matches('0').to_string();
@@ -90,21 +118,36 @@ async fn add(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx, Csr
     }
     let name = form.name.trim().to_string();
     if name.is_empty() {
-        errors.add("name", "Indiquez le nom de l'académie (par exemple Créteil).");
+        errors.add(
+            "name",
+            "Indiquez le nom de l'académie (par exemple Créteil).",
+        );
     }
-    let domains = parse_domains(&form.domains).map_err(|e| errors.add("domains", e)).ok();
+    let domains = parse_domains(&form.domains)
+        .map_err(|e| errors.add("domains", e))
+        .ok();
     if errors.is_empty() {
-        if map_store::academy_by_slug(&state.db, &code).await?.is_some() || map_store::academy_by_slug(&state.db, &slug(&name)).await?.is_some() {
+        if map_store::academy_by_slug(&state.db, &code)
+            .await?
+            .is_some()
+            || map_store::academy_by_slug(&state.db, &slug(&name))
+                .await?
+                .is_some()
+        {
             errors.add("code", "Cette académie existe déjà.");
         } else {
             let mut tx = state.db.begin().await?;
             let id = map_store::ensure_academy(&mut tx, &code, &slug(&name), &name).await?;
             tx.commit().await?;
-            map_store::set_email_domains(&state.db, id, domains.as_deref().unwrap_or_default()).await?;
+            map_store::set_email_domains(&state.db, id, domains.as_deref().unwrap_or_default())
+                .await?;
             return Ok(Redirect::to("/admin/academies").into_response());
         }
     }
-    render_with(StatusCode::UNPROCESSABLE_ENTITY, page(&state, ctx, form, errors).await?)
+    render_with(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        page(&state, ctx, form, errors).await?,
+    )
 }
 
 #[derive(Deserialize)]
@@ -120,12 +163,21 @@ async fn set_domains(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<DomainsForm>,
 ) -> AppResult<Response> {
-    let academy = map_store::academy_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
-    let place = Placement { academy: academy.id, ..Default::default() };
+    let academy = map_store::academy_by_slug(&state.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let place = Placement {
+        academy: academy.id,
+        ..Default::default()
+    };
     if !user.grants.can_view(&place) && !user.academy_ids().contains(&academy.id) {
         return Err(AppError::NotFound);
     }
-    user.require(&[Role::AcademyCoordinator], &place, "Seule la coordination académique règle les inscriptions.")?;
+    user.require(
+        &[Role::AcademyCoordinator],
+        &place,
+        "Seule la coordination académique règle les inscriptions.",
+    )?;
     match parse_domains(&form.domains) {
         Ok(domains) => {
             map_store::set_email_domains(&state.db, academy.id, &domains).await?;
@@ -134,7 +186,16 @@ async fn set_domains(
         Err(message) => {
             let mut errors = FormErrors::default();
             errors.add("domains", message);
-            let page = crate::map::build_academy_page(&state, &user, ctx, academy, Default::default(), Some(form.domains), errors).await?;
+            let page = crate::map::build_academy_page(
+                &state,
+                &user,
+                ctx,
+                academy,
+                Default::default(),
+                Some(form.domains),
+                errors,
+            )
+            .await?;
             render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
     }
@@ -144,7 +205,10 @@ async fn set_domains(
 mod tests {
     #[test]
     fn parses_domain_lists() {
-        assert_eq!(super::parse_domains("ac-creteil.fr, @AC-Normandie.fr").unwrap(), "ac-creteil.fr ac-normandie.fr");
+        assert_eq!(
+            super::parse_domains("ac-creteil.fr, @AC-Normandie.fr").unwrap(),
+            "ac-creteil.fr ac-normandie.fr"
+        );
         assert!(super::parse_domains("pas un domaine").is_err());
         assert_eq!(super::parse_domains("").unwrap(), "");
     }

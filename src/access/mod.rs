@@ -20,7 +20,10 @@ use crate::{
     auth::store::{self as auth_store, GrantListing, GrantQuery},
     domain::{Email, Grant, Placement, Role, Scope, ScopeKind, Uai},
     map::store as map_store,
-    web::{AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render, render_with},
+    web::{
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
+        render_with,
+    },
 };
 
 pub fn router() -> Router<AppState> {
@@ -68,25 +71,49 @@ struct GrantForm {
 async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<ScopeChoice>> {
     let mut choices = Vec::new();
     if user.grants.is_admin() {
-        choices.push(ScopeChoice { value: "platform".into(), label: "Plateforme (administration)".into() });
+        choices.push(ScopeChoice {
+            value: "platform".into(),
+            label: "Plateforme (administration)".into(),
+        });
     }
     let academy_ids: Vec<i64> = if user.grants.is_admin() {
-        map_store::academies(&state.db).await?.iter().map(|a| a.id).collect()
+        map_store::academies(&state.db)
+            .await?
+            .iter()
+            .map(|a| a.id)
+            .collect()
     } else {
         user.academy_ids()
     };
     for academy_id in academy_ids {
-        let Some(academy) = map_store::academy_by_id(&state.db, academy_id).await? else { continue };
-        let place = Placement { academy: academy.id, ..Default::default() };
+        let Some(academy) = map_store::academy_by_id(&state.db, academy_id).await? else {
+            continue;
+        };
+        let place = Placement {
+            academy: academy.id,
+            ..Default::default()
+        };
         if user.grants.any_covers(&[Role::AcademyCoordinator], &place) {
-            choices.push(ScopeChoice { value: format!("academy:{}", academy.id), label: format!("Académie de {}", academy.name) });
+            choices.push(ScopeChoice {
+                value: format!("academy:{}", academy.id),
+                label: format!("Académie de {}", academy.name),
+            });
             for department in map_store::departments(&state.db, academy.id).await? {
-                choices.push(ScopeChoice { value: format!("department:{}", department.id), label: format!("Département : {} ({})", department.name, department.code) });
+                choices.push(ScopeChoice {
+                    value: format!("department:{}", department.id),
+                    label: format!("Département : {} ({})", department.name, department.code),
+                });
             }
         }
         for district in map_store::districts(&state.db, academy.id).await? {
-            if user.grants.any_covers(&[Role::AcademyCoordinator, Role::DistrictCoordinator], &district.placement()) {
-                choices.push(ScopeChoice { value: format!("district:{}", district.id), label: format!("District : {}", district.name) });
+            if user.grants.any_covers(
+                &[Role::AcademyCoordinator, Role::DistrictCoordinator],
+                &district.placement(),
+            ) {
+                choices.push(ScopeChoice {
+                    value: format!("district:{}", district.id),
+                    label: format!("District : {}", district.name),
+                });
             }
         }
     }
@@ -107,23 +134,32 @@ async fn visible_grants(state: &AppState, user: &CurrentUser) -> AppResult<Vec<G
     Ok(all)
 }
 
-async fn page(state: &AppState, user: &CurrentUser, ctx: PageCtx, form: GrantForm, errors: FormErrors) -> AppResult<AccessPage> {
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    ctx: PageCtx,
+    form: GrantForm,
+    errors: FormErrors,
+) -> AppResult<AccessPage> {
     if !user.grants.manages_anyone() {
-        return Err(AppError::forbidden("Votre rôle ne permet pas d'attribuer des rôles."));
+        return Err(AppError::forbidden(
+            "Votre rôle ne permet pas d'attribuer des rôles.",
+        ));
     }
     let grants = visible_grants(state, user).await?;
     let mut revocable = Vec::new();
     for listing in &grants {
-        if let Some(row) = auth_store::grant_by_id(&state.db, listing.id).await? {
-            if let Some(grant) = row.grant() {
-                if user.grants.may_manage(&grant, &row.placement()).is_ok() {
+        if let Some(row) = auth_store::grant_by_id(&state.db, listing.id).await?
+            && let Some(grant) = row.grant()
+                && user.grants.may_manage(&grant, &row.placement()).is_ok() {
                     revocable.push(listing.id);
                 }
-            }
-        }
     }
     Ok(AccessPage {
-        ctx: ctx.title("Rôles et accès").crumb("Mon espace", "/mon-espace").here(),
+        ctx: ctx
+            .title("Rôles et accès")
+            .crumb("Mon espace", "/mon-espace")
+            .here(),
         grants,
         roles: user.grants.grantable_roles(),
         scopes: scope_choices(state, user).await?,
@@ -133,12 +169,29 @@ async fn page(state: &AppState, user: &CurrentUser, ctx: PageCtx, form: GrantFor
     })
 }
 
-async fn access_page(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx) -> AppResult<Response> {
-    render(page(&state, &user, ctx, GrantForm::default(), FormErrors::default()).await?)
+async fn access_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+) -> AppResult<Response> {
+    render(
+        page(
+            &state,
+            &user,
+            ctx,
+            GrantForm::default(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
 }
 
 /// Reads the form into a grant and the placement of its scope, or errors by field.
-async fn read_grant(state: &AppState, form: &GrantForm, errors: &mut FormErrors) -> AppResult<Option<(Grant, Placement)>> {
+async fn read_grant(
+    state: &AppState,
+    form: &GrantForm,
+    errors: &mut FormErrors,
+) -> AppResult<Option<(Grant, Placement)>> {
     let Some(role) = Role::parse(&form.role) else {
         errors.add("role", "Choisissez un rôle dans la liste.");
         return Ok(None);
@@ -149,13 +202,22 @@ async fn read_grant(state: &AppState, form: &GrantForm, errors: &mut FormErrors)
                 errors.add("uai", format!("UAI invalide : {err}."));
                 return Ok(None);
             }
-            Ok(uai) => map_store::school_by_uai(&state.db, uai.as_str()).await?.map(|s| (Scope::School(s.id), s.placement())),
+            Ok(uai) => map_store::school_by_uai(&state.db, uai.as_str())
+                .await?
+                .map(|s| (Scope::School(s.id), s.placement())),
         }
     } else {
-        let (kind, id) = form.scope.split_once(':').unwrap_or((form.scope.as_str(), "0"));
+        let (kind, id) = form
+            .scope
+            .split_once(':')
+            .unwrap_or((form.scope.as_str(), "0"));
         let id: i64 = id.parse().unwrap_or(-1);
         match ScopeKind::parse(kind) {
-            Some(kind) if kind == role.scope_kind() => placement_of(state, Scope::from_parts(kind, id)).await?.map(|p| (Scope::from_parts(kind, id), p)),
+            Some(kind) if kind == role.scope_kind() => {
+                placement_of(state, Scope::from_parts(kind, id))
+                    .await?
+                    .map(|p| (Scope::from_parts(kind, id), p))
+            }
             _ => {
                 errors.add("scope", "Ce rôle ne s'attribue pas à ce niveau : choisissez un niveau qui lui correspond.");
                 return Ok(None);
@@ -164,7 +226,11 @@ async fn read_grant(state: &AppState, form: &GrantForm, errors: &mut FormErrors)
     };
     match located {
         None => {
-            let field = if role.scope_kind() == ScopeKind::School { "uai" } else { "scope" };
+            let field = if role.scope_kind() == ScopeKind::School {
+                "uai"
+            } else {
+                "scope"
+            };
             errors.add(field, "Ce lieu est introuvable.");
             Ok(None)
         }
@@ -176,18 +242,40 @@ async fn read_grant(state: &AppState, form: &GrantForm, errors: &mut FormErrors)
 async fn placement_of(state: &AppState, scope: Scope) -> AppResult<Option<Placement>> {
     Ok(match scope {
         Scope::Platform => Some(Placement::default()),
-        Scope::Academy(id) => map_store::academy_by_id(&state.db, id).await?.map(|a| Placement { academy: a.id, ..Default::default() }),
-        Scope::Department(id) => map_store::department_by_id(&state.db, id)
+        Scope::Academy(id) => map_store::academy_by_id(&state.db, id)
             .await?
-            .map(|d| Placement { academy: d.academy_id, department: Some(d.id), ..Default::default() }),
-        Scope::District(id) => map_store::district_by_id(&state.db, id).await?.map(|d| d.placement()),
-        Scope::School(id) => map_store::school_by_id(&state.db, id).await?.map(|s| s.placement()),
+            .map(|a| Placement {
+                academy: a.id,
+                ..Default::default()
+            }),
+        Scope::Department(id) => {
+            map_store::department_by_id(&state.db, id)
+                .await?
+                .map(|d| Placement {
+                    academy: d.academy_id,
+                    department: Some(d.id),
+                    ..Default::default()
+                })
+        }
+        Scope::District(id) => map_store::district_by_id(&state.db, id)
+            .await?
+            .map(|d| d.placement()),
+        Scope::School(id) => map_store::school_by_id(&state.db, id)
+            .await?
+            .map(|s| s.placement()),
     })
 }
 
-async fn grant_role(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx, CsrfForm(form): CsrfForm<GrantForm>) -> AppResult<Response> {
+async fn grant_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<GrantForm>,
+) -> AppResult<Response> {
     let mut errors = FormErrors::default();
-    let email = Email::parse(&form.email).map_err(|e| errors.add("email", e.to_string())).ok();
+    let email = Email::parse(&form.email)
+        .map_err(|e| errors.add("email", e.to_string()))
+        .ok();
     let grant = read_grant(&state, &form, &mut errors).await?;
     if let (Some(email), Some((grant, place))) = (email, grant) {
         if user.grants.may_manage(&grant, &place).is_err() {
@@ -201,14 +289,24 @@ async fn grant_role(State(state): State<AppState>, user: CurrentUser, ctx: PageC
             return Ok(Redirect::to("/acces").into_response());
         }
     }
-    render_with(StatusCode::UNPROCESSABLE_ENTITY, page(&state, &user, ctx, form, errors).await?)
+    render_with(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        page(&state, &user, ctx, form, errors).await?,
+    )
 }
 
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn revoke_role(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, CsrfForm(_): CsrfForm<Empty>) -> AppResult<Response> {
-    let row = auth_store::grant_by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+async fn revoke_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let row = auth_store::grant_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let grant = row.grant().ok_or(AppError::NotFound)?;
     if !user.grants.can_view(&row.placement()) {
         return Err(AppError::NotFound);

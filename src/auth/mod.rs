@@ -23,7 +23,10 @@ use crate::{
     domain::Email,
     jobs::mail::{self, Mail},
     map::store as map_store,
-    web::{AppError, AppResult, AppState, CsrfForm, FormErrors, PageCtx, cookies, render, render_with, session},
+    web::{
+        AppError, AppResult, AppState, CsrfForm, FormErrors, PageCtx, cookies, render, render_with,
+        session,
+    },
 };
 
 pub fn router() -> Router<AppState> {
@@ -69,7 +72,11 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-async fn login_page(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<NextQuery>) -> AppResult<Response> {
+async fn login_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
     let demo_accounts = demo_accounts(&state).await?;
     render(LoginPage {
         ctx: ctx.title("Connexion").here(),
@@ -81,7 +88,11 @@ async fn login_page(State(state): State<AppState>, ctx: PageCtx, Query(q): Query
 }
 
 async fn demo_accounts(state: &AppState) -> AppResult<Vec<DemoAccount>> {
-    if state.config.demo { Ok(crate::demo::accounts(&state.db).await?) } else { Ok(Vec::new()) }
+    if state.config.demo {
+        Ok(crate::demo::accounts(&state.db).await?)
+    } else {
+        Ok(Vec::new())
+    }
 }
 
 #[derive(Deserialize)]
@@ -100,7 +111,11 @@ struct LinkSentPage {
     minutes: i64,
 }
 
-async fn request_link(State(state): State<AppState>, ctx: PageCtx, CsrfForm(form): CsrfForm<LinkRequest>) -> AppResult<Response> {
+async fn request_link(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<LinkRequest>,
+) -> AppResult<Response> {
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
         Err(err) => {
@@ -117,7 +132,10 @@ async fn request_link(State(state): State<AppState>, ctx: PageCtx, CsrfForm(form
         }
     };
     send_link(&state, &email, &safe_next(&form.suite)).await?;
-    render(LinkSentPage { ctx: ctx.title("Vérifiez votre messagerie").here(), minutes: state.config.login_link_minutes })
+    render(LinkSentPage {
+        ctx: ctx.title("Vérifiez votre messagerie").here(),
+        minutes: state.config.login_link_minutes,
+    })
 }
 
 /// The login link mail, as text.
@@ -140,25 +158,48 @@ struct LinkMailHtml<'a> {
 /// because its domain belongs to an académie that allows self-registration.
 async fn send_link(state: &AppState, email: &Email, next: &str) -> AppResult<()> {
     let known = store::user_by_email(&state.db, email).await?;
-    let may_register = known.is_none() && !map_store::academies_allowing(&state.db, email.domain()).await?.is_empty();
+    let may_register = known.is_none()
+        && !map_store::academies_allowing(&state.db, email.domain())
+            .await?
+            .is_empty();
     if known.is_none() && !may_register {
         tracing::info!("login link asked for an unknown address");
         return Ok(());
     }
     let token = tokens::random_token();
     let minutes = state.config.login_link_minutes;
-    let link = format!("{}/connexion/lien?jeton={token}&suite={}", state.config.base_url(), crate::web::urlencode(next));
+    let link = format!(
+        "{}/connexion/lien?jeton={token}&suite={}",
+        state.config.base_url(),
+        crate::web::urlencode(next)
+    );
     let mut tx = state.db.begin().await?;
     let user_id = match known {
         Some(user) => user.id,
         None => store::ensure_user(&mut tx, email, "").await?,
     };
-    store::create_login_token(&mut tx, user_id, &tokens::hash(&token), Duration::minutes(minutes)).await?;
+    store::create_login_token(
+        &mut tx,
+        user_id,
+        &tokens::hash(&token),
+        Duration::minutes(minutes),
+    )
+    .await?;
     let mail = Mail {
         to: email.to_string(),
         subject: "Votre lien de connexion à Persévérance".into(),
-        text: LinkMailText { link: &link, minutes }.render()?,
-        html: Some(LinkMailHtml { link: &link, minutes }.render()?),
+        text: LinkMailText {
+            link: &link,
+            minutes,
+        }
+        .render()?,
+        html: Some(
+            LinkMailHtml {
+                link: &link,
+                minutes,
+            }
+            .render()?,
+        ),
     };
     mail::enqueue(&mut tx, &mail).await?;
     tx.commit().await?;
@@ -184,17 +225,40 @@ struct LinkPage {
     valid: bool,
 }
 
-async fn link_page(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<LinkQuery>) -> AppResult<Response> {
-    let valid = !q.jeton.is_empty() && store::login_token_is_valid(&state.db, &tokens::hash(&q.jeton)).await?;
-    let page = LinkPage { ctx: ctx.title("Connexion").here(), token: q.jeton, next: safe_next(&q.suite), valid };
-    if valid { render(page) } else { render_with(StatusCode::GONE, page) }
+async fn link_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<LinkQuery>,
+) -> AppResult<Response> {
+    let valid = !q.jeton.is_empty()
+        && store::login_token_is_valid(&state.db, &tokens::hash(&q.jeton)).await?;
+    let page = LinkPage {
+        ctx: ctx.title("Connexion").here(),
+        token: q.jeton,
+        next: safe_next(&q.suite),
+        valid,
+    };
+    if valid {
+        render(page)
+    } else {
+        render_with(StatusCode::GONE, page)
+    }
 }
 
-async fn use_link(State(state): State<AppState>, ctx: PageCtx, CsrfForm(form): CsrfForm<LinkQuery>) -> AppResult<Response> {
+async fn use_link(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<LinkQuery>,
+) -> AppResult<Response> {
     match store::consume_login_token(&state.db, &tokens::hash(&form.jeton)).await? {
         Some(user_id) => open_session(&state, user_id, &safe_next(&form.suite)).await,
         None => {
-            let page = LinkPage { ctx: ctx.title("Connexion").here(), token: String::new(), next: String::new(), valid: false };
+            let page = LinkPage {
+                ctx: ctx.title("Connexion").here(),
+                token: String::new(),
+                next: String::new(),
+                valid: false,
+            };
             render_with(StatusCode::GONE, page)
         }
     }
@@ -204,8 +268,19 @@ async fn use_link(State(state): State<AppState>, ctx: PageCtx, CsrfForm(form): C
 async fn open_session(state: &AppState, user_id: i64, next: &str) -> AppResult<Response> {
     let token = tokens::random_token();
     let hours = state.config.session_hours;
-    store::create_session(&state.db, user_id, &tokens::hash(&token), Duration::hours(hours)).await?;
-    let cookie = cookies::set(session::COOKIE, &token, hours * 3600, state.config.secure_cookies());
+    store::create_session(
+        &state.db,
+        user_id,
+        &tokens::hash(&token),
+        Duration::hours(hours),
+    )
+    .await?;
+    let cookie = cookies::set(
+        session::COOKIE,
+        &token,
+        hours * 3600,
+        state.config.secure_cookies(),
+    );
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response())
 }
 
@@ -214,7 +289,10 @@ struct DemoForm {
     email: String,
 }
 
-async fn demo_login(State(state): State<AppState>, CsrfForm(form): CsrfForm<DemoForm>) -> AppResult<Response> {
+async fn demo_login(
+    State(state): State<AppState>,
+    CsrfForm(form): CsrfForm<DemoForm>,
+) -> AppResult<Response> {
     if !state.config.demo {
         return Err(AppError::NotFound);
     }
@@ -223,14 +301,20 @@ async fn demo_login(State(state): State<AppState>, CsrfForm(form): CsrfForm<Demo
         return Err(AppError::NotFound);
     }
     let email = Email::parse(&form.email).map_err(|_| AppError::NotFound)?;
-    let user = store::user_by_email(&state.db, &email).await?.ok_or(AppError::NotFound)?;
+    let user = store::user_by_email(&state.db, &email)
+        .await?
+        .ok_or(AppError::NotFound)?;
     open_session(&state, user.id, "/mon-espace").await
 }
 
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap, CsrfForm(_): CsrfForm<Empty>) -> AppResult<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
     if let Some(token) = cookies::read(&headers, session::COOKIE) {
         store::delete_session(&state.db, &tokens::hash(&token)).await?;
     }

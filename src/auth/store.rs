@@ -36,7 +36,10 @@ impl GrantRow {
     pub fn grant(&self) -> Option<Grant> {
         let role = Role::parse(&self.role)?;
         let kind = ScopeKind::parse(&self.scope_kind)?;
-        Some(Grant { role, scope: Scope::from_parts(kind, self.scope_id) })
+        Some(Grant {
+            role,
+            scope: Scope::from_parts(kind, self.scope_id),
+        })
     }
 
     pub fn placement(&self) -> Placement {
@@ -54,12 +57,18 @@ const GRANT_COLUMNS: &str =
 
 pub async fn user_by_email(db: &Db, email: &Email) -> DbResult<Option<User>> {
     let sql = "SELECT id, email, display_name FROM users WHERE email = $1";
-    on_db!(db, |pool| sqlx::query_as(sql).bind(email.as_str()).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(email.as_str())
+        .fetch_optional(pool)
+        .await)
 }
 
 pub async fn user_by_id(db: &Db, id: i64) -> DbResult<Option<User>> {
     let sql = "SELECT id, email, display_name FROM users WHERE id = $1";
-    on_db!(db, |pool| sqlx::query_as(sql).bind(id).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
 }
 
 /// Returns the account of `email`, creating it if needed.
@@ -76,7 +85,8 @@ pub async fn ensure_user(tx: &mut Tx, email: &Email, display_name: &str) -> DbRe
 
 /// Grants a role (no-op if already held). Returns whether it was new.
 pub async fn add_grant(tx: &mut Tx, user_id: i64, grant: Grant, by: Option<i64>) -> DbResult<bool> {
-    let sql = "INSERT INTO role_grants (user_id, role, scope_kind, scope_id, granted_by, created_at)
+    let sql =
+        "INSERT INTO role_grants (user_id, role, scope_kind, scope_id, granted_by, created_at)
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
     let done = on_tx!(tx, |conn| sqlx::query(sql)
         .bind(user_id)
@@ -92,21 +102,30 @@ pub async fn add_grant(tx: &mut Tx, user_id: i64, grant: Grant, by: Option<i64>)
 }
 
 pub async fn remove_grant(db: &Db, grant_id: i64) -> DbResult<()> {
-    on_db!(db, |pool| sqlx::query("DELETE FROM role_grants WHERE id = $1")
-        .bind(grant_id)
-        .execute(pool)
-        .await
-        .map(|_| ()))
+    on_db!(db, |pool| sqlx::query(
+        "DELETE FROM role_grants WHERE id = $1"
+    )
+    .bind(grant_id)
+    .execute(pool)
+    .await
+    .map(|_| ()))
 }
 
 pub async fn grants_of(db: &Db, user_id: i64) -> DbResult<Vec<GrantRow>> {
-    let sql = format!("SELECT {GRANT_COLUMNS} FROM grant_placements WHERE user_id = $1 ORDER BY id");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
+    let sql =
+        format!("SELECT {GRANT_COLUMNS} FROM grant_placements WHERE user_id = $1 ORDER BY id");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)
 }
 
 pub async fn grant_by_id(db: &Db, id: i64) -> DbResult<Option<GrantRow>> {
     let sql = format!("SELECT {GRANT_COLUMNS} FROM grant_placements WHERE id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
 }
 
 /// A grant listed with its holder, the name of its scope and a link to it.
@@ -122,7 +141,9 @@ pub struct GrantListing {
 
 impl GrantListing {
     pub fn role_label(&self) -> &'static str {
-        Role::parse(&self.role).map(Role::label).unwrap_or("Rôle inconnu")
+        Role::parse(&self.role)
+            .map(Role::label)
+            .unwrap_or("Rôle inconnu")
     }
 }
 
@@ -161,11 +182,20 @@ pub async fn list_grants(db: &Db, query: GrantQuery, limit: i64) -> DbResult<Vec
          WHERE {filter}
          ORDER BY scope_name, u.email, gp.role LIMIT $2"
     );
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(id).bind(limit).fetch_all(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
 }
 
 /// Stores a login link's hash; the link is valid for `valid_for`.
-pub async fn create_login_token(tx: &mut Tx, user_id: i64, token_hash: &str, valid_for: Duration) -> DbResult<()> {
+pub async fn create_login_token(
+    tx: &mut Tx,
+    user_id: i64,
+    token_hash: &str,
+    valid_for: Duration,
+) -> DbResult<()> {
     let now = Utc::now();
     let sql = "INSERT INTO login_tokens (token_hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)";
     on_tx!(tx, |conn| sqlx::query(sql)
@@ -181,8 +211,11 @@ pub async fn create_login_token(tx: &mut Tx, user_id: i64, token_hash: &str, val
 /// Whether a login link is still usable (without using it).
 pub async fn login_token_is_valid(db: &Db, token_hash: &str) -> DbResult<bool> {
     let sql = "SELECT COUNT(*) FROM login_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
-    let count: i64 =
-        on_db!(db, |pool| sqlx::query_scalar(sql).bind(token_hash).bind(Utc::now()).fetch_one(pool).await)?;
+    let count: i64 = on_db!(db, |pool| sqlx::query_scalar(sql)
+        .bind(token_hash)
+        .bind(Utc::now())
+        .fetch_one(pool)
+        .await)?;
     Ok(count > 0)
 }
 
@@ -191,13 +224,23 @@ pub async fn consume_login_token(db: &Db, token_hash: &str) -> DbResult<Option<i
     let now = Utc::now();
     let sql = "UPDATE login_tokens SET used_at = $2
                WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id";
-    on_db!(db, |pool| sqlx::query_scalar(sql).bind(token_hash).bind(now).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_scalar(sql)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)
 }
 
 /// Opens a session for the user; the caller keeps the token for the cookie.
-pub async fn create_session(db: &Db, user_id: i64, session_hash: &str, valid_for: Duration) -> DbResult<()> {
+pub async fn create_session(
+    db: &Db,
+    user_id: i64,
+    session_hash: &str,
+    valid_for: Duration,
+) -> DbResult<()> {
     let now = Utc::now();
-    let sql = "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+    let sql =
+        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
     on_db!(db, |pool| sqlx::query(sql)
         .bind(session_hash)
         .bind(user_id)
@@ -207,40 +250,73 @@ pub async fn create_session(db: &Db, user_id: i64, session_hash: &str, valid_for
         .await
         .map(|_| ()))?;
     let sql = "UPDATE users SET last_login_at = $2 WHERE id = $1";
-    on_db!(db, |pool| sqlx::query(sql).bind(user_id).bind(now).execute(pool).await.map(|_| ()))
-}
-
-/// The user of a live session, pushing its expiry forward when half used.
-pub async fn session_user(db: &Db, session_hash: &str, valid_for: Duration) -> DbResult<Option<User>> {
-    let now = Utc::now();
-    let sql = "SELECT u.id, u.email, u.display_name, s.expires_at FROM sessions s
-               JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2";
-    let row: Option<(i64, String, String, DateTime<Utc>)> =
-        on_db!(db, |pool| sqlx::query_as(sql).bind(session_hash).bind(now).fetch_optional(pool).await)?;
-    let Some((id, email, display_name, expires_at)) = row else { return Ok(None) };
-    if expires_at - now < valid_for / 2 {
-        let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1";
-        on_db!(db, |pool| sqlx::query(sql).bind(session_hash).bind(now + valid_for).execute(pool).await.map(|_| ()))?;
-    }
-    Ok(Some(User { id, email, display_name }))
-}
-
-pub async fn delete_session(db: &Db, session_hash: &str) -> DbResult<()> {
-    on_db!(db, |pool| sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(session_hash)
+    on_db!(db, |pool| sqlx::query(sql)
+        .bind(user_id)
+        .bind(now)
         .execute(pool)
         .await
         .map(|_| ()))
+}
+
+/// The user of a live session, pushing its expiry forward when half used.
+pub async fn session_user(
+    db: &Db,
+    session_hash: &str,
+    valid_for: Duration,
+) -> DbResult<Option<User>> {
+    let now = Utc::now();
+    let sql = "SELECT u.id, u.email, u.display_name, s.expires_at FROM sessions s
+               JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2";
+    let row: Option<(i64, String, String, DateTime<Utc>)> = on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(session_hash)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?;
+    let Some((id, email, display_name, expires_at)) = row else {
+        return Ok(None);
+    };
+    if expires_at - now < valid_for / 2 {
+        let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1";
+        on_db!(db, |pool| sqlx::query(sql)
+            .bind(session_hash)
+            .bind(now + valid_for)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(Some(User {
+        id,
+        email,
+        display_name,
+    }))
+}
+
+pub async fn delete_session(db: &Db, session_hash: &str) -> DbResult<()> {
+    on_db!(db, |pool| sqlx::query(
+        "DELETE FROM sessions WHERE id_hash = $1"
+    )
+    .bind(session_hash)
+    .execute(pool)
+    .await
+    .map(|_| ()))
 }
 
 /// Removes expired sessions and login links (run by the worker now and then).
 pub async fn purge_expired(db: &Db) -> DbResult<()> {
     let now = Utc::now();
-    on_db!(db, |pool| sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(pool).await.map(|_| ()))?;
+    on_db!(db, |pool| sqlx::query(
+        "DELETE FROM sessions WHERE expires_at < $1"
+    )
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
     let old = now - Duration::days(7);
-    on_db!(db, |pool| sqlx::query("DELETE FROM login_tokens WHERE expires_at < $1")
-        .bind(old)
-        .execute(pool)
-        .await
-        .map(|_| ()))
+    on_db!(db, |pool| sqlx::query(
+        "DELETE FROM login_tokens WHERE expires_at < $1"
+    )
+    .bind(old)
+    .execute(pool)
+    .await
+    .map(|_| ()))
 }

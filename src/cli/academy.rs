@@ -23,7 +23,11 @@ pub enum AcademyCommand {
 pub async fn run(config: Config, command: AcademyCommand) -> anyhow::Result<()> {
     let db = crate::server::open_db(&config).await?;
     match command {
-        AcademyCommand::Add { code, name, domains } => {
+        AcademyCommand::Add {
+            code,
+            name,
+            domains,
+        } => {
             let domains = crate::access::parse_domains(&domains).map_err(anyhow::Error::msg)?;
             let code = code.trim().trim_start_matches('0').to_string();
             let mut tx = db.begin().await?;
@@ -34,7 +38,10 @@ pub async fn run(config: Config, command: AcademyCommand) -> anyhow::Result<()> 
         }
         AcademyCommand::List => {
             for academy in store::academies(&db).await? {
-                println!("{}\t{}\t{}\t{}", academy.code, academy.slug, academy.name, academy.email_domains);
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    academy.code, academy.slug, academy.name, academy.email_domains
+                );
             }
         }
     }

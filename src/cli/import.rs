@@ -37,14 +37,19 @@ pub async fn schools(config: Config, args: SchoolsArgs) -> anyhow::Result<()> {
     let bar = if std::io::stderr().is_terminal() {
         let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
         let bar = ProgressBar::new(lines.saturating_sub(1));
-        bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} lignes ({eta})")?);
+        bar.set_style(ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} lignes ({eta})",
+        )?);
         bar
     } else {
         ProgressBar::hidden()
     };
     let parsed = annuaire::parse(&bytes, || bar.inc(1))?;
     bar.finish_and_clear();
-    let options = ImportOptions { academy_code: args.academy, include_closed: args.include_closed };
+    let options = ImportOptions {
+        academy_code: args.academy,
+        include_closed: args.include_closed,
+    };
     let report = import::apply(&db, parsed, &options).await?;
     print_report(&report);
     println!("Durée : {:.2} s", started.elapsed().as_secs_f64());
@@ -55,7 +60,12 @@ pub async fn districts(config: Config, args: DistrictsArgs) -> anyhow::Result<()
     let bytes = std::fs::read(&args.file)?;
     let db = crate::server::open_db(&config).await?;
     let report = import::import_districts(&db, &bytes).await?;
-    println!("{} établissement(s) rattaché(s), {} inchangé(s), {} ligne(s) rejetée(s).", report.updated, report.unchanged, report.rejected.len());
+    println!(
+        "{} établissement(s) rattaché(s), {} inchangé(s), {} ligne(s) rejetée(s).",
+        report.updated,
+        report.unchanged,
+        report.rejected.len()
+    );
     for rejected in &report.rejected {
         println!("  ligne {} : {}", rejected.line, rejected.reason);
     }
@@ -68,7 +78,10 @@ fn print_report(report: &ImportReport) {
     println!("Inchangés : {}", report.unchanged);
     println!("Ignorés (fermés) : {}", report.skipped_closed);
     if report.skipped_other_academy > 0 {
-        println!("Ignorés (autre académie) : {}", report.skipped_other_academy);
+        println!(
+            "Ignorés (autre académie) : {}",
+            report.skipped_other_academy
+        );
     }
     println!("Rejetés : {}", report.rejected.len());
     for rejected in &report.rejected {

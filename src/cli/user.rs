@@ -28,14 +28,19 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Add { email, role, scope } => {
             let email = Email::parse(&email)?;
-            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("rôle inconnu : {role}"))?;
+            let role =
+                Role::parse(&role).ok_or_else(|| anyhow::anyhow!("rôle inconnu : {role}"))?;
             let scope = resolve_scope(&db, &scope).await?;
             let grant = Grant::new(role, scope)?;
             let mut tx = db.begin().await?;
             let user = auth_store::ensure_user(&mut tx, &email, "").await?;
             let new = auth_store::add_grant(&mut tx, user, grant, None).await?;
             tx.commit().await?;
-            println!("{email} : {} {}", role.label(), if new { "attribué" } else { "déjà attribué" });
+            println!(
+                "{email} : {} {}",
+                role.label(),
+                if new { "attribué" } else { "déjà attribué" }
+            );
         }
     }
     Ok(())
@@ -47,10 +52,32 @@ async fn resolve_scope(db: &Db, text: &str) -> anyhow::Result<Scope> {
     let missing = || anyhow::anyhow!("niveau introuvable : {text}");
     Ok(match kind {
         "platform" => Scope::Platform,
-        "academy" => Scope::Academy(map_store::academy_by_slug(db, key).await?.ok_or_else(missing)?.id),
-        "department" => Scope::Department(map_store::department_by_code(db, key).await?.ok_or_else(missing)?.id),
-        "district" => Scope::District(map_store::district_by_id(db, key.parse()?).await?.ok_or_else(missing)?.id),
-        "school" => Scope::School(map_store::school_by_uai(db, &key.to_uppercase()).await?.ok_or_else(missing)?.id),
-        _ => anyhow::bail!("niveau inconnu : {text} (platform, academy:…, department:…, district:…, school:…)"),
+        "academy" => Scope::Academy(
+            map_store::academy_by_slug(db, key)
+                .await?
+                .ok_or_else(missing)?
+                .id,
+        ),
+        "department" => Scope::Department(
+            map_store::department_by_code(db, key)
+                .await?
+                .ok_or_else(missing)?
+                .id,
+        ),
+        "district" => Scope::District(
+            map_store::district_by_id(db, key.parse()?)
+                .await?
+                .ok_or_else(missing)?
+                .id,
+        ),
+        "school" => Scope::School(
+            map_store::school_by_uai(db, &key.to_uppercase())
+                .await?
+                .ok_or_else(missing)?
+                .id,
+        ),
+        _ => anyhow::bail!(
+            "niveau inconnu : {text} (platform, academy:…, department:…, district:…, school:…)"
+        ),
     })
 }

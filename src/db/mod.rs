@@ -77,7 +77,11 @@ pub struct ConnectOptions {
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        ConnectOptions { sqlite_synchronous: "NORMAL".into(), pg_schema: None, max_connections: 16 }
+        ConnectOptions {
+            sqlite_synchronous: "NORMAL".into(),
+            pg_schema: None,
+            max_connections: 16,
+        }
     }
 }
 
@@ -107,11 +111,10 @@ impl Db {
                 })
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
-            if let Some(parent) = connect.get_filename().parent() {
-                if !parent.as_os_str().is_empty() {
+            if let Some(parent) = connect.get_filename().parent()
+                && !parent.as_os_str().is_empty() {
                     std::fs::create_dir_all(parent)?;
                 }
-            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
@@ -139,7 +142,10 @@ impl Db {
 
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.is_ok())
+        on_db!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .is_ok())
     }
 
     /// Starts a transaction.

@@ -14,7 +14,10 @@ use crate::{
 /// The demo accounts, one per role (the e-mail domain `.test` cannot exist).
 pub const ACCOUNTS: [(&str, Role); 7] = [
     ("admin@demo.test", Role::Admin),
-    ("coordination.academique@demo.test", Role::AcademyCoordinator),
+    (
+        "coordination.academique@demo.test",
+        Role::AcademyCoordinator,
+    ),
     ("dsden93@demo.test", Role::DepartmentViewer),
     ("coordination.district@demo.test", Role::DistrictCoordinator),
     ("chef.etablissement@demo.test", Role::SchoolHead),
@@ -23,17 +26,54 @@ pub const ACCOUNTS: [(&str, Role); 7] = [
 ];
 
 const DEPARTMENTS: [(&str, &str, [&str; 4]); 3] = [
-    ("77", "Seine-et-Marne", ["Meaux", "Melun", "Chelles", "Provins"]),
-    ("93", "Seine-Saint-Denis", ["Saint-Denis", "Bobigny", "Montreuil", "Aulnay-sous-Bois"]),
-    ("94", "Val-de-Marne", ["Créteil", "Vitry-sur-Seine", "Champigny-sur-Marne", "Villejuif"]),
+    (
+        "77",
+        "Seine-et-Marne",
+        ["Meaux", "Melun", "Chelles", "Provins"],
+    ),
+    (
+        "93",
+        "Seine-Saint-Denis",
+        ["Saint-Denis", "Bobigny", "Montreuil", "Aulnay-sous-Bois"],
+    ),
+    (
+        "94",
+        "Val-de-Marne",
+        [
+            "Créteil",
+            "Vitry-sur-Seine",
+            "Champigny-sur-Marne",
+            "Villejuif",
+        ],
+    ),
 ];
 
 const PATRONS: [&str; 25] = [
-    "Jean Moulin", "Louise Michel", "Victor Hugo", "Jules Ferry", "Marie Curie", "Pablo Neruda",
-    "Jean Jaurès", "Olympe de Gouges", "Aimé Césaire", "Simone Veil", "Paul Éluard", "Condorcet",
-    "Gustave Eiffel", "Rosa Parks", "Albert Camus", "Jacques Prévert", "Lucie Aubrac", "Nelson Mandela",
-    "Germaine Tillion", "Georges Brassens", "Joséphine Baker", "Louis Pasteur", "Gisèle Halimi",
-    "Henri Wallon", "Samuel Paty",
+    "Jean Moulin",
+    "Louise Michel",
+    "Victor Hugo",
+    "Jules Ferry",
+    "Marie Curie",
+    "Pablo Neruda",
+    "Jean Jaurès",
+    "Olympe de Gouges",
+    "Aimé Césaire",
+    "Simone Veil",
+    "Paul Éluard",
+    "Condorcet",
+    "Gustave Eiffel",
+    "Rosa Parks",
+    "Albert Camus",
+    "Jacques Prévert",
+    "Lucie Aubrac",
+    "Nelson Mandela",
+    "Germaine Tillion",
+    "Georges Brassens",
+    "Joséphine Baker",
+    "Louis Pasteur",
+    "Gisèle Halimi",
+    "Henri Wallon",
+    "Samuel Paty",
 ];
 
 /// Fills an empty database with the demo académie. Does nothing if any
@@ -49,7 +89,9 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     for (d, (code, name, districts)) in DEPARTMENTS.iter().enumerate() {
         let department = map_store::ensure_department(&mut tx, academy, code, name).await?;
         for (k, town) in districts.iter().enumerate() {
-            let district = map_store::ensure_district(&mut tx, department, &format!("District de {town}")).await?;
+            let district =
+                map_store::ensure_district(&mut tx, department, &format!("District de {town}"))
+                    .await?;
             let schools = demo_schools(code, town, d * 4 + k);
             for school in &schools {
                 let id = insert_school(&mut tx, academy, department, school).await?;
@@ -92,7 +134,7 @@ fn demo_schools(code: &str, town: &str, n: usize) -> Vec<DemoSchool> {
         .map(|i| {
             let number: u32 = format!("0{code}{:04}", 100 + n * 25 + i).parse().unwrap();
             let (kind, label) = match i % 5 {
-                0 | 1 | 2 => ("college", "Collège"),
+                0..=2 => ("college", "Collège"),
                 3 => ("lycee", "Lycée"),
                 _ => ("lp", "Lycée professionnel"),
             };
@@ -109,7 +151,12 @@ fn demo_schools(code: &str, town: &str, n: usize) -> Vec<DemoSchool> {
         .collect()
 }
 
-async fn insert_school(tx: &mut crate::db::Tx, academy: i64, department: i64, s: &DemoSchool) -> sqlx::Result<i64> {
+async fn insert_school(
+    tx: &mut crate::db::Tx,
+    academy: i64,
+    department: i64,
+    s: &DemoSchool,
+) -> sqlx::Result<i64> {
     let sql = "INSERT INTO schools (uai, name, kind, sector, commune, postal_code, academy_id, department_id, is_open, updated_at)
                VALUES ($1, $2, $3, 'public', $4, $5, $6, $7, $8, $9) RETURNING id";
     crate::on_tx!(tx, |conn| sqlx::query_scalar(sql)
@@ -130,10 +177,17 @@ async fn insert_school(tx: &mut crate::db::Tx, academy: i64, department: i64, s:
 pub async fn accounts(db: &Db) -> sqlx::Result<Vec<DemoAccount>> {
     let mut accounts = Vec::new();
     for (email, _) in ACCOUNTS {
-        let Ok(parsed) = Email::parse(email) else { continue };
-        let Some(user) = auth_store::user_by_email(db, &parsed).await? else { continue };
+        let Ok(parsed) = Email::parse(email) else {
+            continue;
+        };
+        let Some(user) = auth_store::user_by_email(db, &parsed).await? else {
+            continue;
+        };
         for grant in auth_store::list_grants(db, GrantQuery::OfUser(user.id), 1).await? {
-            accounts.push(DemoAccount { email: email.to_string(), label: format!("{} — {}", grant.role_label(), grant.scope_name) });
+            accounts.push(DemoAccount {
+                email: email.to_string(),
+                label: format!("{} — {}", grant.role_label(), grant.scope_name),
+            });
         }
     }
     Ok(accounts)

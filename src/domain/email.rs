@@ -21,7 +21,9 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains('@')
-            && !text.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c));
+            && !text
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c));
         if ok { Ok(Email(text)) } else { Err(EmailError) }
     }
 
@@ -54,7 +56,16 @@ mod tests {
 
     #[test]
     fn rejects_nonsense() {
-        for bad in ["", "nom", "nom@", "@ac.fr", "a b@ac.fr", "a@b@c.fr", "a@localhost", "a@.fr"] {
+        for bad in [
+            "",
+            "nom",
+            "nom@",
+            "@ac.fr",
+            "a b@ac.fr",
+            "a@b@c.fr",
+            "a@localhost",
+            "a@.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

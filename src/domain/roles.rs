@@ -154,9 +154,10 @@ impl Scope {
     pub fn id(self) -> i64 {
         match self {
             Scope::Platform => 0,
-            Scope::Academy(id) | Scope::Department(id) | Scope::District(id) | Scope::School(id) => {
-                id
-            }
+            Scope::Academy(id)
+            | Scope::Department(id)
+            | Scope::District(id)
+            | Scope::School(id) => id,
         }
     }
 
@@ -265,7 +266,11 @@ impl Grants {
             .0
             .iter()
             .any(|mine| mine.role.manages().contains(&grant.role) && mine.scope.covers(place));
-        if allowed { Ok(()) } else { Err(GrantError::NotAllowed) }
+        if allowed {
+            Ok(())
+        } else {
+            Err(GrantError::NotAllowed)
+        }
     }
 
     /// Whether the person manages anybody at all.
@@ -275,7 +280,12 @@ impl Grants {
 
     /// The roles this person could grant somewhere.
     pub fn grantable_roles(&self) -> Vec<Role> {
-        let mut roles: Vec<Role> = self.0.iter().flat_map(|g| g.role.manages()).copied().collect();
+        let mut roles: Vec<Role> = self
+            .0
+            .iter()
+            .flat_map(|g| g.role.manages())
+            .copied()
+            .collect();
         roles.sort();
         roles.dedup();
         roles
@@ -300,7 +310,11 @@ mod tests {
     };
 
     fn grants(list: &[(Role, Scope)]) -> Grants {
-        Grants(list.iter().map(|&(role, scope)| Grant { role, scope }).collect())
+        Grants(
+            list.iter()
+                .map(|&(role, scope)| Grant { role, scope })
+                .collect(),
+        )
     }
 
     #[test]
@@ -335,12 +349,27 @@ mod tests {
     #[test]
     fn managers_grant_beneath_them_within_scope() {
         let head = grants(&[(Role::SchoolHead, Scope::School(1000))]);
-        let staff_here = Grant { role: Role::Staff, scope: Scope::School(1000) };
+        let staff_here = Grant {
+            role: Role::Staff,
+            scope: Scope::School(1000),
+        };
         assert!(head.may_manage(&staff_here, &SCHOOL).is_ok());
-        let head_here = Grant { role: Role::SchoolHead, scope: Scope::School(1000) };
-        assert_eq!(head.may_manage(&head_here, &SCHOOL), Err(GrantError::NotAllowed));
-        let staff_elsewhere = Grant { role: Role::Staff, scope: Scope::School(2000) };
-        assert!(head.may_manage(&staff_elsewhere, &OTHER_ACADEMY_SCHOOL).is_err());
+        let head_here = Grant {
+            role: Role::SchoolHead,
+            scope: Scope::School(1000),
+        };
+        assert_eq!(
+            head.may_manage(&head_here, &SCHOOL),
+            Err(GrantError::NotAllowed)
+        );
+        let staff_elsewhere = Grant {
+            role: Role::Staff,
+            scope: Scope::School(2000),
+        };
+        assert!(
+            head.may_manage(&staff_elsewhere, &OTHER_ACADEMY_SCHOOL)
+                .is_err()
+        );
 
         let district = grants(&[(Role::DistrictCoordinator, Scope::District(100))]);
         assert!(district.may_manage(&head_here, &SCHOOL).is_ok());
@@ -351,10 +380,21 @@ mod tests {
 
     #[test]
     fn only_admins_make_admins() {
-        let admin_grant = Grant { role: Role::Admin, scope: Scope::Platform };
+        let admin_grant = Grant {
+            role: Role::Admin,
+            scope: Scope::Platform,
+        };
         let coordinator = grants(&[(Role::AcademyCoordinator, Scope::Academy(1))]);
-        assert!(coordinator.may_manage(&admin_grant, &Placement::default()).is_err());
+        assert!(
+            coordinator
+                .may_manage(&admin_grant, &Placement::default())
+                .is_err()
+        );
         let admin = grants(&[(Role::Admin, Scope::Platform)]);
-        assert!(admin.may_manage(&admin_grant, &Placement::default()).is_ok());
+        assert!(
+            admin
+                .may_manage(&admin_grant, &Placement::default())
+                .is_ok()
+        );
     }
 }

@@ -34,7 +34,10 @@ impl SchoolKind {
     }
 
     pub fn from_code(code: &str) -> Self {
-        Self::ALL.into_iter().find(|k| k.code() == code).unwrap_or(Self::Other)
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == code)
+            .unwrap_or(Self::Other)
     }
 
     /// The French label shown to users.
@@ -87,7 +90,11 @@ impl Sector {
     }
 
     pub fn from_code(code: &str) -> Self {
-        if code == "prive" { Self::Private } else { Self::Public }
+        if code == "prive" {
+            Self::Private
+        } else {
+            Self::Public
+        }
     }
 
     pub fn label(self) -> &'static str {
@@ -113,11 +120,20 @@ mod tests {
 
     #[test]
     fn reads_annuaire_labels() {
-        assert_eq!(SchoolKind::from_annuaire("Collège", false), SchoolKind::College);
+        assert_eq!(
+            SchoolKind::from_annuaire("Collège", false),
+            SchoolKind::College
+        );
         assert_eq!(SchoolKind::from_annuaire("Lycée", false), SchoolKind::Lycee);
-        assert_eq!(SchoolKind::from_annuaire("Lycée", true), SchoolKind::LyceePro);
+        assert_eq!(
+            SchoolKind::from_annuaire("Lycée", true),
+            SchoolKind::LyceePro
+        );
         assert_eq!(SchoolKind::from_annuaire("EREA", false), SchoolKind::Erea);
-        assert_eq!(SchoolKind::from_annuaire("Médico-social", false), SchoolKind::Other);
+        assert_eq!(
+            SchoolKind::from_annuaire("Médico-social", false),
+            SchoolKind::Other
+        );
         assert_eq!(Sector::from_annuaire("Privé"), Some(Sector::Private));
         assert_eq!(Sector::from_annuaire("??"), None);
     }

@@ -35,7 +35,7 @@ impl Uai {
             .flatten()
             .ok_or(UaiError::NotDigits)?;
         let expected = Self::check_letter(number);
-        if letter.chars().next() != Some(expected) {
+        if !letter.starts_with(expected) {
             return Err(UaiError::CheckLetter(expected));
         }
         Ok(Uai(text))

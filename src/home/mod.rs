@@ -32,7 +32,10 @@ async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<axum::re
         [only] if ctx.academy_name.is_none() => ctx.academy(only.name.clone()),
         _ => ctx,
     };
-    render(HomePage { ctx: ctx.title("Semaine de la persévérance scolaire"), academies })
+    render(HomePage {
+        ctx: ctx.title("Semaine de la persévérance scolaire"),
+        academies,
+    })
 }
 
 /// 200 when the database answers, 503 otherwise.
@@ -40,7 +43,10 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     if state.db.ping().await {
         (StatusCode::OK, "ok")
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "base de données injoignable")
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "base de données injoignable",
+        )
     }
 }
 
@@ -58,12 +64,17 @@ struct MySpacePage {
     is_admin: bool,
 }
 
-async fn my_space(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx) -> AppResult<axum::response::Response> {
+async fn my_space(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+) -> AppResult<axum::response::Response> {
     let grants = auth_store::list_grants(&state.db, GrantQuery::OfUser(user.id), 200).await?;
     let mut roles: Vec<Role> = user.grants.0.iter().map(|g| g.role).collect();
     roles.sort();
     roles.dedup();
-    let mut abilities: Vec<&'static str> = roles.into_iter().flat_map(abilities_of).copied().collect();
+    let mut abilities: Vec<&'static str> =
+        roles.into_iter().flat_map(abilities_of).copied().collect();
     abilities.dedup();
     render(MySpacePage {
         ctx: ctx.title("Mon espace").here(),

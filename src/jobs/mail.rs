@@ -22,7 +22,12 @@ pub struct Mail {
 
 /// Puts a mail in the outbox, inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, mail: &Mail) -> sqlx::Result<i64> {
-    super::enqueue(tx, KIND, &serde_json::to_value(mail).expect("a mail serialises")).await
+    super::enqueue(
+        tx,
+        KIND,
+        &serde_json::to_value(mail).expect("a mail serialises"),
+    )
+    .await
 }
 
 fn build(config: &Config, mail: &Mail) -> anyhow::Result<Message> {

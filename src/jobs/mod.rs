@@ -35,8 +35,14 @@ struct Job {
 /// Adds a job inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, kind: &str, payload: &serde_json::Value) -> DbResult<i64> {
     let now = Utc::now();
-    let sql = "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $3) RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql).bind(kind).bind(payload.to_string()).bind(now).fetch_one(conn).await)
+    let sql =
+        "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $3) RETURNING id";
+    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(kind)
+        .bind(payload.to_string())
+        .bind(now)
+        .fetch_one(conn)
+        .await)
 }
 
 const CLAIM_SQLITE: &str = "UPDATE jobs SET locked_until = $1, attempts = attempts + 1 WHERE id = (
@@ -53,7 +59,11 @@ async fn claim(db: &Db) -> DbResult<Option<Job>> {
         Engine::Sqlite => CLAIM_SQLITE,
         Engine::Postgres => CLAIM_POSTGRES,
     };
-    on_db!(db, |pool| sqlx::query_as(sql).bind(lease).bind(now).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(lease)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)
 }
 
 async fn finish(db: &Db, job: &Job, outcome: anyhow::Result<()>) -> DbResult<()> {
@@ -61,7 +71,12 @@ async fn finish(db: &Db, job: &Job, outcome: anyhow::Result<()>) -> DbResult<()>
     match outcome {
         Ok(()) => {
             let sql = "UPDATE jobs SET done_at = $2, locked_until = NULL WHERE id = $1";
-            on_db!(db, |pool| sqlx::query(sql).bind(job.id).bind(now).execute(pool).await.map(|_| ()))?;
+            on_db!(db, |pool| sqlx::query(sql)
+                .bind(job.id)
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|_| ()))?;
         }
         Err(err) => {
             let message = format!("{err:#}");
@@ -108,11 +123,10 @@ pub async fn worker(db: Db, config: Arc<Config>, wake: Arc<Notify>) {
         if let Err(err) = run_due(&db, &config).await {
             tracing::error!(error = %err, "job worker could not reach the database");
         }
-        if rounds % 720 == 0 {
-            if let Err(err) = crate::auth::store::purge_expired(&db).await {
+        if rounds.is_multiple_of(720)
+            && let Err(err) = crate::auth::store::purge_expired(&db).await {
                 tracing::warn!(error = %err, "could not purge expired sessions");
             }
-        }
         rounds += 1;
         let _ = tokio::time::timeout(Duration::from_secs(5), wake.notified()).await;
     }

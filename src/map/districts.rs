@@ -17,7 +17,10 @@ use super::{
 };
 use crate::{
     domain::{Role, Uai},
-    web::{AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render, render_with},
+    web::{
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
+        render_with,
+    },
 };
 
 pub fn router() -> Router<AppState> {
@@ -45,14 +48,24 @@ async fn create_district(
     CsrfForm(form): CsrfForm<DistrictForm>,
 ) -> AppResult<Response> {
     let academy = academy_for(&state, &user, &slug).await?;
-    let place = crate::domain::Placement { academy: academy.id, ..Default::default() };
-    user.require(&[Role::AcademyCoordinator], &place, "Seule la coordination académique crée les districts.")?;
+    let place = crate::domain::Placement {
+        academy: academy.id,
+        ..Default::default()
+    };
+    user.require(
+        &[Role::AcademyCoordinator],
+        &place,
+        "Seule la coordination académique crée les districts.",
+    )?;
     let mut errors = FormErrors::default();
     let name = form.name.trim();
     if name.is_empty() {
         errors.add("name", "Indiquez le nom du district.");
     } else if name.chars().count() > 120 {
-        errors.add("name", "Le nom du district ne doit pas dépasser 120 caractères.");
+        errors.add(
+            "name",
+            "Le nom du district ne doit pas dépasser 120 caractères.",
+        );
     }
     let department = store::department_by_code(&state.db, form.department.trim())
         .await?
@@ -61,7 +74,10 @@ async fn create_district(
         errors.add("department", "Choisissez un département de l'académie.");
     }
     if let (Some(department), true) = (&department, errors.is_empty()) {
-        if store::district_by_name(&state.db, department.id, name).await?.is_some() {
+        if store::district_by_name(&state.db, department.id, name)
+            .await?
+            .is_some()
+        {
             errors.add("name", "Un district porte déjà ce nom dans ce département.");
         } else {
             let mut tx = state.db.begin().await?;
@@ -88,25 +104,68 @@ struct DistrictPage {
 }
 
 async fn load_district(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<District> {
-    let district = store::district_by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    if user.grants.can_view(&district.placement()) { Ok(district) } else { Err(AppError::NotFound) }
+    let district = store::district_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.grants.can_view(&district.placement()) {
+        Ok(district)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
-async fn district_page_with(state: &AppState, user: &CurrentUser, ctx: PageCtx, district: District, uai: String, errors: FormErrors) -> AppResult<DistrictPage> {
-    let academy = store::academy_by_id(&state.db, district.academy_id).await?.ok_or(AppError::NotFound)?;
+async fn district_page_with(
+    state: &AppState,
+    user: &CurrentUser,
+    ctx: PageCtx,
+    district: District,
+    uai: String,
+    errors: FormErrors,
+) -> AppResult<DistrictPage> {
+    let academy = store::academy_by_id(&state.db, district.academy_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let schools = store::schools_of_district(&state.db, district.id).await?;
-    let can_edit = user.grants.any_covers(&[Role::AcademyCoordinator, Role::DistrictCoordinator], &district.placement());
+    let can_edit = user.grants.any_covers(
+        &[Role::AcademyCoordinator, Role::DistrictCoordinator],
+        &district.placement(),
+    );
     let ctx = ctx
         .title(district.name.clone())
         .academy(academy.name.clone())
-        .crumb(format!("Académie de {}", academy.name), format!("/a/{}", academy.slug))
+        .crumb(
+            format!("Académie de {}", academy.name),
+            format!("/a/{}", academy.slug),
+        )
         .here();
-    Ok(DistrictPage { ctx, district, schools, can_edit, uai, errors })
+    Ok(DistrictPage {
+        ctx,
+        district,
+        schools,
+        can_edit,
+        uai,
+        errors,
+    })
 }
 
-async fn district_page(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn district_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let district = load_district(&state, &user, id).await?;
-    render(district_page_with(&state, &user, ctx, district, String::new(), FormErrors::default()).await?)
+    render(
+        district_page_with(
+            &state,
+            &user,
+            ctx,
+            district,
+            String::new(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
 }
 
 #[derive(Deserialize)]
@@ -123,7 +182,11 @@ async fn attach_school(
     CsrfForm(form): CsrfForm<UaiForm>,
 ) -> AppResult<Response> {
     let district = load_district(&state, &user, id).await?;
-    user.require(&[Role::AcademyCoordinator, Role::DistrictCoordinator], &district.placement(), "Seules les coordinations rattachent des établissements à un district.")?;
+    user.require(
+        &[Role::AcademyCoordinator, Role::DistrictCoordinator],
+        &district.placement(),
+        "Seules les coordinations rattachent des établissements à un district.",
+    )?;
     let mut errors = FormErrors::default();
     match Uai::parse(&form.uai) {
         Err(err) => errors.add("uai", format!("UAI invalide : {err}.")),
@@ -134,7 +197,10 @@ async fn attach_school(
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!("/districts/{}", district.id)).into_response());
             }
-            Some(_) => errors.add("uai", "Cet établissement n'est pas dans le département du district."),
+            Some(_) => errors.add(
+                "uai",
+                "Cet établissement n'est pas dans le département du district.",
+            ),
             None => errors.add("uai", "Aucun établissement de l'annuaire ne porte cet UAI."),
         },
     }
@@ -142,10 +208,21 @@ async fn attach_school(
     render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
-async fn detach_school(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, CsrfForm(form): CsrfForm<UaiForm>) -> AppResult<Response> {
+async fn detach_school(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<UaiForm>,
+) -> AppResult<Response> {
     let district = load_district(&state, &user, id).await?;
-    user.require(&[Role::AcademyCoordinator, Role::DistrictCoordinator], &district.placement(), "Seules les coordinations retirent des établissements d'un district.")?;
-    let school = store::school_by_uai(&state.db, &form.uai.trim().to_uppercase()).await?.ok_or(AppError::NotFound)?;
+    user.require(
+        &[Role::AcademyCoordinator, Role::DistrictCoordinator],
+        &district.placement(),
+        "Seules les coordinations retirent des établissements d'un district.",
+    )?;
+    let school = store::school_by_uai(&state.db, &form.uai.trim().to_uppercase())
+        .await?
+        .ok_or(AppError::NotFound)?;
     if school.district_id != Some(district.id) {
         return Err(AppError::NotFound);
     }

@@ -16,12 +16,20 @@ use crate::web::{AppError, AppState, CurrentUser};
 use store::Academy;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(schools::router()).merge(districts::router())
+    Router::new()
+        .merge(schools::router())
+        .merge(districts::router())
 }
 
 /// The académie of the slug, if the person holds any role in it (else 404).
-async fn academy_for(state: &AppState, user: &CurrentUser, slug: &str) -> Result<Academy, AppError> {
-    let academy = store::academy_by_slug(&state.db, slug).await?.ok_or(AppError::NotFound)?;
+async fn academy_for(
+    state: &AppState,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<Academy, AppError> {
+    let academy = store::academy_by_slug(&state.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if user.grants.is_admin() || user.academy_ids().contains(&academy.id) {
         Ok(academy)
     } else {

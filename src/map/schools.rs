@@ -43,9 +43,25 @@ struct AcademyPage {
     errors: crate::web::FormErrors,
 }
 
-async fn academy_page(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx, Path(slug): Path<String>) -> AppResult<Response> {
+async fn academy_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
     let academy = academy_for(&state, &user, &slug).await?;
-    render(build_academy_page(&state, &user, ctx, academy, Default::default(), None, Default::default()).await?)
+    render(
+        build_academy_page(
+            &state,
+            &user,
+            ctx,
+            academy,
+            Default::default(),
+            None,
+            Default::default(),
+        )
+        .await?,
+    )
 }
 
 pub(crate) async fn build_academy_page(
@@ -59,11 +75,17 @@ pub(crate) async fn build_academy_page(
 ) -> AppResult<impl Template> {
     let departments = store::departments(&state.db, academy.id).await?;
     let districts = store::districts(&state.db, academy.id).await?;
-    let place = Placement { academy: academy.id, ..Default::default() };
+    let place = Placement {
+        academy: academy.id,
+        ..Default::default()
+    };
     let can_edit = user.grants.any_covers(&[Role::AcademyCoordinator], &place);
     Ok(AcademyPage {
         domains: domains.unwrap_or_else(|| academy.email_domains.clone()),
-        ctx: ctx.title(format!("Académie de {}", academy.name)).academy(academy.name.clone()).here(),
+        ctx: ctx
+            .title(format!("Académie de {}", academy.name))
+            .academy(academy.name.clone())
+            .here(),
         academy,
         departments,
         districts,
@@ -105,32 +127,76 @@ struct DirectoryPage {
 const PAGE_SIZE: i64 = 50;
 
 /// Narrows the requested filter to what the person may see, or refuses.
-fn scoped_filter(user: &CurrentUser, academy: &Academy, department: Option<i64>, district: Option<i64>) -> Option<(Option<i64>, Option<i64>)> {
-    let whole = Placement { academy: academy.id, ..Default::default() };
+fn scoped_filter(
+    user: &CurrentUser,
+    academy: &Academy,
+    department: Option<i64>,
+    district: Option<i64>,
+) -> Option<(Option<i64>, Option<i64>)> {
+    let whole = Placement {
+        academy: academy.id,
+        ..Default::default()
+    };
     if user.grants.any_covers(&[Role::AcademyCoordinator], &whole) {
         return Some((department, district));
     }
     let mine = |kind: fn(Scope) -> Option<i64>| -> Vec<i64> {
-        user.placements.iter().filter(|(_, p)| p.academy == academy.id).filter_map(|(g, _)| kind(g.scope)).collect()
+        user.placements
+            .iter()
+            .filter(|(_, p)| p.academy == academy.id)
+            .filter_map(|(g, _)| kind(g.scope))
+            .collect()
     };
-    let departments = mine(|s| if let Scope::Department(id) = s { Some(id) } else { None });
+    let departments = mine(|s| {
+        if let Scope::Department(id) = s {
+            Some(id)
+        } else {
+            None
+        }
+    });
     if let Some(&first) = departments.first() {
-        let chosen = department.filter(|d| departments.contains(d)).unwrap_or(first);
+        let chosen = department
+            .filter(|d| departments.contains(d))
+            .unwrap_or(first);
         return Some((Some(chosen), district));
     }
-    let districts = mine(|s| if let Scope::District(id) = s { Some(id) } else { None });
+    let districts = mine(|s| {
+        if let Scope::District(id) = s {
+            Some(id)
+        } else {
+            None
+        }
+    });
     let first = *districts.first()?;
-    Some((None, Some(district.filter(|d| districts.contains(d)).unwrap_or(first))))
+    Some((
+        None,
+        Some(district.filter(|d| districts.contains(d)).unwrap_or(first)),
+    ))
 }
 
 fn parse_id(text: &Option<String>) -> Option<i64> {
     text.as_deref().and_then(|t| t.parse().ok())
 }
 
-async fn directory(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx, Path(slug): Path<String>, Query(q): Query<DirectoryQuery>) -> AppResult<Response> {
+async fn directory(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Query(q): Query<DirectoryQuery>,
+) -> AppResult<Response> {
     let academy = academy_for(&state, &user, &slug).await?;
-    let (department_id, district_id) = scoped_filter(&user, &academy, parse_id(&q.departement), parse_id(&q.district))
-        .ok_or_else(|| AppError::forbidden("L'annuaire est réservé aux coordinations (académie, département, district)."))?;
+    let (department_id, district_id) = scoped_filter(
+        &user,
+        &academy,
+        parse_id(&q.departement),
+        parse_id(&q.district),
+    )
+    .ok_or_else(|| {
+        AppError::forbidden(
+            "L'annuaire est réservé aux coordinations (académie, département, district).",
+        )
+    })?;
     let page = q.page.unwrap_or(1).max(1);
     let filter = SchoolFilter {
         academy_id: academy.id,
@@ -144,7 +210,10 @@ async fn directory(State(state): State<AppState>, user: CurrentUser, ctx: PageCt
     let ctx = ctx
         .title("Annuaire des établissements")
         .academy(academy.name.clone())
-        .crumb(format!("Académie de {}", academy.name), format!("/a/{}", academy.slug))
+        .crumb(
+            format!("Académie de {}", academy.name),
+            format!("/a/{}", academy.slug),
+        )
         .here();
     render(DirectoryPage {
         ctx,
@@ -173,8 +242,15 @@ struct SchoolPage {
     show_people: bool,
 }
 
-async fn school_page(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx, Path(uai): Path<String>) -> AppResult<Response> {
-    let school = store::school_by_uai(&state.db, &uai.to_uppercase()).await?.ok_or(AppError::NotFound)?;
+async fn school_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(uai): Path<String>,
+) -> AppResult<Response> {
+    let school = store::school_by_uai(&state.db, &uai.to_uppercase())
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !user.grants.can_view(&school.placement()) {
         return Err(AppError::NotFound);
     }
@@ -182,16 +258,31 @@ async fn school_page(State(state): State<AppState>, user: CurrentUser, ctx: Page
         Some(id) => store::district_by_id(&state.db, id).await?,
         None => None,
     };
-    let show_people = user.grants.manages_anyone() && user.grants.any_covers(
-        &[Role::AcademyCoordinator, Role::DistrictCoordinator, Role::SchoolHead, Role::DepartmentViewer],
-        &school.placement(),
-    );
+    let show_people = user.grants.manages_anyone()
+        && user.grants.any_covers(
+            &[
+                Role::AcademyCoordinator,
+                Role::DistrictCoordinator,
+                Role::SchoolHead,
+                Role::DepartmentViewer,
+            ],
+            &school.placement(),
+        );
     let people = if show_people {
-        auth_store::list_grants(&state.db, GrantQuery::Within(Scope::School(school.id)), 200).await?
+        auth_store::list_grants(&state.db, GrantQuery::Within(Scope::School(school.id)), 200)
+            .await?
     } else {
         Vec::new()
     };
-    let academy = store::academy_by_id(&state.db, school.academy_id).await?.ok_or(AppError::NotFound)?;
+    let academy = store::academy_by_id(&state.db, school.academy_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let ctx = ctx.title(school.name.clone()).academy(academy.name).here();
-    render(SchoolPage { ctx, school, district, people, show_people })
+    render(SchoolPage {
+        ctx,
+        school,
+        district,
+        people,
+        show_people,
+    })
 }

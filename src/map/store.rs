@@ -21,7 +21,9 @@ pub struct Academy {
 
 impl Academy {
     pub fn allows_domain(&self, domain: &str) -> bool {
-        self.email_domains.split_whitespace().any(|d| d.eq_ignore_ascii_case(domain))
+        self.email_domains
+            .split_whitespace()
+            .any(|d| d.eq_ignore_ascii_case(domain))
     }
 }
 
@@ -45,7 +47,12 @@ pub struct District {
 
 impl District {
     pub fn placement(&self) -> Placement {
-        Placement { academy: self.academy_id, department: Some(self.department_id), district: Some(self.id), school: None }
+        Placement {
+            academy: self.academy_id,
+            department: Some(self.department_id),
+            district: Some(self.id),
+            school: None,
+        }
     }
 }
 
@@ -89,7 +96,8 @@ impl School {
 const SCHOOL_COLUMNS: &str = "id, uai, name, kind, sector, commune, postal_code, academy_id, department_id, \
                               district_id, bassin_name, latitude, longitude, is_open";
 
-const DISTRICT_SELECT: &str = "SELECT di.id, di.department_id, di.name, dp.academy_id, dp.name AS department_name,
+const DISTRICT_SELECT: &str =
+    "SELECT di.id, di.department_id, di.name, dp.academy_id, dp.name AS department_name,
         (SELECT COUNT(*) FROM schools s WHERE s.district_id = di.id) AS school_count
      FROM districts di JOIN departments dp ON dp.id = di.department_id";
 
@@ -100,94 +108,173 @@ pub async fn academies(db: &Db) -> DbResult<Vec<Academy>> {
 
 pub async fn academy_by_id(db: &Db, id: i64) -> DbResult<Option<Academy>> {
     let sql = "SELECT id, code, slug, name, email_domains FROM academies WHERE id = $1";
-    on_db!(db, |pool| sqlx::query_as(sql).bind(id).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
 }
 
 pub async fn academy_by_slug(db: &Db, slug: &str) -> DbResult<Option<Academy>> {
-    let sql = "SELECT id, code, slug, name, email_domains FROM academies WHERE slug = $1 OR code = $1";
-    on_db!(db, |pool| sqlx::query_as(sql).bind(slug).fetch_optional(pool).await)
+    let sql =
+        "SELECT id, code, slug, name, email_domains FROM academies WHERE slug = $1 OR code = $1";
+    on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(slug)
+        .fetch_optional(pool)
+        .await)
 }
 
 /// Creates an académie, or returns the id of the one with that code.
 pub async fn ensure_academy(tx: &mut Tx, code: &str, slug: &str, name: &str) -> DbResult<i64> {
     let sql = "INSERT INTO academies (code, slug, name, created_at) VALUES ($1, $2, $3, $4)
                ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql).bind(code).bind(slug).bind(name).bind(Utc::now()).fetch_one(conn).await)
+    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(code)
+        .bind(slug)
+        .bind(name)
+        .bind(Utc::now())
+        .fetch_one(conn)
+        .await)
 }
 
 pub async fn set_email_domains(db: &Db, academy_id: i64, domains: &str) -> DbResult<()> {
     let sql = "UPDATE academies SET email_domains = $2 WHERE id = $1";
-    on_db!(db, |pool| sqlx::query(sql).bind(academy_id).bind(domains).execute(pool).await.map(|_| ()))
+    on_db!(db, |pool| sqlx::query(sql)
+        .bind(academy_id)
+        .bind(domains)
+        .execute(pool)
+        .await
+        .map(|_| ()))
 }
 
 /// Every académie that lets addresses of `domain` register themselves.
 pub async fn academies_allowing(db: &Db, domain: &str) -> DbResult<Vec<Academy>> {
-    Ok(academies(db).await?.into_iter().filter(|a| a.allows_domain(domain)).collect())
+    Ok(academies(db)
+        .await?
+        .into_iter()
+        .filter(|a| a.allows_domain(domain))
+        .collect())
 }
 
 pub async fn departments(db: &Db, academy_id: i64) -> DbResult<Vec<Department>> {
-    let sql = "SELECT id, academy_id, code, name FROM departments WHERE academy_id = $1 ORDER BY code";
-    on_db!(db, |pool| sqlx::query_as(sql).bind(academy_id).fetch_all(pool).await)
+    let sql =
+        "SELECT id, academy_id, code, name FROM departments WHERE academy_id = $1 ORDER BY code";
+    on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(academy_id)
+        .fetch_all(pool)
+        .await)
 }
 
 pub async fn department_by_code(db: &Db, code: &str) -> DbResult<Option<Department>> {
     let sql = "SELECT id, academy_id, code, name FROM departments WHERE code = $1";
-    on_db!(db, |pool| sqlx::query_as(sql).bind(code).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(code)
+        .fetch_optional(pool)
+        .await)
 }
 
 pub async fn department_by_id(db: &Db, id: i64) -> DbResult<Option<Department>> {
     let sql = "SELECT id, academy_id, code, name FROM departments WHERE id = $1";
-    on_db!(db, |pool| sqlx::query_as(sql).bind(id).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
 }
 
 /// Creates a department, or returns the id of the one with that code.
-pub async fn ensure_department(tx: &mut Tx, academy_id: i64, code: &str, name: &str) -> DbResult<i64> {
+pub async fn ensure_department(
+    tx: &mut Tx,
+    academy_id: i64,
+    code: &str,
+    name: &str,
+) -> DbResult<i64> {
     let sql = "INSERT INTO departments (academy_id, code, name) VALUES ($1, $2, $3)
                ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql).bind(academy_id).bind(code).bind(name).fetch_one(conn).await)
+    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(academy_id)
+        .bind(code)
+        .bind(name)
+        .fetch_one(conn)
+        .await)
 }
 
 pub async fn districts(db: &Db, academy_id: i64) -> DbResult<Vec<District>> {
     let sql = format!("{DISTRICT_SELECT} WHERE dp.academy_id = $1 ORDER BY dp.code, di.name");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(academy_id).fetch_all(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(academy_id)
+        .fetch_all(pool)
+        .await)
 }
 
 pub async fn district_by_id(db: &Db, id: i64) -> DbResult<Option<District>> {
     let sql = format!("{DISTRICT_SELECT} WHERE di.id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
 }
 
-pub async fn district_by_name(db: &Db, department_id: i64, name: &str) -> DbResult<Option<District>> {
+pub async fn district_by_name(
+    db: &Db,
+    department_id: i64,
+    name: &str,
+) -> DbResult<Option<District>> {
     let sql = format!("{DISTRICT_SELECT} WHERE di.department_id = $1 AND di.name = $2");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(department_id).bind(name).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(department_id)
+        .bind(name)
+        .fetch_optional(pool)
+        .await)
 }
 
 /// Creates a district, or returns the id of the one with that name.
 pub async fn ensure_district(tx: &mut Tx, department_id: i64, name: &str) -> DbResult<i64> {
     let sql = "INSERT INTO districts (department_id, name) VALUES ($1, $2)
                ON CONFLICT (department_id, name) DO UPDATE SET name = excluded.name RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql).bind(department_id).bind(name).fetch_one(conn).await)
+    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(department_id)
+        .bind(name)
+        .fetch_one(conn)
+        .await)
 }
 
 /// Attaches a school to a district (or detaches it with `None`).
-pub async fn set_school_district(tx: &mut Tx, school_id: i64, district_id: Option<i64>) -> DbResult<()> {
+pub async fn set_school_district(
+    tx: &mut Tx,
+    school_id: i64,
+    district_id: Option<i64>,
+) -> DbResult<()> {
     let sql = "UPDATE schools SET district_id = $2, updated_at = $3 WHERE id = $1";
-    on_tx!(tx, |conn| sqlx::query(sql).bind(school_id).bind(district_id).bind(Utc::now()).execute(conn).await.map(|_| ()))
+    on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(school_id)
+        .bind(district_id)
+        .bind(Utc::now())
+        .execute(conn)
+        .await
+        .map(|_| ()))
 }
 
 pub async fn school_by_uai(db: &Db, uai: &str) -> DbResult<Option<School>> {
     let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools WHERE uai = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(uai).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(uai)
+        .fetch_optional(pool)
+        .await)
 }
 
 pub async fn school_by_id(db: &Db, id: i64) -> DbResult<Option<School>> {
     let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools WHERE id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
 }
 
 pub async fn schools_of_district(db: &Db, district_id: i64) -> DbResult<Vec<School>> {
     let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools WHERE district_id = $1 ORDER BY name");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(district_id).fetch_all(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(district_id)
+        .fetch_all(pool)
+        .await)
 }
 
 /// A filter on the school directory of one académie.
@@ -204,7 +291,10 @@ pub struct SchoolFilter {
 
 /// One page of schools matching the filter, and how many match in all.
 pub async fn search_schools(db: &Db, filter: &SchoolFilter) -> DbResult<(Vec<School>, i64)> {
-    let pattern = filter.text.as_ref().map(|t| format!("%{}%", t.trim().to_lowercase()));
+    let pattern = filter
+        .text
+        .as_ref()
+        .map(|t| format!("%{}%", t.trim().to_lowercase()));
     let condition = "academy_id = $1 AND ($2 IS NULL OR department_id = $2) AND ($3 IS NULL OR district_id = $3)
         AND ($4 IS NULL OR LOWER(name) LIKE $4 OR LOWER(commune) LIKE $4 OR LOWER(uai) LIKE $4)";
     let list_sql = format!(

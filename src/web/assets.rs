@@ -25,10 +25,16 @@ pub fn router(config: &Config) -> Router<AppState> {
     }
     let mut router = Router::new().route("/static/app.css", get(app_css));
     for file in DSFR_FILES {
-        router = router.route_service(&format!("/static/dsfr/{file}"), tower_http::services::ServeFile::new(dist.join(file)));
+        router = router.route_service(
+            &format!("/static/dsfr/{file}"),
+            tower_http::services::ServeFile::new(dist.join(file)),
+        );
     }
     for folder in DSFR_FOLDERS {
-        router = router.nest_service(&format!("/static/dsfr/{folder}"), ServeDir::new(dist.join(folder)));
+        router = router.nest_service(
+            &format!("/static/dsfr/{folder}"),
+            ServeDir::new(dist.join(folder)),
+        );
     }
     router.layer(SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,

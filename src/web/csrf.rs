@@ -42,7 +42,11 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<CsrfToken>().cloned().ok_or(AppError::Csrf)
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or(AppError::Csrf)
     }
 }
 
@@ -60,9 +64,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let cookie = cookies::read(request.headers(), COOKIE).ok_or(AppError::Csrf)?;
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| AppError::BadRequest("Le formulaire envoyé est trop volumineux ou illisible.".into()))?;
+        let body = Bytes::from_request(request, state).await.map_err(|_| {
+            AppError::BadRequest("Le formulaire envoyé est trop volumineux ou illisible.".into())
+        })?;
         let field: CsrfField = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Csrf)?;
         if !constant_time_eq(field.csrf.as_bytes(), cookie.as_bytes()) {
             return Err(AppError::Csrf);

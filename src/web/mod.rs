@@ -18,7 +18,9 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use tokio::sync::Notify;
-use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, set_header::SetResponseHeaderLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, set_header::SetResponseHeaderLayer,
+};
 
 pub use csrf::{CsrfForm, CsrfToken};
 pub use error::{AppError, AppResult};
@@ -53,12 +55,14 @@ pub fn app(state: AppState) -> Router {
             AppError::Internal(anyhow::anyhow!("panic")).into_response()
         }))
         .layer(CompressionLayer::new());
-    let with_headers = SECURITY_HEADERS.iter().fold(routes, |router, (name, value)| {
-        router.layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        ))
-    });
+    let with_headers = SECURITY_HEADERS
+        .iter()
+        .fold(routes, |router, (name, value)| {
+            router.layer(SetResponseHeaderLayer::if_not_present(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            ))
+        });
     with_headers.with_state(state)
 }
 
@@ -73,7 +77,10 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "same-origin"),
     ("x-frame-options", "DENY"),
-    ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    ),
 ];
 
 /// Turns error responses into full French pages (with the person's header),
@@ -81,7 +88,10 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
 async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let (mut parts, body) = request.into_parts();
-    let ctx = <PageCtx as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &state).await;
+    let ctx = <PageCtx as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut parts, &state,
+    )
+    .await;
     let response = next.run(Request::from_parts(parts, body)).await;
     let Some(page) = response.extensions().get::<error::ErrorPage>().cloned() else {
         return response;
@@ -104,7 +114,11 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
             path,
         },
     };
-    let template = crate::home::ErrorTemplate { ctx: ctx.title(page.title).here(), status: status.as_u16(), message: page.message };
+    let template = crate::home::ErrorTemplate {
+        ctx: ctx.title(page.title).here(),
+        status: status.as_u16(),
+        message: page.message,
+    };
     match askama::Template::render(&template) {
         Ok(html) => (status, axum::response::Html(html)).into_response(),
         Err(_) => (status, page.title).into_response(),
@@ -113,5 +127,7 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
 
 /// Percent-encodes a path for a query string.
 pub fn urlencode(text: &str) -> String {
-    serde_urlencoded::to_string([("", text)]).map(|s| s[1..].to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("", text)])
+        .map(|s| s[1..].to_string())
+        .unwrap_or_default()
 }

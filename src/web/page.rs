@@ -46,13 +46,19 @@ impl PageCtx {
 
     /// Adds a linked step to the breadcrumb.
     pub fn crumb(mut self, label: impl Into<String>, href: impl Into<String>) -> Self {
-        self.crumbs.push(Crumb { label: label.into(), href: Some(href.into()) });
+        self.crumbs.push(Crumb {
+            label: label.into(),
+            href: Some(href.into()),
+        });
         self
     }
 
     /// Ends the breadcrumb with the current page (the title).
     pub fn here(mut self) -> Self {
-        self.crumbs.push(Crumb { label: self.title.clone(), href: None });
+        self.crumbs.push(Crumb {
+            label: self.title.clone(),
+            href: None,
+        });
         self
     }
 
@@ -66,18 +72,27 @@ impl PageCtx {
     }
 
     pub fn is_current(&self, prefix: &str) -> bool {
-        if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) }
+        if prefix == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(prefix)
+        }
     }
 }
 
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await?;
         let csrf = CsrfToken::from_request_parts(parts, state).await?;
         let academy_name = match user.as_ref().map(|u| u.academy_ids()).as_deref() {
-            Some([only]) => map_store::academy_by_id(&state.db, *only).await?.map(|a| a.name),
+            Some([only]) => map_store::academy_by_id(&state.db, *only)
+                .await?
+                .map(|a| a.name),
             _ => None,
         };
         Ok(PageCtx {
@@ -104,7 +119,10 @@ impl FormErrors {
 
     /// The first message for the field, if any.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     pub fn is_empty(&self) -> bool {

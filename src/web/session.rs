@@ -24,13 +24,27 @@ pub struct CurrentUser {
 
 impl CurrentUser {
     /// Refuses with a French reason unless a grant of `roles` covers `place`.
-    pub fn require(&self, roles: &[crate::domain::Role], place: &Placement, reason: &str) -> Result<(), AppError> {
-        if self.grants.any_covers(roles, place) { Ok(()) } else { Err(AppError::forbidden(reason)) }
+    pub fn require(
+        &self,
+        roles: &[crate::domain::Role],
+        place: &Placement,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        if self.grants.any_covers(roles, place) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(reason))
+        }
     }
 
     /// The académies where the person holds a role (empty for none).
     pub fn academy_ids(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self.placements.iter().map(|(_, p)| p.academy).filter(|&a| a != 0).collect();
+        let mut ids: Vec<i64> = self
+            .placements
+            .iter()
+            .map(|(_, p)| p.academy)
+            .filter(|&a| a != 0)
+            .collect();
         ids.sort();
         ids.dedup();
         ids
@@ -52,8 +66,10 @@ async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>
                 None => None,
                 Some(user) => {
                     let rows = store::grants_of(&state.db, user.id).await?;
-                    let placements: Vec<(Grant, Placement)> =
-                        rows.iter().filter_map(|r| Some((r.grant()?, r.placement()))).collect();
+                    let placements: Vec<(Grant, Placement)> = rows
+                        .iter()
+                        .filter_map(|r| Some((r.grant()?, r.placement())))
+                        .collect();
                     Some(CurrentUser {
                         id: user.id,
                         email: user.email,
@@ -72,7 +88,10 @@ async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         load(parts, state).await.map(MaybeUser)
     }
 }
@@ -80,7 +99,10 @@ impl FromRequestParts<AppState> for MaybeUser {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         load(parts, state).await?.ok_or(AppError::Unauthenticated)
     }
 }

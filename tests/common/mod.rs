@@ -48,17 +48,32 @@ pub async fn fresh_db(engine: Engine, dir: &tempfile::TempDir) -> (Db, String) {
     match engine {
         Engine::Sqlite => {
             let url = format!("sqlite://{}", dir.path().join("test.db").display());
-            let db = Db::connect(&url, &ConnectOptions::default()).await.expect("sqlite opens");
+            let db = Db::connect(&url, &ConnectOptions::default())
+                .await
+                .expect("sqlite opens");
             db.migrate().await.expect("migrations apply");
             (db, url)
         }
         Engine::Postgres => {
-            let url = std::env::var("PERSEVERANCE_TEST_PG_URL").expect("PERSEVERANCE_TEST_PG_URL is set");
-            let schema = format!("t_{}", perseverance::auth::tokens::random_token().to_lowercase().replace(['-', '_'], "")[..16].to_string());
+            let url =
+                std::env::var("PERSEVERANCE_TEST_PG_URL").expect("PERSEVERANCE_TEST_PG_URL is set");
+            let schema = format!(
+                "t_{}",
+                &perseverance::auth::tokens::random_token()
+                    .to_lowercase()
+                    .replace(['-', '_'], "")[..16]
+            );
             let admin = sqlx::PgPool::connect(&url).await.expect("postgres answers");
-            sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.expect("schema created");
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&admin)
+                .await
+                .expect("schema created");
             admin.close().await;
-            let options = ConnectOptions { pg_schema: Some(schema), max_connections: 8, ..Default::default() };
+            let options = ConnectOptions {
+                pg_schema: Some(schema),
+                max_connections: 8,
+                ..Default::default()
+            };
             let db = Db::connect(&url, &options).await.expect("postgres opens");
             db.migrate().await.expect("migrations apply");
             (db, url)
@@ -95,24 +110,42 @@ impl TestApp {
         config.addr = "127.0.0.1:0".parse().unwrap();
         config.outbox_dir = outbox.clone();
         config.demo = demo;
-        let running = server::start(config, db.clone()).await.expect("server starts");
+        let running = server::start(config, db.clone())
+            .await
+            .expect("server starts");
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let client = reqwest::Client::builder()
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        TestApp { url: format!("http://{}", running.addr), db, client, jar, outbox, running, dir }
+        TestApp {
+            url: format!("http://{}", running.addr),
+            db,
+            client,
+            jar,
+            outbox,
+            running,
+            dir,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(format!("{}{path}", self.url)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// The anti-forgery token the site gave this client (after any GET).
     pub fn csrf(&self) -> String {
         let url = self.url.parse().unwrap();
-        let cookies = self.jar.cookies(&url).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let cookies = self
+            .jar
+            .cookies(&url)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
         cookies
             .split("; ")
             .find_map(|c| c.strip_prefix("perseverance_csrf="))
@@ -128,13 +161,22 @@ impl TestApp {
         let csrf = self.csrf();
         let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
         form.extend_from_slice(fields);
-        self.client.post(format!("{}{path}", self.url)).form(&form).send().await.unwrap()
+        self.client
+            .post(format!("{}{path}", self.url))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Signs in as a demo account through the demo button.
     pub async fn sign_in_demo(&self, email: &str) {
         let response = self.post("/connexion/demo", &[("email", email)]).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "demo sign-in of {email}");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "demo sign-in of {email}"
+        );
     }
 
     /// Waits until the outbox holds at least `count` mails, and returns them all.
@@ -201,7 +243,9 @@ pub fn decode_mail(raw: &str) -> String {
             lines.next();
         }
         let bytes = if base64 {
-            base64::engine::general_purpose::STANDARD.decode(encoded.concat().replace(char::is_whitespace, "")).unwrap_or_default()
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded.concat().replace(char::is_whitespace, ""))
+                .unwrap_or_default()
         } else {
             decode_quoted_printable(&encoded.join("\n"))
         };
@@ -217,13 +261,12 @@ fn decode_quoted_printable(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+        if bytes[i] == b'=' && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
                 out.push(b);
                 i += 3;
                 continue;
             }
-        }
         out.push(bytes[i]);
         i += 1;
     }

@@ -4,12 +4,14 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod actions;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod editions;
 pub mod home;
 pub mod jobs;
 pub mod map;

@@ -13,3 +13,6 @@ pub use email::Email;
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
 pub use uai::Uai;
+pub mod action;
+pub mod declaration;
+pub mod edition;

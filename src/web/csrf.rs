@@ -71,7 +71,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         if !constant_time_eq(field.csrf.as_bytes(), cookie.as_bytes()) {
             return Err(AppError::Csrf);
         }
-        serde_urlencoded::from_bytes(&body)
+        // serde_html_form reads repeated keys (checkboxes) into lists.
+        serde_html_form::from_bytes(&body)
             .map(CsrfForm)
             .map_err(|_| AppError::BadRequest("Le formulaire envoyé est incomplet.".into()))
     }

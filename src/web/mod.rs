@@ -45,6 +45,8 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::auth::router())
         .merge(crate::map::router())
         .merge(crate::access::router())
+        .merge(crate::editions::router())
+        .merge(crate::actions::router())
         .merge(assets::router(&state.config))
         .fallback(|| async { AppError::NotFound });
     let routes = routes

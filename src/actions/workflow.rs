@@ -1,0 +1,167 @@
+//! Moving an action through its workflow: who asks, the deadline, the
+//! optimistic version check, the audit trail and the e-mails, in one
+//! transaction.
+
+use askama::Template;
+use chrono::Utc;
+
+use super::store::{self, Action};
+use crate::{
+    domain::{
+        Role, Scope,
+        action::{self, ActionState, Relation, Transition},
+        declaration,
+        edition::{EditionState, format_paris},
+    },
+    editions::store as editions_store,
+    jobs::mail::{self, Mail},
+    web::{AppError, AppResult, AppState, CurrentUser},
+};
+
+/// How the person relates to the action (from their grants).
+pub fn relation(user: &CurrentUser, action: &Action) -> Relation {
+    let place = action.placement();
+    let holds = |role: Role| {
+        user.grants
+            .0
+            .iter()
+            .any(|g| g.role == role && g.scope.covers(&place))
+    };
+    let school_scoped = |role: Role| action.school_id.is_some() && holds(role);
+    Relation {
+        owner: action.owner_user_id == user.id,
+        school_head: school_scoped(Role::SchoolHead),
+        school_member: school_scoped(Role::SchoolReferent) || school_scoped(Role::Staff),
+        district_coordinator: holds(Role::DistrictCoordinator),
+        department_viewer: holds(Role::DepartmentViewer),
+        academy_coordinator: holds(Role::AcademyCoordinator),
+        admin: user
+            .grants
+            .0
+            .iter()
+            .any(|g| g.role == Role::Admin && g.scope == Scope::Platform),
+    }
+}
+
+/// The conflict message of optimistic versioning.
+pub fn conflict() -> AppError {
+    AppError::Conflict(
+        "Quelqu'un d'autre a modifié cette action pendant que vous la consultiez : rien n'a été enregistré. \
+         Rechargez la page pour voir sa version actuelle, puis recommencez."
+            .into(),
+    )
+}
+
+/// Refuses a first submission after the deadline that applies to the school.
+pub async fn check_deadline(state: &AppState, action: &Action) -> AppResult<()> {
+    let edition = editions_store::edition_by_id(&state.db, action.edition_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if matches!(
+        edition.stored_state(),
+        EditionState::Draft | EditionState::Archived
+    ) {
+        return Err(AppError::forbidden(
+            "Les déclarations de cette édition ne sont pas ouvertes.",
+        ));
+    }
+    let deadline = editions_store::deadline_for(&state.db, &edition, action.school_id).await?;
+    if Utc::now() > deadline {
+        return Err(AppError::forbidden(format!(
+            "La date limite des déclarations est passée ({}) : l'action ne peut plus être soumise. \
+             Si vous avez besoin d'un délai, écrivez à {}.",
+            format_paris(deadline),
+            edition.contact_email
+        )));
+    }
+    Ok(())
+}
+
+/// A mail about an action, to its owner.
+#[derive(Template)]
+#[template(path = "mail/action.txt")]
+struct ActionMail<'a> {
+    transition: &'a str,
+    title: &'a str,
+    place: &'a str,
+    comment: &'a str,
+    link: &'a str,
+}
+
+fn subject(transition: Transition, title: &str) -> String {
+    match transition {
+        Transition::Submit => {
+            format!("Accusé de réception : votre action « {title} » est transmise")
+        }
+        Transition::Validate => format!("Décision : votre action « {title} » est validée"),
+        Transition::RequestChanges => {
+            format!("Décision : des modifications sont demandées pour « {title} »")
+        }
+        Transition::Decline => format!("Décision : votre action « {title} » n'est pas retenue"),
+    }
+}
+
+/// Makes the transition if the person may, at the version they saw; records
+/// it and e-mails the owner. Returns the new state.
+pub async fn perform(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &Action,
+    transition: Transition,
+    comment: &str,
+    version: i64,
+) -> AppResult<ActionState> {
+    let from = action.state();
+    let to = action::apply(from, transition, relation(user, action), comment)
+        .map_err(|e| AppError::forbidden(e.to_string()))?;
+    if transition == Transition::Submit {
+        if from == ActionState::Draft {
+            check_deadline(state, action).await?;
+        }
+        let edition = editions_store::edition_by_id(&state.db, action.edition_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let questions = editions_store::questions(&state.db, edition.id).await?;
+        let input = action.input(store::answers(&state.db, action.id).await?);
+        if declaration::check(&input, &edition.calendar(), &questions, true).is_err() {
+            return Err(AppError::forbidden(
+                "L'action est incomplète : complétez chaque champ du formulaire avant de la soumettre.",
+            ));
+        }
+    }
+    let link = format!("{}/actions/{}", state.config.base_url(), action.id);
+    let place = action
+        .school_name
+        .clone()
+        .or_else(|| action.district_name.clone())
+        .unwrap_or_default();
+    let body = ActionMail {
+        transition: transition.code(),
+        title: &action.title,
+        place: &place,
+        comment,
+        link: &link,
+    }
+    .render()?;
+    let mut tx = state.db.begin().await?;
+    if !store::move_state(&mut tx, action.id, version, from, to, user.id, comment).await? {
+        return Err(conflict());
+    }
+    let mail = Mail {
+        to: action.owner_email.clone(),
+        subject: subject(transition, &action.title),
+        text: body,
+        html: None,
+    };
+    mail::enqueue(&mut tx, &mail).await?;
+    tx.commit().await?;
+    state.jobs.notify_one();
+    tracing::info!(
+        action = action.id,
+        by = user.id,
+        from = from.code(),
+        to = to.code(),
+        "action moved"
+    );
+    Ok(to)
+}

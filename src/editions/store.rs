@@ -1,0 +1,349 @@
+//! Editions, their questions, deadline extensions and reminders in the database.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::FromRow;
+
+use crate::{
+    db::{Db, DbResult, Tx},
+    domain::{
+        declaration::{Question, QuestionKind},
+        edition::{EditionCalendar, EditionState},
+    },
+    on_db, on_tx,
+};
+
+/// An edition as stored.
+#[derive(Clone, Debug, FromRow)]
+pub struct Edition {
+    pub id: i64,
+    pub academy_id: i64,
+    pub year: i64,
+    pub number: i64,
+    pub theme: String,
+    pub week_start: NaiveDate,
+    pub week_end: NaiveDate,
+    pub declaration_deadline: DateTime<Utc>,
+    pub bilan_deadline: NaiveDate,
+    pub circular: String,
+    pub contact_email: String,
+    pub state: String,
+    pub reminder_days: String,
+    pub cloned_from: Option<i64>,
+}
+
+impl Edition {
+    pub fn calendar(&self) -> EditionCalendar {
+        EditionCalendar {
+            week_start: self.week_start,
+            week_end: self.week_end,
+            declaration_deadline: self.declaration_deadline,
+            bilan_deadline: self.bilan_deadline,
+        }
+    }
+
+    pub fn stored_state(&self) -> EditionState {
+        EditionState::parse(&self.state).unwrap_or(EditionState::Draft)
+    }
+
+    /// The state at `now`, with the calendar applied.
+    pub fn state_at(&self, now: DateTime<Utc>) -> EditionState {
+        self.calendar().effective_state(self.stored_state(), now)
+    }
+
+    /// « 9e semaine de la persévérance scolaire — 2027 »
+    pub fn title(&self) -> String {
+        let suffix = if self.number == 1 { "re" } else { "e" };
+        format!(
+            "{}{suffix} semaine de la persévérance scolaire ({})",
+            self.number, self.year
+        )
+    }
+}
+
+/// The values of an edition, as written.
+#[derive(Clone, Debug)]
+pub struct EditionValues {
+    pub year: i64,
+    pub number: i64,
+    pub theme: String,
+    pub calendar: EditionCalendar,
+    pub circular: String,
+    pub contact_email: String,
+    pub reminder_days: String,
+}
+
+const EDITION_COLUMNS: &str = "id, academy_id, year, number, theme, week_start, week_end, declaration_deadline, \
+     bilan_deadline, circular, contact_email, state, reminder_days, cloned_from";
+
+pub async fn edition_by_id(db: &Db, id: i64) -> DbResult<Option<Edition>> {
+    let sql = format!("SELECT {EDITION_COLUMNS} FROM editions WHERE id = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// The editions of an académie, newest first.
+pub async fn editions_of(db: &Db, academy_id: i64) -> DbResult<Vec<Edition>> {
+    let sql =
+        format!("SELECT {EDITION_COLUMNS} FROM editions WHERE academy_id = $1 ORDER BY year DESC");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(academy_id)
+        .fetch_all(pool)
+        .await)
+}
+
+/// Every edition not archived (for the reminder job).
+pub async fn live_editions(db: &Db) -> DbResult<Vec<Edition>> {
+    let sql =
+        format!("SELECT {EDITION_COLUMNS} FROM editions WHERE state NOT IN ('draft', 'archived')");
+    on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
+}
+
+pub async fn edition_of_year(db: &Db, academy_id: i64, year: i64) -> DbResult<Option<Edition>> {
+    let sql = format!("SELECT {EDITION_COLUMNS} FROM editions WHERE academy_id = $1 AND year = $2");
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(academy_id)
+        .bind(year)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn insert_edition(
+    tx: &mut Tx,
+    academy_id: i64,
+    v: &EditionValues,
+    cloned_from: Option<i64>,
+) -> DbResult<i64> {
+    let now = Utc::now();
+    let sql = "INSERT INTO editions (academy_id, year, number, theme, week_start, week_end, declaration_deadline,
+               bilan_deadline, circular, contact_email, reminder_days, cloned_from, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
+    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(academy_id)
+        .bind(v.year)
+        .bind(v.number)
+        .bind(&v.theme)
+        .bind(v.calendar.week_start)
+        .bind(v.calendar.week_end)
+        .bind(v.calendar.declaration_deadline)
+        .bind(v.calendar.bilan_deadline)
+        .bind(&v.circular)
+        .bind(&v.contact_email)
+        .bind(&v.reminder_days)
+        .bind(cloned_from)
+        .bind(now)
+        .fetch_one(conn)
+        .await)
+}
+
+pub async fn update_edition(db: &Db, id: i64, v: &EditionValues) -> DbResult<()> {
+    let sql =
+        "UPDATE editions SET year = $2, number = $3, theme = $4, week_start = $5, week_end = $6,
+               declaration_deadline = $7, bilan_deadline = $8, circular = $9, contact_email = $10,
+               reminder_days = $11, updated_at = $12 WHERE id = $1";
+    on_db!(db, |pool| sqlx::query(sql)
+        .bind(id)
+        .bind(v.year)
+        .bind(v.number)
+        .bind(&v.theme)
+        .bind(v.calendar.week_start)
+        .bind(v.calendar.week_end)
+        .bind(v.calendar.declaration_deadline)
+        .bind(v.calendar.bilan_deadline)
+        .bind(&v.circular)
+        .bind(&v.contact_email)
+        .bind(&v.reminder_days)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|_| ()))
+}
+
+pub async fn set_edition_state(db: &Db, id: i64, state: EditionState) -> DbResult<()> {
+    let sql = "UPDATE editions SET state = $2, updated_at = $3 WHERE id = $1";
+    on_db!(db, |pool| sqlx::query(sql)
+        .bind(id)
+        .bind(state.code())
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|_| ()))
+}
+
+#[derive(FromRow)]
+struct QuestionRow {
+    id: i64,
+    kind: String,
+    label: String,
+    help: String,
+    required: bool,
+    options: String,
+}
+
+impl From<QuestionRow> for Question {
+    fn from(r: QuestionRow) -> Question {
+        Question {
+            id: r.id,
+            kind: QuestionKind::parse(&r.kind).unwrap_or(QuestionKind::ShortText),
+            label: r.label,
+            help: r.help,
+            required: r.required,
+            options: r
+                .options
+                .lines()
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(String::from)
+                .collect(),
+        }
+    }
+}
+
+/// The edition's own questions, in order.
+pub async fn questions(db: &Db, edition_id: i64) -> DbResult<Vec<Question>> {
+    let sql = "SELECT id, kind, label, help, required, options FROM edition_questions WHERE edition_id = $1 ORDER BY position, id";
+    let rows: Vec<QuestionRow> = on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows.into_iter().map(Question::from).collect())
+}
+
+/// Adds a question at the end of the form.
+pub async fn add_question(tx: &mut Tx, edition_id: i64, q: &Question) -> DbResult<i64> {
+    let sql = "INSERT INTO edition_questions (edition_id, position, kind, label, help, required, options)
+               VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM edition_questions WHERE edition_id = $1), $2, $3, $4, $5, $6)
+               RETURNING id";
+    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .bind(q.kind.code())
+        .bind(&q.label)
+        .bind(&q.help)
+        .bind(q.required)
+        .bind(q.options.join("\n"))
+        .fetch_one(conn)
+        .await)
+}
+
+pub async fn update_question(db: &Db, edition_id: i64, q: &Question) -> DbResult<()> {
+    let sql = "UPDATE edition_questions SET kind = $3, label = $4, help = $5, required = $6, options = $7 WHERE id = $1 AND edition_id = $2";
+    on_db!(db, |pool| sqlx::query(sql)
+        .bind(q.id)
+        .bind(edition_id)
+        .bind(q.kind.code())
+        .bind(&q.label)
+        .bind(&q.help)
+        .bind(q.required)
+        .bind(q.options.join("\n"))
+        .execute(pool)
+        .await
+        .map(|_| ()))
+}
+
+pub async fn delete_question(db: &Db, edition_id: i64, question_id: i64) -> DbResult<()> {
+    let sql = "DELETE FROM edition_questions WHERE id = $1 AND edition_id = $2";
+    on_db!(db, |pool| sqlx::query(sql)
+        .bind(question_id)
+        .bind(edition_id)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+}
+
+/// Moves a question one place up (`-1`) or down (`+1`).
+pub async fn move_question(db: &Db, edition_id: i64, question_id: i64, delta: i64) -> DbResult<()> {
+    let ids: Vec<i64> = questions(db, edition_id)
+        .await?
+        .iter()
+        .map(|q| q.id)
+        .collect();
+    let Some(i) = ids.iter().position(|&id| id == question_id) else {
+        return Ok(());
+    };
+    let j = i as i64 + delta;
+    if j < 0 || j >= ids.len() as i64 {
+        return Ok(());
+    }
+    let mut order = ids.clone();
+    order.swap(i, j as usize);
+    let mut tx = db.begin().await?;
+    for (position, id) in order.iter().enumerate() {
+        let sql = "UPDATE edition_questions SET position = $2 WHERE id = $1";
+        on_tx!(&mut tx, |conn| sqlx::query(sql)
+            .bind(id)
+            .bind(position as i64 + 1)
+            .execute(conn)
+            .await
+            .map(|_| ()))?;
+    }
+    tx.commit().await
+}
+
+/// The deadline that applies to a school: the edition's, or a later extension
+/// granted to that school or to all.
+pub async fn deadline_for(
+    db: &Db,
+    edition: &Edition,
+    school_id: Option<i64>,
+) -> DbResult<DateTime<Utc>> {
+    let sql = "SELECT MAX(until) FROM deadline_extensions WHERE edition_id = $1 AND (school_id IS NULL OR school_id = $2)";
+    let extension: Option<DateTime<Utc>> = on_db!(db, |pool| sqlx::query_scalar(sql)
+        .bind(edition.id)
+        .bind(school_id)
+        .fetch_one(pool)
+        .await)?;
+    Ok(extension.map_or(edition.declaration_deadline, |e| {
+        e.max(edition.declaration_deadline)
+    }))
+}
+
+/// Grants a later deadline to one school (`Some`) or to every school (`None`).
+pub async fn extend_deadline(
+    db: &Db,
+    edition_id: i64,
+    school_id: Option<i64>,
+    until: DateTime<Utc>,
+    by: i64,
+) -> DbResult<()> {
+    let sql = "INSERT INTO deadline_extensions (edition_id, school_id, until, granted_by, created_at) VALUES ($1, $2, $3, $4, $5)";
+    on_db!(db, |pool| sqlx::query(sql)
+        .bind(edition_id)
+        .bind(school_id)
+        .bind(until)
+        .bind(by)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|_| ()))
+}
+
+/// An extension, listed with its school.
+#[derive(Clone, Debug, FromRow)]
+pub struct Extension {
+    pub until: DateTime<Utc>,
+    pub school_name: Option<String>,
+    pub uai: Option<String>,
+}
+
+pub async fn extensions(db: &Db, edition_id: i64) -> DbResult<Vec<Extension>> {
+    let sql = "SELECT e.until, s.name AS school_name, s.uai FROM deadline_extensions e
+               LEFT JOIN schools s ON s.id = e.school_id WHERE e.edition_id = $1 ORDER BY e.id";
+    on_db!(db, |pool| sqlx::query_as(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)
+}
+
+/// Records that the reminder `days_before` went out; false if it already had.
+pub async fn mark_reminder_sent(tx: &mut Tx, edition_id: i64, days_before: i64) -> DbResult<bool> {
+    let sql = "INSERT INTO edition_reminders (edition_id, days_before, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+    let done = on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(edition_id)
+        .bind(days_before)
+        .bind(Utc::now())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done > 0)
+}

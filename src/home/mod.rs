@@ -62,6 +62,8 @@ struct MySpacePage {
     /// Whether the person may open the access management page.
     manages: bool,
     is_admin: bool,
+    /// The académies where the person holds a role (for the editions links).
+    academies: Vec<Academy>,
 }
 
 async fn my_space(
@@ -76,7 +78,12 @@ async fn my_space(
     let mut abilities: Vec<&'static str> =
         roles.into_iter().flat_map(abilities_of).copied().collect();
     abilities.dedup();
+    let mut academies = Vec::new();
+    for id in user.academy_ids() {
+        academies.extend(map_store::academy_by_id(&state.db, id).await?);
+    }
     render(MySpacePage {
+        academies,
         ctx: ctx.title("Mon espace").here(),
         grants,
         abilities,

@@ -1,0 +1,65 @@
+//! « Mes actions »: the actions a person carries, and those of the schools
+//! they head.
+
+use askama::Template;
+use axum::{extract::State, response::Response};
+
+use super::store::{self, Action};
+use crate::{
+    domain::{Role, Scope, edition::EditionState},
+    editions::store::{self as editions_store, Edition},
+    web::{AppResult, AppState, CurrentUser, PageCtx, render},
+};
+
+#[derive(Template)]
+#[template(path = "actions/mine.html")]
+struct MinePage {
+    ctx: PageCtx,
+    /// Live editions where the person may declare.
+    editions: Vec<Edition>,
+    /// Their own actions, all editions.
+    mine: Vec<Action>,
+    /// Actions of the schools they head, in live editions (not their own).
+    school: Vec<Action>,
+}
+
+pub async fn my_actions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+) -> AppResult<Response> {
+    let now = chrono::Utc::now();
+    let mut editions = Vec::new();
+    for academy in user.academy_ids() {
+        for edition in editions_store::editions_of(&state.db, academy).await? {
+            if edition.state_at(now) == EditionState::Open {
+                editions.push(edition);
+            }
+        }
+    }
+    let mine = store::actions_of_owner(&state.db, user.id).await?;
+    let mut school = Vec::new();
+    for (grant, _) in user
+        .placements
+        .iter()
+        .filter(|(g, _)| g.role == Role::SchoolHead)
+    {
+        let Scope::School(school_id) = grant.scope else {
+            continue;
+        };
+        for edition in &editions {
+            school.extend(
+                store::actions_of_school(&state.db, edition.id, school_id)
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.owner_user_id != user.id),
+            );
+        }
+    }
+    render(MinePage {
+        ctx: ctx.title("Mes actions").here(),
+        editions,
+        mine,
+        school,
+    })
+}

@@ -151,9 +151,10 @@ async fn page(
     for listing in &grants {
         if let Some(row) = auth_store::grant_by_id(&state.db, listing.id).await?
             && let Some(grant) = row.grant()
-                && user.grants.may_manage(&grant, &row.placement()).is_ok() {
-                    revocable.push(listing.id);
-                }
+            && user.grants.may_manage(&grant, &row.placement()).is_ok()
+        {
+            revocable.push(listing.id);
+        }
     }
     Ok(AccessPage {
         ctx: ctx

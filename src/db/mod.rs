@@ -112,9 +112,10 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
             if let Some(parent) = connect.get_filename().parent()
-                && !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent)?;
-                }
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)?;
+            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(10))

@@ -1,6 +1,6 @@
 //! Anti-forgery tokens for every state-changing form.
 //!
-//! A random token lives in an `HttpOnly`, `SameSite=Strict` cookie; every form
+//! A random token lives in an `HttpOnly`, `SameSite=Lax` cookie; every form
 //! repeats it in a hidden `csrf` field; [`CsrfForm`] refuses a body whose
 //! field does not match the cookie. Handlers that change state take a
 //! `CsrfForm<T>` instead of `Form<T>`, so the check cannot be forgotten.
@@ -30,7 +30,7 @@ pub async fn ensure_token(mut request: Request, next: Next) -> Response {
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
     if fresh {
-        let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
+        let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

@@ -1,5 +1,6 @@
 //! Demo data: the académie de Créteil with 3 departments, 12 districts,
-//! 300 schools with valid UAIs, and one demo account per role.
+//! 300 schools with valid UAIs, one demo account per role, and two editions
+//! (one open for declarations, one archived).
 
 use crate::{
     auth::{
@@ -114,6 +115,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
         let user = auth_store::ensure_user(&mut tx, &Email::parse(email)?, "").await?;
         auth_store::add_grant(&mut tx, user, Grant::new(role, scope)?, None).await?;
     }
+    let today = crate::domain::edition::paris_date(chrono::Utc::now());
+    crate::editions::demo::seed(&mut tx, academy, today).await?;
     tx.commit().await?;
     map_store::set_email_domains(db, academy, "ac-creteil.fr").await?;
     Ok(true)

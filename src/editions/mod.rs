@@ -1,11 +1,162 @@
 //! Editions: the académie opens each year's week, its calendar, its form.
 
+pub mod demo;
+pub mod markdown;
+pub mod reminders;
 pub mod store;
 
-use axum::Router;
+mod form;
+mod pages;
+mod questions;
 
-use crate::web::AppState;
+use axum::Router;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{
+    domain::{Placement, Role, edition::EditionState},
+    map::store::{self as map_store, Academy},
+    web::{AppError, AppResult, AppState, CurrentUser},
+};
+use store::Edition;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(pages::router())
+        .merge(questions::router())
+}
+
+/// The académie of the slug, if the person holds any role in it (else 404).
+pub(crate) async fn academy_for(
+    state: &AppState,
+    user: &CurrentUser,
+    slug: &str,
+) -> AppResult<Academy> {
+    let academy = map_store::academy_by_slug(&state.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.grants.is_admin() || user.academy_ids().contains(&academy.id) {
+        Ok(academy)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The edition and its académie, if the person holds any role in that
+/// académie (else 404).
+pub async fn visible_edition(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<(Edition, Academy)> {
+    let edition = store::edition_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !(user.grants.is_admin() || user.academy_ids().contains(&edition.academy_id)) {
+        return Err(AppError::NotFound);
+    }
+    let academy = map_store::academy_by_id(&state.db, edition.academy_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((edition, academy))
+}
+
+fn academy_place(academy_id: i64) -> Placement {
+    Placement {
+        academy: academy_id,
+        ..Default::default()
+    }
+}
+
+/// Whether the person coordinates the académie (or administers the platform).
+pub fn is_academy_coordinator(user: &CurrentUser, academy_id: i64) -> bool {
+    user.grants
+        .any_covers(&[Role::AcademyCoordinator], &academy_place(academy_id))
+}
+
+/// Refuses (403, with the reason) anyone but the académie's coordination.
+fn require_coordinator(user: &CurrentUser, academy_id: i64, reason: &str) -> AppResult<()> {
+    user.require(
+        &[Role::AcademyCoordinator],
+        &academy_place(academy_id),
+        reason,
+    )
+}
+
+/// Whether the person follows the declarations of the académie, or part of
+/// it: coordinations and the DSDEN.
+fn follows_declarations(user: &CurrentUser, academy_id: i64) -> bool {
+    user.grants.is_admin()
+        || user.placements.iter().any(|(grant, place)| {
+            place.academy == academy_id
+                && matches!(
+                    grant.role,
+                    Role::AcademyCoordinator | Role::DepartmentViewer | Role::DistrictCoordinator
+                )
+        })
+}
+
+/// « 17/04/2023 »
+pub fn date_fr(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// The DSFR badge variant of a state.
+fn badge_class(state: EditionState) -> &'static str {
+    match state {
+        EditionState::Draft => "fr-badge--new",
+        EditionState::Open => "fr-badge--success",
+        EditionState::Closed => "fr-badge--warning",
+        EditionState::Week => "fr-badge--info",
+        EditionState::Bilans => "fr-badge--purple-glycine",
+        EditionState::Archived => "",
+    }
+}
+
+/// An edition as pages show it: everything formatted in French.
+#[derive(Clone, Debug)]
+pub struct EditionView {
+    pub id: i64,
+    pub number: i64,
+    pub year: i64,
+    pub title: String,
+    pub theme: String,
+    pub state_code: &'static str,
+    pub state_label: &'static str,
+    pub state_badge: &'static str,
+    /// The stored state's label, when the calendar shows another one.
+    pub stored_label: Option<&'static str>,
+    pub week: String,
+    pub deadline: String,
+    pub bilan_deadline: String,
+    pub contact_email: String,
+    pub reminder_days: String,
+    pub cloned_from: Option<i64>,
+}
+
+impl EditionView {
+    pub fn new(edition: &Edition, now: DateTime<Utc>) -> EditionView {
+        let state = edition.state_at(now);
+        let stored = edition.stored_state();
+        EditionView {
+            id: edition.id,
+            number: edition.number,
+            year: edition.year,
+            title: edition.title(),
+            theme: edition.theme.clone(),
+            state_code: state.code(),
+            state_label: state.label(),
+            state_badge: badge_class(state),
+            stored_label: (stored != state).then(|| stored.label()),
+            week: format!(
+                "du {} au {}",
+                date_fr(edition.week_start),
+                date_fr(edition.week_end)
+            ),
+            deadline: crate::domain::edition::format_paris(edition.declaration_deadline),
+            bilan_deadline: date_fr(edition.bilan_deadline),
+            contact_email: edition.contact_email.clone(),
+            reminder_days: edition.reminder_days.clone(),
+            cloned_from: edition.cloned_from,
+        }
+    }
 }

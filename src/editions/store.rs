@@ -347,3 +347,77 @@ pub async fn mark_reminder_sent(tx: &mut Tx, edition_id: i64, days_before: i64) 
         .map(|r| r.rows_affected()))?;
     Ok(done > 0)
 }
+
+/// Moves the edition from `from` to `to`; false if its state was no longer
+/// `from` (someone else moved it first).
+pub async fn move_edition_state(
+    db: &Db,
+    id: i64,
+    from: EditionState,
+    to: EditionState,
+) -> DbResult<bool> {
+    let sql = "UPDATE editions SET state = $3, updated_at = $4 WHERE id = $1 AND state = $2";
+    let done = on_db!(db, |pool| sqlx::query(sql)
+        .bind(id)
+        .bind(from.code())
+        .bind(to.code())
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done > 0)
+}
+
+/// Sets the state inside a transaction (demo data, cloning).
+pub async fn set_edition_state_in(tx: &mut Tx, id: i64, state: EditionState) -> DbResult<()> {
+    let sql = "UPDATE editions SET state = $2, updated_at = $3 WHERE id = $1";
+    on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(state.code())
+        .bind(Utc::now())
+        .execute(conn)
+        .await
+        .map(|_| ()))
+}
+
+/// How many actions of the edition went further than a draft.
+pub async fn declared_action_count(db: &Db, edition_id: i64) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM actions WHERE edition_id = $1 AND state <> 'draft'";
+    on_db!(db, |pool| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .fetch_one(pool)
+        .await)
+}
+
+/// Someone to remind: a school that has declared nothing yet, and one
+/// holder of a school role there.
+#[derive(Clone, Debug, FromRow)]
+pub struct ReminderRecipient {
+    pub school_id: i64,
+    pub school_name: String,
+    pub uai: String,
+    pub email: String,
+}
+
+/// The heads, référents and staff of the académie's open schools that have
+/// no action beyond a draft in the edition (one row per school and person).
+pub async fn reminder_recipients(
+    tx: &mut Tx,
+    edition: &Edition,
+) -> DbResult<Vec<ReminderRecipient>> {
+    let sql = "SELECT DISTINCT s.id AS school_id, s.name AS school_name, s.uai, u.email
+               FROM schools s
+               JOIN role_grants g ON g.scope_kind = 'school' AND g.scope_id = s.id
+                    AND g.role IN ('school_head', 'school_referent', 'staff')
+               JOIN users u ON u.id = g.user_id
+               WHERE s.academy_id = $1 AND s.is_open = $3
+                 AND NOT EXISTS (SELECT 1 FROM actions a
+                                 WHERE a.edition_id = $2 AND a.school_id = s.id AND a.state <> 'draft')
+               ORDER BY s.id, u.email";
+    on_tx!(tx, |conn| sqlx::query_as(sql)
+        .bind(edition.academy_id)
+        .bind(edition.id)
+        .bind(true)
+        .fetch_all(conn)
+        .await)
+}

@@ -119,14 +119,23 @@ pub async fn run_due(db: &Db, config: &Config) -> DbResult<usize> {
 /// few seconds pass; purges expired sessions about once an hour.
 pub async fn worker(db: Db, config: Arc<Config>, wake: Arc<Notify>) {
     let mut rounds: u64 = 0;
+    let mut last_reminders: Option<std::time::Instant> = None;
     loop {
         if let Err(err) = run_due(&db, &config).await {
             tracing::error!(error = %err, "job worker could not reach the database");
         }
-        if rounds.is_multiple_of(720)
-            && let Err(err) = crate::auth::store::purge_expired(&db).await {
-                tracing::warn!(error = %err, "could not purge expired sessions");
+        // Deadline reminders, about once a minute (the loop may wake often).
+        if last_reminders.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+            last_reminders = Some(std::time::Instant::now());
+            if let Err(err) = crate::editions::reminders::send_due(&db, &config, Utc::now()).await {
+                tracing::error!(error = %format!("{err:#}"), "could not send the deadline reminders");
             }
+        }
+        if rounds.is_multiple_of(720)
+            && let Err(err) = crate::auth::store::purge_expired(&db).await
+        {
+            tracing::warn!(error = %err, "could not purge expired sessions");
+        }
         rounds += 1;
         let _ = tokio::time::timeout(Duration::from_secs(5), wake.notified()).await;
     }

@@ -22,7 +22,8 @@ async function signOut(page) {
 }
 
 async function badge(page) {
-  return textOf(page.locator('main .fr-badge').first());
+  // textContent, not innerText: the DSFR shows badges in capitals.
+  return ((await page.locator('main .fr-badge').first().textContent()) ?? '').trim();
 }
 
 /** Attend que la boîte d'envoi contienne au moins `count` courriels, et les renvoie. */
@@ -55,25 +56,25 @@ test(
       step('le personnel remplit la fiche-action');
       const hint = await textOf(page.locator('label[for="before_week"] .fr-hint-text'));
       const [, d, m, y] = hint.match(/du (\d{2})\/(\d{2})\/(\d{4})/);
-      await page.getByLabel('Titre de l’action').fill('Forum des anciens élèves');
-      await page.getByLabel(/^Résumé/).fill('Des anciens racontent leur parcours.');
-      await page.getByLabel(/^Description détaillée/).fill('Table ronde au CDI puis échanges en petits groupes.');
-      await page.getByLabel(/^Porteur de l’action/).fill('Camille Martin');
-      await page.getByLabel(/^Fonction du porteur/).fill('CPE');
-      await page.getByLabel(/^Autres personnes impliquées/).fill('Équipe de vie scolaire');
-      await page.getByLabel('Élèves').check();
-      await page.getByLabel('Parents').check();
-      await page.getByLabel('3e', { exact: true }).check();
-      await page.getByLabel('Dispositif').selectOption('aucun');
-      await page.getByLabel(/^Date/).fill(`${y}-${m}-${d}`);
-      await page.getByLabel(/^Heure de début/).fill('14:00');
-      await page.getByLabel(/^Heure de fin/).fill('16:00');
-      await page.getByLabel(/^Lieu/).fill('CDI');
-      await page.getByLabel(/^Partenaires/).fill('Mission locale');
-      await page.getByLabel(/^Nombre de participants attendus/).fill('60');
-      await page.getByLabel('Exposition').check();
+      await page.locator('#title').fill('Forum des anciens élèves');
+      await page.locator('#summary').fill('Des anciens racontent leur parcours.');
+      await page.locator('#description').fill('Table ronde au CDI puis échanges en petits groupes.');
+      await page.locator('#owner_name').fill('Camille Martin');
+      await page.locator('#owner_role').fill('CPE');
+      await page.locator('#people_involved').fill('Équipe de vie scolaire');
+      await page.locator('label[for="audiences-eleves"]').click();
+      await page.locator('label[for="audiences-parents"]').click();
+      await page.locator('label[for="levels-3e"]').click();
+      await page.locator('#scheme').selectOption('aucun');
+      await page.locator('#starts_on').fill(`${y}-${m}-${d}`);
+      await page.locator('#start_time').fill('14:00');
+      await page.locator('#end_time').fill('16:00');
+      await page.locator('#place').fill('CDI');
+      await page.locator('#partners').fill('Mission locale');
+      await page.locator('#expected_participants').fill('60');
+      await page.locator('label[for="showcase-exposition"]').click();
       const contest = page.getByRole('group', { name: /concours d.affiches/ });
-      if (await contest.count()) await contest.getByLabel('Oui').check();
+      if (await contest.count()) await contest.locator('label', { hasText: /^Oui$/ }).click();
 
       step('le personnel soumet');
       await page.getByRole('button', { name: /Soumettre l’action/ }).click();
@@ -84,7 +85,7 @@ test(
       step('la coordination de district demande une modification');
       await signInAs(page, /Coordination de district/);
       await page.goto(`/actions/${actionId}`);
-      await page.getByLabel(/Commentaire pour le porteur/).fill('Précisez le bâtiment du CDI.');
+      await page.locator('#comment').fill('Précisez le bâtiment du CDI.');
       await page.getByRole('button', { name: /Demander des modifications/ }).click();
       await page.waitForURL(new RegExp(`/actions/${actionId}$`));
       assert.equal(await badge(page), 'Modifications demandées');
@@ -95,7 +96,7 @@ test(
       await page.goto(`/actions/${actionId}`);
       assert.match(await textOf(page.getByRole('main')), /Précisez le bâtiment du CDI/);
       await page.getByRole('link', { name: /Modifier l’action/ }).click();
-      await page.getByLabel(/^Lieu/).fill('CDI, bâtiment B');
+      await page.locator('#place').fill('CDI, bâtiment B');
       await page.getByRole('button', { name: /Soumettre l’action/ }).click();
       await page.waitForURL(new RegExp(`/actions/${actionId}$`));
       assert.equal(await badge(page), 'Soumise');

@@ -91,7 +91,7 @@ async fn import_upserts_by_uai_and_reports_each_row(engine: Engine) {
         },
     )
     .await;
-    assert_eq!(with_closed.created, 1);
+    assert_eq!((with_closed.created, with_closed.updated), (1, 1), "the closed one is created, Paris reopens");
     assert!(
         !map_store::school_by_uai(&db, "0930202P")
             .await

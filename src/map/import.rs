@@ -32,7 +32,20 @@ pub struct ImportReport {
 }
 
 /// The stored fields an import may change, to tell « updated » from « unchanged ».
-type Fingerprint = (String, String, String, String, String, i64, i64, Option<String>, Option<String>, Option<f64>, Option<f64>, bool);
+type Fingerprint = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    bool,
+);
 
 /// A school ready to write, with the ids of its académie and department.
 struct Row<'a> {
@@ -65,22 +78,41 @@ impl Row<'_> {
 const CHUNK: usize = 1000;
 
 /// Writes the parsed file to the database and reports what changed.
-pub async fn apply(db: &Db, parsed: Parsed, options: &ImportOptions) -> anyhow::Result<ImportReport> {
-    let mut report = ImportReport { rejected: parsed.rejected, ..Default::default() };
+pub async fn apply(
+    db: &Db,
+    parsed: Parsed,
+    options: &ImportOptions,
+) -> anyhow::Result<ImportReport> {
+    let mut report = ImportReport {
+        rejected: parsed.rejected,
+        ..Default::default()
+    };
+    let existing = existing_fingerprints(db).await?;
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut wanted = Vec::with_capacity(parsed.schools.len());
     for (line, school) in &parsed.schools {
-        if options.academy_code.as_deref().is_some_and(|code| code.trim_start_matches('0') != school.academy_code) {
+        if options
+            .academy_code
+            .as_deref()
+            .is_some_and(|code| code.trim_start_matches('0') != school.academy_code)
+        {
             report.skipped_other_academy += 1;
-        } else if !school.is_open && !options.include_closed {
+        } else if !school.is_open
+            && !options.include_closed
+            && !existing.contains_key(school.uai.as_str())
+        {
+            // A closed school we never had is skipped; one we have is
+            // updated below, so that its closure is recorded.
             report.skipped_closed += 1;
         } else if let Some(first) = seen.insert(school.uai.to_string(), *line) {
-            report.rejected.push(Rejected { line: *line, reason: format!("{} : UAI en double (déjà vu ligne {first})", school.uai) });
+            report.rejected.push(Rejected {
+                line: *line,
+                reason: format!("{} : UAI en double (déjà vu ligne {first})", school.uai),
+            });
         } else {
             wanted.push(school);
         }
     }
-    let existing = existing_fingerprints(db).await?;
     let mut tx = db.begin().await?;
     let mut academies: HashMap<String, i64> = HashMap::new();
     let mut departments: HashMap<String, i64> = HashMap::new();
@@ -89,18 +121,36 @@ pub async fn apply(db: &Db, parsed: Parsed, options: &ImportOptions) -> anyhow::
         let academy_id = match academies.get(&school.academy_code) {
             Some(&id) => id,
             None => {
-                let id = store::ensure_academy(&mut tx, &school.academy_code, &slug(&school.academy_name), &school.academy_name).await?;
+                let id = store::ensure_academy(
+                    &mut tx,
+                    &school.academy_code,
+                    &slug(&school.academy_name),
+                    &school.academy_name,
+                )
+                .await?;
                 *academies.entry(school.academy_code.clone()).or_insert(id)
             }
         };
         let department_id = match departments.get(&school.department_code) {
             Some(&id) => id,
             None => {
-                let id = store::ensure_department(&mut tx, academy_id, &school.department_code, &school.department_name).await?;
-                *departments.entry(school.department_code.clone()).or_insert(id)
+                let id = store::ensure_department(
+                    &mut tx,
+                    academy_id,
+                    &school.department_code,
+                    &school.department_name,
+                )
+                .await?;
+                *departments
+                    .entry(school.department_code.clone())
+                    .or_insert(id)
             }
         };
-        let row = Row { school, academy_id, department_id };
+        let row = Row {
+            school,
+            academy_id,
+            department_id,
+        };
         match existing.get(school.uai.as_str()) {
             None => report.created += 1,
             Some(old) if *old == row.fingerprint() => {
@@ -122,11 +172,27 @@ pub async fn apply(db: &Db, parsed: Parsed, options: &ImportOptions) -> anyhow::
 async fn existing_fingerprints(db: &Db) -> anyhow::Result<HashMap<String, Fingerprint>> {
     let sql = "SELECT uai, name, kind, sector, commune, postal_code, academy_id, department_id, bassin_code, \
                bassin_name, latitude, longitude, is_open FROM schools";
-    type Stored = (String, String, String, String, String, String, i64, i64, Option<String>, Option<String>, Option<f64>, Option<f64>, bool);
+    type Stored = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<f64>,
+        Option<f64>,
+        bool,
+    );
     let rows: Vec<Stored> = crate::on_db!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
-        .map(|(uai, a, b, c, d, e, f, g, h, i, j, k, l)| (uai, (a, b, c, d, e, f, g, h, i, j, k, l)))
+        .map(|(uai, a, b, c, d, e, f, g, h, i, j, k, l)| {
+            (uai, (a, b, c, d, e, f, g, h, i, j, k, l))
+        })
         .collect())
 }
 
@@ -170,12 +236,25 @@ async fn upsert(tx: &mut crate::db::Tx, rows: &[Row<'_>]) -> anyhow::Result<()> 
 /// `code_departement`), creating the districts it names.
 pub async fn import_districts(db: &Db, bytes: &[u8]) -> anyhow::Result<ImportReport> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let first = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or_default()).to_string();
-    let delimiter = if first.matches(';').count() >= first.matches(',').count() { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(bytes);
-    let keys: Vec<String> = reader.headers()?.iter().map(crate::text::header_key).collect();
+    let first = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or_default())
+        .to_string();
+    let delimiter = if first.matches(';').count() >= first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(bytes);
+    let keys: Vec<String> = reader
+        .headers()?
+        .iter()
+        .map(crate::text::header_key)
+        .collect();
     let find = |names: &[&str]| names.iter().find_map(|n| keys.iter().position(|k| k == n));
-    let uai_col = find(&["uai", "identifiant_de_l_etablissement"]).ok_or_else(|| anyhow::anyhow!("colonne « uai » manquante"))?;
+    let uai_col = find(&["uai", "identifiant_de_l_etablissement"])
+        .ok_or_else(|| anyhow::anyhow!("colonne « uai » manquante"))?;
     let district_col = find(&["district", "reseau", "reseau_foquale", "nom_district"])
         .ok_or_else(|| anyhow::anyhow!("colonne « district » manquante"))?;
     let mut report = ImportReport::default();
@@ -183,14 +262,28 @@ pub async fn import_districts(db: &Db, bytes: &[u8]) -> anyhow::Result<ImportRep
     for record in reader.records() {
         let record = record?;
         let line = record.position().map(|p| p.line()).unwrap_or_default();
-        let uai = record.get(uai_col).unwrap_or_default().trim().to_uppercase();
-        let district = record.get(district_col).unwrap_or_default().trim().to_string();
+        let uai = record
+            .get(uai_col)
+            .unwrap_or_default()
+            .trim()
+            .to_uppercase();
+        let district = record
+            .get(district_col)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         let Some(school) = store::school_by_uai(db, &uai).await? else {
-            report.rejected.push(Rejected { line, reason: format!("établissement {uai} inconnu") });
+            report.rejected.push(Rejected {
+                line,
+                reason: format!("établissement {uai} inconnu"),
+            });
             continue;
         };
         if district.is_empty() {
-            report.rejected.push(Rejected { line, reason: format!("{uai} : nom de district manquant") });
+            report.rejected.push(Rejected {
+                line,
+                reason: format!("{uai} : nom de district manquant"),
+            });
             continue;
         }
         let district_id = store::ensure_district(&mut tx, school.department_id, &district).await?;

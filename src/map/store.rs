@@ -188,7 +188,7 @@ pub async fn ensure_department(
     name: &str,
 ) -> DbResult<i64> {
     let sql = "INSERT INTO departments (academy_id, code, name) VALUES ($1, $2, $3)
-               ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id";
+               ON CONFLICT (code) DO UPDATE SET academy_id = excluded.academy_id, name = excluded.name RETURNING id";
     on_tx!(tx, |conn| sqlx::query_scalar(sql)
         .bind(academy_id)
         .bind(code)

@@ -47,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::access::router())
         .merge(crate::editions::router())
         .merge(crate::actions::router())
+        .merge(crate::review::router())
         .merge(assets::router(&state.config))
         .fallback(|| async { AppError::NotFound });
     let routes = routes

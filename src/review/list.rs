@@ -1,0 +1,579 @@
+//! The review list of an edition, and its bulk actions: validate the
+//! selection, export the selection (or the whole filtered list) as CSV.
+
+use std::collections::{BTreeSet, HashMap};
+
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Access, access, parse_id,
+    store::{self, Reach, ReviewFilter, ReviewRow},
+};
+use crate::{
+    actions::{
+        store::{self as actions_store, Action},
+        workflow,
+    },
+    domain::{
+        action::{ActionState, Transition},
+        declaration::{AUDIENCES, Choices, LEVELS, QuestionKind, SCHEMES, SHOWCASE_KINDS, label_of},
+    },
+    editions::store as editions_store,
+    web::{AppError, AppResult, AppState, CsrfForm, CurrentUser, PageCtx, render, render_with},
+};
+
+/// Lines per page.
+const PAGE_SIZE: i64 = 50;
+/// The most actions one bulk request may name (a page shows 50).
+const MAX_SELECTION: usize = 500;
+/// The longest search text kept.
+const MAX_SEARCH: usize = 200;
+
+/// The filters, as typed (in the query string, or repeated in the bulk form).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub(super) struct ListParams {
+    #[serde(default)]
+    etat: String,
+    #[serde(default)]
+    etablissement: String,
+    #[serde(default)]
+    public: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    tri: String,
+    #[serde(default, skip_serializing)]
+    page: String,
+}
+
+fn search_text(text: &str) -> Option<String> {
+    let text: String = text.trim().chars().take(MAX_SEARCH).collect();
+    (!text.is_empty()).then_some(text)
+}
+
+impl ListParams {
+    fn filter(&self) -> ReviewFilter {
+        ReviewFilter {
+            state: ActionState::parse(self.etat.trim()).filter(|s| *s != ActionState::Draft),
+            school: search_text(&self.etablissement),
+            audience: AUDIENCES
+                .iter()
+                .find(|(code, _)| *code == self.public.trim())
+                .map(|(code, _)| *code),
+            text: search_text(&self.q),
+            descending: self.tri == "desc",
+        }
+    }
+
+    fn page(&self) -> i64 {
+        self.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000)
+    }
+
+    /// The query string of these filters (without the page), for links.
+    fn query(&self) -> String {
+        serde_urlencoded::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The reach narrowed to the district picked in the filter, if the person
+/// may see it (otherwise the filter is ignored).
+async fn narrowed(
+    state: &AppState,
+    access: &Access,
+    district: &str,
+) -> AppResult<(Reach, Option<i64>, Vec<store::DistrictName>)> {
+    let single = !access.reach.whole
+        && access.reach.departments.is_empty()
+        && access.reach.districts.len() == 1;
+    // A coordinator of one district has nothing to choose: no query.
+    let choices = if single {
+        Vec::new()
+    } else {
+        store::districts_in_reach(&state.db, access.edition.academy_id, &access.reach).await?
+    };
+    match parse_id(district).filter(|d| choices.iter().any(|c| c.id == *d)) {
+        Some(id) => Ok((Reach::districts(vec![id]), Some(id), choices)),
+        None => Ok((access.reach.clone(), None, choices)),
+    }
+}
+
+/// An option of a `<select>`.
+pub(super) struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choices(list: Choices, current: &str) -> Vec<Choice> {
+    list.iter()
+        .map(|(code, label)| Choice {
+            value: code.to_string(),
+            label: label.to_string(),
+            selected: *code == current,
+        })
+        .collect()
+}
+
+/// A line of the table, ready to show.
+struct Line {
+    id: i64,
+    title: String,
+    date: String,
+    school: String,
+    uai: String,
+    audiences: String,
+    state_label: &'static str,
+    state_badge: &'static str,
+}
+
+fn labels(codes: &str, list: Choices) -> String {
+    codes
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| label_of(list, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl From<ReviewRow> for Line {
+    fn from(row: ReviewRow) -> Line {
+        let state = ActionState::parse(&row.state).unwrap_or(ActionState::Draft);
+        let date = match row.starts_on {
+            Some(d) if row.before_week => format!("{} (avant la semaine)", d.format("%d/%m/%Y")),
+            Some(d) => d.format("%d/%m/%Y").to_string(),
+            None => "Non renseignée".into(),
+        };
+        let title = if row.title.trim().is_empty() {
+            format!("Action n° {} (sans titre)", row.id)
+        } else {
+            row.title
+        };
+        Line {
+            id: row.id,
+            title,
+            date,
+            school: row
+                .school_name
+                .or_else(|| row.district_name.map(|d| format!("Action de district — {d}")))
+                .unwrap_or_default(),
+            uai: row.uai.unwrap_or_default(),
+            audiences: labels(&row.audiences, AUDIENCES),
+            state_label: state.label(),
+            state_badge: state.badge(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "review/list.html")]
+struct ReviewPage {
+    ctx: PageCtx,
+    edition_id: i64,
+    edition_title: String,
+    params: ListParams,
+    states: Vec<Choice>,
+    audiences: Vec<Choice>,
+    /// Empty when there is nothing to choose.
+    districts: Vec<Choice>,
+    lines: Vec<Line>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    previous: Option<String>,
+    next: Option<String>,
+    can_review: bool,
+    error: Option<String>,
+}
+
+async fn build_list(
+    state: &AppState,
+    access: Access,
+    ctx: PageCtx,
+    params: ListParams,
+    error: Option<String>,
+) -> AppResult<ReviewPage> {
+    let (reach, district, district_list) = narrowed(state, &access, &params.district).await?;
+    let filter = params.filter();
+    let page = params.page();
+    let (rows, total) = store::review_page(
+        &state.db,
+        access.edition.id,
+        &reach,
+        &filter,
+        (page - 1) * PAGE_SIZE,
+        PAGE_SIZE,
+    )
+    .await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let query = params.query();
+    let link = |p: i64| format!("/editions/{}/revue?{query}&page={p}", access.edition.id);
+    let states = store::REVIEWED_STATES
+        .iter()
+        .map(|s| Choice {
+            value: s.code().into(),
+            label: s.label().into(),
+            selected: filter.state == Some(*s),
+        })
+        .collect();
+    let districts = if district_list.len() > 1 {
+        district_list
+            .iter()
+            .map(|d| Choice {
+                value: d.id.to_string(),
+                label: format!("{} ({})", d.name, d.department_code),
+                selected: district == Some(d.id),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ReviewPage {
+        ctx: access.page(ctx, "Revue des actions"),
+        edition_id: access.edition.id,
+        edition_title: access.edition.title(),
+        audiences: choices(AUDIENCES, filter.audience.unwrap_or_default()),
+        states,
+        districts,
+        lines: rows.into_iter().map(Line::from).collect(),
+        total,
+        previous: (page > 1).then(|| link(page.min(pages + 1) - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        page,
+        pages,
+        can_review: access.can_review,
+        error,
+        params,
+    })
+}
+
+/// `GET /editions/{id}/revue`
+pub(super) async fn review_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(params): Query<ListParams>,
+) -> AppResult<Response> {
+    let access = access(&state, &user, id).await?;
+    render(build_list(&state, access, ctx, params, None).await?)
+}
+
+/// The bulk form: the ticked actions and the filters of the list.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct BulkForm {
+    #[serde(default)]
+    ids: Vec<i64>,
+    #[serde(default)]
+    etat: String,
+    #[serde(default)]
+    etablissement: String,
+    #[serde(default)]
+    public: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    tri: String,
+}
+
+impl BulkForm {
+    fn params(&self) -> ListParams {
+        ListParams {
+            etat: self.etat.clone(),
+            etablissement: self.etablissement.clone(),
+            public: self.public.clone(),
+            q: self.q.clone(),
+            district: self.district.clone(),
+            tri: self.tri.clone(),
+            page: String::new(),
+        }
+    }
+
+    /// The ticked ids, once each, in order.
+    fn ids(&self) -> AppResult<Vec<i64>> {
+        let ids: Vec<i64> = self
+            .ids
+            .iter()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if ids.len() > MAX_SELECTION {
+            return Err(AppError::BadRequest(format!(
+                "Sélectionnez au plus {MAX_SELECTION} actions à la fois."
+            )));
+        }
+        Ok(ids)
+    }
+}
+
+/// An action validated by the bulk request.
+struct Done {
+    id: i64,
+    title: String,
+}
+
+/// An action the bulk request could not validate, and why.
+struct Failure {
+    id: i64,
+    /// Unknown when the action lies outside the person's reach.
+    title: Option<String>,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "review/result.html")]
+struct ResultPage {
+    ctx: PageCtx,
+    back: String,
+    done: Vec<Done>,
+    failures: Vec<Failure>,
+}
+
+const OUT_OF_REACH: &str = "Cette action est introuvable parmi les actions transmises de votre périmètre.";
+
+/// `POST /editions/{id}/revue/valider`: validates each ticked action through
+/// the workflow (rules, audit trail, version check, e-mail), one by one.
+pub(super) async fn validate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<BulkForm>,
+) -> AppResult<Response> {
+    let access = access(&state, &user, id).await?;
+    if !access.can_review {
+        return Err(AppError::forbidden(
+            "La DSDEN consulte les actions de son département ; seules les coordinations \
+             d'académie et de district les valident.",
+        ));
+    }
+    let ids = form.ids()?;
+    let params = form.params();
+    if ids.is_empty() {
+        let page = build_list(
+            &state,
+            access,
+            ctx,
+            params,
+            Some("Cochez au moins une action à valider.".into()),
+        )
+        .await?;
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
+    let mut done = Vec::new();
+    let mut failures = Vec::new();
+    for action_id in ids {
+        let action = actions_store::action_by_id(&state.db, action_id)
+            .await?
+            .filter(|a| {
+                a.edition_id == access.edition.id
+                    && a.state() != ActionState::Draft
+                    && access.reach.covers(&a.placement())
+            });
+        let Some(action) = action else {
+            failures.push(Failure {
+                id: action_id,
+                title: None,
+                reason: OUT_OF_REACH.into(),
+            });
+            continue;
+        };
+        let outcome = workflow::perform(
+            &state,
+            &user,
+            &action,
+            Transition::Validate,
+            "",
+            action.version,
+        )
+        .await;
+        let reason = match outcome {
+            Ok(_) => {
+                done.push(Done {
+                    id: action.id,
+                    title: action.title,
+                });
+                continue;
+            }
+            Err(
+                AppError::Forbidden(reason)
+                | AppError::Conflict(reason)
+                | AppError::BadRequest(reason),
+            ) => reason,
+            Err(AppError::NotFound) => OUT_OF_REACH.into(),
+            Err(err) => {
+                tracing::error!(action = action.id, error = %format!("{err:#}"), "bulk validation");
+                "Erreur inattendue : l'action n'a pas été validée. Réessayez dans quelques instants."
+                    .into()
+            }
+        };
+        failures.push(Failure {
+            id: action.id,
+            title: Some(action.title),
+            reason,
+        });
+    }
+    let back = format!("/editions/{}/revue?{}", access.edition.id, params.query());
+    let ctx = access.page(ctx, "Validation de la sélection");
+    render(ResultPage {
+        ctx,
+        back,
+        done,
+        failures,
+    })
+}
+
+/// `POST /editions/{id}/revue/export`: the ticked actions, or the whole
+/// filtered list when none is ticked, as a CSV file for Excel.
+pub(super) async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<BulkForm>,
+) -> AppResult<Response> {
+    let access = access(&state, &user, id).await?;
+    let ids = form.ids()?;
+    let params = form.params();
+    let (reach, _, _) = narrowed(&state, &access, &params.district).await?;
+    let filter = params.filter();
+    let selection = (!ids.is_empty()).then_some(ids.as_slice());
+    let edition_id = access.edition.id;
+    let actions =
+        store::export_actions(&state.db, edition_id, &reach, &filter, selection).await?;
+    let answers: HashMap<(i64, i64), String> =
+        store::export_answers(&state.db, edition_id, &reach, &filter, selection)
+            .await?
+            .into_iter()
+            .map(|(action, question, value)| ((action, question), value))
+            .collect();
+    let questions = editions_store::questions(&state.db, edition_id).await?;
+    let bytes = csv_file(&actions, &questions, &answers)
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the CSV export")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"actions-edition-{edition_id}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A text typed by someone, made safe for a spreadsheet: a cell starting
+/// with `=`, `+`, `-`, `@` would be read as a formula.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The CSV file: UTF-8 with a BOM, `;`-separated, CRLF (what Excel in
+/// France opens directly).
+fn csv_file(
+    actions: &[Action],
+    questions: &[crate::domain::declaration::Question],
+    answers: &HashMap<(i64, i64), String>,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        let mut header: Vec<String> = [
+            "id",
+            "état",
+            "titre",
+            "résumé",
+            "établissement",
+            "UAI",
+            "district",
+            "porteur",
+            "fonction",
+            "publics",
+            "niveaux",
+            "dispositif",
+            "date",
+            "horaires",
+            "lieu",
+            "partenaires",
+            "participants attendus",
+            "valorisation",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+        header.extend(questions.iter().map(|q| cell(&q.label)));
+        writer.write_record(&header)?;
+        for a in actions {
+            let mut showcase = labels(&a.showcase_kinds, SHOWCASE_KINDS);
+            if !a.showcase_other.trim().is_empty() {
+                showcase = format!("{showcase} ({})", a.showcase_other.trim());
+            }
+            let date = match a.starts_on {
+                Some(d) if a.before_week => format!("{} (avant la semaine)", d.format("%d/%m/%Y")),
+                Some(d) => d.format("%d/%m/%Y").to_string(),
+                None => String::new(),
+            };
+            let hours = match (a.start_time.trim(), a.end_time.trim()) {
+                ("", "") => String::new(),
+                (start, "") => start.to_string(),
+                (start, end) => format!("{start} – {end}"),
+            };
+            let mut record = vec![
+                a.id.to_string(),
+                a.state().label().to_string(),
+                cell(&a.title),
+                cell(&a.summary),
+                cell(a.school_name.as_deref().unwrap_or_default()),
+                a.uai.clone().unwrap_or_default(),
+                cell(a.district_name.as_deref().unwrap_or_default()),
+                cell(&a.owner_name),
+                cell(&a.owner_role),
+                labels(&a.audiences, AUDIENCES),
+                labels(&a.levels, LEVELS),
+                if a.scheme.is_empty() {
+                    String::new()
+                } else {
+                    label_of(SCHEMES, &a.scheme)
+                },
+                date,
+                hours,
+                cell(&a.place),
+                cell(&a.partners),
+                a.expected_participants
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                showcase,
+            ];
+            for q in questions {
+                let value = answers.get(&(a.id, q.id)).cloned().unwrap_or_default();
+                let value = if q.kind == QuestionKind::MultipleChoice {
+                    value.lines().collect::<Vec<_>>().join(", ")
+                } else {
+                    value
+                };
+                record.push(cell(&value));
+            }
+            writer.write_record(&record)?;
+        }
+        writer.flush()?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,731 @@
+//! The review of an edition's actions over HTTP, on both engines: the
+//! district review list and its filters, bulk validation, the CSV export,
+//! the coverage dashboard, and who may see them.
+
+mod common;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use common::{Engine, TestApp, body};
+use perseverance::{
+    actions::store as actions_store,
+    auth::store as auth_store,
+    db::Db,
+    domain::{
+        Email,
+        action::ActionState,
+        declaration::{ActionInput, CheckedAction, Question, QuestionKind},
+        edition::{EditionCalendar, EditionState, paris_to_utc},
+    },
+    editions::store::{self as editions_store, EditionValues},
+    map::store as map_store,
+};
+use reqwest::StatusCode;
+
+on_both_engines!(
+    district_coordinator_sees_their_district_only,
+    filters_narrow_the_list,
+    wider_scopes_see_more_and_pick_a_district,
+    the_list_pages_by_fifty,
+    bulk_validation_validates_the_selection_and_says_why_not,
+    export_is_a_csv_for_excel,
+    dashboard_counts_the_coverage,
+    staff_and_strangers_are_kept_out,
+);
+
+const DISTRICT: &str = "coordination.district@demo.test";
+const ACADEMY: &str = "coordination.academique@demo.test";
+const DSDEN: &str = "dsden93@demo.test";
+const STAFF: &str = "personnel@demo.test";
+
+/// The page's text with askama's HTML escapes of quotes undone.
+fn text(html: &str) -> String {
+    html.replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+}
+
+/// The demo map as the tests use it, and a fresh open edition.
+struct World {
+    app: TestApp,
+    edition: i64,
+    week_start: NaiveDate,
+    /// The district of the district coordinator (first of Seine-Saint-Denis).
+    district: i64,
+    /// Its schools, the staff member's school first.
+    schools: Vec<map_store::School>,
+    /// Another district of Seine-Saint-Denis.
+    district_93: i64,
+    school_93: map_store::School,
+    /// A district of Seine-et-Marne.
+    school_77: map_store::School,
+    /// The staff member, owner of the actions.
+    owner: i64,
+}
+
+async fn user_id(db: &Db, email: &str) -> i64 {
+    auth_store::user_by_email(db, &Email::parse(email).unwrap())
+        .await
+        .unwrap()
+        .expect("a demo account")
+        .id
+}
+
+async fn world(engine: Engine) -> World {
+    let app = TestApp::spawn(engine).await;
+    let db = app.db.clone();
+    let academy = map_store::academy_by_slug(&db, "creteil")
+        .await
+        .unwrap()
+        .expect("the demo académie");
+    let owner = user_id(&db, STAFF).await;
+    let grant = &auth_store::grants_of(&db, owner).await.unwrap()[0];
+    let (district, staff_school) = (grant.district_id.unwrap(), grant.school_id.unwrap());
+    let mut schools = map_store::schools_of_district(&db, district).await.unwrap();
+    schools.sort_by_key(|s| s.id != staff_school);
+    let districts = map_store::districts(&db, academy.id).await.unwrap();
+    let district_93 = districts
+        .iter()
+        .find(|d| d.department_name == "Seine-Saint-Denis" && d.id != district)
+        .unwrap()
+        .id;
+    let district_77 = districts
+        .iter()
+        .find(|d| d.department_name == "Seine-et-Marne")
+        .unwrap()
+        .id;
+    let school_93 = map_store::schools_of_district(&db, district_93).await.unwrap()[0].clone();
+    let school_77 = map_store::schools_of_district(&db, district_77).await.unwrap()[0].clone();
+
+    // An open edition three years ahead (the demo has this year's and last year's).
+    let year = Utc::now().year() + 3;
+    let day = |month, day| NaiveDate::from_ymd_opt(year, month, day).unwrap();
+    let values = EditionValues {
+        year: i64::from(year),
+        number: 12,
+        theme: "Tous ensemble".into(),
+        calendar: EditionCalendar {
+            week_start: day(4, 5),
+            week_end: day(4, 9),
+            declaration_deadline: paris_to_utc(day(3, 12), NaiveTime::from_hms_opt(23, 59, 0).unwrap()),
+            bilan_deadline: day(6, 30),
+        },
+        circular: String::new(),
+        contact_email: "ce.saio@ac-creteil.fr".into(),
+        reminder_days: "14 7 2".into(),
+    };
+    let mut tx = db.begin().await.unwrap();
+    let edition = editions_store::insert_edition(&mut tx, academy.id, &values, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    editions_store::set_edition_state(&db, edition, EditionState::Open)
+        .await
+        .unwrap();
+    World {
+        app,
+        edition,
+        week_start: day(4, 5),
+        district,
+        schools,
+        district_93,
+        school_93,
+        school_77,
+        owner,
+    }
+}
+
+/// What an action is about, for the tests.
+struct Spec<'a> {
+    title: &'a str,
+    audiences: &'a [&'a str],
+    /// Days after the first day of the week.
+    day: i64,
+    state: ActionState,
+}
+
+impl World {
+    /// Declares a complete action through the stores and moves it to `state`.
+    async fn action(&self, school: Option<i64>, district: Option<i64>, spec: Spec<'_>) -> i64 {
+        self.action_with(school, district, spec, Vec::new()).await
+    }
+
+    async fn action_with(
+        &self,
+        school: Option<i64>,
+        district: Option<i64>,
+        spec: Spec<'_>,
+        answers: Vec<(i64, &str)>,
+    ) -> i64 {
+        let db = &self.app.db;
+        let starts_on = self.week_start + Duration::days(spec.day);
+        let input = ActionInput {
+            title: spec.title.into(),
+            summary: format!("Résumé de {}", spec.title),
+            description: "Des élèves et des anciens élèves témoignent.".into(),
+            owner_name: "Mme Martin".into(),
+            owner_role: "CPE".into(),
+            people_involved: "L'équipe de vie scolaire".into(),
+            audiences: spec.audiences.iter().map(|a| a.to_string()).collect(),
+            levels: vec!["3e".into()],
+            scheme: "aucun".into(),
+            before_week: false,
+            starts_on: starts_on.format("%Y-%m-%d").to_string(),
+            start_time: "14:00".into(),
+            end_time: "16:00".into(),
+            place: "CDI".into(),
+            partners: "Mission locale".into(),
+            expected_participants: "30".into(),
+            showcase_kinds: vec!["exposition".into(), "temps-festif".into()],
+            showcase_other: String::new(),
+            answers: answers
+                .into_iter()
+                .map(|(q, v)| (q, vec![v.to_string()]))
+                .collect(),
+        };
+        let checked = CheckedAction {
+            starts_on: Some(starts_on),
+            expected_participants: Some(30),
+        };
+        let mut tx = db.begin().await.unwrap();
+        let id = actions_store::create_draft(&mut tx, self.edition, school, district, self.owner)
+            .await
+            .unwrap();
+        assert!(
+            actions_store::save_content(&mut tx, id, 1, &input, &checked)
+                .await
+                .unwrap()
+        );
+        let mut version = 2;
+        let mut at = ActionState::Draft;
+        let path: &[ActionState] = match spec.state {
+            ActionState::Draft => &[],
+            ActionState::Submitted => &[ActionState::Submitted],
+            other => &[ActionState::Submitted, other],
+        };
+        for &to in path {
+            assert!(
+                actions_store::move_state(&mut tx, id, version, at, to, self.owner, "")
+                    .await
+                    .unwrap()
+            );
+            version += 1;
+            at = to;
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
+    fn school(&self, i: usize) -> Option<i64> {
+        Some(self.schools[i].id)
+    }
+
+    fn list(&self, query: &str) -> String {
+        format!("/editions/{}/revue{query}", self.edition)
+    }
+
+    async fn page(&self, query: &str) -> String {
+        let response = self.app.get(&self.list(query)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{query}");
+        text(&body(response).await)
+    }
+}
+
+fn spec<'a>(title: &'a str, audiences: &'static [&'static str], day: i64, state: ActionState) -> Spec<'a> {
+    Spec {
+        title,
+        audiences,
+        day,
+        state,
+    }
+}
+
+/// The titles of the table's lines, in order.
+fn titles(html: &str) -> Vec<String> {
+    html.split("<a href=\"/actions/")
+        .skip(1)
+        .map(|part| {
+            let start = part.find('>').unwrap() + 1;
+            let end = part.find("</a>").unwrap();
+            part[start..end].to_string()
+        })
+        .collect()
+}
+
+/// The usual material: four actions in the district (one draft), one
+/// district action, one action in another district of 93, one in 77.
+async fn material(w: &World) {
+    use ActionState::*;
+    w.action(w.school(0), None, spec("Forum des métiers", &["eleves", "parents"], 1, Submitted))
+        .await;
+    w.action(w.school(1), None, spec("Exposition des élèves", &["eleves"], 3, Validated))
+        .await;
+    w.action(w.school(2), None, spec("Café des parents", &["parents"], 0, ChangesRequested))
+        .await;
+    w.action(w.school(0), None, spec("Brouillon secret", &["eleves"], 2, Draft))
+        .await;
+    w.action(None, Some(w.district), spec("Rencontre du district", &["personnels"], 4, Submitted))
+        .await;
+    w.action(Some(w.school_93.id), None, spec("Action de Bobigny", &["eleves"], 1, Submitted))
+        .await;
+    w.action(Some(w.school_77.id), None, spec("Action de Meaux", &["eleves"], 1, Declined))
+        .await;
+}
+
+async fn district_coordinator_sees_their_district_only(engine: Engine) {
+    let w = world(engine).await;
+    material(&w).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let html = w.page("").await;
+    assert_eq!(
+        titles(&html),
+        [
+            "Café des parents",
+            "Forum des métiers",
+            "Exposition des élèves",
+            "Rencontre du district"
+        ],
+        "by date, drafts and other districts left out"
+    );
+    assert!(html.contains("4 actions transmises"), "{html}");
+    assert!(html.contains(&w.schools[0].uai));
+    assert!(html.contains("fr-badge--success\">Validée</p>"));
+    assert!(html.contains("Modifications demandées"));
+    assert!(html.contains("Élèves, Parents"));
+    assert!(html.contains("Action de district — District de Saint-Denis"));
+    assert!(html.contains("Valider la sélection") && html.contains("Exporter la sélection (CSV)"));
+    assert!(!html.contains("Brouillon secret") && !html.contains("Action de Bobigny"));
+    // A coordinator of one district has no district to choose.
+    assert!(!html.contains("id=\"district\" name=\"district\""));
+    // Their district's filter cannot be widened by hand.
+    let widened = w.page(&format!("?district={}", w.district_93)).await;
+    assert!(!widened.contains("Action de Bobigny"));
+    assert_eq!(titles(&widened).len(), 4);
+}
+
+async fn filters_narrow_the_list(engine: Engine) {
+    let w = world(engine).await;
+    material(&w).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    assert_eq!(titles(&w.page("?etat=validated").await), ["Exposition des élèves"]);
+    assert_eq!(
+        titles(&w.page("?etat=draft").await).len(),
+        4,
+        "drafts are no filter: the whole list"
+    );
+    assert_eq!(
+        titles(&w.page("?public=parents").await),
+        ["Café des parents", "Forum des métiers"]
+    );
+    assert_eq!(titles(&w.page("?q=FORUM").await), ["Forum des métiers"]);
+    // Accents and case alike on both engines.
+    assert_eq!(titles(&w.page("?q=caf%C3%89").await), ["Café des parents"]);
+    assert_eq!(titles(&w.page("?q=%C3%A9l%C3%A8ves").await).len(), 4, "in every description");
+    assert_eq!(titles(&w.page("?q=100%25").await).len(), 0, "% is no wildcard");
+    let uai = &w.schools[1].uai;
+    assert_eq!(
+        titles(&w.page(&format!("?etablissement={}", uai.to_lowercase())).await),
+        ["Exposition des élèves"]
+    );
+    assert_eq!(
+        titles(&w.page("?tri=desc").await),
+        [
+            "Rencontre du district",
+            "Exposition des élèves",
+            "Forum des métiers",
+            "Café des parents"
+        ]
+    );
+    // Filters together, and kept in the form.
+    let html = w.page("?public=eleves&q=des&tri=desc").await;
+    assert_eq!(titles(&html), ["Exposition des élèves", "Forum des métiers"]);
+    assert!(html.contains("<option value=\"eleves\" selected>"), "{html}");
+    assert!(html.contains("name=\"q\" value=\"des\""));
+    assert!(html.contains("<option value=\"desc\" selected>"));
+    // Nonsense in the query is ignored, not an error.
+    assert_eq!(titles(&w.page("?etat=nimporte&public=martiens&page=abc").await).len(), 4);
+}
+
+async fn wider_scopes_see_more_and_pick_a_district(engine: Engine) {
+    let w = world(engine).await;
+    material(&w).await;
+    w.app.sign_in_demo(ACADEMY).await;
+    let html = w.page("").await;
+    assert_eq!(titles(&html).len(), 6, "the whole académie, drafts aside");
+    assert!(html.contains("Action de Meaux") && html.contains("Action de Bobigny"));
+    assert!(html.contains("id=\"district\" name=\"district\""));
+    let one = w.page(&format!("?district={}", w.district_93)).await;
+    assert_eq!(titles(&one), ["Action de Bobigny"]);
+    assert!(one.contains(&format!("<option value=\"{}\" selected>", w.district_93)));
+
+    // The DSDEN of 93 reads its department, without validating.
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DSDEN).await;
+    let html = w.page("").await;
+    assert_eq!(titles(&html).len(), 5, "Seine-Saint-Denis only");
+    assert!(html.contains("Action de Bobigny") && !html.contains("Action de Meaux"));
+    assert!(!html.contains("Valider la sélection"));
+    assert!(html.contains("Exporter la sélection (CSV)"));
+}
+
+async fn the_list_pages_by_fifty(engine: Engine) {
+    let w = world(engine).await;
+    for i in 0..55 {
+        let title = format!("Action {i:02}");
+        w.action(w.school(i % 25), None, spec(&title, &["eleves"], (i % 5) as i64, ActionState::Submitted))
+            .await;
+    }
+    w.app.sign_in_demo(DISTRICT).await;
+    let first = w.page("?q=action").await;
+    assert_eq!(titles(&first).len(), 50);
+    assert!(first.contains("55 actions transmises — page 1 sur 2"), "{first}");
+    assert_eq!(titles(&first)[0], "Action 00");
+    assert!(first.contains("page=2\">Page suivante"), "{first}");
+    assert!(first.contains("q=action"));
+    let second = w.page("?q=action&page=2").await;
+    assert_eq!(
+        titles(&second),
+        ["Action 34", "Action 39", "Action 44", "Action 49", "Action 54"]
+    );
+    assert!(second.contains("Page précédente"));
+    let beyond = w.page("?page=9").await;
+    assert_eq!(titles(&beyond).len(), 0);
+    assert!(beyond.contains("55 actions transmises"));
+}
+
+async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine) {
+    let w = world(engine).await;
+    use ActionState::*;
+    let forum = w
+        .action(w.school(0), None, spec("Forum des métiers", &["eleves"], 1, Submitted))
+        .await;
+    let cafe = w
+        .action(w.school(2), None, spec("Café des parents", &["parents"], 0, Submitted))
+        .await;
+    let done = w
+        .action(w.school(1), None, spec("Exposition des élèves", &["eleves"], 3, Validated))
+        .await;
+    let draft = w
+        .action(w.school(0), None, spec("Brouillon secret", &["eleves"], 2, Draft))
+        .await;
+    let elsewhere = w
+        .action(Some(w.school_93.id), None, spec("Action de Bobigny", &["eleves"], 1, Submitted))
+        .await;
+    let url = format!("/editions/{}/revue/valider", w.edition);
+
+    // The DSDEN reads but does not validate.
+    w.app.sign_in_demo(DSDEN).await;
+    w.page("").await;
+    let response = w.app.post(&url, &[("ids", &forum.to_string())]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(text(&body(response).await).contains("seules les coordinations"));
+    w.app.post("/deconnexion", &[]).await;
+
+    w.app.sign_in_demo(DISTRICT).await;
+    w.page("").await;
+    // Nothing ticked: the list again, with the reason.
+    let response = w.app.post(&url, &[("q", "forum")]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(&body(response).await);
+    assert!(html.contains("Cochez au moins une action à valider."));
+    assert_eq!(titles(&html), ["Forum des métiers"], "the filters are kept");
+
+    let ids: Vec<String> = [forum, cafe, done, draft, elsewhere, 999_999]
+        .iter()
+        .map(|i| i.to_string())
+        .collect();
+    let mut fields: Vec<(&str, &str)> = ids.iter().map(|i| ("ids", i.as_str())).collect();
+    fields.push(("etat", "submitted"));
+    let response = w.app.post(&url, &fields).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(&body(response).await);
+    assert!(html.contains("2 actions validées"), "{html}");
+    assert!(html.contains("4 actions n’ont pas pu être validées"), "{html}");
+    assert!(html.contains("Exposition des élèves</a> : Cette action est « Validée » : on ne peut pas la valider."));
+    for id in [draft, elsewhere, 999_999] {
+        assert!(
+            html.contains(&format!(
+                "Action n° {id} : Cette action est introuvable parmi les actions transmises de votre périmètre."
+            )),
+            "{id}: {html}"
+        );
+    }
+    assert!(!html.contains("Bobigny") && !html.contains("Brouillon secret"), "nothing leaks");
+    assert!(html.contains(&format!("/editions/{}/revue?etat=submitted", w.edition)));
+
+    let db = &w.app.db;
+    for (id, state) in [
+        (forum, "validated"),
+        (cafe, "validated"),
+        (done, "validated"),
+        (draft, "draft"),
+        (elsewhere, "submitted"),
+    ] {
+        let action = actions_store::action_by_id(db, id).await.unwrap().unwrap();
+        assert_eq!(action.state, state, "action {id}");
+    }
+    let events = actions_store::events(db, forum).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!((last.from_state.as_str(), last.to_state.as_str()), ("submitted", "validated"));
+    assert_eq!(last.email.as_deref(), Some(DISTRICT));
+    assert_eq!(actions_store::events(db, elsewhere).await.unwrap().len(), 1);
+    let mails = w.app.mails(2).await;
+    assert_eq!(mails.len(), 2, "one decision mail per validated action");
+    for mail in &mails {
+        assert!(mail.contains(&format!("To: {STAFF}")), "{mail}");
+        assert!(mail.contains("est validée par la coordination"), "{mail}");
+    }
+    assert!(mails.iter().any(|m| m.contains(&format!("/actions/{forum}"))));
+    assert!(mails.iter().any(|m| m.contains(&format!("/actions/{cafe}"))));
+
+    // The same request again validates nothing more.
+    let response = w.app.post(&url, &fields[..1]).await;
+    let html = text(&body(response).await);
+    assert!(html.contains("Aucune action validée"));
+    assert!(html.contains("Forum des métiers</a> : Cette action est « Validée »"));
+
+    // Without the form's token, nothing happens.
+    let response = w
+        .app
+        .client
+        .post(format!("{}{url}", w.app.url))
+        .form(&[("ids", elsewhere.to_string()), ("csrf", "forged".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+fn csv_lines(bytes: &[u8]) -> Vec<String> {
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a UTF-8 BOM");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().collect::<Vec<_>>().join("|"))
+        .collect()
+}
+
+async fn export_is_a_csv_for_excel(engine: Engine) {
+    let w = world(engine).await;
+    use ActionState::*;
+    let db = &w.app.db;
+    let mut tx = db.begin().await.unwrap();
+    let question = editions_store::add_question(
+        &mut tx,
+        w.edition,
+        &Question {
+            id: 0,
+            kind: QuestionKind::ShortText,
+            label: "Partenaire principal".into(),
+            help: String::new(),
+            required: true,
+            options: Vec::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let forum = w
+        .action_with(
+            w.school(0),
+            None,
+            spec("Forum des métiers", &["eleves", "parents"], 1, Submitted),
+            vec![(question, "Mission locale de Saint-Denis")],
+        )
+        .await;
+    let formula = w
+        .action(w.school(1), None, spec("=HYPERLINK(\"http://x\")", &["parents"], 2, Validated))
+        .await;
+    w.action(w.school(2), None, spec("Exposition", &["eleves"], 3, Submitted))
+        .await;
+    w.action(w.school(0), None, spec("Brouillon secret", &["parents"], 2, Draft))
+        .await;
+    let elsewhere = w
+        .action(Some(w.school_93.id), None, spec("Action de Bobigny", &["parents"], 1, Submitted))
+        .await;
+    w.app.sign_in_demo(DISTRICT).await;
+    w.page("").await;
+    let url = format!("/editions/{}/revue/export", w.edition);
+
+    // The selection (what lies outside the district is left out).
+    let ids = [forum.to_string(), formula.to_string(), elsewhere.to_string()];
+    let response = w
+        .app
+        .post(&url, &[("ids", &ids[0]), ("ids", &ids[1]), ("ids", &ids[2])])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"actions-edition-{}.csv\"", w.edition).as_str()
+    );
+    let bytes = response.bytes().await.unwrap();
+    let raw = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(raw.starts_with("id;état;titre;résumé;établissement;UAI;district;porteur;fonction;publics;niveaux;dispositif;date;horaires;lieu;partenaires;participants attendus;valorisation;Partenaire principal\r\n"), "{raw}");
+    let lines = csv_lines(&bytes);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let date = (w.week_start + Duration::days(1)).format("%d/%m/%Y").to_string();
+    assert_eq!(
+        lines[1],
+        format!(
+            "{forum}|Soumise|Forum des métiers|Résumé de Forum des métiers|{}|{}|District de Saint-Denis|Mme Martin|CPE|Élèves, Parents|3e|Aucun dispositif particulier|{date}|14:00 – 16:00|CDI|Mission locale|30|Exposition, Temps festif|Mission locale de Saint-Denis",
+            w.schools[0].name, w.schools[0].uai
+        )
+    );
+    assert!(
+        lines[2].starts_with(&format!("{formula}|Validée|'=HYPERLINK(\"http://x\")|")),
+        "formulas are defused: {}",
+        lines[2]
+    );
+
+    // Nothing ticked: the whole filtered list.
+    let response = w.app.post(&url, &[("public", "parents")]).await;
+    let lines = csv_lines(&response.bytes().await.unwrap());
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[1].starts_with(&format!("{forum}|")) && lines[2].starts_with(&format!("{formula}|")));
+    let response = w.app.post(&url, &[]).await;
+    assert_eq!(csv_lines(&response.bytes().await.unwrap()).len(), 4, "drafts never");
+}
+
+async fn dashboard_counts_the_coverage(engine: Engine) {
+    let w = world(engine).await;
+    use ActionState::*;
+    // School 0 (with the demo référent) declares only a draft; school 1 submits.
+    w.action(w.school(0), None, spec("Brouillon", &["eleves"], 1, Draft))
+        .await;
+    w.action(w.school(1), None, spec("Forum", &["eleves", "parents"], 1, Submitted))
+        .await;
+    w.action(None, Some(w.district), spec("Rencontre", &["personnels"], 2, Validated))
+        .await;
+    w.action(Some(w.school_93.id), None, spec("Bobigny", &["eleves"], 1, Declined))
+        .await;
+    w.action(Some(w.school_77.id), None, spec("Meaux", &["parents"], 1, Submitted))
+        .await;
+    let url = format!("/editions/{}/tableau-de-bord", w.edition);
+
+    w.app.sign_in_demo(DISTRICT).await;
+    let response = w.app.get(&url).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(&body(response).await);
+    for caption in [
+        "<caption>Établissements ayant transmis au moins une action, par district</caption>",
+        "<caption>Actions par état et par district",
+        "<caption>Actions transmises par public visé et par district",
+        "<caption>Actions transmises par forme de valorisation et par district",
+        "<caption>Établissements sans action transmise — District de Saint-Denis (93)</caption>",
+    ] {
+        assert!(html.contains(caption), "{caption}\n{html}");
+    }
+    // 25 schools, 1 with an action, 4 %, 24 without.
+    assert!(
+        html.contains("<td>25</td><td>1</td><td>4\u{a0}%</td><td>24</td>"),
+        "{html}"
+    );
+    // By state (drafts first), then the total transmitted.
+    assert!(
+        html.contains("<th scope=\"row\">District de Saint-Denis (93)</th><td>1</td><td>1</td><td>0</td><td>1</td><td>0</td><td>2</td>"),
+        "{html}"
+    );
+    // By audience: pupils, parents, staff, partners.
+    assert!(html.contains("<th scope=\"row\">District de Saint-Denis (93)</th><td>1</td><td>1</td><td>1</td><td>0</td></tr>"));
+    // By showcase kind: every action offers an exhibition and a festive moment.
+    assert!(html.contains("<td>0</td><td>0</td><td>2</td><td>2</td><td>0</td><td>0</td><td>0</td></tr>"));
+    // The schools without action, with the référent where one is known.
+    assert!(html.contains(&w.schools[0].uai) && html.contains("mailto:referent@demo.test"));
+    assert!(!html.contains(&format!("<td>{}</td>", w.schools[1].uai)), "school 1 has declared");
+    assert!(html.contains("Aucun référent connu"));
+    assert!(!html.contains("Seine-et-Marne") && !html.contains("(77)"));
+
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DSDEN).await;
+    let html = text(&body(w.app.get(&url).await).await);
+    // 4 districts of 93, 100 schools, 2 with an action.
+    assert!(html.contains("<th scope=\"row\">Total</th><td>100</td><td>2</td><td>2\u{a0}%</td><td>98</td></tr>"), "{html}");
+    assert!(!html.contains("(77)"));
+
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(ACADEMY).await;
+    let html = text(&body(w.app.get(&url).await).await);
+    assert!(html.contains("<td>300</td><td>3</td><td>1\u{a0}%</td><td>297</td></tr>"), "{html}");
+    assert!(html.contains("(77)") && html.contains("(94)"));
+    // Totals by state over the académie: 1 draft, 2 submitted, 1 validated, 1 declined.
+    assert!(html.contains("<tr><th scope=\"row\">Total</th><td>1</td><td>2</td><td>0</td><td>1</td><td>1</td><td>4</td></tr>"), "{html}");
+    // Focus on one district.
+    let html = text(
+        &body(w.app.get(&format!("{url}?district={}", w.district_93)).await).await,
+    );
+    assert!(html.contains("<td>25</td><td>1</td><td>4\u{a0}%</td><td>24</td>"));
+    assert!(html.contains("Voir tous les districts"));
+}
+
+async fn staff_and_strangers_are_kept_out(engine: Engine) {
+    let w = world(engine).await;
+    let forum = w
+        .action(w.school(0), None, spec("Forum des métiers", &["eleves"], 1, ActionState::Submitted))
+        .await;
+    let list = w.list("");
+    let dashboard = format!("/editions/{}/tableau-de-bord", w.edition);
+    let validate = format!("/editions/{}/revue/valider", w.edition);
+    let export = format!("/editions/{}/revue/export", w.edition);
+
+    // Anonymous visitors are sent to the login page.
+    let response = w.app.get(&list).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(response.headers()["location"].to_str().unwrap().starts_with("/connexion?suite="));
+
+    w.app.sign_in_demo(STAFF).await;
+    for path in [&list, &dashboard] {
+        let response = w.app.get(path).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        assert!(text(&body(response).await).contains("réservés aux coordinations"));
+    }
+    for path in [&validate, &export] {
+        let response = w.app.post(path, &[("ids", &forum.to_string())]).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let action = actions_store::action_by_id(&w.app.db, forum).await.unwrap().unwrap();
+    assert_eq!(action.state, "submitted");
+    assert_eq!(
+        w.app.get("/editions/999999/revue").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // An edition of another académie does not exist for Créteil's coordinators.
+    let db = &w.app.db;
+    let mut tx = db.begin().await.unwrap();
+    let normandie = map_store::ensure_academy(&mut tx, "70", "normandie", "Normandie")
+        .await
+        .unwrap();
+    let other = editions_store::edition_by_id(db, w.edition).await.unwrap().unwrap();
+    let values = EditionValues {
+        year: other.year,
+        number: other.number,
+        theme: other.theme.clone(),
+        calendar: other.calendar(),
+        circular: String::new(),
+        contact_email: other.contact_email.clone(),
+        reminder_days: other.reminder_days.clone(),
+    };
+    let foreign = editions_store::insert_edition(&mut tx, normandie, &values, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(ACADEMY).await;
+    assert_eq!(w.app.get(&list).await.status(), StatusCode::OK);
+    for path in [
+        format!("/editions/{foreign}/revue"),
+        format!("/editions/{foreign}/tableau-de-bord"),
+    ] {
+        assert_eq!(w.app.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let response = w
+        .app
+        .post(&format!("/editions/{foreign}/revue/export"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}

@@ -11,7 +11,7 @@ use perseverance::{
     auth::store as auth_store,
     db::Db,
     domain::{
-        Email,
+        Email, Grant, Role, Scope,
         action::ActionState,
         declaration::{ActionInput, CheckedAction, Question, QuestionKind},
         edition::{EditionCalendar, EditionState, paris_to_utc},
@@ -25,6 +25,7 @@ on_both_engines!(
     district_coordinator_sees_their_district_only,
     filters_narrow_the_list,
     wider_scopes_see_more_and_pick_a_district,
+    overlapping_grants_list_each_action_once,
     the_list_pages_by_fifty,
     bulk_validation_validates_the_selection_and_says_why_not,
     export_is_a_csv_for_excel,
@@ -94,8 +95,14 @@ async fn world(engine: Engine) -> World {
         .find(|d| d.department_name == "Seine-et-Marne")
         .unwrap()
         .id;
-    let school_93 = map_store::schools_of_district(&db, district_93).await.unwrap()[0].clone();
-    let school_77 = map_store::schools_of_district(&db, district_77).await.unwrap()[0].clone();
+    let school_93 = map_store::schools_of_district(&db, district_93)
+        .await
+        .unwrap()[0]
+        .clone();
+    let school_77 = map_store::schools_of_district(&db, district_77)
+        .await
+        .unwrap()[0]
+        .clone();
 
     // An open edition three years ahead (the demo has this year's and last year's).
     let year = Utc::now().year() + 3;
@@ -107,7 +114,10 @@ async fn world(engine: Engine) -> World {
         calendar: EditionCalendar {
             week_start: day(4, 5),
             week_end: day(4, 9),
-            declaration_deadline: paris_to_utc(day(3, 12), NaiveTime::from_hms_opt(23, 59, 0).unwrap()),
+            declaration_deadline: paris_to_utc(
+                day(3, 12),
+                NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
+            ),
             bilan_deadline: day(6, 30),
         },
         circular: String::new(),
@@ -196,20 +206,19 @@ impl World {
                 .await
                 .unwrap()
         );
-        let mut version = 2;
         let mut at = ActionState::Draft;
         let path: &[ActionState] = match spec.state {
             ActionState::Draft => &[],
             ActionState::Submitted => &[ActionState::Submitted],
             other => &[ActionState::Submitted, other],
         };
-        for &to in path {
+        // Saved once (version 2), then one version per move.
+        for (version, &to) in (2..).zip(path) {
             assert!(
                 actions_store::move_state(&mut tx, id, version, at, to, self.owner, "")
                     .await
                     .unwrap()
             );
-            version += 1;
             at = to;
         }
         tx.commit().await.unwrap();
@@ -231,7 +240,12 @@ impl World {
     }
 }
 
-fn spec<'a>(title: &'a str, audiences: &'static [&'static str], day: i64, state: ActionState) -> Spec<'a> {
+fn spec<'a>(
+    title: &'a str,
+    audiences: &'static [&'static str],
+    day: i64,
+    state: ActionState,
+) -> Spec<'a> {
     Spec {
         title,
         audiences,
@@ -256,20 +270,48 @@ fn titles(html: &str) -> Vec<String> {
 /// district action, one action in another district of 93, one in 77.
 async fn material(w: &World) {
     use ActionState::*;
-    w.action(w.school(0), None, spec("Forum des métiers", &["eleves", "parents"], 1, Submitted))
-        .await;
-    w.action(w.school(1), None, spec("Exposition des élèves", &["eleves"], 3, Validated))
-        .await;
-    w.action(w.school(2), None, spec("Café des parents", &["parents"], 0, ChangesRequested))
-        .await;
-    w.action(w.school(0), None, spec("Brouillon secret", &["eleves"], 2, Draft))
-        .await;
-    w.action(None, Some(w.district), spec("Rencontre du district", &["personnels"], 4, Submitted))
-        .await;
-    w.action(Some(w.school_93.id), None, spec("Action de Bobigny", &["eleves"], 1, Submitted))
-        .await;
-    w.action(Some(w.school_77.id), None, spec("Action de Meaux", &["eleves"], 1, Declined))
-        .await;
+    w.action(
+        w.school(0),
+        None,
+        spec("Forum des métiers", &["eleves", "parents"], 1, Submitted),
+    )
+    .await;
+    w.action(
+        w.school(1),
+        None,
+        spec("Exposition des élèves", &["eleves"], 3, Validated),
+    )
+    .await;
+    w.action(
+        w.school(2),
+        None,
+        spec("Café des parents", &["parents"], 0, ChangesRequested),
+    )
+    .await;
+    w.action(
+        w.school(0),
+        None,
+        spec("Brouillon secret", &["eleves"], 2, Draft),
+    )
+    .await;
+    w.action(
+        None,
+        Some(w.district),
+        spec("Rencontre du district", &["personnels"], 4, Submitted),
+    )
+    .await;
+    w.action(
+        Some(w.school_93.id),
+        None,
+        spec("Action de Bobigny", &["eleves"], 1, Submitted),
+    )
+    .await;
+    w.action(
+        Some(w.school_77.id),
+        None,
+        spec("Action de Meaux", &["eleves"], 1, Declined),
+    )
+    .await;
 }
 
 async fn district_coordinator_sees_their_district_only(engine: Engine) {
@@ -307,7 +349,10 @@ async fn filters_narrow_the_list(engine: Engine) {
     let w = world(engine).await;
     material(&w).await;
     w.app.sign_in_demo(DISTRICT).await;
-    assert_eq!(titles(&w.page("?etat=validated").await), ["Exposition des élèves"]);
+    assert_eq!(
+        titles(&w.page("?etat=validated").await),
+        ["Exposition des élèves"]
+    );
     assert_eq!(
         titles(&w.page("?etat=draft").await).len(),
         4,
@@ -320,11 +365,22 @@ async fn filters_narrow_the_list(engine: Engine) {
     assert_eq!(titles(&w.page("?q=FORUM").await), ["Forum des métiers"]);
     // Accents and case alike on both engines.
     assert_eq!(titles(&w.page("?q=caf%C3%89").await), ["Café des parents"]);
-    assert_eq!(titles(&w.page("?q=%C3%A9l%C3%A8ves").await).len(), 4, "in every description");
-    assert_eq!(titles(&w.page("?q=100%25").await).len(), 0, "% is no wildcard");
+    assert_eq!(
+        titles(&w.page("?q=%C3%A9l%C3%A8ves").await).len(),
+        4,
+        "in every description"
+    );
+    assert_eq!(
+        titles(&w.page("?q=100%25").await).len(),
+        0,
+        "% is no wildcard"
+    );
     let uai = &w.schools[1].uai;
     assert_eq!(
-        titles(&w.page(&format!("?etablissement={}", uai.to_lowercase())).await),
+        titles(
+            &w.page(&format!("?etablissement={}", uai.to_lowercase()))
+                .await
+        ),
         ["Exposition des élèves"]
     );
     assert_eq!(
@@ -338,12 +394,21 @@ async fn filters_narrow_the_list(engine: Engine) {
     );
     // Filters together, and kept in the form.
     let html = w.page("?public=eleves&q=des&tri=desc").await;
-    assert_eq!(titles(&html), ["Exposition des élèves", "Forum des métiers"]);
-    assert!(html.contains("<option value=\"eleves\" selected>"), "{html}");
+    assert_eq!(
+        titles(&html),
+        ["Exposition des élèves", "Forum des métiers"]
+    );
+    assert!(
+        html.contains("<option value=\"eleves\" selected>"),
+        "{html}"
+    );
     assert!(html.contains("name=\"q\" value=\"des\""));
     assert!(html.contains("<option value=\"desc\" selected>"));
     // Nonsense in the query is ignored, not an error.
-    assert_eq!(titles(&w.page("?etat=nimporte&public=martiens&page=abc").await).len(), 4);
+    assert_eq!(
+        titles(&w.page("?etat=nimporte&public=martiens&page=abc").await).len(),
+        4
+    );
 }
 
 async fn wider_scopes_see_more_and_pick_a_district(engine: Engine) {
@@ -368,24 +433,76 @@ async fn wider_scopes_see_more_and_pick_a_district(engine: Engine) {
     assert!(html.contains("Exporter la sélection (CSV)"));
 }
 
+async fn overlapping_grants_list_each_action_once(engine: Engine) {
+    let w = world(engine).await;
+    material(&w).await;
+    // The DSDEN of 93 also coordinates a district of 93.
+    let dsden = user_id(&w.app.db, DSDEN).await;
+    let mut tx = w.app.db.begin().await.unwrap();
+    auth_store::add_grant(
+        &mut tx,
+        dsden,
+        Grant::new(Role::DistrictCoordinator, Scope::District(w.district)).unwrap(),
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    w.app.sign_in_demo(DSDEN).await;
+    let html = w.page("").await;
+    let mut seen = titles(&html);
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 5, "no action twice");
+    assert!(html.contains("5 actions transmises"));
+    assert!(html.contains("Valider la sélection"), "now a reviewer");
+    let dashboard = text(
+        &body(
+            w.app
+                .get(&format!("/editions/{}/tableau-de-bord", w.edition))
+                .await,
+        )
+        .await,
+    );
+    // By state over the department: 1 draft, 3 submitted, 1 changes requested, 1 validated.
+    assert!(
+        dashboard.contains("<tr><th scope=\"row\">Total</th><td>1</td><td>3</td><td>1</td><td>1</td><td>0</td><td>5</td></tr>"),
+        "{dashboard}"
+    );
+}
+
 async fn the_list_pages_by_fifty(engine: Engine) {
     let w = world(engine).await;
     for i in 0..55 {
         let title = format!("Action {i:02}");
-        w.action(w.school(i % 25), None, spec(&title, &["eleves"], (i % 5) as i64, ActionState::Submitted))
-            .await;
+        w.action(
+            w.school(i % 25),
+            None,
+            spec(&title, &["eleves"], (i % 5) as i64, ActionState::Submitted),
+        )
+        .await;
     }
     w.app.sign_in_demo(DISTRICT).await;
     let first = w.page("?q=action").await;
     assert_eq!(titles(&first).len(), 50);
-    assert!(first.contains("55 actions transmises — page 1 sur 2"), "{first}");
+    assert!(
+        first.contains("55 actions transmises — page 1 sur 2"),
+        "{first}"
+    );
     assert_eq!(titles(&first)[0], "Action 00");
     assert!(first.contains("page=2\">Page suivante"), "{first}");
     assert!(first.contains("q=action"));
     let second = w.page("?q=action&page=2").await;
     assert_eq!(
         titles(&second),
-        ["Action 34", "Action 39", "Action 44", "Action 49", "Action 54"]
+        [
+            "Action 34",
+            "Action 39",
+            "Action 44",
+            "Action 49",
+            "Action 54"
+        ]
     );
     assert!(second.contains("Page précédente"));
     let beyond = w.page("?page=9").await;
@@ -397,19 +514,39 @@ async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine
     let w = world(engine).await;
     use ActionState::*;
     let forum = w
-        .action(w.school(0), None, spec("Forum des métiers", &["eleves"], 1, Submitted))
+        .action(
+            w.school(0),
+            None,
+            spec("Forum des métiers", &["eleves"], 1, Submitted),
+        )
         .await;
     let cafe = w
-        .action(w.school(2), None, spec("Café des parents", &["parents"], 0, Submitted))
+        .action(
+            w.school(2),
+            None,
+            spec("Café des parents", &["parents"], 0, Submitted),
+        )
         .await;
     let done = w
-        .action(w.school(1), None, spec("Exposition des élèves", &["eleves"], 3, Validated))
+        .action(
+            w.school(1),
+            None,
+            spec("Exposition des élèves", &["eleves"], 3, Validated),
+        )
         .await;
     let draft = w
-        .action(w.school(0), None, spec("Brouillon secret", &["eleves"], 2, Draft))
+        .action(
+            w.school(0),
+            None,
+            spec("Brouillon secret", &["eleves"], 2, Draft),
+        )
         .await;
     let elsewhere = w
-        .action(Some(w.school_93.id), None, spec("Action de Bobigny", &["eleves"], 1, Submitted))
+        .action(
+            Some(w.school_93.id),
+            None,
+            spec("Action de Bobigny", &["eleves"], 1, Submitted),
+        )
         .await;
     let url = format!("/editions/{}/revue/valider", w.edition);
 
@@ -440,8 +577,13 @@ async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine
     assert_eq!(response.status(), StatusCode::OK);
     let html = text(&body(response).await);
     assert!(html.contains("2 actions validées"), "{html}");
-    assert!(html.contains("4 actions n’ont pas pu être validées"), "{html}");
-    assert!(html.contains("Exposition des élèves</a> : Cette action est « Validée » : on ne peut pas la valider."));
+    assert!(
+        html.contains("4 actions n’ont pas pu être validées"),
+        "{html}"
+    );
+    assert!(html.contains(
+        "Exposition des élèves</a> : Cette action est « Validée » : on ne peut pas la valider."
+    ));
     for id in [draft, elsewhere, 999_999] {
         assert!(
             html.contains(&format!(
@@ -450,7 +592,10 @@ async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine
             "{id}: {html}"
         );
     }
-    assert!(!html.contains("Bobigny") && !html.contains("Brouillon secret"), "nothing leaks");
+    assert!(
+        !html.contains("Bobigny") && !html.contains("Brouillon secret"),
+        "nothing leaks"
+    );
     assert!(html.contains(&format!("/editions/{}/revue?etat=submitted", w.edition)));
 
     let db = &w.app.db;
@@ -466,7 +611,10 @@ async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine
     }
     let events = actions_store::events(db, forum).await.unwrap();
     let last = events.last().unwrap();
-    assert_eq!((last.from_state.as_str(), last.to_state.as_str()), ("submitted", "validated"));
+    assert_eq!(
+        (last.from_state.as_str(), last.to_state.as_str()),
+        ("submitted", "validated")
+    );
     assert_eq!(last.email.as_deref(), Some(DISTRICT));
     assert_eq!(actions_store::events(db, elsewhere).await.unwrap().len(), 1);
     let mails = w.app.mails(2).await;
@@ -475,8 +623,16 @@ async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine
         assert!(mail.contains(&format!("To: {STAFF}")), "{mail}");
         assert!(mail.contains("est validée par la coordination"), "{mail}");
     }
-    assert!(mails.iter().any(|m| m.contains(&format!("/actions/{forum}"))));
-    assert!(mails.iter().any(|m| m.contains(&format!("/actions/{cafe}"))));
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains(&format!("/actions/{forum}")))
+    );
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains(&format!("/actions/{cafe}")))
+    );
 
     // The same request again validates nothing more.
     let response = w.app.post(&url, &fields[..1]).await;
@@ -538,27 +694,53 @@ async fn export_is_a_csv_for_excel(engine: Engine) {
         )
         .await;
     let formula = w
-        .action(w.school(1), None, spec("=HYPERLINK(\"http://x\")", &["parents"], 2, Validated))
+        .action(
+            w.school(1),
+            None,
+            spec("=HYPERLINK(\"http://x\")", &["parents"], 2, Validated),
+        )
         .await;
-    w.action(w.school(2), None, spec("Exposition", &["eleves"], 3, Submitted))
-        .await;
-    w.action(w.school(0), None, spec("Brouillon secret", &["parents"], 2, Draft))
-        .await;
+    w.action(
+        w.school(2),
+        None,
+        spec("Exposition", &["eleves"], 3, Submitted),
+    )
+    .await;
+    w.action(
+        w.school(0),
+        None,
+        spec("Brouillon secret", &["parents"], 2, Draft),
+    )
+    .await;
     let elsewhere = w
-        .action(Some(w.school_93.id), None, spec("Action de Bobigny", &["parents"], 1, Submitted))
+        .action(
+            Some(w.school_93.id),
+            None,
+            spec("Action de Bobigny", &["parents"], 1, Submitted),
+        )
         .await;
     w.app.sign_in_demo(DISTRICT).await;
     w.page("").await;
     let url = format!("/editions/{}/revue/export", w.edition);
 
     // The selection (what lies outside the district is left out).
-    let ids = [forum.to_string(), formula.to_string(), elsewhere.to_string()];
+    let ids = [
+        forum.to_string(),
+        formula.to_string(),
+        elsewhere.to_string(),
+    ];
     let response = w
         .app
-        .post(&url, &[("ids", &ids[0]), ("ids", &ids[1]), ("ids", &ids[2])])
+        .post(
+            &url,
+            &[("ids", &ids[0]), ("ids", &ids[1]), ("ids", &ids[2])],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
     assert_eq!(
         response.headers()["content-disposition"],
         format!("attachment; filename=\"actions-edition-{}.csv\"", w.edition).as_str()
@@ -568,7 +750,9 @@ async fn export_is_a_csv_for_excel(engine: Engine) {
     assert!(raw.starts_with("id;état;titre;résumé;établissement;UAI;district;porteur;fonction;publics;niveaux;dispositif;date;horaires;lieu;partenaires;participants attendus;valorisation;Partenaire principal\r\n"), "{raw}");
     let lines = csv_lines(&bytes);
     assert_eq!(lines.len(), 3, "{lines:?}");
-    let date = (w.week_start + Duration::days(1)).format("%d/%m/%Y").to_string();
+    let date = (w.week_start + Duration::days(1))
+        .format("%d/%m/%Y")
+        .to_string();
     assert_eq!(
         lines[1],
         format!(
@@ -586,9 +770,15 @@ async fn export_is_a_csv_for_excel(engine: Engine) {
     let response = w.app.post(&url, &[("public", "parents")]).await;
     let lines = csv_lines(&response.bytes().await.unwrap());
     assert_eq!(lines.len(), 3, "{lines:?}");
-    assert!(lines[1].starts_with(&format!("{forum}|")) && lines[2].starts_with(&format!("{formula}|")));
+    assert!(
+        lines[1].starts_with(&format!("{forum}|")) && lines[2].starts_with(&format!("{formula}|"))
+    );
     let response = w.app.post(&url, &[]).await;
-    assert_eq!(csv_lines(&response.bytes().await.unwrap()).len(), 4, "drafts never");
+    assert_eq!(
+        csv_lines(&response.bytes().await.unwrap()).len(),
+        4,
+        "drafts never"
+    );
 }
 
 async fn dashboard_counts_the_coverage(engine: Engine) {
@@ -597,14 +787,30 @@ async fn dashboard_counts_the_coverage(engine: Engine) {
     // School 0 (with the demo référent) declares only a draft; school 1 submits.
     w.action(w.school(0), None, spec("Brouillon", &["eleves"], 1, Draft))
         .await;
-    w.action(w.school(1), None, spec("Forum", &["eleves", "parents"], 1, Submitted))
-        .await;
-    w.action(None, Some(w.district), spec("Rencontre", &["personnels"], 2, Validated))
-        .await;
-    w.action(Some(w.school_93.id), None, spec("Bobigny", &["eleves"], 1, Declined))
-        .await;
-    w.action(Some(w.school_77.id), None, spec("Meaux", &["parents"], 1, Submitted))
-        .await;
+    w.action(
+        w.school(1),
+        None,
+        spec("Forum", &["eleves", "parents"], 1, Submitted),
+    )
+    .await;
+    w.action(
+        None,
+        Some(w.district),
+        spec("Rencontre", &["personnels"], 2, Validated),
+    )
+    .await;
+    w.action(
+        Some(w.school_93.id),
+        None,
+        spec("Bobigny", &["eleves"], 1, Declined),
+    )
+    .await;
+    w.action(
+        Some(w.school_77.id),
+        None,
+        spec("Meaux", &["parents"], 1, Submitted),
+    )
+    .await;
     let url = format!("/editions/{}/tableau-de-bord", w.edition);
 
     w.app.sign_in_demo(DISTRICT).await;
@@ -633,10 +839,17 @@ async fn dashboard_counts_the_coverage(engine: Engine) {
     // By audience: pupils, parents, staff, partners.
     assert!(html.contains("<th scope=\"row\">District de Saint-Denis (93)</th><td>1</td><td>1</td><td>1</td><td>0</td></tr>"));
     // By showcase kind: every action offers an exhibition and a festive moment.
-    assert!(html.contains("<td>0</td><td>0</td><td>2</td><td>2</td><td>0</td><td>0</td><td>0</td></tr>"));
+    assert!(
+        html.contains(
+            "<td>0</td><td>0</td><td>2</td><td>2</td><td>0</td><td>0</td><td>0</td></tr>"
+        )
+    );
     // The schools without action, with the référent where one is known.
     assert!(html.contains(&w.schools[0].uai) && html.contains("mailto:referent@demo.test"));
-    assert!(!html.contains(&format!("<td>{}</td>", w.schools[1].uai)), "school 1 has declared");
+    assert!(
+        !html.contains(&format!("<td>{}</td>", w.schools[1].uai)),
+        "school 1 has declared"
+    );
     assert!(html.contains("Aucun référent connu"));
     assert!(!html.contains("Seine-et-Marne") && !html.contains("(77)"));
 
@@ -644,19 +857,32 @@ async fn dashboard_counts_the_coverage(engine: Engine) {
     w.app.sign_in_demo(DSDEN).await;
     let html = text(&body(w.app.get(&url).await).await);
     // 4 districts of 93, 100 schools, 2 with an action.
-    assert!(html.contains("<th scope=\"row\">Total</th><td>100</td><td>2</td><td>2\u{a0}%</td><td>98</td></tr>"), "{html}");
+    assert!(
+        html.contains(
+            "<th scope=\"row\">Total</th><td>100</td><td>2</td><td>2\u{a0}%</td><td>98</td></tr>"
+        ),
+        "{html}"
+    );
     assert!(!html.contains("(77)"));
 
     w.app.post("/deconnexion", &[]).await;
     w.app.sign_in_demo(ACADEMY).await;
     let html = text(&body(w.app.get(&url).await).await);
-    assert!(html.contains("<td>300</td><td>3</td><td>1\u{a0}%</td><td>297</td></tr>"), "{html}");
+    assert!(
+        html.contains("<td>300</td><td>3</td><td>1\u{a0}%</td><td>297</td></tr>"),
+        "{html}"
+    );
     assert!(html.contains("(77)") && html.contains("(94)"));
     // Totals by state over the académie: 1 draft, 2 submitted, 1 validated, 1 declined.
     assert!(html.contains("<tr><th scope=\"row\">Total</th><td>1</td><td>2</td><td>0</td><td>1</td><td>1</td><td>4</td></tr>"), "{html}");
     // Focus on one district.
     let html = text(
-        &body(w.app.get(&format!("{url}?district={}", w.district_93)).await).await,
+        &body(
+            w.app
+                .get(&format!("{url}?district={}", w.district_93))
+                .await,
+        )
+        .await,
     );
     assert!(html.contains("<td>25</td><td>1</td><td>4\u{a0}%</td><td>24</td>"));
     assert!(html.contains("Voir tous les districts"));
@@ -665,7 +891,11 @@ async fn dashboard_counts_the_coverage(engine: Engine) {
 async fn staff_and_strangers_are_kept_out(engine: Engine) {
     let w = world(engine).await;
     let forum = w
-        .action(w.school(0), None, spec("Forum des métiers", &["eleves"], 1, ActionState::Submitted))
+        .action(
+            w.school(0),
+            None,
+            spec("Forum des métiers", &["eleves"], 1, ActionState::Submitted),
+        )
         .await;
     let list = w.list("");
     let dashboard = format!("/editions/{}/tableau-de-bord", w.edition);
@@ -675,7 +905,12 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
     // Anonymous visitors are sent to the login page.
     let response = w.app.get(&list).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert!(response.headers()["location"].to_str().unwrap().starts_with("/connexion?suite="));
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/connexion?suite=")
+    );
 
     w.app.sign_in_demo(STAFF).await;
     for path in [&list, &dashboard] {
@@ -687,7 +922,10 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
         let response = w.app.post(path, &[("ids", &forum.to_string())]).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
     }
-    let action = actions_store::action_by_id(&w.app.db, forum).await.unwrap().unwrap();
+    let action = actions_store::action_by_id(&w.app.db, forum)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(action.state, "submitted");
     assert_eq!(
         w.app.get("/editions/999999/revue").await.status(),
@@ -700,7 +938,10 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
     let normandie = map_store::ensure_academy(&mut tx, "70", "normandie", "Normandie")
         .await
         .unwrap();
-    let other = editions_store::edition_by_id(db, w.edition).await.unwrap().unwrap();
+    let other = editions_store::edition_by_id(db, w.edition)
+        .await
+        .unwrap()
+        .unwrap();
     let values = EditionValues {
         year: other.year,
         number: other.number,
@@ -721,7 +962,11 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
         format!("/editions/{foreign}/revue"),
         format!("/editions/{foreign}/tableau-de-bord"),
     ] {
-        assert_eq!(w.app.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            w.app.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     let response = w
         .app

@@ -14,12 +14,12 @@ use serde::Deserialize;
 
 use super::{
     access, parse_id,
-    store::{self, CodeCount, ListColumn, Reach},
+    store::{self, Reach},
 };
 use crate::{
     domain::{
         action::ActionState,
-        declaration::{AUDIENCES, Choices, SHOWCASE_KINDS},
+        declaration::{AUDIENCES, SHOWCASE_KINDS},
     },
     web::{AppResult, AppState, CurrentUser, PageCtx, render},
 };
@@ -76,7 +76,10 @@ impl Line {
         if self.schools == 0 {
             "—".into()
         } else {
-            format!("{}\u{a0}%", (self.covered * 100 + self.schools / 2) / self.schools)
+            format!(
+                "{}\u{a0}%",
+                (self.covered * 100 + self.schools / 2) / self.schools
+            )
         }
     }
 
@@ -119,10 +122,6 @@ struct DashboardPage {
     show_silent: bool,
 }
 
-fn index_of(choices: Choices, code: &str) -> Option<usize> {
-    choices.iter().position(|(c, _)| *c == code)
-}
-
 /// `GET /editions/{id}/tableau-de-bord`
 pub(super) async fn dashboard(
     State(state): State<AppState>,
@@ -133,25 +132,16 @@ pub(super) async fn dashboard(
 ) -> AppResult<Response> {
     let access = access(&state, &user, id).await?;
     let db = &state.db;
-    let districts = store::districts_in_reach(db, access.edition.academy_id, &access.reach).await?;
+    let academy_id = access.edition.academy_id;
+    let districts = store::districts_in_reach(db, academy_id, &access.reach).await?;
     let focus = parse_id(&params.district).filter(|d| districts.iter().any(|x| x.id == *d));
     let reach = match focus {
         Some(id) => Reach::districts(vec![id]),
         None => access.reach.clone(),
     };
     let edition_id = access.edition.id;
-    let coverage = store::school_coverage(db, edition_id, access.edition.academy_id, &reach).await?;
-    let states = store::state_counts(db, edition_id, &reach).await?;
-    let audiences =
-        store::choice_counts(db, edition_id, &reach, ListColumn::Audiences, AUDIENCES).await?;
-    let showcases = store::choice_counts(
-        db,
-        edition_id,
-        &reach,
-        ListColumn::ShowcaseKinds,
-        SHOWCASE_KINDS,
-    )
-    .await?;
+    let coverage = store::school_coverage(db, edition_id, academy_id, &reach).await?;
+    let counts = store::action_counts(db, edition_id, &reach).await?;
 
     let mut lines: Vec<Line> = districts
         .iter()
@@ -182,25 +172,12 @@ pub(super) async fn dashboard(
             lines[i].covered += c.covered;
         }
     }
-    let mut tally = |counts: &[CodeCount],
-                     lines: &mut Vec<Line>,
-                     slot: fn(&mut Line) -> &mut Vec<i64>,
-                     position: &dyn Fn(&str) -> Option<usize>| {
-        for c in counts {
-            if let (Some(i), Some(k)) = (line_of(c.district_id, lines), position(&c.code)) {
-                slot(&mut lines[i])[k] += c.count;
-            }
+    for c in counts {
+        if let Some(i) = line_of(c.district_id, &mut lines) {
+            let line = &mut lines[i];
+            (line.states, line.audiences, line.showcases) = (c.states, c.audiences, c.showcases);
         }
-    };
-    tally(&states, &mut lines, |l| &mut l.states, &|code| {
-        ActionState::ALL.iter().position(|s| s.code() == code)
-    });
-    tally(&audiences, &mut lines, |l| &mut l.audiences, &|code| {
-        index_of(AUDIENCES, code)
-    });
-    tally(&showcases, &mut lines, |l| &mut l.showcases, &|code| {
-        index_of(SHOWCASE_KINDS, code)
-    });
+    }
 
     let mut total = Line::new(None, "Total".into());
     for line in &lines {
@@ -208,7 +185,8 @@ pub(super) async fn dashboard(
     }
     let show_silent = total.schools <= SILENT_LIST_MAX;
     if show_silent {
-        let silent = store::silent_schools(db, edition_id, access.edition.academy_id, &reach).await?;
+        let silent =
+            store::silent_schools(db, edition_id, access.edition.academy_id, &reach).await?;
         let positions: HashMap<Option<i64>, usize> = lines
             .iter()
             .enumerate()

@@ -22,7 +22,9 @@ use crate::{
     },
     domain::{
         action::{ActionState, Transition},
-        declaration::{AUDIENCES, Choices, LEVELS, QuestionKind, SCHEMES, SHOWCASE_KINDS, label_of},
+        declaration::{
+            AUDIENCES, Choices, LEVELS, QuestionKind, SCHEMES, SHOWCASE_KINDS, label_of,
+        },
     },
     editions::store as editions_store,
     web::{AppError, AppResult, AppState, CsrfForm, CurrentUser, PageCtx, render, render_with},
@@ -74,7 +76,11 @@ impl ListParams {
     }
 
     fn page(&self) -> i64 {
-        self.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000)
+        self.page
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(1)
+            .clamp(1, 1_000_000)
     }
 
     /// The query string of these filters (without the page), for links.
@@ -162,7 +168,10 @@ impl From<ReviewRow> for Line {
             date,
             school: row
                 .school_name
-                .or_else(|| row.district_name.map(|d| format!("Action de district — {d}")))
+                .or_else(|| {
+                    row.district_name
+                        .map(|d| format!("Action de district — {d}"))
+                })
                 .unwrap_or_default(),
             uai: row.uai.unwrap_or_default(),
             audiences: labels(&row.audiences, AUDIENCES),
@@ -339,7 +348,8 @@ struct ResultPage {
     failures: Vec<Failure>,
 }
 
-const OUT_OF_REACH: &str = "Cette action est introuvable parmi les actions transmises de votre périmètre.";
+const OUT_OF_REACH: &str =
+    "Cette action est introuvable parmi les actions transmises de votre périmètre.";
 
 /// `POST /editions/{id}/revue/valider`: validates each ticked action through
 /// the workflow (rules, audit trail, version check, e-mail), one by one.
@@ -448,8 +458,7 @@ pub(super) async fn export(
     let filter = params.filter();
     let selection = (!ids.is_empty()).then_some(ids.as_slice());
     let edition_id = access.edition.id;
-    let actions =
-        store::export_actions(&state.db, edition_id, &reach, &filter, selection).await?;
+    let actions = store::export_actions(&state.db, edition_id, &reach, &filter, selection).await?;
     let answers: HashMap<(i64, i64), String> =
         store::export_answers(&state.db, edition_id, &reach, &filter, selection)
             .await?

@@ -49,7 +49,10 @@ impl Access {
                 format!("Académie de {}", self.academy_name),
                 format!("/a/{}", self.academy_slug),
             )
-            .crumb(self.edition.title(), format!("/editions/{}", self.edition.id))
+            .crumb(
+                self.edition.title(),
+                format!("/editions/{}", self.edition.id),
+            )
             .here()
     }
 }

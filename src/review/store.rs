@@ -12,8 +12,12 @@ use sqlx::FromRow;
 use crate::{
     actions::store::{ACTION_SELECT, Action},
     db::{Db, DbResult},
+    domain::{
+        Placement,
+        action::ActionState,
+        declaration::{AUDIENCES, SHOWCASE_KINDS},
+    },
     editions::store::Edition,
-    domain::{Placement, action::ActionState, declaration::Choices},
     on_db,
 };
 
@@ -39,7 +43,9 @@ impl Reach {
     pub fn covers(&self, place: &Placement) -> bool {
         self.whole
             || place.district.is_some_and(|d| self.districts.contains(&d))
-            || place.department.is_some_and(|d| self.departments.contains(&d))
+            || place
+                .department
+                .is_some_and(|d| self.departments.contains(&d))
     }
 
     /// Only these districts.
@@ -77,6 +83,7 @@ pub struct ReviewRow {
     pub audiences: String,
     pub school_name: Option<String>,
     pub uai: Option<String>,
+    /// The district of a district action (none for a school's).
     pub district_name: Option<String>,
     /// How many lines the whole filtered list has.
     pub total: i64,
@@ -152,82 +159,89 @@ pub fn contains_pattern(text: &str) -> String {
     pattern
 }
 
-fn reviewed_states_sql() -> String {
-    REVIEWED_STATES
-        .iter()
-        .map(|s| format!("'{}'", s.code()))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Reviewers see every state but the draft (`REVIEWED_STATES`); written
+/// `<> 'draft'` so that SQLite reads one index range per school, not one
+/// per state.
+fn beyond_draft(alias: &str) -> String {
+    format!("{alias}.state <> '{}'", ActionState::Draft.code())
 }
 
-/// The ids of the edition's (`$1`) actions placed within the reach, as a
-/// query of one column `id`, or `None` for the whole académie. The place of
-/// an action is its school's district and department or, for a district
+/// The edition's (`$1`) actions placed within the reach, as a query of
+/// `id, state, starts_on`, or `None` for the whole académie. The place of an
+/// action is its school's district and department or, for a district
 /// action, its district's.
 ///
 /// Each part starts from the places (the schools of the districts or
 /// departments, by `schools_district` / `schools_department`) and reaches
-/// their actions by `actions_edition_school`: a district's 100 schools, not
-/// the edition's 20,000 actions. `CROSS JOIN` keeps that order on SQLite,
-/// whose planner (without statistics) would otherwise start from the
-/// edition; PostgreSQL reads it as an inner join and plans freely.
-fn reach_ids(p: &mut Params, reach: &Reach) -> Option<String> {
+/// their actions by `actions_edition_school_state` (migration 0003), which
+/// holds the state and the date too: a district's 100 schools, never the
+/// edition's 20,000 actions. `CROSS JOIN` keeps that order on SQLite, whose
+/// planner (without statistics) would otherwise start from the edition;
+/// PostgreSQL reads it as an inner join and plans freely.
+fn reach_actions(p: &mut Params, reach: &Reach) -> Option<String> {
     if reach.whole {
         return None;
     }
+    let columns = "x.id, x.state, x.starts_on";
     let mut parts = Vec::new();
     if !reach.districts.is_empty() {
         let list = p.ints(&reach.districts);
         parts.push(format!(
-            "SELECT x.id FROM schools xs CROSS JOIN actions x \
+            "SELECT {columns} FROM schools xs CROSS JOIN actions x \
              WHERE xs.district_id IN ({list}) AND x.edition_id = $1 AND x.school_id = xs.id"
         ));
         parts.push(format!(
-            "SELECT x.id FROM actions x LEFT JOIN schools xs ON xs.id = x.school_id \
+            "SELECT {columns} FROM actions x LEFT JOIN schools xs ON xs.id = x.school_id \
              WHERE x.edition_id = $1 AND x.district_id IN ({list}) AND xs.district_id IS NULL"
         ));
     }
     if !reach.departments.is_empty() {
         let list = p.ints(&reach.departments);
         parts.push(format!(
-            "SELECT x.id FROM schools xs CROSS JOIN actions x \
+            "SELECT {columns} FROM schools xs CROSS JOIN actions x \
              WHERE xs.department_id IN ({list}) AND x.edition_id = $1 AND x.school_id = xs.id"
         ));
         parts.push(format!(
-            "SELECT x.id FROM districts xd CROSS JOIN actions x \
+            "SELECT {columns} FROM districts xd CROSS JOIN actions x \
              WHERE xd.department_id IN ({list}) AND x.edition_id = $1 AND x.district_id = xd.id \
              AND x.school_id IS NULL"
         ));
     }
     if parts.is_empty() {
         // No place at all: nothing matches.
-        parts.push("SELECT x.id FROM actions x WHERE 1 = 0".into());
+        parts.push(format!("SELECT {columns} FROM actions x WHERE 1 = 0"));
     }
-    // UNION, not UNION ALL: a person may reach a place twice (a district
-    // within their department).
-    Some(parts.join(" UNION "))
+    // The parts of one kind of place are disjoint (an action's school has a
+    // district or not; a department's schools or its district actions), so
+    // they are simply appended; a person with districts and departments may
+    // reach an action twice (a district within their department): UNION
+    // removes the repeats, at the cost of a temporary index.
+    let union = if reach.districts.is_empty() || reach.departments.is_empty() {
+        " UNION ALL "
+    } else {
+        " UNION "
+    };
+    Some(parts.join(union))
 }
 
-/// The actions `a` of the edition (`$1`) within the reach: a `FROM` clause
-/// and the terms of its `WHERE`.
+/// The actions `a` of the edition (`$1`) within the reach, drafts included:
+/// a `FROM` clause and the terms of its `WHERE`.
 fn reach_from(p: &mut Params, edition_id: i64, reach: &Reach) -> (String, Vec<String>) {
     let edition = p.int(edition_id);
     debug_assert_eq!(edition, "$1", "the reach queries name the edition $1");
     let mut terms = vec![format!("a.edition_id = {edition}")];
-    let from = match reach_ids(p, reach) {
+    let from = match reach_actions(p, reach) {
         None => "actions a".to_string(),
-        Some(ids) => {
+        Some(actions) => {
             terms.push("a.id = r.id".into());
-            format!("({ids}) r CROSS JOIN actions a")
+            format!("({actions}) r CROSS JOIN actions a")
         }
     };
     (from, terms)
 }
 
-/// The actions of the review list (or of a selection, with `ids`): the
-/// edition's, within the reach, never drafts, filtered. A `SELECT` of the
-/// actions `a` (with their school `s` when a filter needs it) from its
-/// `FROM` on: `"{from} WHERE {terms}"`.
+/// The review list (or a selection, with `ids`): the edition's actions
+/// within the reach, never drafts, filtered, as a query of `id, starts_on`.
 fn list_query(
     p: &mut Params,
     edition_id: i64,
@@ -235,42 +249,65 @@ fn list_query(
     filter: &ReviewFilter,
     ids: Option<&[i64]>,
 ) -> String {
+    let state = filter.state.filter(|_| ids.is_none());
+    let needs_rows = ids.is_some()
+        || filter.school.is_some()
+        || filter.audience.is_some()
+        || filter.text.is_some();
     let (mut from, mut terms) = reach_from(p, edition_id, reach);
-    terms.push(format!("a.state IN ({})", reviewed_states_sql()));
+    if !needs_rows && !reach.whole {
+        // The reach already holds the state and the date: no action row read.
+        let actions = from
+            .strip_suffix(" r CROSS JOIN actions a")
+            .expect("a reach query");
+        let mut terms = vec![beyond_draft("r")];
+        if let Some(state) = state {
+            terms.push(format!("r.state = {}", p.text(state.code().into())));
+        }
+        return format!(
+            "SELECT r.id, r.starts_on FROM {actions} r WHERE {}",
+            terms.join(" AND ")
+        );
+    }
+    terms.push(beyond_draft("a"));
     if let Some(ids) = ids {
         if ids.is_empty() {
             terms.push("1 = 0".into());
         } else {
             terms.push(format!("a.id IN ({})", p.ints(ids)));
         }
-        return format!("{from} WHERE {}", terms.join(" AND "));
     }
-    if let Some(state) = filter.state {
+    if let Some(state) = state {
         terms.push(format!("a.state = {}", p.text(state.code().into())));
     }
-    if let Some(school) = &filter.school {
-        from.push_str(" LEFT JOIN schools s ON s.id = a.school_id");
-        let pattern = p.text(contains_pattern(school));
-        terms.push(format!(
-            "(LOWER(s.name) LIKE LOWER({pattern}) ESCAPE '\\' \
-             OR LOWER(s.uai) LIKE LOWER({pattern}) ESCAPE '\\')"
-        ));
+    if ids.is_none() {
+        if let Some(school) = &filter.school {
+            from.push_str(" LEFT JOIN schools s ON s.id = a.school_id");
+            let pattern = p.text(contains_pattern(school));
+            terms.push(format!(
+                "(LOWER(s.name) LIKE LOWER({pattern}) ESCAPE '\\' \
+                 OR LOWER(s.uai) LIKE LOWER({pattern}) ESCAPE '\\')"
+            ));
+        }
+        if let Some(audience) = filter.audience {
+            let code = p.text(audience.to_string());
+            terms.push(format!(
+                "(',' || a.audiences || ',') LIKE ('%,' || {code} || ',%')"
+            ));
+        }
+        if let Some(text) = &filter.text {
+            let pattern = p.text(contains_pattern(text));
+            terms.push(format!(
+                "(LOWER(a.title) LIKE LOWER({pattern}) ESCAPE '\\' \
+                 OR LOWER(a.summary) LIKE LOWER({pattern}) ESCAPE '\\' \
+                 OR LOWER(a.description) LIKE LOWER({pattern}) ESCAPE '\\')"
+            ));
+        }
     }
-    if let Some(audience) = filter.audience {
-        let code = p.text(audience.to_string());
-        terms.push(format!(
-            "(',' || a.audiences || ',') LIKE ('%,' || {code} || ',%')"
-        ));
-    }
-    if let Some(text) = &filter.text {
-        let pattern = p.text(contains_pattern(text));
-        terms.push(format!(
-            "(LOWER(a.title) LIKE LOWER({pattern}) ESCAPE '\\' \
-             OR LOWER(a.summary) LIKE LOWER({pattern}) ESCAPE '\\' \
-             OR LOWER(a.description) LIKE LOWER({pattern}) ESCAPE '\\')"
-        ));
-    }
-    format!("{from} WHERE {}", terms.join(" AND "))
+    format!(
+        "SELECT a.id, a.starts_on FROM {from} WHERE {}",
+        terms.join(" AND ")
+    )
 }
 
 /// By date (undated last), then by id, in the chosen direction, of the
@@ -286,7 +323,7 @@ fn order_by(filter: &ReviewFilter, alias: &str) -> String {
 ///
 /// One query: the list's ids and dates are gathered once (a materialised
 /// `WITH`), counted, sorted and cut to the page; only the page's lines are
-/// then joined to their school and district.
+/// then joined to their school (or, for a district action, district).
 pub async fn review_page(
     db: &Db,
     edition_id: i64,
@@ -300,14 +337,14 @@ pub async fn review_page(
     let limit = p.int(limit);
     let offset_param = p.int(offset);
     let sql = format!(
-        "WITH list AS MATERIALIZED (SELECT a.id, a.starts_on FROM {list})
+        "WITH list AS MATERIALIZED ({list})
          SELECT a.id, a.state, a.title, a.starts_on, a.before_week, a.audiences,
                 s.name AS school_name, s.uai, di.name AS district_name,
                 (SELECT COUNT(*) FROM list) AS total
          FROM (SELECT l.id FROM list l {page_order} LIMIT {limit} OFFSET {offset_param}) page
          CROSS JOIN actions a
          LEFT JOIN schools s ON s.id = a.school_id
-         LEFT JOIN districts di ON di.id = COALESCE(s.district_id, a.district_id)
+         LEFT JOIN districts di ON a.school_id IS NULL AND di.id = a.district_id
          WHERE a.id = page.id {order}",
         page_order = order_by(filter, "l"),
         order = order_by(filter, "a"),
@@ -324,7 +361,7 @@ pub async fn review_page(
     // A page past the end: count the list on its own.
     let mut p = Params::default();
     let sql = format!(
-        "SELECT COUNT(*) FROM {}",
+        "SELECT COUNT(*) FROM ({}) l",
         list_query(&mut p, edition_id, reach, filter, None)
     );
     let total: i64 = on_db!(db, |pool| bind_all!(sqlx::query_scalar(&sql), p)
@@ -345,7 +382,7 @@ pub async fn export_actions(
     let mut p = Params::default();
     let list = list_query(&mut p, edition_id, reach, filter, ids);
     let sql = format!(
-        "{ACTION_SELECT} WHERE a.id IN (SELECT a.id FROM {list}) {}",
+        "{ACTION_SELECT} WHERE a.id IN (SELECT l.id FROM ({list}) l) {}",
         order_by(filter, "a")
     );
     on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
@@ -365,7 +402,7 @@ pub async fn export_answers(
     let list = list_query(&mut p, edition_id, reach, filter, ids);
     let sql = format!(
         "SELECT aa.action_id, aa.question_id, aa.value FROM action_answers aa
-         WHERE aa.action_id IN (SELECT a.id FROM {list})"
+         WHERE aa.action_id IN (SELECT l.id FROM ({list}) l)"
     );
     on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
         .fetch_all(pool)
@@ -408,50 +445,55 @@ pub async fn districts_in_reach(
 ) -> DbResult<Vec<DistrictName>> {
     let mut p = Params::default();
     let academy = p.int(academy_id);
-    let mut sql = format!(
+    let mut places = Vec::new();
+    if reach.whole {
+        places.push("TRUE".to_string());
+    }
+    if !reach.districts.is_empty() {
+        places.push(format!("di.id IN ({})", p.ints(&reach.districts)));
+    }
+    if !reach.departments.is_empty() {
+        places.push(format!(
+            "di.department_id IN ({})",
+            p.ints(&reach.departments)
+        ));
+    }
+    if places.is_empty() {
+        places.push("1 = 0".into());
+    }
+    let sql = format!(
         "SELECT di.id, di.department_id, di.name, dp.code AS department_code
          FROM districts di JOIN departments dp ON dp.id = di.department_id
-         WHERE dp.academy_id = {academy}"
+         WHERE dp.academy_id = {academy} AND ({})
+         ORDER BY dp.code, di.name, di.id",
+        places.join(" OR ")
     );
-    if !reach.whole {
-        let mut terms = vec!["1 = 0".to_string()];
-        if !reach.districts.is_empty() {
-            terms.push(format!("di.id IN ({})", p.ints(&reach.districts)));
-        }
-        if !reach.departments.is_empty() {
-            terms.push(format!(
-                "di.department_id IN ({})",
-                p.ints(&reach.departments)
-            ));
-        }
-        sql.push_str(&format!(" AND ({})", terms.join(" OR ")));
-    }
-    sql.push_str(" ORDER BY dp.code, di.name, di.id");
     on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
         .fetch_all(pool)
         .await)
 }
 
-/// The open schools within the reach (`s`), for the dashboard.
+/// The open schools `s` within the reach: the académie's (by
+/// `schools_academy_district`, migration 0003), or those of the districts
+/// and departments (by their own indexes).
 fn school_conditions(p: &mut Params, academy_id: i64, reach: &Reach) -> String {
-    let mut terms = vec![
-        format!("s.academy_id = {}", p.int(academy_id)),
-        "s.is_open = TRUE".to_string(),
-    ];
-    if !reach.whole {
-        let mut places = vec!["1 = 0".to_string()];
-        if !reach.districts.is_empty() {
-            places.push(format!("s.district_id IN ({})", p.ints(&reach.districts)));
-        }
-        if !reach.departments.is_empty() {
-            places.push(format!(
-                "s.department_id IN ({})",
-                p.ints(&reach.departments)
-            ));
-        }
-        terms.push(format!("({})", places.join(" OR ")));
+    let mut places = Vec::new();
+    if reach.whole {
+        places.push(format!("s.academy_id = {}", p.int(academy_id)));
     }
-    terms.join(" AND ")
+    if !reach.districts.is_empty() {
+        places.push(format!("s.district_id IN ({})", p.ints(&reach.districts)));
+    }
+    if !reach.departments.is_empty() {
+        places.push(format!(
+            "s.department_id IN ({})",
+            p.ints(&reach.departments)
+        ));
+    }
+    if places.is_empty() {
+        places.push("1 = 0".into());
+    }
+    format!("({}) AND s.is_open = TRUE", places.join(" OR "))
 }
 
 /// Schools, and schools with at least one action beyond the draft, by district.
@@ -462,6 +504,8 @@ pub struct SchoolCoverage {
     pub covered: i64,
 }
 
+/// Two aggregates: the open schools of the reach by district, and, from the
+/// actions beyond the draft, how many distinct schools have one.
 pub async fn school_coverage(
     db: &Db,
     edition_id: i64,
@@ -469,18 +513,33 @@ pub async fn school_coverage(
     reach: &Reach,
 ) -> DbResult<Vec<SchoolCoverage>> {
     let mut p = Params::default();
-    let edition = p.int(edition_id);
-    let conditions = school_conditions(&mut p, academy_id, reach);
     let sql = format!(
-        "SELECT s.district_id, COUNT(*) AS schools,
-                COUNT(CASE WHEN EXISTS (SELECT 1 FROM actions x WHERE x.edition_id = {edition}
-                      AND x.school_id = s.id AND x.state IN ({states})) THEN 1 END) AS covered
-         FROM schools s WHERE {conditions} GROUP BY s.district_id",
-        states = reviewed_states_sql()
+        "SELECT s.district_id, COUNT(*) AS schools, CAST(0 AS BIGINT) AS covered FROM schools s
+         WHERE {} GROUP BY s.district_id",
+        school_conditions(&mut p, academy_id, reach)
     );
-    on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
+    let mut lines: Vec<SchoolCoverage> = on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
         .fetch_all(pool)
-        .await)
+        .await)?;
+    let mut p = Params::default();
+    let (from, terms) = reach_from(&mut p, edition_id, reach);
+    let sql = format!(
+        "SELECT s.district_id, CAST(0 AS BIGINT) AS schools, COUNT(DISTINCT s.id) AS covered
+         FROM {from} JOIN schools s ON s.id = a.school_id
+         WHERE {} AND {} AND s.is_open = TRUE GROUP BY s.district_id",
+        terms.join(" AND "),
+        beyond_draft("a")
+    );
+    let covered: Vec<SchoolCoverage> = on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
+        .fetch_all(pool)
+        .await)?;
+    for c in covered {
+        match lines.iter_mut().find(|l| l.district_id == c.district_id) {
+            Some(line) => line.covered = c.covered,
+            None => lines.push(c),
+        }
+    }
+    Ok(lines)
 }
 
 /// A school that has declared nothing yet, with one of its référents.
@@ -510,79 +569,77 @@ pub async fn silent_schools(
          LEFT JOIN role_grants g ON g.scope_kind = 'school' AND g.scope_id = s.id AND g.role = 'school_referent'
          LEFT JOIN users u ON u.id = g.user_id
          WHERE {conditions} AND NOT EXISTS (SELECT 1 FROM actions x WHERE x.edition_id = {edition}
-               AND x.school_id = s.id AND x.state IN ({states}))
+               AND x.school_id = s.id AND {beyond})
          ORDER BY s.district_id, s.name, s.uai, u.email",
-        states = reviewed_states_sql()
+        beyond = beyond_draft("x")
     );
     on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
         .fetch_all(pool)
         .await)
 }
 
-/// A count of actions by district and by a code (a state, an audience…).
-#[derive(Clone, Debug, FromRow)]
-pub struct CodeCount {
+/// The actions of one district (or of none): by state (`ActionState::ALL`,
+/// drafts included), and beyond the draft by audience (`AUDIENCES`) and by
+/// showcase kind (`SHOWCASE_KINDS`); an action counts under each code it
+/// carries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActionCounts {
     pub district_id: Option<i64>,
-    pub code: String,
-    pub count: i64,
+    pub states: Vec<i64>,
+    pub audiences: Vec<i64>,
+    pub showcases: Vec<i64>,
 }
 
-/// Actions by district and state, drafts included.
-pub async fn state_counts(db: &Db, edition_id: i64, reach: &Reach) -> DbResult<Vec<CodeCount>> {
+/// Every count of the dashboard in one pass over the actions of the reach:
+/// one line per district, one column per state, audience and showcase kind.
+pub async fn action_counts(db: &Db, edition_id: i64, reach: &Reach) -> DbResult<Vec<ActionCounts>> {
     let mut p = Params::default();
     let (from, terms) = reach_from(&mut p, edition_id, reach);
+    let beyond = beyond_draft("a");
+    let mut columns = Vec::new();
+    for state in ActionState::ALL {
+        let code = p.text(state.code().into());
+        columns.push(format!("COUNT(CASE WHEN a.state = {code} THEN 1 END)"));
+    }
+    for (column, choices) in [
+        ("a.audiences", AUDIENCES),
+        ("a.showcase_kinds", SHOWCASE_KINDS),
+    ] {
+        for (code, _) in choices {
+            let code = p.text((*code).into());
+            columns.push(format!(
+                "COUNT(CASE WHEN {beyond} AND (',' || {column} || ',') LIKE ('%,' || {code} || ',%') THEN 1 END)"
+            ));
+        }
+    }
     let sql = format!(
-        "SELECT COALESCE(s.district_id, a.district_id) AS district_id, a.state AS code, COUNT(*) AS count
+        "SELECT COALESCE(s.district_id, a.district_id) AS district_id, {}
          FROM {from} LEFT JOIN schools s ON s.id = a.school_id
          WHERE {}
-         GROUP BY COALESCE(s.district_id, a.district_id), a.state",
+         GROUP BY COALESCE(s.district_id, a.district_id)",
+        columns.join(", "),
         terms.join(" AND ")
     );
-    on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
-        .fetch_all(pool)
-        .await)
-}
-
-/// Which list column of `actions` to count by.
-#[derive(Clone, Copy, Debug)]
-pub enum ListColumn {
-    Audiences,
-    ShowcaseKinds,
-}
-
-/// Actions beyond the draft, by district and by each code of the list
-/// column (an action counts once under each code it carries).
-pub async fn choice_counts(
-    db: &Db,
-    edition_id: i64,
-    reach: &Reach,
-    column: ListColumn,
-    choices: Choices,
-) -> DbResult<Vec<CodeCount>> {
-    let mut p = Params::default();
-    let (from, terms) = reach_from(&mut p, edition_id, reach);
-    let codes = choices
-        .iter()
-        .map(|(code, _)| format!("SELECT {} AS code", p.text((*code).to_string())))
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    let column = match column {
-        ListColumn::Audiences => "a.audiences",
-        ListColumn::ShowcaseKinds => "a.showcase_kinds",
-    };
-    let sql = format!(
-        "SELECT COALESCE(s.district_id, a.district_id) AS district_id, k.code, COUNT(*) AS count
-         FROM {from}
-         LEFT JOIN schools s ON s.id = a.school_id
-         JOIN ({codes}) k ON (',' || {column} || ',') LIKE ('%,' || k.code || ',%')
-         WHERE {terms} AND a.state IN ({states})
-         GROUP BY COALESCE(s.district_id, a.district_id), k.code",
-        terms = terms.join(" AND "),
-        states = reviewed_states_sql()
-    );
-    on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
-        .fetch_all(pool)
-        .await)
+    let (states, audiences) = (ActionState::ALL.len(), AUDIENCES.len());
+    on_db!(db, |pool| {
+        use sqlx::Row;
+        let rows = bind_all!(sqlx::query(&sql), p).fetch_all(pool).await?;
+        rows.iter()
+            .map(|row| {
+                let mut counts = (1..=columns.len())
+                    .map(|i| row.try_get::<i64, _>(i))
+                    .collect::<DbResult<Vec<i64>>>()?;
+                let showcases = counts.split_off(states + audiences);
+                let audiences = counts.split_off(states);
+                Ok(ActionCounts {
+                    district_id: row.try_get(0)?,
+                    states: counts,
+                    audiences,
+                    showcases,
+                })
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -601,11 +658,14 @@ mod tests {
         let mut p = Params::default();
         let (from, terms) = reach_from(&mut p, 7, &Reach::districts(vec![3, 4]));
         assert!(
-            from.starts_with("(SELECT x.id FROM schools xs CROSS JOIN actions x"),
+            from.starts_with(
+                "(SELECT x.id, x.state, x.starts_on FROM schools xs CROSS JOIN actions x"
+            ),
             "{from}"
         );
         assert!(from.contains("xs.district_id IN ($2, $3)"), "{from}");
         assert!(from.ends_with(") r CROSS JOIN actions a"), "{from}");
+        assert!(from.contains(" UNION ALL ") && !from.contains(" UNION SELECT"));
         assert_eq!(terms, ["a.edition_id = $1", "a.id = r.id"]);
         assert_eq!(p.0.len(), 3);
         let whole = Reach {
@@ -614,5 +674,35 @@ mod tests {
         };
         let mut p = Params::default();
         assert_eq!(reach_from(&mut p, 7, &whole).0, "actions a");
+        let both = Reach {
+            whole: false,
+            departments: vec![1],
+            districts: vec![3],
+        };
+        let mut p = Params::default();
+        assert!(reach_from(&mut p, 7, &both).0.contains(" UNION SELECT"));
+    }
+
+    #[test]
+    fn a_plain_district_list_reads_no_action_row() {
+        let reach = Reach::districts(vec![3]);
+        let mut p = Params::default();
+        let plain = list_query(&mut p, 7, &reach, &ReviewFilter::default(), None);
+        assert!(
+            plain.starts_with("SELECT r.id, r.starts_on FROM (SELECT"),
+            "{plain}"
+        );
+        assert!(plain.ends_with(") r WHERE r.state <> 'draft'"), "{plain}");
+        let filter = ReviewFilter {
+            text: Some("forum".into()),
+            ..Default::default()
+        };
+        let mut p = Params::default();
+        let searched = list_query(&mut p, 7, &reach, &filter, None);
+        assert!(
+            searched.contains(") r CROSS JOIN actions a WHERE"),
+            "{searched}"
+        );
+        assert!(searched.contains("LIKE LOWER($3) ESCAPE"), "{searched}");
     }
 }

@@ -1,0 +1,1034 @@
+//! Load benchmark of the actions workflow at national scale (issue 3, « Speed »).
+//!
+//! ```text
+//! cargo run --release --example bench_actions
+//! ```
+//!
+//! Builds a fresh SQLite database in a temporary folder, fills it with bulk
+//! multi-row INSERTs in one transaction (1 académie, 100 departments, 600
+//! districts, 60,000 schools with valid UAIs, one open edition with two
+//! questions, 20,000 complete actions of which 5,000 drafts, their answers,
+//! audit trail and the grants of their owners and of a district
+//! coordinator), starts the real server on 127.0.0.1:0, then measures:
+//!
+//! * (a) submissions: `actions::workflow::perform(Submit)` in a loop (load
+//!   the action, check the deadline and the form, write, audit event, e-mail
+//!   job), while the job worker writes the mails: 1,000 drafts by one
+//!   submitter at a time, then 3,000 drafts by 4 submitters at once;
+//! * (a') submissions over HTTP: `POST /actions/{id}/transition` by the
+//!   owners (their own sessions), 8 concurrent clients, 1,000 drafts;
+//! * (b) the district review list `GET /editions/{id}/revue?…` (50 lines,
+//!   several filters in turn) under 16 concurrent HTTP clients for ~10 s:
+//!   p50 / p95 / p99 latency and requests per second;
+//! * (c) the same list for the académie coordination (every district), for
+//!   information, under 4 clients;
+//! * (d) the coverage dashboard of a district and of the académie, one
+//!   request at a time, for information.
+//!
+//! Targets: ≥ 1,000 submissions/s (a); review list p99 < 20 ms (b).
+//!
+//! Variables: BENCH_SECONDS (10), BENCH_CLIENTS (16), BENCH_SUBMISSIONS
+//! (3000), BENCH_SUBMITTERS (4), BENCH_SEQUENTIAL_SUBMISSIONS (1000),
+//! BENCH_ACADEMY_CLIENTS (4),
+//! BENCH_HTTP_SUBMISSIONS (1000), BENCH_KEEP=1 keeps the database folder
+//! (its path is printed) to study query plans with `sqlite3`.
+
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
+use perseverance::{
+    actions::{store as actions_store, workflow},
+    auth::{store as auth_store, tokens},
+    config::Config,
+    db::Db,
+    domain::{
+        Grant, Placement, Uai,
+        action::{ActionState, Transition},
+        declaration::{Question, QuestionKind},
+        edition::{EditionCalendar, EditionState, paris_date, paris_to_utc},
+        roles::Grants,
+    },
+    editions::store::{self as editions_store, EditionValues},
+    server,
+    web::CurrentUser,
+};
+use sqlx::{Sqlite, SqliteConnection, query::Query, sqlite::SqliteArguments};
+
+const DEPARTMENTS: i64 = 100;
+const DISTRICTS_PER_DEPARTMENT: i64 = 6;
+const SCHOOLS: i64 = 60_000;
+const ACTIONS: i64 = 20_000;
+/// The benchmark district (the coordinator's) gets this many actions.
+const BENCH_DISTRICT_ACTIONS: i64 = 240;
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A value of a multi-row INSERT.
+#[derive(Clone)]
+enum V {
+    I(i64),
+    T(String),
+    B(bool),
+    D(NaiveDate),
+    Ts(DateTime<Utc>),
+    Null,
+}
+
+fn bind<'q>(
+    query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    value: &'q V,
+) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+    match value {
+        V::I(v) => query.bind(*v),
+        V::T(v) => query.bind(v.as_str()),
+        V::B(v) => query.bind(*v),
+        V::D(v) => query.bind(*v),
+        V::Ts(v) => query.bind(*v),
+        V::Null => query.bind(None::<i64>),
+    }
+}
+
+/// `INSERT INTO table (columns) VALUES (…), (…)…` by chunks of 500 rows.
+async fn insert(
+    conn: &mut SqliteConnection,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<V>],
+) -> anyhow::Result<()> {
+    for chunk in rows.chunks(500) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (r, row) in chunk.iter().enumerate() {
+            assert_eq!(row.len(), columns.len(), "{table}");
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..row.len() {
+                n += 1;
+                sql.push_str(&format!("{}${n}", if c == 0 { "" } else { ", " }));
+            }
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            for value in row {
+                query = bind(query, value);
+            }
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// xorshift64*: deterministic spreading of the actions over the schools.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+const TITLES: [&str; 10] = [
+    "Forum des métiers",
+    "Café des parents",
+    "Exposition des projets d'élèves",
+    "Rencontre avec d'anciens élèves",
+    "Journée portes ouvertes du dispositif relais",
+    "Atelier estime de soi",
+    "Tournoi sportif inter-classes",
+    "Témoignages vidéo : mon parcours",
+    "Petit-déjeuner de la persévérance",
+    "Concours d'affiches : vernissage",
+];
+const PATRONS: [&str; 8] = [
+    "Jean Moulin",
+    "Louise Michel",
+    "Victor Hugo",
+    "Marie Curie",
+    "Aimé Césaire",
+    "Simone Veil",
+    "Lucie Aubrac",
+    "Jacques Prévert",
+];
+const AUDIENCES: [&str; 5] = [
+    "eleves",
+    "eleves,parents",
+    "parents",
+    "eleves,personnels",
+    "personnels,partenaires",
+];
+const SHOWCASES: [&str; 4] = [
+    "exposition",
+    "temps-festif,reportage-photo",
+    "evenement-etablissement",
+    "temoignages-video,evenement-district",
+];
+
+/// What the fill made, for the measurements.
+struct Fixture {
+    edition: i64,
+    coordinator: i64,
+    academy_coordinator: i64,
+    /// Drafts (id, owner) in id order.
+    drafts: Vec<(i64, i64)>,
+    /// A UAI of the benchmark district, for the school filter.
+    uai: String,
+}
+
+async fn fill(db: &Db) -> anyhow::Result<Fixture> {
+    let Db::Sqlite(pool) = db else {
+        anyhow::bail!("the benchmark runs on SQLite");
+    };
+    let now = Utc::now();
+    let today = paris_date(now);
+    let week_start = today + chrono::Duration::days(60);
+    let calendar = EditionCalendar {
+        week_start,
+        week_end: week_start + chrono::Duration::days(4),
+        declaration_deadline: paris_to_utc(
+            today + chrono::Duration::days(30),
+            NaiveTime::from_hms_opt(23, 59, 0).expect("a time"),
+        ),
+        bilan_deadline: week_start + chrono::Duration::days(64),
+    };
+    let mut tx = pool.begin().await?;
+    let conn: &mut SqliteConnection = &mut tx;
+    insert(
+        conn,
+        "academies",
+        &["id", "code", "slug", "name", "email_domains", "created_at"],
+        &[vec![
+            V::I(1),
+            V::T("99".into()),
+            V::T("banc-d-essai".into()),
+            V::T("Banc d'essai".into()),
+            V::T(String::new()),
+            V::Ts(now),
+        ]],
+    )
+    .await?;
+    let departments: Vec<Vec<V>> = (1..=DEPARTMENTS)
+        .map(|d| {
+            vec![
+                V::I(d),
+                V::I(1),
+                V::T(format!("B{d:03}")),
+                V::T(format!("Département {d}")),
+            ]
+        })
+        .collect();
+    insert(
+        conn,
+        "departments",
+        &["id", "academy_id", "code", "name"],
+        &departments,
+    )
+    .await?;
+    let district_count = DEPARTMENTS * DISTRICTS_PER_DEPARTMENT;
+    let districts: Vec<Vec<V>> = (1..=district_count)
+        .map(|k| {
+            let department = (k - 1) / DISTRICTS_PER_DEPARTMENT + 1;
+            vec![
+                V::I(k),
+                V::I(department),
+                V::T(format!(
+                    "District {department}-{}",
+                    (k - 1) % DISTRICTS_PER_DEPARTMENT + 1
+                )),
+            ]
+        })
+        .collect();
+    insert(
+        conn,
+        "districts",
+        &["id", "department_id", "name"],
+        &districts,
+    )
+    .await?;
+    let per_district = SCHOOLS / district_count;
+    let kinds = [
+        ("college", "Collège"),
+        ("lycee", "Lycée"),
+        ("lp", "Lycée professionnel"),
+    ];
+    let schools: Vec<Vec<V>> = (0..SCHOOLS)
+        .map(|i| {
+            let district = i / per_district + 1;
+            let department = (district - 1) / DISTRICTS_PER_DEPARTMENT + 1;
+            let (kind, label) = kinds[(i % 3) as usize];
+            vec![
+                V::I(i + 1),
+                V::T(Uai::from_number(1_000_000 + i as u32).as_str().to_string()),
+                V::T(format!(
+                    "{label} {} ({i})",
+                    PATRONS[(i % PATRONS.len() as i64) as usize]
+                )),
+                V::T(kind.into()),
+                V::T("public".into()),
+                V::T(format!("Commune {district}")),
+                V::T(format!("{:05}", 10_000 + department * 10)),
+                V::I(1),
+                V::I(department),
+                V::I(district),
+                V::B(true),
+                V::Ts(now),
+            ]
+        })
+        .collect();
+    insert(
+        conn,
+        "schools",
+        &[
+            "id",
+            "uai",
+            "name",
+            "kind",
+            "sector",
+            "commune",
+            "postal_code",
+            "academy_id",
+            "department_id",
+            "district_id",
+            "is_open",
+            "updated_at",
+        ],
+        &schools,
+    )
+    .await?;
+    let uai = match &schools[5][1] {
+        V::T(uai) => uai.clone(),
+        _ => unreachable!(),
+    };
+    drop(schools);
+
+    // The actions' schools: the first ones in the benchmark district (its 100
+    // schools), the others spread over the map.
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let school_of: Vec<i64> = (0..ACTIONS)
+        .map(|k| {
+            if k < BENCH_DISTRICT_ACTIONS {
+                k % per_district + 1
+            } else {
+                (rng.next() % SCHOOLS as u64) as i64 + 1
+            }
+        })
+        .collect();
+    // One owner per school with actions (users 3…), a coordinator of district
+    // 1 (user 1) and an académie coordinator (user 2).
+    let mut owner_of_school: HashMap<i64, i64> = HashMap::new();
+    for school in &school_of {
+        let next = owner_of_school.len() as i64 + 3;
+        owner_of_school.entry(*school).or_insert(next);
+    }
+    let mut users = vec![
+        vec![
+            V::I(1),
+            V::T("coordination.district@bench.test".into()),
+            V::T(String::new()),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(2),
+            V::T("coordination.academique@bench.test".into()),
+            V::T(String::new()),
+            V::Ts(now),
+        ],
+    ];
+    let mut grants = vec![
+        vec![
+            V::I(1),
+            V::T("district_coordinator".into()),
+            V::T("district".into()),
+            V::I(1),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(2),
+            V::T("academy_coordinator".into()),
+            V::T("academy".into()),
+            V::I(1),
+            V::Ts(now),
+        ],
+    ];
+    let mut owners: Vec<(i64, i64)> = owner_of_school.iter().map(|(s, u)| (*u, *s)).collect();
+    owners.sort_unstable();
+    for (user, school) in &owners {
+        users.push(vec![
+            V::I(*user),
+            V::T(format!("porteur.{user}@bench.test")),
+            V::T(String::new()),
+            V::Ts(now),
+        ]);
+        grants.push(vec![
+            V::I(*user),
+            V::T("staff".into()),
+            V::T("school".into()),
+            V::I(*school),
+            V::Ts(now),
+        ]);
+    }
+    insert(
+        conn,
+        "users",
+        &["id", "email", "display_name", "created_at"],
+        &users,
+    )
+    .await?;
+    insert(
+        conn,
+        "role_grants",
+        &["user_id", "role", "scope_kind", "scope_id", "created_at"],
+        &grants,
+    )
+    .await?;
+    tx.commit().await?;
+
+    // The edition and its questions, through the store.
+    let mut tx = db.begin().await?;
+    let values = EditionValues {
+        year: i64::from(week_start.year()),
+        number: 11,
+        theme: "La persévérance, un projet collectif".into(),
+        calendar,
+        circular: String::new(),
+        contact_email: "ce.saio@bench.test".into(),
+        reminder_days: "14 7 2".into(),
+    };
+    let edition = editions_store::insert_edition(&mut tx, 1, &values, None).await?;
+    let poster = editions_store::add_question(
+        &mut tx,
+        edition,
+        &Question {
+            id: 0,
+            kind: QuestionKind::YesNo,
+            label: "Participez-vous au concours d'affiches ?".into(),
+            help: String::new(),
+            required: true,
+            options: Vec::new(),
+        },
+    )
+    .await?;
+    editions_store::add_question(
+        &mut tx,
+        edition,
+        &Question {
+            id: 0,
+            kind: QuestionKind::ShortText,
+            label: "Partenaire principal".into(),
+            help: String::new(),
+            required: false,
+            options: Vec::new(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    editions_store::set_edition_state(db, edition, EditionState::Open).await?;
+
+    // The actions: complete, so that drafts can be submitted.
+    let mut actions = Vec::with_capacity(ACTIONS as usize);
+    let mut answers = Vec::with_capacity(ACTIONS as usize);
+    let mut events = Vec::new();
+    let mut drafts = Vec::new();
+    for k in 0..ACTIONS {
+        let id = k + 1;
+        let school = school_of[k as usize];
+        let owner = owner_of_school[&school];
+        let state = match k % 4 {
+            0 => ActionState::Draft,
+            1 => ActionState::Submitted,
+            2 => ActionState::Validated,
+            _ if k % 8 == 3 => ActionState::ChangesRequested,
+            _ => ActionState::Declined,
+        };
+        let path: &[ActionState] = match state {
+            ActionState::Draft => &[],
+            ActionState::Submitted => &[ActionState::Submitted],
+            ActionState::Validated => &[ActionState::Submitted, ActionState::Validated],
+            ActionState::ChangesRequested => {
+                &[ActionState::Submitted, ActionState::ChangesRequested]
+            }
+            ActionState::Declined => &[ActionState::Submitted, ActionState::Declined],
+        };
+        if state == ActionState::Draft {
+            drafts.push((id, owner));
+        }
+        let title = format!("{} — {}", TITLES[(k % 10) as usize], k);
+        let starts_on = week_start + chrono::Duration::days((k / 7) % 5);
+        actions.push(vec![
+            V::I(id),
+            V::I(edition),
+            V::I(school),
+            V::Null,
+            V::I(owner),
+            V::T(state.code().into()),
+            V::I(2 + path.len() as i64),
+            V::T(title.clone()),
+            V::T(format!("{title} : un temps fort pour raccrocher les élèves.")),
+            V::T("Les élèves préparent l'évènement avec l'équipe éducative ; d'anciens élèves témoignent de leur parcours, les familles sont invitées.".into()),
+            V::T(format!("Porteur {owner}")),
+            V::T(["CPE", "Professeur principal", "Référent décrochage", "Chef d'établissement"][(k % 4) as usize].into()),
+            V::T("L'équipe de vie scolaire".into()),
+            V::T(AUDIENCES[((k / 5) % 5) as usize].into()),
+            V::T(["3e", "4e,3e", "2de", "cap"][((k / 3) % 4) as usize].into()),
+            V::T(["aucun", "relais", "mlds", "ulis"][((k / 11) % 4) as usize].into()),
+            V::B(false),
+            V::D(starts_on),
+            V::T("14:00".into()),
+            V::T("16:00".into()),
+            V::T("CDI".into()),
+            V::T("Mission locale".into()),
+            V::I(20 + k % 80),
+            V::T(SHOWCASES[((k / 13) % 4) as usize].into()),
+            V::T(String::new()),
+            if path.is_empty() { V::Null } else { V::Ts(now) },
+            V::Ts(now),
+            V::Ts(now),
+        ]);
+        answers.push(vec![
+            V::I(id),
+            V::I(poster),
+            V::T(if k % 2 == 0 { "oui" } else { "non" }.into()),
+        ]);
+        let mut from = ActionState::Draft;
+        for to in path {
+            let by = if *to == ActionState::Submitted {
+                owner
+            } else {
+                1
+            };
+            events.push(vec![
+                V::I(id),
+                V::I(by),
+                V::T(from.code().into()),
+                V::T(to.code().into()),
+                V::T(String::new()),
+                V::Ts(now),
+            ]);
+            from = *to;
+        }
+    }
+    let mut tx = pool.begin().await?;
+    let conn: &mut SqliteConnection = &mut tx;
+    insert(
+        conn,
+        "actions",
+        &[
+            "id",
+            "edition_id",
+            "school_id",
+            "district_id",
+            "owner_user_id",
+            "state",
+            "version",
+            "title",
+            "summary",
+            "description",
+            "owner_name",
+            "owner_role",
+            "people_involved",
+            "audiences",
+            "levels",
+            "scheme",
+            "before_week",
+            "starts_on",
+            "start_time",
+            "end_time",
+            "place",
+            "partners",
+            "expected_participants",
+            "showcase_kinds",
+            "showcase_other",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ],
+        &actions,
+    )
+    .await?;
+    insert(
+        conn,
+        "action_answers",
+        &["action_id", "question_id", "value"],
+        &answers,
+    )
+    .await?;
+    insert(
+        conn,
+        "action_events",
+        &[
+            "action_id",
+            "user_id",
+            "from_state",
+            "to_state",
+            "comment",
+            "at",
+        ],
+        &events,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Fixture {
+        edition,
+        coordinator: 1,
+        academy_coordinator: 2,
+        drafts,
+        uai,
+    })
+}
+
+/// The signed-in person, as the session extractor builds it.
+async fn current_user(db: &Db, user_id: i64) -> anyhow::Result<CurrentUser> {
+    let user = auth_store::user_by_id(db, user_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no user {user_id}"))?;
+    let placements: Vec<(Grant, Placement)> = auth_store::grants_of(db, user_id)
+        .await?
+        .iter()
+        .filter_map(|r| Some((r.grant()?, r.placement())))
+        .collect();
+    Ok(CurrentUser {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        grants: Grants(placements.iter().map(|(g, _)| *g).collect()),
+        placements,
+    })
+}
+
+/// The cookies of a signed-in browser: a session (the row is written
+/// directly) and the anti-forgery token the site gave it.
+async fn session_cookie(db: &Db, user_id: i64) -> anyhow::Result<String> {
+    let token = tokens::random_token();
+    auth_store::create_session(
+        db,
+        user_id,
+        &tokens::hash(&token),
+        chrono::Duration::hours(12),
+    )
+    .await?;
+    Ok(format!(
+        "perseverance_session={token}; perseverance_csrf={}",
+        tokens::random_token()
+    ))
+}
+
+/// Submits the drafts through `workflow::perform` with `tasks` submitters
+/// taking the next draft from a shared queue: (count, elapsed, latencies).
+async fn submit_all(
+    state: &perseverance::web::AppState,
+    users: &Arc<HashMap<i64, CurrentUser>>,
+    batch: Vec<(i64, i64)>,
+    tasks: usize,
+) -> anyhow::Result<(usize, Duration, Vec<Duration>)> {
+    let count = batch.len();
+    let queue = Arc::new(std::sync::Mutex::new(batch.into_iter()));
+    let start = Instant::now();
+    let mut handles = Vec::new();
+    for _ in 0..tasks {
+        let (state, users, queue) = (state.clone(), users.clone(), queue.clone());
+        handles.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let next = queue.lock().expect("the queue").next();
+                let Some((id, owner)) = next else {
+                    break;
+                };
+                let t = Instant::now();
+                let action = actions_store::action_by_id(&state.db, id)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no action {id}"))?;
+                let to = workflow::perform(
+                    &state,
+                    &users[&owner],
+                    &action,
+                    Transition::Submit,
+                    "",
+                    action.version,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("submitting {id}: {e}"))?;
+                anyhow::ensure!(to == ActionState::Submitted, "action {id} is {to:?}");
+                latencies.push(t.elapsed());
+            }
+            anyhow::Ok(latencies)
+        }));
+    }
+    let mut latencies = Vec::with_capacity(count);
+    for handle in handles {
+        latencies.extend(handle.await??);
+    }
+    Ok((count, start.elapsed(), latencies))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Latencies of a closed loop of `clients` clients fetching `urls` in turn.
+async fn load(
+    base: &str,
+    cookie: &str,
+    urls: &[String],
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<(Vec<Duration>, Duration, usize)> {
+    let urls = Arc::new(urls.to_vec());
+    let start = Instant::now();
+    let until = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let urls = urls.clone();
+        let base = base.to_string();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::COOKIE, cookie.parse()?);
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            let mut i = c;
+            while Instant::now() < until {
+                let url = format!("{base}{}", urls[i % urls.len()]);
+                i += 1;
+                let t = Instant::now();
+                match client.get(&url).send().await {
+                    Ok(response) if response.status().is_success() => {
+                        let _ = response.bytes().await;
+                        latencies.push(t.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (latencies, e) = task.await?;
+        all.extend(latencies);
+        errors += e;
+    }
+    let elapsed = start.elapsed();
+    all.sort_unstable();
+    Ok((all, elapsed, errors))
+}
+
+fn report(label: &str, latencies: &[Duration], elapsed: Duration, errors: usize, clients: usize) {
+    let count = latencies.len();
+    println!(
+        "{label}: {count} requêtes en {:.1} s, {clients} clients : {:.0} req/s ; p50 {} ; p95 {} ; p99 {} ; max {} ; erreurs {errors}",
+        elapsed.as_secs_f64(),
+        count as f64 / elapsed.as_secs_f64(),
+        ms(percentile(latencies, 50.0)),
+        ms(percentile(latencies, 95.0)),
+        ms(percentile(latencies, 99.0)),
+        ms(latencies.last().copied().unwrap_or_default()),
+    );
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let seconds = env_number("BENCH_SECONDS", 10);
+    let clients = env_number("BENCH_CLIENTS", 16) as usize;
+    let academy_clients = env_number("BENCH_ACADEMY_CLIENTS", 4) as usize;
+    let submissions = env_number("BENCH_SUBMISSIONS", 3000) as usize;
+    let submitters = env_number("BENCH_SUBMITTERS", 4).max(1) as usize;
+    let sequential_submissions = env_number("BENCH_SEQUENTIAL_SUBMISSIONS", 1000) as usize;
+    let http_submissions = env_number("BENCH_HTTP_SUBMISSIONS", 1000) as usize;
+
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::from_lookup(|_| None)?;
+    config.database_url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    config.addr = "127.0.0.1:0".parse()?;
+    config.outbox_dir = dir.path().join("outbox");
+    let db = server::open_db(&config).await?;
+
+    let t = Instant::now();
+    let fixture = fill(&db).await?;
+    println!(
+        "Base remplie en {:.1} s : 1 académie, {DEPARTMENTS} départements, {} districts, {SCHOOLS} établissements, {ACTIONS} actions ({} brouillons), 1 édition ouverte",
+        t.elapsed().as_secs_f64(),
+        DEPARTMENTS * DISTRICTS_PER_DEPARTMENT,
+        fixture.drafts.len()
+    );
+    let running = server::start(config, db.clone()).await?;
+    let state = running.state.clone();
+    let base = format!("http://{}", running.addr);
+
+    // (a) Submissions through the workflow service: first one submitter at
+    // a time (latency-bound: each query waits for SQLite's thread), then
+    // several at once, as schools do near the deadline.
+    let mut drafts = fixture.drafts.iter().copied();
+    let sequential: Vec<(i64, i64)> = drafts.by_ref().take(sequential_submissions).collect();
+    let concurrent: Vec<(i64, i64)> = drafts.by_ref().take(submissions).collect();
+    let mut users: HashMap<i64, CurrentUser> = HashMap::new();
+    for (_, owner) in sequential.iter().chain(&concurrent) {
+        if !users.contains_key(owner) {
+            users.insert(*owner, current_user(&db, *owner).await?);
+        }
+    }
+    let users = Arc::new(users);
+    for (label, batch, tasks) in [
+        ("1 soumetteur à la fois", sequential, 1),
+        ("soumetteurs simultanés", concurrent, submitters),
+    ] {
+        if batch.is_empty() {
+            continue;
+        }
+        let (count, elapsed, mut latencies) = submit_all(&state, &users, batch, tasks).await?;
+        latencies.sort_unstable();
+        println!(
+            "(a) Soumissions (workflow::perform, chargement de l'action compris), {label} ({tasks}) : {count} en {:.3} s = {:.0} soumissions/s ; p50 {} ; p99 {} (objectif ≥ 1 000/s)",
+            elapsed.as_secs_f64(),
+            count as f64 / elapsed.as_secs_f64(),
+            ms(percentile(&latencies, 50.0)),
+            ms(percentile(&latencies, 99.0)),
+        );
+    }
+
+    // (a') Submissions over HTTP, by the owners themselves.
+    let http_batch: Vec<(i64, i64)> = drafts.take(http_submissions).collect();
+    if !http_batch.is_empty() {
+        let csrf = tokens::random_token();
+        let mut jobs = Vec::new();
+        for (id, owner) in &http_batch {
+            let session = session_cookie(&db, *owner).await?;
+            let session = session.split("; ").next().unwrap_or_default();
+            let cookie = format!("{session}; perseverance_csrf={csrf}");
+            let version = actions_store::action_by_id(&db, *id)
+                .await?
+                .map(|a| a.version)
+                .unwrap_or_default();
+            jobs.push((*id, cookie, version));
+        }
+        let jobs = Arc::new(std::sync::Mutex::new(jobs));
+        let t = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let jobs = jobs.clone();
+            let base = base.clone();
+            let csrf = csrf.clone();
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?;
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut failures = 0usize;
+                loop {
+                    let Some((id, cookie, version)) = jobs.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let started = Instant::now();
+                    let response = client
+                        .post(format!("{base}/actions/{id}/transition"))
+                        .header(reqwest::header::COOKIE, cookie)
+                        .form(&[
+                            ("csrf", csrf.as_str()),
+                            ("transition", "submit"),
+                            ("version", &version.to_string()),
+                            ("comment", ""),
+                        ])
+                        .send()
+                        .await;
+                    match response {
+                        Ok(r) if r.status() == reqwest::StatusCode::SEE_OTHER => {
+                            latencies.push(started.elapsed())
+                        }
+                        _ => failures += 1,
+                    }
+                }
+                (latencies, failures)
+            }));
+        }
+        let mut latencies = Vec::new();
+        let mut failures = 0;
+        for task in tasks {
+            let (l, f) = task.await?;
+            latencies.extend(l);
+            failures += f;
+        }
+        let elapsed = t.elapsed();
+        latencies.sort_unstable();
+        println!(
+            "(a') Soumissions HTTP (POST /actions/{{id}}/transition, 8 clients) : {} en {:.3} s = {:.0} soumissions/s ; p50 {} ; p99 {} ; échecs {failures}",
+            latencies.len(),
+            elapsed.as_secs_f64(),
+            latencies.len() as f64 / elapsed.as_secs_f64(),
+            ms(percentile(&latencies, 50.0)),
+            ms(percentile(&latencies, 99.0)),
+        );
+    }
+    if let Db::Sqlite(pool) = &db {
+        let (mails, events, submitted): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM jobs WHERE kind = 'mail'), (SELECT COUNT(*) FROM action_events),
+                    (SELECT COUNT(*) FROM actions WHERE state = 'submitted')",
+        )
+        .fetch_one(pool)
+        .await?;
+        println!(
+            "    contrôle : {mails} courriels en file, {events} évènements d'audit, {submitted} actions soumises"
+        );
+        // The job worker writes the mails meanwhile; let it finish so that the
+        // review list is measured on a quiet server.
+        let t = Instant::now();
+        loop {
+            let pending: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE done_at IS NULL")
+                    .fetch_one(pool)
+                    .await?;
+            if pending == 0 || t.elapsed() > Duration::from_secs(120) {
+                println!(
+                    "    file des courriels vidée par le worker {:.1} s après la fin des soumissions (restant : {pending})",
+                    t.elapsed().as_secs_f64()
+                );
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    // (b) The district review list.
+    let edition = fixture.edition;
+    let list = |query: &str| format!("/editions/{edition}/revue{query}");
+    let urls = vec![
+        list(""),
+        list("?etat=submitted"),
+        list("?public=parents"),
+        list("?q=forum"),
+        list("?tri=desc&page=2"),
+        list(&format!("?etablissement={}", fixture.uai)),
+        list("?etat=validated&public=eleves&tri=desc"),
+        list("?q=%C3%A9l%C3%A8ves&page=3"),
+    ];
+    let cookie = session_cookie(&db, fixture.coordinator).await?;
+    let probe = reqwest::Client::new()
+        .get(format!("{base}{}", urls[0]))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await?;
+    anyhow::ensure!(
+        probe.status().is_success(),
+        "review list: {}",
+        probe.status()
+    );
+    let html = probe.text().await?;
+    let lines = html.matches("name=\"ids\"").count();
+    let total = html
+        .find(" actions transmises")
+        .map(|end| {
+            html[..end]
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<String>()
+        })
+        .unwrap_or_else(|| "?".into());
+    println!(
+        "(b) Liste de revue du district : {lines} lignes par page ({total} actions transmises dans le district)"
+    );
+    // Warm-up, then the measure.
+    load(&base, &cookie, &urls, clients, 1).await?;
+    let (latencies, elapsed, errors) = load(&base, &cookie, &urls, clients, seconds).await?;
+    report(
+        "(b) GET /editions/{id}/revue?… (district)",
+        &latencies,
+        elapsed,
+        errors,
+        clients,
+    );
+    let p99 = percentile(&latencies, 99.0);
+    println!(
+        "    objectif p99 < 20 ms : {}",
+        if p99 < Duration::from_millis(20) {
+            "atteint"
+        } else {
+            "NON ATTEINT"
+        }
+    );
+
+    // (c) The same list for the académie coordination (every district), for
+    // information: a few coordinators at once.
+    let academy_cookie = session_cookie(&db, fixture.academy_coordinator).await?;
+    let urls = vec![
+        list(""),
+        list("?etat=submitted"),
+        list("?public=parents&tri=desc"),
+        list("?district=7"),
+    ];
+    let (latencies, elapsed, errors) = load(
+        &base,
+        &academy_cookie,
+        &urls,
+        academy_clients,
+        (seconds / 2).max(1),
+    )
+    .await?;
+    report(
+        "(c) GET /editions/{id}/revue?… (académie, 20 000 actions)",
+        &latencies,
+        elapsed,
+        errors,
+        academy_clients,
+    );
+
+    // (d) The coverage dashboard, one request at a time, for information.
+    let client = reqwest::Client::new();
+    for (label, cookie) in [("district", &cookie), ("académie", &academy_cookie)] {
+        let mut times = Vec::new();
+        for _ in 0..7 {
+            let t = Instant::now();
+            let response = client
+                .get(format!("{base}/editions/{edition}/tableau-de-bord"))
+                .header(reqwest::header::COOKIE, cookie.as_str())
+                .send()
+                .await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "dashboard: {}",
+                response.status()
+            );
+            response.bytes().await?;
+            times.push(t.elapsed());
+        }
+        times.sort_unstable();
+        println!(
+            "(d) GET /editions/{{id}}/tableau-de-bord ({label}) : médiane {} ; max {} (7 requêtes, une à la fois)",
+            ms(percentile(&times, 50.0)),
+            ms(times[times.len() - 1]),
+        );
+    }
+
+    running.stop();
+    if std::env::var("BENCH_KEEP").is_ok_and(|v| v == "1") {
+        let kept = dir.keep();
+        println!("Base gardée : {}", kept.join("bench.db").display());
+    }
+    Ok(())
+}

@@ -91,7 +91,11 @@ async fn import_upserts_by_uai_and_reports_each_row(engine: Engine) {
         },
     )
     .await;
-    assert_eq!((with_closed.created, with_closed.updated), (1, 1), "the closed one is created, Paris reopens");
+    assert_eq!(
+        (with_closed.created, with_closed.updated),
+        (1, 1),
+        "the closed one is created, Paris reopens"
+    );
     assert!(
         !map_store::school_by_uai(&db, "0930202P")
             .await
@@ -122,12 +126,22 @@ async fn districts_come_from_a_small_csv(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = fresh_db(engine, &dir).await;
     import_text(&db, ANNUAIRE, &Default::default()).await;
-    let csv = "uai;district\n0930200M;District de Saint-Denis\n0000000A;District fantôme\n0750655E;\n";
+    let csv =
+        "uai;district\n0930200M;District de Saint-Denis\n0000000A;District fantôme\n0750655E;\n";
     let report = import::import_districts(&db, csv.as_bytes()).await.unwrap();
-    assert_eq!((report.updated, report.unchanged, report.rejected.len()), (1, 0, 2));
+    assert_eq!(
+        (report.updated, report.unchanged, report.rejected.len()),
+        (1, 0, 2)
+    );
     assert_eq!(report.rejected[0].line, 3);
-    let school = map_store::school_by_uai(&db, "0930200M").await.unwrap().unwrap();
-    let district = map_store::district_by_id(&db, school.district_id.unwrap()).await.unwrap().unwrap();
+    let school = map_store::school_by_uai(&db, "0930200M")
+        .await
+        .unwrap()
+        .unwrap();
+    let district = map_store::district_by_id(&db, school.district_id.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(district.name, "District de Saint-Denis");
     assert_eq!(district.department_id, school.department_id);
     let again = import::import_districts(&db, csv.as_bytes()).await.unwrap();

@@ -418,10 +418,10 @@ fn check_when(
     };
     let start = time("start_time", &input.start_time, err);
     let end = time("end_time", &input.end_time, err);
-    if let (Some(start), Some(end)) = (start, end) {
-        if end <= start {
-            err("end_time", "L'heure de fin doit suivre l'heure de début.");
-        }
+    if let (Some(start), Some(end)) = (start, end)
+        && end <= start
+    {
+        err("end_time", "L'heure de fin doit suivre l'heure de début.");
     }
     if complete {
         if input.start_time.trim().is_empty() {

@@ -13,7 +13,7 @@ use crate::{
         declaration,
         edition::{EditionState, format_paris},
     },
-    editions::store as editions_store,
+    editions::store::{self as editions_store, Edition},
     jobs::mail::{self, Mail},
     web::{AppError, AppResult, AppState, CurrentUser},
 };
@@ -53,10 +53,7 @@ pub fn conflict() -> AppError {
 }
 
 /// Refuses a first submission after the deadline that applies to the school.
-pub async fn check_deadline(state: &AppState, action: &Action) -> AppResult<()> {
-    let edition = editions_store::edition_by_id(&state.db, action.edition_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn check_deadline(state: &AppState, edition: &Edition, action: &Action) -> AppResult<()> {
     if matches!(
         edition.stored_state(),
         EditionState::Draft | EditionState::Archived
@@ -65,7 +62,7 @@ pub async fn check_deadline(state: &AppState, action: &Action) -> AppResult<()> 
             "Les déclarations de cette édition ne sont pas ouvertes.",
         ));
     }
-    let deadline = editions_store::deadline_for(&state.db, &edition, action.school_id).await?;
+    let deadline = editions_store::deadline_for(&state.db, edition, action.school_id).await?;
     if Utc::now() > deadline {
         return Err(AppError::forbidden(format!(
             "La date limite des déclarations est passée ({}) : l'action ne peut plus être soumise. \
@@ -115,12 +112,12 @@ pub async fn perform(
     let to = action::apply(from, transition, relation(user, action), comment)
         .map_err(|e| AppError::forbidden(e.to_string()))?;
     if transition == Transition::Submit {
-        if from == ActionState::Draft {
-            check_deadline(state, action).await?;
-        }
         let edition = editions_store::edition_by_id(&state.db, action.edition_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        if from == ActionState::Draft {
+            check_deadline(state, &edition, action).await?;
+        }
         let questions = editions_store::questions(&state.db, edition.id).await?;
         let input = action.input(store::answers(&state.db, action.id).await?);
         if declaration::check(&input, &edition.calendar(), &questions, true).is_err() {

@@ -116,7 +116,11 @@ impl Db {
             {
                 std::fs::create_dir_all(parent)?;
             }
+            // An embedded database has no connection to go stale: skip the
+            // ping sqlx sends before lending a connection (a round trip to
+            // SQLite's worker thread on every query).
             let pool = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(connect)

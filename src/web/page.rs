@@ -87,6 +87,10 @@ impl FromRequestParts<AppState> for PageCtx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Built once per request: the error-page middleware builds it first.
+        if let Some(ctx) = parts.extensions.get::<PageCtx>() {
+            return Ok(ctx.clone());
+        }
         let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await?;
         let csrf = CsrfToken::from_request_parts(parts, state).await?;
         let academy_name = match user.as_ref().map(|u| u.academy_ids()).as_deref() {
@@ -95,7 +99,7 @@ impl FromRequestParts<AppState> for PageCtx {
                 .map(|a| a.name),
             _ => None,
         };
-        Ok(PageCtx {
+        let ctx = PageCtx {
             title: String::new(),
             user_email: user.map(|u| u.email),
             csrf: csrf.0,
@@ -104,7 +108,9 @@ impl FromRequestParts<AppState> for PageCtx {
             demo: state.config.demo,
             crumbs: Vec::new(),
             path: parts.uri.path().to_string(),
-        })
+        };
+        parts.extensions.insert(ctx.clone());
+        Ok(ctx)
     }
 }
 

@@ -376,6 +376,11 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
             .status(),
         StatusCode::FORBIDDEN
     );
+    let mine = body(app.get("/mes-actions").await).await;
+    assert!(
+        !mine.contains(&format!("/editions/{edition}/actions/nouvelle")),
+        "no declaration link once closed"
+    );
 
     // An extension for this school reopens it.
     let school = perseverance::actions::store::action_by_id(&app.db, id)
@@ -390,6 +395,11 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
     editions_store::extend_deadline(&app.db, edition, school, until, 1)
         .await
         .unwrap();
+    let mine = body(app.get("/mes-actions").await).await;
+    assert!(
+        mine.contains(&format!("/editions/{edition}/actions/nouvelle")),
+        "the extension reopens the declaration link"
+    );
     let page = body(app.get(&format!("/actions/{id}")).await).await;
     let submitted = app
         .post(

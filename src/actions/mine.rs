@@ -15,7 +15,7 @@ use crate::{
 #[template(path = "actions/mine.html")]
 struct MinePage {
     ctx: PageCtx,
-    /// Live editions where the person may declare.
+    /// Editions where the person may declare now (deadline extensions included).
     editions: Vec<Edition>,
     /// Their own actions, all editions.
     mine: Vec<Action>,
@@ -29,12 +29,19 @@ pub async fn my_actions(
     ctx: PageCtx,
 ) -> AppResult<Response> {
     let now = chrono::Utc::now();
+    let mut live = Vec::new();
     let mut editions = Vec::new();
     for academy in user.academy_ids() {
         for edition in editions_store::editions_of(&state.db, academy).await? {
-            if edition.state_at(now) == EditionState::Open {
-                editions.push(edition);
+            let current = edition.state_at(now);
+            if matches!(current, EditionState::Draft | EditionState::Archived) {
+                continue;
             }
+            // Closed editions stay declarable for a school with an extension.
+            if current <= EditionState::Closed && declarable(&state, &user, &edition).await? {
+                editions.push(edition.clone());
+            }
+            live.push(edition);
         }
     }
     let mine = store::actions_of_owner(&state.db, user.id).await?;
@@ -47,7 +54,7 @@ pub async fn my_actions(
         let Scope::School(school_id) = grant.scope else {
             continue;
         };
-        for edition in &editions {
+        for edition in &live {
             school.extend(
                 store::actions_of_school(&state.db, edition.id, school_id)
                     .await?
@@ -62,4 +69,18 @@ pub async fn my_actions(
         mine,
         school,
     })
+}
+
+/// Whether the person may still declare in the edition at one of their places.
+async fn declarable(state: &AppState, user: &CurrentUser, edition: &Edition) -> AppResult<bool> {
+    for place in super::place_choices(state, user, edition).await? {
+        let school = place
+            .value
+            .strip_prefix("school:")
+            .and_then(|id| id.parse().ok());
+        if super::ensure_open(state, edition, school).await.is_ok() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

@@ -170,7 +170,7 @@ async fn set_domains(
         academy: academy.id,
         ..Default::default()
     };
-    if !user.grants.can_view(&place) && !user.academy_ids().contains(&academy.id) {
+    if !user.in_academy(academy.id) {
         return Err(AppError::NotFound);
     }
     user.require(

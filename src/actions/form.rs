@@ -31,15 +31,9 @@ struct NewPage {
     errors: FormErrors,
 }
 
+/// The edition, if the person holds a role in its académie (else 404).
 async fn edition_in_scope(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Edition> {
-    let edition = editions_store::edition_by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if user.grants.is_admin() || user.academy_ids().contains(&edition.academy_id) {
-        Ok(edition)
-    } else {
-        Err(AppError::NotFound)
-    }
+    Ok(crate::editions::visible_edition(state, user, id).await?.0)
 }
 
 pub async fn new_page(
@@ -82,7 +76,7 @@ async fn open_places(
             .value
             .strip_prefix("school:")
             .and_then(|id| id.parse().ok());
-        match ensure_open(state, edition, school).await {
+        match ensure_open(state, edition, school, "déclarer une action").await {
             Ok(()) => open.push(place),
             Err(err) => refusal = Some(err),
         }
@@ -135,7 +129,7 @@ pub async fn create(
     } else {
         (None, Some(place_id))
     };
-    ensure_open(&state, &edition, school).await?;
+    ensure_open(&state, &edition, school, "déclarer une action").await?;
     let mut tx = state.db.begin().await?;
     let action_id = store::create_draft(&mut tx, edition.id, school, district, user.id).await?;
     tx.commit().await?;

@@ -78,7 +78,10 @@ async fn declarable(state: &AppState, user: &CurrentUser, edition: &Edition) -> 
             .value
             .strip_prefix("school:")
             .and_then(|id| id.parse().ok());
-        if super::ensure_open(state, edition, school).await.is_ok() {
+        if super::ensure_open(state, edition, school, "déclarer une action")
+            .await
+            .is_ok()
+        {
             return Ok(true);
         }
     }

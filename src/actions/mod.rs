@@ -76,11 +76,14 @@ pub(crate) async fn place_choices(
     Ok(choices)
 }
 
-/// Refuses new declarations when the edition is not open for that school.
+/// Refuses `what` (« déclarer une action », « soumettre cette action ») when
+/// the edition is not open for that school: its deadline, or a later
+/// extension for the school or for all, has passed.
 pub(crate) async fn ensure_open(
     state: &AppState,
     edition: &Edition,
     school_id: Option<i64>,
+    what: &str,
 ) -> AppResult<()> {
     if matches!(
         edition.stored_state(),
@@ -93,7 +96,7 @@ pub(crate) async fn ensure_open(
     let deadline = editions_store::deadline_for(&state.db, edition, school_id).await?;
     if chrono::Utc::now() > deadline {
         return Err(AppError::forbidden(format!(
-            "Les déclarations sont closes depuis le {} : il n'est plus possible de déclarer une action. \
+            "La date limite des déclarations est passée ({}) : il n'est plus possible de {what}. \
              Si vous avez besoin d'un délai, écrivez à {}.",
             crate::domain::edition::format_paris(deadline),
             edition.contact_email

@@ -306,7 +306,7 @@ pub async fn duplicate(
                 "Aucune autre édition n'est ouverte aux déclarations pour le moment.",
             )
         })?;
-    super::ensure_open(&state, &target, action.school_id).await?;
+    super::ensure_open(&state, &target, action.school_id, "déclarer une action").await?;
     let mut tx = state.db.begin().await?;
     let copy = store::duplicate(&mut tx, action.id, target.id, user.id).await?;
     tx.commit().await?;

@@ -3,7 +3,6 @@
 //! transaction.
 
 use askama::Template;
-use chrono::Utc;
 
 use super::store::{self, Action};
 use crate::{
@@ -11,9 +10,8 @@ use crate::{
         Role, Scope,
         action::{self, ActionState, Relation, Transition},
         declaration,
-        edition::{EditionState, format_paris},
     },
-    editions::store::{self as editions_store, Edition},
+    editions::store as editions_store,
     jobs::mail::{self, Mail},
     web::{AppError, AppResult, AppState, CurrentUser},
 };
@@ -50,28 +48,6 @@ pub fn conflict() -> AppError {
          Rechargez la page pour voir sa version actuelle, puis recommencez."
             .into(),
     )
-}
-
-/// Refuses a first submission after the deadline that applies to the school.
-pub async fn check_deadline(state: &AppState, edition: &Edition, action: &Action) -> AppResult<()> {
-    if matches!(
-        edition.stored_state(),
-        EditionState::Draft | EditionState::Archived
-    ) {
-        return Err(AppError::forbidden(
-            "Les déclarations de cette édition ne sont pas ouvertes.",
-        ));
-    }
-    let deadline = editions_store::deadline_for(&state.db, edition, action.school_id).await?;
-    if Utc::now() > deadline {
-        return Err(AppError::forbidden(format!(
-            "La date limite des déclarations est passée ({}) : l'action ne peut plus être soumise. \
-             Si vous avez besoin d'un délai, écrivez à {}.",
-            format_paris(deadline),
-            edition.contact_email
-        )));
-    }
-    Ok(())
 }
 
 /// A mail about an action, to its owner.
@@ -116,7 +92,7 @@ pub async fn perform(
             .await?
             .ok_or(AppError::NotFound)?;
         if from == ActionState::Draft {
-            check_deadline(state, &edition, action).await?;
+            super::ensure_open(state, &edition, action.school_id, "soumettre cette action").await?;
         }
         let questions = editions_store::questions(&state.db, edition.id).await?;
         let input = action.input(store::answers(&state.db, action.id).await?);

@@ -25,22 +25,6 @@ pub fn router() -> Router<AppState> {
         .merge(questions::router())
 }
 
-/// The académie of the slug, if the person holds any role in it (else 404).
-pub(crate) async fn academy_for(
-    state: &AppState,
-    user: &CurrentUser,
-    slug: &str,
-) -> AppResult<Academy> {
-    let academy = map_store::academy_by_slug(&state.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if user.grants.is_admin() || user.academy_ids().contains(&academy.id) {
-        Ok(academy)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 /// The edition and its académie, if the person holds any role in that
 /// académie (else 404).
 pub async fn visible_edition(
@@ -51,7 +35,7 @@ pub async fn visible_edition(
     let edition = store::edition_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !(user.grants.is_admin() || user.academy_ids().contains(&edition.academy_id)) {
+    if !user.in_academy(edition.academy_id) {
         return Err(AppError::NotFound);
     }
     let academy = map_store::academy_by_id(&state.db, edition.academy_id)

@@ -14,12 +14,13 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::{
-    EditionView, academy_for, follows_declarations,
+    EditionView, follows_declarations,
     form::{EditionForm, date_field, time_field},
     is_academy_coordinator, markdown, require_coordinator,
     store::{self, Edition, EditionValues},
     visible_edition,
 };
+use crate::map::academy_for;
 use crate::{
     db::is_unique_violation,
     domain::{

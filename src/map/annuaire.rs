@@ -129,6 +129,17 @@ fn separator(first_line: &str) -> u8 {
     }
 }
 
+/// A CSV reader for a French spreadsheet export: BOM dropped, `;` or `,`
+/// as the header line says, rows of any length.
+pub(crate) fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    csv::ReaderBuilder::new()
+        .delimiter(separator(&String::from_utf8_lossy(first_line)))
+        .flexible(true)
+        .from_reader(bytes)
+}
+
 /// Normalises a department code: `093` → `93`, `02A` → `2A`, `974` stays.
 pub fn department_code(raw: &str) -> String {
     let raw = raw.trim().to_ascii_uppercase();

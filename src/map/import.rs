@@ -235,18 +235,7 @@ async fn upsert(tx: &mut crate::db::Tx, rows: &[Row<'_>]) -> anyhow::Result<()> 
 /// Attaches schools to districts from a small CSV (`uai;district`, optional
 /// `code_departement`), creating the districts it names.
 pub async fn import_districts(db: &Db, bytes: &[u8]) -> anyhow::Result<ImportReport> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let first = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or_default())
-        .to_string();
-    let delimiter = if first.matches(';').count() >= first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(bytes);
+    let mut reader = super::annuaire::csv_reader(bytes);
     let keys: Vec<String> = reader
         .headers()?
         .iter()

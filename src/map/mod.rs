@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The académie of the slug, if the person holds any role in it (else 404).
-async fn academy_for(
+pub(crate) async fn academy_for(
     state: &AppState,
     user: &CurrentUser,
     slug: &str,
@@ -30,7 +30,7 @@ async fn academy_for(
     let academy = store::academy_by_slug(&state.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    if user.grants.is_admin() || user.academy_ids().contains(&academy.id) {
+    if user.in_academy(academy.id) {
         Ok(academy)
     } else {
         Err(AppError::NotFound)

@@ -69,7 +69,7 @@ pub(crate) async fn access(
         .await?
         .ok_or(AppError::NotFound)?;
     let edition = found.edition;
-    if !(user.grants.is_admin() || user.academy_ids().contains(&edition.academy_id)) {
+    if !user.in_academy(edition.academy_id) {
         return Err(AppError::NotFound);
     }
     let academy_id = edition.academy_id;

@@ -37,6 +37,12 @@ impl CurrentUser {
         }
     }
 
+    /// Whether the person may look into the académie at all: the platform
+    /// admin, or anyone holding a role there (else it answers 404).
+    pub fn in_academy(&self, academy_id: i64) -> bool {
+        self.grants.is_admin() || self.academy_ids().contains(&academy_id)
+    }
+
     /// The académies where the person holds a role (empty for none).
     pub fn academy_ids(&self) -> Vec<i64> {
         let mut ids: Vec<i64> = self

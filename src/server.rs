@@ -59,9 +59,10 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
         config: Arc::new(config),
         jobs: Arc::new(Notify::new()),
     };
+    let jobs = crate::jobs::JobContext::new(state.config.clone(), db)?;
     let worker = tokio::spawn(crate::jobs::worker(
-        db,
-        state.config.clone(),
+        crate::jobs::Registry::standard(),
+        jobs,
         state.jobs.clone(),
     ));
     let app = web::app(state.clone());

@@ -43,7 +43,7 @@ async fn open_edition(app: &TestApp, year: i64, deadline_in: Duration) -> (i64, 
         reminder_days: "14 7 2".into(),
     };
     let mut tx = app.db.begin().await.unwrap();
-    let id = editions_store::insert_edition(&mut tx, 1, &values, None)
+    let id = editions_store::insert_edition(&mut tx.conn(), 1, &values, None)
         .await
         .unwrap();
     let question = Question {
@@ -54,11 +54,11 @@ async fn open_edition(app: &TestApp, year: i64, deadline_in: Duration) -> (i64, 
         required: true,
         options: vec![],
     };
-    let question = editions_store::add_question(&mut tx, id, &question)
+    let question = editions_store::add_question(&mut tx.conn(), id, &question)
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    editions_store::set_edition_state(&app.db, id, EditionState::Open)
+    editions_store::set_edition_state(&mut app.db.acquire().await.unwrap().conn(), id, EditionState::Open)
         .await
         .unwrap();
     (id, question)
@@ -348,7 +348,7 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
     // The deadline passes.
     let sql = "UPDATE editions SET declaration_deadline = $1 WHERE id = $2";
     let past = Utc::now() - Duration::hours(1);
-    perseverance::on_db!(&app.db, |pool| sqlx::query(sql)
+    perseverance::on_conn!(app.db.acquire().await.unwrap().conn(), |pool| sqlx::query(sql)
         .bind(past)
         .bind(edition)
         .execute(pool)
@@ -383,7 +383,7 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
     );
 
     // An extension for this school reopens it.
-    let school = perseverance::actions::store::action_by_id(&app.db, id)
+    let school = perseverance::actions::store::action_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
         .await
         .unwrap()
         .unwrap()
@@ -392,7 +392,7 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
         paris_date(Utc::now()) + Duration::days(2),
         NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
     );
-    editions_store::extend_deadline(&app.db, edition, school, until, 1)
+    editions_store::extend_deadline(&mut app.db.acquire().await.unwrap().conn(), edition, school, until, 1)
         .await
         .unwrap();
     let mine = body(app.get("/mes-actions").await).await;
@@ -420,14 +420,14 @@ async fn actions_stay_within_their_scope(engine: Engine) {
     // Staff of another school: a new account with a role elsewhere.
     let mut tx = app.db.begin().await.unwrap();
     let other = perseverance::map::store::school_by_uai(
-        &app.db,
+        &mut app.db.acquire().await.unwrap().conn(),
         &perseverance::domain::Uai::from_number(770_100).to_string(),
     )
     .await
     .unwrap()
     .unwrap();
     let user = perseverance::auth::store::ensure_user(
-        &mut tx,
+        &mut tx.conn(),
         &perseverance::domain::Email::parse("autre@ac-creteil.fr").unwrap(),
         "",
     )
@@ -438,13 +438,13 @@ async fn actions_stay_within_their_scope(engine: Engine) {
         perseverance::domain::Scope::School(other.id),
     )
     .unwrap();
-    perseverance::auth::store::add_grant(&mut tx, user, grant, None)
+    perseverance::auth::store::add_grant(&mut tx.conn(), user, grant, None)
         .await
         .unwrap();
     tx.commit().await.unwrap();
     let token = perseverance::auth::tokens::random_token();
     perseverance::auth::store::create_session(
-        &app.db,
+        &mut app.db.acquire().await.unwrap().conn(),
         user,
         &perseverance::auth::tokens::hash(&token),
         Duration::hours(1),
@@ -554,7 +554,7 @@ async fn owners_duplicate_past_actions(engine: Engine) {
         ],
     )
     .await;
-    editions_store::set_edition_state(&app.db, old, EditionState::Archived)
+    editions_store::set_edition_state(&mut app.db.acquire().await.unwrap().conn(), old, EditionState::Archived)
         .await
         .unwrap();
     let (new, _) = open_edition(&app, 2040, Duration::days(20)).await;
@@ -571,7 +571,7 @@ async fn owners_duplicate_past_actions(engine: Engine) {
         .trim_end_matches("/modifier")
         .parse()
         .unwrap();
-    let copy = perseverance::actions::store::action_by_id(&app.db, copy_id)
+    let copy = perseverance::actions::store::action_by_id(&mut app.db.acquire().await.unwrap().conn(), copy_id)
         .await
         .unwrap()
         .unwrap();

@@ -40,7 +40,7 @@ fn text(html: &str) -> String {
 }
 
 async fn creteil(db: &Db) -> i64 {
-    map_store::academy_by_slug(db, "creteil")
+    map_store::academy_by_slug(&mut db.acquire().await.unwrap().conn(), "creteil")
         .await
         .unwrap()
         .expect("the demo académie")
@@ -49,7 +49,7 @@ async fn creteil(db: &Db) -> i64 {
 
 /// The demo edition in this stored state.
 async fn demo_edition(db: &Db, state: &str) -> Edition {
-    store::editions_of(db, creteil(db).await)
+    store::editions_of(&mut db.acquire().await.unwrap().conn(), creteil(db).await)
         .await
         .unwrap()
         .into_iter()
@@ -170,7 +170,7 @@ async fn coordinator_opens_an_edition(engine: Engine) {
         "no declaring in a draft edition"
     );
     let id: i64 = path.trim_start_matches("/editions/").parse().unwrap();
-    let stored = store::edition_by_id(&app.db, id).await.unwrap().unwrap();
+    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
     assert_eq!(stored.reminder_days, "14 7 2");
     assert_eq!(
         stored.declaration_deadline,
@@ -214,7 +214,7 @@ async fn coordinator_opens_an_edition(engine: Engine) {
     )
     .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    let stored = store::edition_by_id(&app.db, id).await.unwrap().unwrap();
+    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
     assert_eq!(stored.theme, "Oser le projet");
 }
 
@@ -274,7 +274,7 @@ async fn staff_cannot_manage_editions(engine: Engine) {
         app.get(&format!("{path}/questions")).await.status(),
         StatusCode::FORBIDDEN
     );
-    let stored = store::edition_by_id(&app.db, open.id)
+    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), open.id)
         .await
         .unwrap()
         .unwrap();
@@ -316,10 +316,10 @@ fn values(year: i64, calendar: EditionCalendar) -> EditionValues {
 async fn other_academies_are_out_of_sight(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let mut tx = app.db.begin().await.unwrap();
-    let normandie = map_store::ensure_academy(&mut tx, "70", "normandie", "Normandie")
+    let normandie = map_store::ensure_academy(&mut tx.conn(), "70", "normandie", "Normandie")
         .await
         .unwrap();
-    let id = store::insert_edition(&mut tx, normandie, &values(2031, calendar(2031)), None)
+    let id = store::insert_edition(&mut tx.conn(), normandie, &values(2031, calendar(2031)), None)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -343,10 +343,10 @@ async fn other_academies_are_out_of_sight(engine: Engine) {
     }
     let response = post_owned(&app, "/a/normandie/editions", &edition_form(2033, ("", ""))).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    let stored = store::edition_by_id(&app.db, id).await.unwrap().unwrap();
+    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
     assert_eq!(stored.state, "draft");
     assert!(
-        store::edition_of_year(&app.db, normandie, 2032)
+        store::edition_of_year(&mut app.db.acquire().await.unwrap().conn(), normandie, 2032)
             .await
             .unwrap()
             .is_none()
@@ -372,7 +372,7 @@ async fn states_move_one_step_at_a_time(engine: Engine) {
         )
         .await;
     assert_eq!(opened.status(), StatusCode::SEE_OTHER);
-    let edition = store::edition_by_id(&app.db, id).await.unwrap().unwrap();
+    let edition = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
     assert_eq!(edition.stored_state(), EditionState::Open);
     let page = body(app.get(&path).await).await;
     assert!(page.contains("Déclarations ouvertes"));
@@ -396,7 +396,7 @@ async fn states_move_one_step_at_a_time(engine: Engine) {
         )
         .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let edition = store::edition_by_id(&app.db, id).await.unwrap().unwrap();
+    let edition = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
     assert_eq!(edition.stored_state(), EditionState::Open);
 
     // Back one step is allowed (to fix a mistake).
@@ -407,7 +407,7 @@ async fn states_move_one_step_at_a_time(engine: Engine) {
         )
         .await;
     assert_eq!(back.status(), StatusCode::SEE_OTHER);
-    let edition = store::edition_by_id(&app.db, id).await.unwrap().unwrap();
+    let edition = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
     assert_eq!(edition.stored_state(), EditionState::Draft);
 }
 
@@ -423,7 +423,7 @@ async fn cloning_prepares_next_year(engine: Engine) {
     assert_eq!(cloned.status(), StatusCode::SEE_OTHER);
     let path = location(&cloned);
     let id: i64 = path.trim_start_matches("/editions/").parse().unwrap();
-    let copy = store::edition_by_id(&app.db, id).await.unwrap().unwrap();
+    let copy = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
     assert_eq!(copy.year, open.year + 1);
     assert_eq!(copy.number, open.number + 1);
     assert_eq!(copy.theme, open.theme);
@@ -438,8 +438,8 @@ async fn cloning_prepares_next_year(engine: Engine) {
         1,
         "a year later"
     );
-    let questions = store::questions(&app.db, open.id).await.unwrap();
-    let copied = store::questions(&app.db, id).await.unwrap();
+    let questions = store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id).await.unwrap();
+    let copied = store::questions(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap();
     assert_eq!(questions.len(), 2);
     assert_eq!(copied.len(), questions.len());
     for (a, b) in questions.iter().zip(&copied) {
@@ -463,7 +463,7 @@ async fn cloning_prepares_next_year(engine: Engine) {
         assert!(html.contains("L'académie a déjà une édition en"), "{html}");
     }
     assert_eq!(
-        store::editions_of(&app.db, open.academy_id)
+        store::editions_of(&mut app.db.acquire().await.unwrap().conn(), open.academy_id)
             .await
             .unwrap()
             .len(),
@@ -531,7 +531,7 @@ async fn questions_are_checked(engine: Engine) {
         )
         .await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
-    let questions = store::questions(&app.db, open.id).await.unwrap();
+    let questions = store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id).await.unwrap();
     assert_eq!(questions.len(), 3);
     let last = questions.last().unwrap().clone();
     assert_eq!(last.label, "Publics associés");
@@ -541,7 +541,7 @@ async fn questions_are_checked(engine: Engine) {
     // Move it up, edit it, delete it.
     let up = app.post(&format!("{path}/{}/monter", last.id), &[]).await;
     assert_eq!(up.status(), StatusCode::SEE_OTHER);
-    let order: Vec<i64> = store::questions(&app.db, open.id)
+    let order: Vec<i64> = store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id)
         .await
         .unwrap()
         .iter()
@@ -572,7 +572,7 @@ async fn questions_are_checked(engine: Engine) {
         )
         .await;
     assert_eq!(edited.status(), StatusCode::SEE_OTHER);
-    let question = store::questions(&app.db, open.id)
+    let question = store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id)
         .await
         .unwrap()
         .into_iter()
@@ -584,10 +584,10 @@ async fn questions_are_checked(engine: Engine) {
         .post(&format!("{path}/{}/supprimer", last.id), &[])
         .await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
-    assert_eq!(store::questions(&app.db, open.id).await.unwrap().len(), 2);
+    assert_eq!(store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id).await.unwrap().len(), 2);
     // A question of another edition is not reachable through this one.
     let past = demo_edition(&app.db, "archived").await;
-    let foreign = store::questions(&app.db, past.id).await.unwrap()[0].id;
+    let foreign = store::questions(&mut app.db.acquire().await.unwrap().conn(), past.id).await.unwrap()[0].id;
     let response = app.post(&format!("{path}/{foreign}/supprimer"), &[]).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
@@ -596,11 +596,11 @@ async fn deadline_is_extended_for_one_school(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let open = demo_edition(&app.db, "open").await;
     let path = format!("/editions/{}", open.id);
-    let home = map_store::school_by_uai(&app.db, Uai::from_number(930_200).as_str())
+    let home = map_store::school_by_uai(&mut app.db.acquire().await.unwrap().conn(), Uai::from_number(930_200).as_str())
         .await
         .unwrap()
         .unwrap();
-    let neighbour = map_store::school_by_uai(&app.db, Uai::from_number(930_201).as_str())
+    let neighbour = map_store::school_by_uai(&mut app.db.acquire().await.unwrap().conn(), Uai::from_number(930_201).as_str())
         .await
         .unwrap()
         .unwrap();
@@ -655,13 +655,13 @@ async fn deadline_is_extended_for_one_school(engine: Engine) {
         NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
     );
     assert_eq!(
-        store::deadline_for(&app.db, &open, Some(home.id))
+        store::deadline_for(&mut app.db.acquire().await.unwrap().conn(), &open, Some(home.id))
             .await
             .unwrap(),
         until
     );
     assert_eq!(
-        store::deadline_for(&app.db, &open, Some(neighbour.id))
+        store::deadline_for(&mut app.db.acquire().await.unwrap().conn(), &open, Some(neighbour.id))
             .await
             .unwrap(),
         open.declaration_deadline,
@@ -693,31 +693,31 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
         declaration_deadline: deadline,
         bilan_deadline: week_start + Duration::days(60),
     };
-    let home = map_store::school_by_uai(&db, Uai::from_number(930_200).as_str())
+    let home = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), Uai::from_number(930_200).as_str())
         .await
         .unwrap()
         .unwrap();
-    let neighbour = map_store::school_by_uai(&db, Uai::from_number(930_201).as_str())
+    let neighbour = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), Uai::from_number(930_201).as_str())
         .await
         .unwrap()
         .unwrap();
     let mut tx = db.begin().await.unwrap();
-    let id = store::insert_edition(&mut tx, academy, &values(2090, calendar), None)
+    let id = store::insert_edition(&mut tx.conn(), academy, &values(2090, calendar), None)
         .await
         .unwrap();
-    store::set_edition_state_in(&mut tx, id, EditionState::Open)
+    store::set_edition_state(&mut tx.conn(), id, EditionState::Open)
         .await
         .unwrap();
     // The neighbour school has submitted an action; the home school only a draft.
     let referent = perseverance::auth::store::ensure_user(
-        &mut tx,
+        &mut tx.conn(),
         &Email::parse("referente.voisine@ac-creteil.fr").unwrap(),
         "",
     )
     .await
     .unwrap();
     perseverance::auth::store::add_grant(
-        &mut tx,
+        &mut tx.conn(),
         referent,
         Grant::new(Role::SchoolReferent, Scope::School(neighbour.id)).unwrap(),
         None,
@@ -728,7 +728,7 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
     for (school, state) in [(neighbour.id, "submitted"), (home.id, "draft")] {
         let sql = "INSERT INTO actions (edition_id, school_id, owner_user_id, state, created_at, updated_at)
                    VALUES ($1, $2, $3, $4, $5, $5)";
-        perseverance::on_db!(&db, |pool| sqlx::query(sql)
+        perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| sqlx::query(sql)
             .bind(id)
             .bind(school)
             .bind(referent)
@@ -759,7 +759,7 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
     );
     assert_eq!(send(six_days_before).await, 0, "sent once");
     assert_eq!(send(six_days_before + Duration::hours(5)).await, 0);
-    assert_eq!(perseverance::jobs::run_due(&db, &config).await.unwrap(), 3);
+    assert_eq!(perseverance::jobs::run_all_due(&db, &config).await.unwrap(), 3);
     let mut mails: Vec<String> = std::fs::read_dir(&config.outbox_dir)
         .unwrap()
         .map(|e| common::decode_mail(&std::fs::read_to_string(e.unwrap().path()).unwrap()))
@@ -775,7 +775,7 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
         assert!(all.contains(&format!("To: {to}")), "{to} in {all}");
     }
     assert!(!all.contains("referente.voisine"), "the neighbour declared");
-    let payloads: Vec<String> = perseverance::on_db!(&db, |pool| sqlx::query_scalar(
+    let payloads: Vec<String> = perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| sqlx::query_scalar(
         "SELECT payload FROM jobs WHERE kind = 'mail' ORDER BY id"
     )
     .fetch_all(pool)
@@ -802,7 +802,7 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
     assert_eq!(send(one_day_before).await, 3);
     assert_eq!(send(one_day_before).await, 0);
     assert_eq!(send(real_now + Duration::days(31)).await, 0);
-    let sent: i64 = perseverance::on_db!(&db, |pool| sqlx::query_scalar(
+    let sent: i64 = perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| sqlx::query_scalar(
         "SELECT COUNT(*) FROM edition_reminders WHERE edition_id = $1"
     )
     .bind(id)

@@ -65,7 +65,7 @@ struct World {
 }
 
 async fn user_id(db: &Db, email: &str) -> i64 {
-    auth_store::user_by_email(db, &Email::parse(email).unwrap())
+    auth_store::user_by_email(&mut db.acquire().await.unwrap().conn(), &Email::parse(email).unwrap())
         .await
         .unwrap()
         .expect("a demo account")
@@ -75,16 +75,16 @@ async fn user_id(db: &Db, email: &str) -> i64 {
 async fn world(engine: Engine) -> World {
     let app = TestApp::spawn(engine).await;
     let db = app.db.clone();
-    let academy = map_store::academy_by_slug(&db, "creteil")
+    let academy = map_store::academy_by_slug(&mut db.acquire().await.unwrap().conn(), "creteil")
         .await
         .unwrap()
         .expect("the demo académie");
     let owner = user_id(&db, STAFF).await;
-    let grant = &auth_store::grants_of(&db, owner).await.unwrap()[0];
+    let grant = &auth_store::grants_of(&mut db.acquire().await.unwrap().conn(), owner).await.unwrap()[0];
     let (district, staff_school) = (grant.district_id.unwrap(), grant.school_id.unwrap());
-    let mut schools = map_store::schools_of_district(&db, district).await.unwrap();
+    let mut schools = map_store::schools_of_district(&mut db.acquire().await.unwrap().conn(), district).await.unwrap();
     schools.sort_by_key(|s| s.id != staff_school);
-    let districts = map_store::districts(&db, academy.id).await.unwrap();
+    let districts = map_store::districts(&mut db.acquire().await.unwrap().conn(), academy.id).await.unwrap();
     let district_93 = districts
         .iter()
         .find(|d| d.department_name == "Seine-Saint-Denis" && d.id != district)
@@ -95,11 +95,11 @@ async fn world(engine: Engine) -> World {
         .find(|d| d.department_name == "Seine-et-Marne")
         .unwrap()
         .id;
-    let school_93 = map_store::schools_of_district(&db, district_93)
+    let school_93 = map_store::schools_of_district(&mut db.acquire().await.unwrap().conn(), district_93)
         .await
         .unwrap()[0]
         .clone();
-    let school_77 = map_store::schools_of_district(&db, district_77)
+    let school_77 = map_store::schools_of_district(&mut db.acquire().await.unwrap().conn(), district_77)
         .await
         .unwrap()[0]
         .clone();
@@ -125,11 +125,11 @@ async fn world(engine: Engine) -> World {
         reminder_days: "14 7 2".into(),
     };
     let mut tx = db.begin().await.unwrap();
-    let edition = editions_store::insert_edition(&mut tx, academy.id, &values, None)
+    let edition = editions_store::insert_edition(&mut tx.conn(), academy.id, &values, None)
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    editions_store::set_edition_state(&db, edition, EditionState::Open)
+    editions_store::set_edition_state(&mut db.acquire().await.unwrap().conn(), edition, EditionState::Open)
         .await
         .unwrap();
     World {
@@ -198,11 +198,11 @@ impl World {
             expected_participants: Some(30),
         };
         let mut tx = db.begin().await.unwrap();
-        let id = actions_store::create_draft(&mut tx, self.edition, school, district, self.owner)
+        let id = actions_store::create_draft(&mut tx.conn(), self.edition, school, district, self.owner)
             .await
             .unwrap();
         assert!(
-            actions_store::save_content(&mut tx, id, 1, &input, &checked)
+            actions_store::save_content(&mut tx.conn(), id, 1, &input, &checked)
                 .await
                 .unwrap()
         );
@@ -215,7 +215,7 @@ impl World {
         // Saved once (version 2), then one version per move.
         for (version, &to) in (2..).zip(path) {
             assert!(
-                actions_store::move_state(&mut tx, id, version, at, to, self.owner, "")
+                actions_store::move_state(&mut tx.conn(), id, version, at, to, self.owner, "")
                     .await
                     .unwrap()
             );
@@ -440,7 +440,7 @@ async fn overlapping_grants_list_each_action_once(engine: Engine) {
     let dsden = user_id(&w.app.db, DSDEN).await;
     let mut tx = w.app.db.begin().await.unwrap();
     auth_store::add_grant(
-        &mut tx,
+        &mut tx.conn(),
         dsden,
         Grant::new(Role::DistrictCoordinator, Scope::District(w.district)).unwrap(),
         None,
@@ -606,17 +606,17 @@ async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine
         (draft, "draft"),
         (elsewhere, "submitted"),
     ] {
-        let action = actions_store::action_by_id(db, id).await.unwrap().unwrap();
+        let action = actions_store::action_by_id(&mut db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
         assert_eq!(action.state, state, "action {id}");
     }
-    let events = actions_store::events(db, forum).await.unwrap();
+    let events = actions_store::events(&mut db.acquire().await.unwrap().conn(), forum).await.unwrap();
     let last = events.last().unwrap();
     assert_eq!(
         (last.from_state.as_str(), last.to_state.as_str()),
         ("submitted", "validated")
     );
     assert_eq!(last.email.as_deref(), Some(DISTRICT));
-    assert_eq!(actions_store::events(db, elsewhere).await.unwrap().len(), 1);
+    assert_eq!(actions_store::events(&mut db.acquire().await.unwrap().conn(), elsewhere).await.unwrap().len(), 1);
     let mails = w.app.mails(2).await;
     assert_eq!(mails.len(), 2, "one decision mail per validated action");
     for mail in &mails {
@@ -671,7 +671,7 @@ async fn export_is_a_csv_for_excel(engine: Engine) {
     let db = &w.app.db;
     let mut tx = db.begin().await.unwrap();
     let question = editions_store::add_question(
-        &mut tx,
+        &mut tx.conn(),
         w.edition,
         &Question {
             id: 0,
@@ -922,7 +922,7 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
         let response = w.app.post(path, &[("ids", &forum.to_string())]).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
     }
-    let action = actions_store::action_by_id(&w.app.db, forum)
+    let action = actions_store::action_by_id(&mut w.app.db.acquire().await.unwrap().conn(), forum)
         .await
         .unwrap()
         .unwrap();
@@ -935,10 +935,10 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
     // An edition of another académie does not exist for Créteil's coordinators.
     let db = &w.app.db;
     let mut tx = db.begin().await.unwrap();
-    let normandie = map_store::ensure_academy(&mut tx, "70", "normandie", "Normandie")
+    let normandie = map_store::ensure_academy(&mut tx.conn(), "70", "normandie", "Normandie")
         .await
         .unwrap();
-    let other = editions_store::edition_by_id(db, w.edition)
+    let other = editions_store::edition_by_id(&mut db.acquire().await.unwrap().conn(), w.edition)
         .await
         .unwrap()
         .unwrap();
@@ -951,7 +951,7 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
         contact_email: other.contact_email.clone(),
         reminder_days: other.reminder_days.clone(),
     };
-    let foreign = editions_store::insert_edition(&mut tx, normandie, &values, None)
+    let foreign = editions_store::insert_edition(&mut tx.conn(), normandie, &values, None)
         .await
         .unwrap();
     tx.commit().await.unwrap();

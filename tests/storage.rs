@@ -53,12 +53,12 @@ async fn import_upserts_by_uai_and_reports_each_row(engine: Engine) {
     );
     assert_eq!(first.rejected.len(), 1);
     assert_eq!(first.rejected[0].line, 4);
-    let school = map_store::school_by_uai(&db, "0930200M")
+    let school = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930200M")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(school.latitude, Some(48.93));
-    let academies = map_store::academies(&db).await.unwrap();
+    let academies = map_store::academies(&mut db.acquire().await.unwrap().conn()).await.unwrap();
     assert_eq!(
         academies
             .iter()
@@ -76,7 +76,7 @@ async fn import_upserts_by_uai_and_reports_each_row(engine: Engine) {
         (changed.created, changed.updated, changed.unchanged),
         (0, 1, 1)
     );
-    let school = map_store::school_by_uai(&db, "0930200M")
+    let school = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930200M")
         .await
         .unwrap()
         .unwrap();
@@ -97,7 +97,7 @@ async fn import_upserts_by_uai_and_reports_each_row(engine: Engine) {
         "the closed one is created, Paris reopens"
     );
     assert!(
-        !map_store::school_by_uai(&db, "0930202P")
+        !map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930202P")
             .await
             .unwrap()
             .unwrap()
@@ -115,7 +115,7 @@ async fn import_can_keep_one_academy(engine: Engine) {
     let report = import_text(&db, ANNUAIRE, &options).await;
     assert_eq!((report.created, report.skipped_other_academy), (1, 1));
     assert!(
-        map_store::school_by_uai(&db, "0750655E")
+        map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0750655E")
             .await
             .unwrap()
             .is_none()
@@ -134,11 +134,11 @@ async fn districts_come_from_a_small_csv(engine: Engine) {
         (1, 0, 2)
     );
     assert_eq!(report.rejected[0].line, 3);
-    let school = map_store::school_by_uai(&db, "0930200M")
+    let school = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930200M")
         .await
         .unwrap()
         .unwrap();
-    let district = map_store::district_by_id(&db, school.district_id.unwrap())
+    let district = map_store::district_by_id(&mut db.acquire().await.unwrap().conn(), school.district_id.unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -152,36 +152,36 @@ async fn grants_know_where_they_apply(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = fresh_db(engine, &dir).await;
     import_text(&db, ANNUAIRE, &Default::default()).await;
-    let school = map_store::school_by_uai(&db, "0930200M")
+    let school = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930200M")
         .await
         .unwrap()
         .unwrap();
     let mut tx = db.begin().await.unwrap();
     let district =
-        map_store::ensure_district(&mut tx, school.department_id, "District de Saint-Denis")
+        map_store::ensure_district(&mut tx.conn(), school.department_id, "District de Saint-Denis")
             .await
             .unwrap();
-    map_store::set_school_district(&mut tx, school.id, Some(district))
+    map_store::set_school_district(&mut tx.conn(), school.id, Some(district))
         .await
         .unwrap();
-    let user = auth_store::ensure_user(&mut tx, &Email::parse("chef@ac-creteil.fr").unwrap(), "")
+    let user = auth_store::ensure_user(&mut tx.conn(), &Email::parse("chef@ac-creteil.fr").unwrap(), "")
         .await
         .unwrap();
     let grant = Grant::new(Role::SchoolHead, Scope::School(school.id)).unwrap();
     assert!(
-        auth_store::add_grant(&mut tx, user, grant, None)
+        auth_store::add_grant(&mut tx.conn(), user, grant, None)
             .await
             .unwrap()
     );
     assert!(
-        !auth_store::add_grant(&mut tx, user, grant, None)
+        !auth_store::add_grant(&mut tx.conn(), user, grant, None)
             .await
             .unwrap(),
         "granting twice is a no-op"
     );
     tx.commit().await.unwrap();
 
-    let rows = auth_store::grants_of(&db, user).await.unwrap();
+    let rows = auth_store::grants_of(&mut db.acquire().await.unwrap().conn(), user).await.unwrap();
     assert_eq!(rows.len(), 1);
     let place = rows[0].placement();
     assert_eq!(place.school, Some(school.id));
@@ -190,8 +190,7 @@ async fn grants_know_where_they_apply(engine: Engine) {
     assert_eq!(place.academy, school.academy_id);
     assert_eq!(rows[0].grant(), Some(grant));
 
-    let within_district = auth_store::list_grants(
-        &db,
+    let within_district = auth_store::list_grants(&mut db.acquire().await.unwrap().conn(),
         auth_store::GrantQuery::Within(Scope::District(district)),
         10,
     )
@@ -199,8 +198,7 @@ async fn grants_know_where_they_apply(engine: Engine) {
     .unwrap();
     assert_eq!(within_district.len(), 1);
     assert_eq!(within_district[0].scope_href, "/etablissements/0930200M");
-    let elsewhere = auth_store::list_grants(
-        &db,
+    let elsewhere = auth_store::list_grants(&mut db.acquire().await.unwrap().conn(),
         auth_store::GrantQuery::Within(Scope::District(district + 1)),
         10,
     )
@@ -213,52 +211,52 @@ async fn login_links_and_sessions_expire(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = fresh_db(engine, &dir).await;
     let mut tx = db.begin().await.unwrap();
-    let user = auth_store::ensure_user(&mut tx, &Email::parse("a@ac-creteil.fr").unwrap(), "")
+    let user = auth_store::ensure_user(&mut tx.conn(), &Email::parse("a@ac-creteil.fr").unwrap(), "")
         .await
         .unwrap();
-    auth_store::create_login_token(&mut tx, user, "fresh", chrono::Duration::minutes(30))
+    auth_store::create_login_token(&mut tx.conn(), user, "fresh", chrono::Duration::minutes(30))
         .await
         .unwrap();
-    auth_store::create_login_token(&mut tx, user, "stale", chrono::Duration::minutes(-1))
+    auth_store::create_login_token(&mut tx.conn(), user, "stale", chrono::Duration::minutes(-1))
         .await
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
-        auth_store::consume_login_token(&db, "stale").await.unwrap(),
+        auth_store::consume_login_token(&mut db.acquire().await.unwrap().conn(), "stale").await.unwrap(),
         None
     );
     assert_eq!(
-        auth_store::consume_login_token(&db, "fresh").await.unwrap(),
+        auth_store::consume_login_token(&mut db.acquire().await.unwrap().conn(), "fresh").await.unwrap(),
         Some(user)
     );
     assert_eq!(
-        auth_store::consume_login_token(&db, "fresh").await.unwrap(),
+        auth_store::consume_login_token(&mut db.acquire().await.unwrap().conn(), "fresh").await.unwrap(),
         None,
         "single use"
     );
 
     let hours = chrono::Duration::hours(12);
-    auth_store::create_session(&db, user, "live", hours)
+    auth_store::create_session(&mut db.acquire().await.unwrap().conn(), user, "live", hours)
         .await
         .unwrap();
-    auth_store::create_session(&db, user, "dead", chrono::Duration::seconds(-1))
+    auth_store::create_session(&mut db.acquire().await.unwrap().conn(), user, "dead", chrono::Duration::seconds(-1))
         .await
         .unwrap();
     assert!(
-        auth_store::session_user(&db, "live", hours)
+        auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "live", hours)
             .await
             .unwrap()
             .is_some()
     );
     assert!(
-        auth_store::session_user(&db, "dead", hours)
+        auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "dead", hours)
             .await
             .unwrap()
             .is_none()
     );
-    auth_store::delete_session(&db, "live").await.unwrap();
+    auth_store::delete_session(&mut db.acquire().await.unwrap().conn(), "live").await.unwrap();
     assert!(
-        auth_store::session_user(&db, "live", hours)
+        auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "live", hours)
             .await
             .unwrap()
             .is_none()
@@ -279,31 +277,31 @@ async fn jobs_follow_their_transaction_and_retry(engine: Engine) {
 
     // A rolled-back change sends nothing.
     let mut tx = db.begin().await.unwrap();
-    jobs::mail::enqueue(&mut tx, &mail("a@ac-creteil.fr"))
+    jobs::mail::enqueue(&mut tx.conn(), &mail("a@ac-creteil.fr"))
         .await
         .unwrap();
     drop(tx);
-    assert_eq!(jobs::run_due(&db, &config).await.unwrap(), 0);
+    assert_eq!(jobs::run_all_due(&db, &config).await.unwrap(), 0);
 
     // A committed one is delivered once.
     let mut tx = db.begin().await.unwrap();
-    jobs::mail::enqueue(&mut tx, &mail("b@ac-creteil.fr"))
+    jobs::mail::enqueue(&mut tx.conn(), &mail("b@ac-creteil.fr"))
         .await
         .unwrap();
-    jobs::mail::enqueue(&mut tx, &mail("pas une adresse"))
+    jobs::mail::enqueue(&mut tx.conn(), &mail("pas une adresse"))
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(jobs::run_due(&db, &config).await.unwrap(), 2);
+    assert_eq!(jobs::run_all_due(&db, &config).await.unwrap(), 2);
     let files: Vec<_> = std::fs::read_dir(&config.outbox_dir).unwrap().collect();
     assert_eq!(files.len(), 1);
     assert_eq!(
-        jobs::run_due(&db, &config).await.unwrap(),
+        jobs::run_all_due(&db, &config).await.unwrap(),
         0,
         "the failed job waits before its retry"
     );
     let (attempts, error): (i64, Option<String>) =
-        perseverance::on_db!(&db, |pool| sqlx::query_as(
+        perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| sqlx::query_as(
             "SELECT attempts, last_error FROM jobs WHERE done_at IS NULL"
         )
         .fetch_one(pool)

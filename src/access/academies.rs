@@ -61,12 +61,14 @@ async fn page(
     form: AcademyForm,
     errors: FormErrors,
 ) -> AppResult<AcademiesPage> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     Ok(AcademiesPage {
         ctx: ctx
             .title("Académies")
             .crumb("Mon espace", "/mon-espace")
             .here(),
-        academies: map_store::academies(&state.db).await?,
+        academies: map_store::academies(conn).await?,
         form,
         errors,
     })
@@ -110,6 +112,8 @@ async fn add(
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<AcademyForm>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     require_admin(&user)?;
     let mut errors = FormErrors::default();
     let code = form.code.trim().trim_start_matches('0').to_string();
@@ -127,20 +131,22 @@ async fn add(
         .map_err(|e| errors.add("domains", e))
         .ok();
     if errors.is_empty() {
-        if map_store::academy_by_slug(&state.db, &code)
+        if map_store::academy_by_slug(conn, &code)
             .await?
             .is_some()
-            || map_store::academy_by_slug(&state.db, &slug(&name))
+            || map_store::academy_by_slug(conn, &slug(&name))
                 .await?
                 .is_some()
         {
             errors.add("code", "Cette académie existe déjà.");
         } else {
             let mut tx = state.db.begin().await?;
-            let id = map_store::ensure_academy(&mut tx, &code, &slug(&name), &name).await?;
-            tx.commit().await?;
-            map_store::set_email_domains(&state.db, id, domains.as_deref().unwrap_or_default())
+            let conn = &mut tx.conn();
+            // The académie and its domains together, or neither.
+            let id = map_store::ensure_academy(conn, &code, &slug(&name), &name).await?;
+            map_store::set_email_domains(conn, id, domains.as_deref().unwrap_or_default())
                 .await?;
+            tx.commit().await?;
             return Ok(Redirect::to("/admin/academies").into_response());
         }
     }
@@ -163,7 +169,9 @@ async fn set_domains(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<DomainsForm>,
 ) -> AppResult<Response> {
-    let academy = map_store::academy_by_slug(&state.db, &slug)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let academy = map_store::academy_by_slug(conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let place = Placement {
@@ -180,7 +188,7 @@ async fn set_domains(
     )?;
     match parse_domains(&form.domains) {
         Ok(domains) => {
-            map_store::set_email_domains(&state.db, academy.id, &domains).await?;
+            map_store::set_email_domains(conn, academy.id, &domains).await?;
             Ok(Redirect::to(&format!("/a/{}", academy.slug)).into_response())
         }
         Err(message) => {

@@ -69,6 +69,8 @@ struct GrantForm {
 
 /// The scopes (above schools) the person manages, for the select.
 async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<ScopeChoice>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let mut choices = Vec::new();
     if user.grants.is_admin() {
         choices.push(ScopeChoice {
@@ -77,7 +79,7 @@ async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<Sc
         });
     }
     let academy_ids: Vec<i64> = if user.grants.is_admin() {
-        map_store::academies(&state.db)
+        map_store::academies(conn)
             .await?
             .iter()
             .map(|a| a.id)
@@ -86,7 +88,7 @@ async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<Sc
         user.academy_ids()
     };
     for academy_id in academy_ids {
-        let Some(academy) = map_store::academy_by_id(&state.db, academy_id).await? else {
+        let Some(academy) = map_store::academy_by_id(conn, academy_id).await? else {
             continue;
         };
         let place = Placement {
@@ -98,14 +100,14 @@ async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<Sc
                 value: format!("academy:{}", academy.id),
                 label: format!("Académie de {}", academy.name),
             });
-            for department in map_store::departments(&state.db, academy.id).await? {
+            for department in map_store::departments(conn, academy.id).await? {
                 choices.push(ScopeChoice {
                     value: format!("department:{}", department.id),
                     label: format!("Département : {} ({})", department.name, department.code),
                 });
             }
         }
-        for district in map_store::districts(&state.db, academy.id).await? {
+        for district in map_store::districts(conn, academy.id).await? {
             if user.grants.any_covers(
                 &[Role::AcademyCoordinator, Role::DistrictCoordinator],
                 &district.placement(),
@@ -122,12 +124,14 @@ async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<Sc
 
 /// The grants listed on the page: those within every scope the person manages.
 async fn visible_grants(state: &AppState, user: &CurrentUser) -> AppResult<Vec<GrantListing>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let mut all = Vec::new();
     for (grant, _) in &user.placements {
         if grant.role.manages().is_empty() {
             continue;
         }
-        all.extend(auth_store::list_grants(&state.db, GrantQuery::Within(grant.scope), 500).await?);
+        all.extend(auth_store::list_grants(conn, GrantQuery::Within(grant.scope), 500).await?);
     }
     all.sort_by(|a, b| (&a.scope_name, &a.email).cmp(&(&b.scope_name, &b.email)));
     all.dedup_by_key(|g| g.id);
@@ -141,6 +145,8 @@ async fn page(
     form: GrantForm,
     errors: FormErrors,
 ) -> AppResult<AccessPage> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     if !user.grants.manages_anyone() {
         return Err(AppError::forbidden(
             "Votre rôle ne permet pas d'attribuer des rôles.",
@@ -149,7 +155,7 @@ async fn page(
     let grants = visible_grants(state, user).await?;
     let mut revocable = Vec::new();
     for listing in &grants {
-        if let Some(row) = auth_store::grant_by_id(&state.db, listing.id).await?
+        if let Some(row) = auth_store::grant_by_id(conn, listing.id).await?
             && let Some(grant) = row.grant()
             && user.grants.may_manage(&grant, &row.placement()).is_ok()
         {
@@ -193,6 +199,8 @@ async fn read_grant(
     form: &GrantForm,
     errors: &mut FormErrors,
 ) -> AppResult<Option<(Grant, Placement)>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let Some(role) = Role::parse(&form.role) else {
         errors.add("role", "Choisissez un rôle dans la liste.");
         return Ok(None);
@@ -203,7 +211,7 @@ async fn read_grant(
                 errors.add("uai", format!("UAI invalide : {err}."));
                 return Ok(None);
             }
-            Ok(uai) => map_store::school_by_uai(&state.db, uai.as_str())
+            Ok(uai) => map_store::school_by_uai(conn, uai.as_str())
                 .await?
                 .map(|s| (Scope::School(s.id), s.placement())),
         }
@@ -241,16 +249,18 @@ async fn read_grant(
 
 /// Where a scope above the school lives.
 async fn placement_of(state: &AppState, scope: Scope) -> AppResult<Option<Placement>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     Ok(match scope {
         Scope::Platform => Some(Placement::default()),
-        Scope::Academy(id) => map_store::academy_by_id(&state.db, id)
+        Scope::Academy(id) => map_store::academy_by_id(conn, id)
             .await?
             .map(|a| Placement {
                 academy: a.id,
                 ..Default::default()
             }),
         Scope::Department(id) => {
-            map_store::department_by_id(&state.db, id)
+            map_store::department_by_id(conn, id)
                 .await?
                 .map(|d| Placement {
                     academy: d.academy_id,
@@ -258,10 +268,10 @@ async fn placement_of(state: &AppState, scope: Scope) -> AppResult<Option<Placem
                     ..Default::default()
                 })
         }
-        Scope::District(id) => map_store::district_by_id(&state.db, id)
+        Scope::District(id) => map_store::district_by_id(conn, id)
             .await?
             .map(|d| d.placement()),
-        Scope::School(id) => map_store::school_by_id(&state.db, id)
+        Scope::School(id) => map_store::school_by_id(conn, id)
             .await?
             .map(|s| s.placement()),
     })
@@ -283,8 +293,9 @@ async fn grant_role(
             errors.add("role", "Vous ne pouvez pas attribuer ce rôle à ce niveau.");
         } else {
             let mut tx = state.db.begin().await?;
-            let user_id = auth_store::ensure_user(&mut tx, &email, "").await?;
-            auth_store::add_grant(&mut tx, user_id, grant, Some(user.id)).await?;
+            let conn = &mut tx.conn();
+            let user_id = auth_store::ensure_user(conn, &email, "").await?;
+            auth_store::add_grant(conn, user_id, grant, Some(user.id)).await?;
             tx.commit().await?;
             tracing::info!(by = user.id, role = grant.role.code(), scope = ?grant.scope, "role granted");
             return Ok(Redirect::to("/acces").into_response());
@@ -305,7 +316,9 @@ async fn revoke_role(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    let row = auth_store::grant_by_id(&state.db, id)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let row = auth_store::grant_by_id(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let grant = row.grant().ok_or(AppError::NotFound)?;
@@ -315,7 +328,7 @@ async fn revoke_role(
     user.grants
         .may_manage(&grant, &row.placement())
         .map_err(|_| AppError::forbidden("Vous ne pouvez pas retirer ce rôle."))?;
-    auth_store::remove_grant(&state.db, id).await?;
+    auth_store::remove_grant(conn, id).await?;
     tracing::info!(by = user.id, grant = id, "role revoked");
     Ok(Redirect::to("/acces").into_response())
 }

@@ -131,7 +131,8 @@ pub async fn create(
     };
     ensure_open(&state, &edition, school, "déclarer une action").await?;
     let mut tx = state.db.begin().await?;
-    let action_id = store::create_draft(&mut tx, edition.id, school, district, user.id).await?;
+    let conn = &mut tx.conn();
+    let action_id = store::create_draft(conn, edition.id, school, district, user.id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/actions/{action_id}/modifier")).into_response())
 }
@@ -182,7 +183,9 @@ async fn editable(
     user: &CurrentUser,
     id: i64,
 ) -> AppResult<(store::Action, Edition)> {
-    let action = store::action_by_id(&state.db, id)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let action = store::action_by_id(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let relation = workflow::relation(user, &action);
@@ -200,7 +203,7 @@ async fn editable(
             _ => "Seuls le porteur de l'action et le chef d'établissement peuvent la modifier.",
         }));
     }
-    let edition = editions_store::edition_by_id(&state.db, action.edition_id)
+    let edition = editions_store::edition_by_id(conn, action.edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((action, edition))
@@ -217,10 +220,12 @@ async fn form_page(
     errors: FormErrors,
     conflict: bool,
 ) -> AppResult<FormPage> {
-    let questions = editions_store::questions(&state.db, edition.id).await?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let questions = editions_store::questions(conn, edition.id).await?;
     let input = match input {
         Some(input) => input,
-        None => action.input(store::answers(&state.db, action.id).await?),
+        None => action.input(store::answers(conn, action.id).await?),
     };
     let title = if action.title.is_empty() {
         "Nouvelle action".to_string()
@@ -278,6 +283,8 @@ pub async fn save(
     Path(id): Path<i64>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let (action, edition) = editable(&state, &user, id).await?;
     let field = |name: &str| {
         pairs
@@ -291,7 +298,7 @@ pub async fn save(
         .map_err(|_| AppError::BadRequest("Le formulaire envoyé est incomplet.".into()))?;
     let submit = field("intent") == "submit";
     let input = ActionInput::from_pairs(&pairs);
-    let questions = editions_store::questions(&state.db, edition.id).await?;
+    let questions = editions_store::questions(conn, edition.id).await?;
     let checked = match declaration::check(&input, &edition.calendar(), &questions, submit) {
         Ok(checked) => checked,
         Err(list) => {
@@ -314,7 +321,8 @@ pub async fn save(
         }
     };
     let mut tx = state.db.begin().await?;
-    if !store::save_content(&mut tx, action.id, version, &input, &checked).await? {
+    let conn = &mut tx.conn();
+    if !store::save_content(conn, action.id, version, &input, &checked).await? {
         drop(tx);
         let current = action.version;
         let page = form_page(
@@ -332,7 +340,7 @@ pub async fn save(
     }
     tx.commit().await?;
     if submit {
-        let saved = store::action_by_id(&state.db, action.id)
+        let saved = store::action_by_id(&mut db.conn(), action.id)
             .await?
             .ok_or(AppError::NotFound)?;
         workflow::perform(&state, &user, &saved, Transition::Submit, "", saved.version).await?;

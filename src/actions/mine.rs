@@ -28,11 +28,13 @@ pub async fn my_actions(
     user: CurrentUser,
     ctx: PageCtx,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let now = chrono::Utc::now();
     let mut live = Vec::new();
     let mut editions = Vec::new();
     for academy in user.academy_ids() {
-        for edition in editions_store::editions_of(&state.db, academy).await? {
+        for edition in editions_store::editions_of(conn, academy).await? {
             let current = edition.state_at(now);
             if matches!(current, EditionState::Draft | EditionState::Archived) {
                 continue;
@@ -44,7 +46,7 @@ pub async fn my_actions(
             live.push(edition);
         }
     }
-    let mine = store::actions_of_owner(&state.db, user.id).await?;
+    let mine = store::actions_of_owner(conn, user.id).await?;
     let mut school = Vec::new();
     for (grant, _) in user
         .placements
@@ -56,7 +58,7 @@ pub async fn my_actions(
         };
         for edition in &live {
             school.extend(
-                store::actions_of_school(&state.db, edition.id, school_id)
+                store::actions_of_school(conn, edition.id, school_id)
                     .await?
                     .into_iter()
                     .filter(|a| a.owner_user_id != user.id),

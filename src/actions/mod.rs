@@ -47,6 +47,8 @@ pub(crate) async fn place_choices(
     user: &CurrentUser,
     edition: &Edition,
 ) -> AppResult<Vec<PlaceChoice>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let mut choices = Vec::new();
     for (grant, place) in &user.placements {
         if place.academy != edition.academy_id {
@@ -54,7 +56,7 @@ pub(crate) async fn place_choices(
         }
         match grant.scope {
             Scope::School(id) => {
-                if let Some(school) = map_store::school_by_id(&state.db, id).await? {
+                if let Some(school) = map_store::school_by_id(conn, id).await? {
                     choices.push(PlaceChoice {
                         value: format!("school:{id}"),
                         label: format!("{} ({})", school.name, school.uai),
@@ -62,7 +64,7 @@ pub(crate) async fn place_choices(
                 }
             }
             Scope::District(id) => {
-                if let Some(district) = map_store::district_by_id(&state.db, id).await? {
+                if let Some(district) = map_store::district_by_id(conn, id).await? {
                     choices.push(PlaceChoice {
                         value: format!("district:{id}"),
                         label: format!("Action de district : {}", district.name),
@@ -85,6 +87,8 @@ pub(crate) async fn ensure_open(
     school_id: Option<i64>,
     what: &str,
 ) -> AppResult<()> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     if matches!(
         edition.stored_state(),
         EditionState::Draft | EditionState::Archived
@@ -93,7 +97,7 @@ pub(crate) async fn ensure_open(
             "Les déclarations de cette édition ne sont pas ouvertes.",
         ));
     }
-    let deadline = editions_store::deadline_for(&state.db, edition, school_id).await?;
+    let deadline = editions_store::deadline_for(conn, edition, school_id).await?;
     if chrono::Utc::now() > deadline {
         return Err(AppError::forbidden(format!(
             "La date limite des déclarations est passée ({}) : il n'est plus possible de {what}. \

@@ -109,7 +109,9 @@ async fn visible(
     user: &CurrentUser,
     id: i64,
 ) -> AppResult<(store::Action, Relation)> {
-    let action = store::action_by_id(&state.db, id)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let action = store::action_by_id(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let relation = workflow::relation(user, &action);
@@ -129,11 +131,13 @@ async fn show_page(
     comment: String,
     errors: FormErrors,
 ) -> AppResult<ShowPage> {
-    let edition = editions_store::edition_by_id(&state.db, action.edition_id)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let edition = editions_store::edition_by_id(conn, action.edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let stored: Vec<(i64, String)> = store::answers(&state.db, action.id).await?;
-    let answers = editions_store::questions(&state.db, edition.id)
+    let stored: Vec<(i64, String)> = store::answers(conn, action.id).await?;
+    let answers = editions_store::questions(conn, edition.id)
         .await?
         .into_iter()
         .map(|q| {
@@ -145,7 +149,7 @@ async fn show_page(
             (q, answer)
         })
         .collect();
-    let events = store::events(&state.db, action.id).await?;
+    let events = store::events(conn, action.id).await?;
     let duplicate_into = if relation.owner {
         open_edition_for_copy(state, &edition).await?
     } else {
@@ -176,8 +180,10 @@ async fn show_page(
 
 /// Another edition of the académie that is open for declarations.
 async fn open_edition_for_copy(state: &AppState, edition: &Edition) -> AppResult<Option<Edition>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let now = chrono::Utc::now();
-    Ok(editions_store::editions_of(&state.db, edition.academy_id)
+    Ok(editions_store::editions_of(conn, edition.academy_id)
         .await?
         .into_iter()
         .find(|e| e.id != edition.id && e.state_at(now) == EditionState::Open))
@@ -271,7 +277,7 @@ pub async fn flags(
         ));
     }
     if !store::set_flags(
-        &state.db,
+        &mut state.db.acquire().await?.conn(),
         id,
         form.version,
         form.featured.is_some(),
@@ -290,13 +296,15 @@ pub async fn duplicate(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let (action, relation) = visible(&state, &user, id).await?;
     if !relation.owner {
         return Err(AppError::forbidden(
             "Seul le porteur d'une action peut la dupliquer.",
         ));
     }
-    let edition = editions_store::edition_by_id(&state.db, action.edition_id)
+    let edition = editions_store::edition_by_id(conn, action.edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let target = open_edition_for_copy(&state, &edition)
@@ -308,7 +316,8 @@ pub async fn duplicate(
         })?;
     super::ensure_open(&state, &target, action.school_id, "déclarer une action").await?;
     let mut tx = state.db.begin().await?;
-    let copy = store::duplicate(&mut tx, action.id, target.id, user.id).await?;
+    let conn = &mut tx.conn();
+    let copy = store::duplicate(conn, action.id, target.id, user.id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/actions/{copy}/modifier")).into_response())
 }

@@ -4,13 +4,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use crate::{
-    db::{Db, DbResult, Tx},
+    db::{Conn, DbResult},
     domain::{
         Placement,
         action::ActionState,
         declaration::{ActionInput, CheckedAction},
     },
-    on_db, on_tx,
+    on_conn,
 };
 
 /// An action as stored, with where it lives.
@@ -142,17 +142,17 @@ pub const ACTION_SELECT: &str = "SELECT a.id, a.edition_id, a.school_id, a.distr
   LEFT JOIN districts di ON di.id = COALESCE(s.district_id, a.district_id)
   JOIN users u ON u.id = a.owner_user_id";
 
-pub async fn action_by_id(db: &Db, id: i64) -> DbResult<Option<Action>> {
+pub async fn action_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Action>> {
     let sql = format!("{ACTION_SELECT} WHERE a.id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
 /// Creates an empty draft for a school (or a district) and returns its id.
 pub async fn create_draft(
-    tx: &mut Tx,
+    conn: &mut Conn<'_>,
     edition_id: i64,
     school_id: Option<i64>,
     district_id: Option<i64>,
@@ -161,20 +161,20 @@ pub async fn create_draft(
     let now = Utc::now();
     let sql = "INSERT INTO actions (edition_id, school_id, district_id, owner_user_id, created_at, updated_at)
                VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(edition_id)
         .bind(school_id)
         .bind(district_id)
         .bind(owner)
         .bind(now)
-        .fetch_one(conn)
+        .fetch_one(c)
         .await)
 }
 
 /// Writes the form's content if nobody changed the action since `version`
 /// was read. Returns false on a conflict (nothing written).
 pub async fn save_content(
-    tx: &mut Tx,
+    conn: &mut Conn<'_>,
     id: i64,
     version: i64,
     input: &ActionInput,
@@ -185,7 +185,7 @@ pub async fn save_content(
                start_time = $14, end_time = $15, place = $16, partners = $17, expected_participants = $18,
                showcase_kinds = $19, showcase_other = $20, version = version + 1, updated_at = $21
                WHERE id = $1 AND version = $2";
-    let done = on_tx!(tx, |conn| sqlx::query(sql)
+    let done = on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(version)
         .bind(input.title.trim())
@@ -207,16 +207,16 @@ pub async fn save_content(
         .bind(input.showcase_kinds.join(","))
         .bind(input.showcase_other.trim())
         .bind(Utc::now())
-        .execute(conn)
+        .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
     if done == 0 {
         return Ok(false);
     }
     let sql = "DELETE FROM action_answers WHERE action_id = $1";
-    on_tx!(tx, |conn| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
-        .execute(conn)
+        .execute(c)
         .await
         .map(|_| ()))?;
     for (question, values) in &input.answers {
@@ -232,29 +232,29 @@ pub async fn save_content(
         let sql = "INSERT INTO action_answers (action_id, question_id, value)
                    SELECT $1, q.id, $3 FROM edition_questions q JOIN actions a ON a.edition_id = q.edition_id
                    WHERE a.id = $1 AND q.id = $2";
-        on_tx!(tx, |conn| sqlx::query(sql)
+        on_conn!(conn, |c| sqlx::query(sql)
             .bind(id)
             .bind(question)
             .bind(&value)
-            .execute(conn)
+            .execute(c)
             .await
             .map(|_| ()))?;
     }
     Ok(true)
 }
 
-pub async fn answers(db: &Db, action_id: i64) -> DbResult<Vec<(i64, String)>> {
+pub async fn answers(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Vec<(i64, String)>> {
     let sql = "SELECT question_id, value FROM action_answers WHERE action_id = $1";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(action_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
 /// Moves the action to `to` if it is still at `version`, and records the
 /// move in the audit trail. Returns false on a conflict.
 pub async fn move_state(
-    tx: &mut Tx,
+    conn: &mut Conn<'_>,
     id: i64,
     version: i64,
     from: ActionState,
@@ -266,27 +266,27 @@ pub async fn move_state(
     let submitted = (to == ActionState::Submitted).then_some(now);
     let sql = "UPDATE actions SET state = $3, version = version + 1, updated_at = $4,
                submitted_at = COALESCE($5, submitted_at) WHERE id = $1 AND version = $2";
-    let done = on_tx!(tx, |conn| sqlx::query(sql)
+    let done = on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(version)
         .bind(to.code())
         .bind(now)
         .bind(submitted)
-        .execute(conn)
+        .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
     if done == 0 {
         return Ok(false);
     }
     let sql = "INSERT INTO action_events (action_id, user_id, from_state, to_state, comment, at) VALUES ($1, $2, $3, $4, $5, $6)";
-    on_tx!(tx, |conn| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(by)
         .bind(from.code())
         .bind(to.code())
         .bind(comment.trim())
         .bind(now)
-        .execute(conn)
+        .execute(c)
         .await
         .map(|_| ()))?;
     Ok(true)
@@ -294,7 +294,7 @@ pub async fn move_state(
 
 /// Sets the two review flags of a validated action (optimistic too).
 pub async fn set_flags(
-    db: &Db,
+    conn: &mut Conn<'_>,
     id: i64,
     version: i64,
     featured: bool,
@@ -302,13 +302,13 @@ pub async fn set_flags(
 ) -> DbResult<bool> {
     let sql = "UPDATE actions SET featured_in_programme = $3, proposed_for_showcase = $4, version = version + 1, updated_at = $5
                WHERE id = $1 AND version = $2";
-    let done = on_db!(db, |pool| sqlx::query(sql)
+    let done = on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(version)
         .bind(featured)
         .bind(proposed)
         .bind(Utc::now())
-        .execute(pool)
+        .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
     Ok(done > 0)
@@ -342,37 +342,37 @@ impl Event {
     }
 }
 
-pub async fn events(db: &Db, action_id: i64) -> DbResult<Vec<Event>> {
+pub async fn events(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Vec<Event>> {
     let sql = "SELECT u.email, e.from_state, e.to_state, e.comment, e.at FROM action_events e
                LEFT JOIN users u ON u.id = e.user_id WHERE e.action_id = $1 ORDER BY e.id";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(action_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
 /// The actions a person owns, newest first, with their edition.
-pub async fn actions_of_owner(db: &Db, user_id: i64) -> DbResult<Vec<Action>> {
+pub async fn actions_of_owner(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<Action>> {
     let sql =
         format!("{ACTION_SELECT} WHERE a.owner_user_id = $1 ORDER BY a.edition_id DESC, a.id DESC");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(user_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
 /// The actions of a school in an edition.
-pub async fn actions_of_school(db: &Db, edition_id: i64, school_id: i64) -> DbResult<Vec<Action>> {
+pub async fn actions_of_school(conn: &mut Conn<'_>, edition_id: i64, school_id: i64) -> DbResult<Vec<Action>> {
     let sql = format!("{ACTION_SELECT} WHERE a.edition_id = $1 AND a.school_id = $2 ORDER BY a.id");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(edition_id)
         .bind(school_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
 /// Copies an action's content into a new draft of another edition.
-pub async fn duplicate(tx: &mut Tx, source: i64, edition_id: i64, owner: i64) -> DbResult<i64> {
+pub async fn duplicate(conn: &mut Conn<'_>, source: i64, edition_id: i64, owner: i64) -> DbResult<i64> {
     let now = Utc::now();
     let sql = "INSERT INTO actions (edition_id, school_id, district_id, owner_user_id, title, summary, description, owner_name,
                owner_role, people_involved, audiences, levels, scheme, before_week, start_time, end_time, place, partners,
@@ -380,11 +380,11 @@ pub async fn duplicate(tx: &mut Tx, source: i64, edition_id: i64, owner: i64) ->
                SELECT $2, school_id, district_id, $3, title, summary, description, owner_name, owner_role, people_involved,
                audiences, levels, scheme, before_week, start_time, end_time, place, partners, expected_participants,
                showcase_kinds, showcase_other, id, $4, $4 FROM actions WHERE id = $1 RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(source)
         .bind(edition_id)
         .bind(owner)
         .bind(now)
-        .fetch_one(conn)
+        .fetch_one(c)
         .await)
 }

@@ -84,18 +84,20 @@ pub async fn perform(
     comment: &str,
     version: i64,
 ) -> AppResult<ActionState> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let from = action.state();
     let to = action::apply(from, transition, relation(user, action), comment)
         .map_err(|e| AppError::forbidden(e.to_string()))?;
     if transition == Transition::Submit {
-        let edition = editions_store::edition_by_id(&state.db, action.edition_id)
+        let edition = editions_store::edition_by_id(conn, action.edition_id)
             .await?
             .ok_or(AppError::NotFound)?;
         if from == ActionState::Draft {
             super::ensure_open(state, &edition, action.school_id, "soumettre cette action").await?;
         }
-        let questions = editions_store::questions(&state.db, edition.id).await?;
-        let input = action.input(store::answers(&state.db, action.id).await?);
+        let questions = editions_store::questions(conn, edition.id).await?;
+        let input = action.input(store::answers(conn, action.id).await?);
         if declaration::check(&input, &edition.calendar(), &questions, true).is_err() {
             return Err(AppError::forbidden(
                 "L'action est incomplète : complétez chaque champ du formulaire avant de la soumettre.",
@@ -117,7 +119,8 @@ pub async fn perform(
     }
     .render()?;
     let mut tx = state.db.begin().await?;
-    if !store::move_state(&mut tx, action.id, version, from, to, user.id, comment).await? {
+    let conn = &mut tx.conn();
+    if !store::move_state(conn, action.id, version, from, to, user.id, comment).await? {
         return Err(conflict());
     }
     let mail = Mail {
@@ -126,7 +129,7 @@ pub async fn perform(
         text: body,
         html: None,
     };
-    mail::enqueue(&mut tx, &mail).await?;
+    mail::enqueue(conn, &mail).await?;
     tx.commit().await?;
     state.jobs.notify_one();
     tracing::info!(

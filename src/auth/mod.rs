@@ -88,8 +88,10 @@ async fn login_page(
 }
 
 async fn demo_accounts(state: &AppState) -> AppResult<Vec<DemoAccount>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     if state.config.demo {
-        Ok(crate::demo::accounts(&state.db).await?)
+        Ok(crate::demo::accounts(conn).await?)
     } else {
         Ok(Vec::new())
     }
@@ -157,9 +159,11 @@ struct LinkMailHtml<'a> {
 /// Sends a login link if the address has an account, or may create one
 /// because its domain belongs to an académie that allows self-registration.
 async fn send_link(state: &AppState, email: &Email, next: &str) -> AppResult<()> {
-    let known = store::user_by_email(&state.db, email).await?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let known = store::user_by_email(conn, email).await?;
     let may_register = known.is_none()
-        && !map_store::academies_allowing(&state.db, email.domain())
+        && !map_store::academies_allowing(conn, email.domain())
             .await?
             .is_empty();
     if known.is_none() && !may_register {
@@ -174,12 +178,13 @@ async fn send_link(state: &AppState, email: &Email, next: &str) -> AppResult<()>
         crate::web::urlencode(next)
     );
     let mut tx = state.db.begin().await?;
+    let conn = &mut tx.conn();
     let user_id = match known {
         Some(user) => user.id,
-        None => store::ensure_user(&mut tx, email, "").await?,
+        None => store::ensure_user(conn, email, "").await?,
     };
     store::create_login_token(
-        &mut tx,
+        conn,
         user_id,
         &tokens::hash(&token),
         Duration::minutes(minutes),
@@ -201,7 +206,7 @@ async fn send_link(state: &AppState, email: &Email, next: &str) -> AppResult<()>
             .render()?,
         ),
     };
-    mail::enqueue(&mut tx, &mail).await?;
+    mail::enqueue(conn, &mail).await?;
     tx.commit().await?;
     state.jobs.notify_one();
     Ok(())
@@ -230,8 +235,10 @@ async fn link_page(
     ctx: PageCtx,
     Query(q): Query<LinkQuery>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let valid = !q.jeton.is_empty()
-        && store::login_token_is_valid(&state.db, &tokens::hash(&q.jeton)).await?;
+        && store::login_token_is_valid(conn, &tokens::hash(&q.jeton)).await?;
     let page = LinkPage {
         ctx: ctx.title("Connexion").here(),
         token: q.jeton,
@@ -250,7 +257,9 @@ async fn use_link(
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<LinkQuery>,
 ) -> AppResult<Response> {
-    match store::consume_login_token(&state.db, &tokens::hash(&form.jeton)).await? {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    match store::consume_login_token(conn, &tokens::hash(&form.jeton)).await? {
         Some(user_id) => open_session(&state, user_id, &safe_next(&form.suite)).await,
         None => {
             let page = LinkPage {
@@ -269,7 +278,7 @@ async fn open_session(state: &AppState, user_id: i64, next: &str) -> AppResult<R
     let token = tokens::random_token();
     let hours = state.config.session_hours;
     store::create_session(
-        &state.db,
+        &mut state.db.acquire().await?.conn(),
         user_id,
         &tokens::hash(&token),
         Duration::hours(hours),
@@ -293,15 +302,17 @@ async fn demo_login(
     State(state): State<AppState>,
     CsrfForm(form): CsrfForm<DemoForm>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     if !state.config.demo {
         return Err(AppError::NotFound);
     }
-    let accounts = crate::demo::accounts(&state.db).await?;
+    let accounts = crate::demo::accounts(conn).await?;
     if !accounts.iter().any(|a| a.email == form.email) {
         return Err(AppError::NotFound);
     }
     let email = Email::parse(&form.email).map_err(|_| AppError::NotFound)?;
-    let user = store::user_by_email(&state.db, &email)
+    let user = store::user_by_email(conn, &email)
         .await?
         .ok_or(AppError::NotFound)?;
     open_session(&state, user.id, "/mon-espace").await
@@ -315,8 +326,10 @@ async fn logout(
     headers: axum::http::HeaderMap,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     if let Some(token) = cookies::read(&headers, session::COOKIE) {
-        store::delete_session(&state.db, &tokens::hash(&token)).await?;
+        store::delete_session(conn, &tokens::hash(&token)).await?;
     }
     let cookie = cookies::set(session::COOKIE, "", 0, state.config.secure_cookies());
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())

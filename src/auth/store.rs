@@ -4,9 +4,9 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::FromRow;
 
 use crate::{
-    db::{Db, DbResult, Tx},
+    db::{Conn, DbResult},
     domain::{Email, Grant, Placement, Role, Scope, ScopeKind},
-    on_db, on_tx,
+    on_conn,
 };
 
 /// A person with an account.
@@ -55,76 +55,76 @@ impl GrantRow {
 const GRANT_COLUMNS: &str =
     "id, user_id, role, scope_kind, scope_id, academy_id, department_id, district_id, school_id";
 
-pub async fn user_by_email(db: &Db, email: &Email) -> DbResult<Option<User>> {
+pub async fn user_by_email(conn: &mut Conn<'_>, email: &Email) -> DbResult<Option<User>> {
     let sql = "SELECT id, email, display_name FROM users WHERE email = $1";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(email.as_str())
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
-pub async fn user_by_id(db: &Db, id: i64) -> DbResult<Option<User>> {
+pub async fn user_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<User>> {
     let sql = "SELECT id, email, display_name FROM users WHERE id = $1";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
 /// Returns the account of `email`, creating it if needed.
-pub async fn ensure_user(tx: &mut Tx, email: &Email, display_name: &str) -> DbResult<i64> {
+pub async fn ensure_user(conn: &mut Conn<'_>, email: &Email, display_name: &str) -> DbResult<i64> {
     let sql = "INSERT INTO users (email, display_name, created_at) VALUES ($1, $2, $3)
                ON CONFLICT (email) DO UPDATE SET email = excluded.email RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(email.as_str())
         .bind(display_name)
         .bind(Utc::now())
-        .fetch_one(conn)
+        .fetch_one(c)
         .await)
 }
 
 /// Grants a role (no-op if already held). Returns whether it was new.
-pub async fn add_grant(tx: &mut Tx, user_id: i64, grant: Grant, by: Option<i64>) -> DbResult<bool> {
+pub async fn add_grant(conn: &mut Conn<'_>, user_id: i64, grant: Grant, by: Option<i64>) -> DbResult<bool> {
     let sql =
         "INSERT INTO role_grants (user_id, role, scope_kind, scope_id, granted_by, created_at)
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-    let done = on_tx!(tx, |conn| sqlx::query(sql)
+    let done = on_conn!(conn, |c| sqlx::query(sql)
         .bind(user_id)
         .bind(grant.role.code())
         .bind(grant.scope.kind().code())
         .bind(grant.scope.id())
         .bind(by)
         .bind(Utc::now())
-        .execute(conn)
+        .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
     Ok(done > 0)
 }
 
-pub async fn remove_grant(db: &Db, grant_id: i64) -> DbResult<()> {
-    on_db!(db, |pool| sqlx::query(
+pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: i64) -> DbResult<()> {
+    on_conn!(conn, |c| sqlx::query(
         "DELETE FROM role_grants WHERE id = $1"
     )
     .bind(grant_id)
-    .execute(pool)
+    .execute(c)
     .await
     .map(|_| ()))
 }
 
-pub async fn grants_of(db: &Db, user_id: i64) -> DbResult<Vec<GrantRow>> {
+pub async fn grants_of(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<GrantRow>> {
     let sql =
         format!("SELECT {GRANT_COLUMNS} FROM grant_placements WHERE user_id = $1 ORDER BY id");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(user_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
-pub async fn grant_by_id(db: &Db, id: i64) -> DbResult<Option<GrantRow>> {
+pub async fn grant_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<GrantRow>> {
     let sql = format!("SELECT {GRANT_COLUMNS} FROM grant_placements WHERE id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
@@ -156,7 +156,7 @@ pub enum GrantQuery {
     OfUser(i64),
 }
 
-pub async fn list_grants(db: &Db, query: GrantQuery, limit: i64) -> DbResult<Vec<GrantListing>> {
+pub async fn list_grants(conn: &mut Conn<'_>, query: GrantQuery, limit: i64) -> DbResult<Vec<GrantListing>> {
     let (filter, id) = match query {
         GrantQuery::Within(Scope::Platform) => ("gp.academy_id >= 0 OR gp.academy_id = $1", 0),
         GrantQuery::Within(Scope::Academy(id)) => ("gp.academy_id = $1", id),
@@ -182,58 +182,58 @@ pub async fn list_grants(db: &Db, query: GrantQuery, limit: i64) -> DbResult<Vec
          WHERE {filter}
          ORDER BY scope_name, u.email, gp.role LIMIT $2"
     );
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(id)
         .bind(limit)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
 /// Stores a login link's hash; the link is valid for `valid_for`.
 pub async fn create_login_token(
-    tx: &mut Tx,
+    conn: &mut Conn<'_>,
     user_id: i64,
     token_hash: &str,
     valid_for: Duration,
 ) -> DbResult<()> {
     let now = Utc::now();
     let sql = "INSERT INTO login_tokens (token_hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)";
-    on_tx!(tx, |conn| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(token_hash)
         .bind(user_id)
         .bind(now + valid_for)
         .bind(now)
-        .execute(conn)
+        .execute(c)
         .await
         .map(|_| ()))
 }
 
 /// Whether a login link is still usable (without using it).
-pub async fn login_token_is_valid(db: &Db, token_hash: &str) -> DbResult<bool> {
+pub async fn login_token_is_valid(conn: &mut Conn<'_>, token_hash: &str) -> DbResult<bool> {
     let sql = "SELECT COUNT(*) FROM login_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
-    let count: i64 = on_db!(db, |pool| sqlx::query_scalar(sql)
+    let count: i64 = on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(token_hash)
         .bind(Utc::now())
-        .fetch_one(pool)
+        .fetch_one(c)
         .await)?;
     Ok(count > 0)
 }
 
 /// Uses a login link once: returns its user if it was valid, unused and fresh.
-pub async fn consume_login_token(db: &Db, token_hash: &str) -> DbResult<Option<i64>> {
+pub async fn consume_login_token(conn: &mut Conn<'_>, token_hash: &str) -> DbResult<Option<i64>> {
     let now = Utc::now();
     let sql = "UPDATE login_tokens SET used_at = $2
                WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id";
-    on_db!(db, |pool| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(token_hash)
         .bind(now)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
 /// Opens a session for the user; the caller keeps the token for the cookie.
 pub async fn create_session(
-    db: &Db,
+    conn: &mut Conn<'_>,
     user_id: i64,
     session_hash: &str,
     valid_for: Duration,
@@ -241,46 +241,46 @@ pub async fn create_session(
     let now = Utc::now();
     let sql =
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
-    on_db!(db, |pool| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(session_hash)
         .bind(user_id)
         .bind(now)
         .bind(now + valid_for)
-        .execute(pool)
+        .execute(c)
         .await
         .map(|_| ()))?;
     let sql = "UPDATE users SET last_login_at = $2 WHERE id = $1";
-    on_db!(db, |pool| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(user_id)
         .bind(now)
-        .execute(pool)
+        .execute(c)
         .await
         .map(|_| ()))
 }
 
 /// The user of a live session, pushing its expiry forward when half used.
 pub async fn session_user(
-    db: &Db,
+    conn: &mut Conn<'_>,
     session_hash: &str,
     valid_for: Duration,
 ) -> DbResult<Option<User>> {
     let now = Utc::now();
     let sql = "SELECT u.id, u.email, u.display_name, s.expires_at FROM sessions s
                JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2";
-    let row: Option<(i64, String, String, DateTime<Utc>)> = on_db!(db, |pool| sqlx::query_as(sql)
+    let row: Option<(i64, String, String, DateTime<Utc>)> = on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(session_hash)
         .bind(now)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)?;
     let Some((id, email, display_name, expires_at)) = row else {
         return Ok(None);
     };
     if expires_at - now < valid_for / 2 {
         let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1";
-        on_db!(db, |pool| sqlx::query(sql)
+        on_conn!(conn, |c| sqlx::query(sql)
             .bind(session_hash)
             .bind(now + valid_for)
-            .execute(pool)
+            .execute(c)
             .await
             .map(|_| ()))?;
     }
@@ -291,32 +291,32 @@ pub async fn session_user(
     }))
 }
 
-pub async fn delete_session(db: &Db, session_hash: &str) -> DbResult<()> {
-    on_db!(db, |pool| sqlx::query(
+pub async fn delete_session(conn: &mut Conn<'_>, session_hash: &str) -> DbResult<()> {
+    on_conn!(conn, |c| sqlx::query(
         "DELETE FROM sessions WHERE id_hash = $1"
     )
     .bind(session_hash)
-    .execute(pool)
+    .execute(c)
     .await
     .map(|_| ()))
 }
 
 /// Removes expired sessions and login links (run by the worker now and then).
-pub async fn purge_expired(db: &Db) -> DbResult<()> {
+pub async fn purge_expired(conn: &mut Conn<'_>) -> DbResult<()> {
     let now = Utc::now();
-    on_db!(db, |pool| sqlx::query(
+    on_conn!(conn, |c| sqlx::query(
         "DELETE FROM sessions WHERE expires_at < $1"
     )
     .bind(now)
-    .execute(pool)
+    .execute(c)
     .await
     .map(|_| ()))?;
     let old = now - Duration::days(7);
-    on_db!(db, |pool| sqlx::query(
+    on_conn!(conn, |c| sqlx::query(
         "DELETE FROM login_tokens WHERE expires_at < $1"
     )
     .bind(old)
-    .execute(pool)
+    .execute(c)
     .await
     .map(|_| ()))
 }

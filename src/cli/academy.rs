@@ -31,13 +31,14 @@ pub async fn run(config: Config, command: AcademyCommand) -> anyhow::Result<()> 
             let domains = crate::access::parse_domains(&domains).map_err(anyhow::Error::msg)?;
             let code = code.trim().trim_start_matches('0').to_string();
             let mut tx = db.begin().await?;
-            let id = store::ensure_academy(&mut tx, &code, &slug(&name), name.trim()).await?;
+            let conn = &mut tx.conn();
+            let id = store::ensure_academy(conn, &code, &slug(&name), name.trim()).await?;
+            store::set_email_domains(conn, id, &domains).await?;
             tx.commit().await?;
-            store::set_email_domains(&db, id, &domains).await?;
             println!("Académie {name} (code {code}) enregistrée.");
         }
         AcademyCommand::List => {
-            for academy in store::academies(&db).await? {
+            for academy in store::academies(&mut db.acquire().await?.conn()).await? {
                 println!(
                     "{}\t{}\t{}\t{}",
                     academy.code, academy.slug, academy.name, academy.email_domains

@@ -3,7 +3,7 @@
 use crate::{
     auth::store as auth_store,
     config::Config,
-    db::Db,
+    db::Conn,
     domain::{Email, Grant, Role, Scope},
     map::store as map_store,
 };
@@ -30,11 +30,12 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
             let email = Email::parse(&email)?;
             let role =
                 Role::parse(&role).ok_or_else(|| anyhow::anyhow!("rôle inconnu : {role}"))?;
-            let scope = resolve_scope(&db, &scope).await?;
+            let scope = resolve_scope(&mut db.acquire().await?.conn(), &scope).await?;
             let grant = Grant::new(role, scope)?;
             let mut tx = db.begin().await?;
-            let user = auth_store::ensure_user(&mut tx, &email, "").await?;
-            let new = auth_store::add_grant(&mut tx, user, grant, None).await?;
+            let conn = &mut tx.conn();
+            let user = auth_store::ensure_user(conn, &email, "").await?;
+            let new = auth_store::add_grant(conn, user, grant, None).await?;
             tx.commit().await?;
             println!(
                 "{email} : {} {}",
@@ -47,31 +48,31 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
 }
 
 /// Reads `academy:24`, `department:93`, `district:7`, `school:0930001W`…
-async fn resolve_scope(db: &Db, text: &str) -> anyhow::Result<Scope> {
+async fn resolve_scope(conn: &mut Conn<'_>, text: &str) -> anyhow::Result<Scope> {
     let (kind, key) = text.split_once(':').unwrap_or((text, ""));
     let missing = || anyhow::anyhow!("niveau introuvable : {text}");
     Ok(match kind {
         "platform" => Scope::Platform,
         "academy" => Scope::Academy(
-            map_store::academy_by_slug(db, key)
+            map_store::academy_by_slug(conn, key)
                 .await?
                 .ok_or_else(missing)?
                 .id,
         ),
         "department" => Scope::Department(
-            map_store::department_by_code(db, key)
+            map_store::department_by_code(conn, key)
                 .await?
                 .ok_or_else(missing)?
                 .id,
         ),
         "district" => Scope::District(
-            map_store::district_by_id(db, key.parse()?)
+            map_store::district_by_id(conn, key.parse()?)
                 .await?
                 .ok_or_else(missing)?
                 .id,
         ),
         "school" => Scope::School(
-            map_store::school_by_uai(db, &key.to_uppercase())
+            map_store::school_by_uai(conn, &key.to_uppercase())
                 .await?
                 .ok_or_else(missing)?
                 .id,

@@ -1,19 +1,29 @@
 //! One storage layer, two engines.
 //!
 //! [`Db`] wraps a typed pool: SQLite (the embedded default) or PostgreSQL
-//! (national deployments), chosen from the `DATABASE_URL` scheme. Queries are
-//! written once where the dialects agree (`$1` placeholders, `RETURNING`) and
-//! run on either pool through [`on_db!`]/[`on_tx!`], which expand the same
-//! body once per engine; where the dialects differ, the feature's store holds
-//! both texts. Each engine has its own migrations folder, with the same names.
+//! (national deployments), chosen from the `DATABASE_URL` scheme. Every store
+//! function takes a [`Conn`]: a connection of either engine, lent by the pool
+//! ([`Db::acquire`]) or by an open transaction ([`Db::begin`]), so the same
+//! function runs inside or outside a transaction. Queries are written once
+//! where the dialects agree (`$1` placeholders, `RETURNING`, `ON CONFLICT`)
+//! and run through [`on_conn!`], which expands the same body once per engine;
+//! what differs lives in [`dialect`], one small type per engine, and nowhere
+//! else. Each engine has its own migrations folder, with the same names.
+
+pub mod dialect;
+pub mod ids;
+pub mod types;
 
 use std::{str::FromStr, time::Duration};
 
 use sqlx::{
-    PgPool, Postgres, Sqlite, SqlitePool, Transaction,
+    PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction,
+    pool::PoolConnection,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
+
+pub use dialect::Dialect;
 
 pub type DbResult<T> = Result<T, sqlx::Error>;
 
@@ -31,36 +41,58 @@ pub enum Engine {
     Postgres,
 }
 
-/// A transaction on either engine.
+/// A write transaction on either engine. On SQLite it began `IMMEDIATE`: it
+/// holds the write lock from its first statement, so a transaction that reads
+/// before it writes cannot fail with `SQLITE_BUSY` when another writer
+/// commits in between (it waits its turn, up to the busy timeout, instead).
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
-/// Runs `$body` with `$pool` bound to the engine's pool.
-#[macro_export]
-macro_rules! on_db {
-    ($db:expr, |$pool:ident| $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
-        }
-    };
+/// A connection lent by the pool, outside any transaction; returned to the
+/// pool when dropped.
+pub enum PoolConn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
 }
 
-/// Runs `$body` with `$conn` bound to the transaction's connection.
+/// The one connection type every store function takes: a connection of
+/// either engine, borrowed from the pool ([`PoolConn::conn`]) or from an open
+/// transaction ([`Tx::conn`]). Run a body on it with [`on_conn!`].
+pub enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// A shorter borrow of the same connection, for passing it on.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+
+    /// The SQL that differs between the engines.
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        match self {
+            Conn::Sqlite(_) => &dialect::Sqlite,
+            Conn::Postgres(_) => &dialect::Postgres,
+        }
+    }
+}
+
+/// Runs `$body` with `$c` bound to the connection (`&mut SqliteConnection`
+/// or `&mut PgConnection`): the body is written once and compiled once per
+/// engine. `$conn` is a [`Conn`] or a `&mut Conn`, and stays usable after.
+/// Inside the body, pass `&mut *$c` to each query when there are several.
 #[macro_export]
-macro_rules! on_tx {
-    ($tx:expr, |$conn:ident| $body:expr) => {
-        match $tx {
-            $crate::db::Tx::Sqlite(tx) => {
-                let $conn = &mut **tx;
-                $body
-            }
-            $crate::db::Tx::Postgres(tx) => {
-                let $conn = &mut **tx;
-                $body
-            }
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn.reborrow() {
+            $crate::db::Conn::Sqlite($c) => $body,
+            $crate::db::Conn::Postgres($c) => $body,
         }
     };
 }
@@ -147,26 +179,59 @@ impl Db {
 
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        on_db!(self, |pool| sqlx::query("SELECT 1")
-            .execute(pool)
-            .await
-            .is_ok())
+        match self {
+            Db::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
+            Db::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
+        }
     }
 
-    /// Starts a transaction.
+    /// Borrows a connection from the pool (for reads, or a single write that
+    /// needs no transaction).
+    pub async fn acquire(&self) -> DbResult<PoolConn> {
+        Ok(match self {
+            Db::Sqlite(pool) => PoolConn::Sqlite(pool.acquire().await?),
+            Db::Postgres(pool) => PoolConn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, see [`Tx`];
+    /// the statement comes from the engine's [`Dialect`]).
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with(dialect::Sqlite.begin_write()).await?),
+            Db::Postgres(pool) => {
+                Tx::Postgres(pool.begin_with(dialect::Postgres.begin_write()).await?)
+            }
         })
     }
 
     pub async fn close(&self) {
-        on_db!(self, |pool| pool.close().await)
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl PoolConn {
+    /// The connection, as store functions take it.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            PoolConn::Sqlite(c) => Conn::Sqlite(&mut **c),
+            PoolConn::Postgres(c) => Conn::Postgres(&mut **c),
+        }
     }
 }
 
 impl Tx {
+    /// The transaction's connection, as store functions take it.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(tx) => Conn::Sqlite(&mut **tx),
+            Tx::Postgres(tx) => Conn::Postgres(&mut **tx),
+        }
+    }
+
     pub async fn commit(self) -> DbResult<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await,

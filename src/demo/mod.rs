@@ -7,7 +7,7 @@ use crate::{
         DemoAccount,
         store::{self as auth_store, GrantQuery},
     },
-    db::Db,
+    db::{Conn, Db},
     domain::{Email, Grant, Role, Scope, Uai},
     map::store as map_store,
 };
@@ -80,23 +80,24 @@ const PATRONS: [&str; 25] = [
 /// Fills an empty database with the demo académie. Does nothing if any
 /// académie exists already.
 pub async fn seed(db: &Db) -> anyhow::Result<bool> {
-    if !map_store::academies(db).await?.is_empty() {
+    let mut tx = db.begin().await?;
+    let conn = &mut tx.conn();
+    if !map_store::academies(conn).await?.is_empty() {
         return Ok(false);
     }
-    let mut tx = db.begin().await?;
-    let academy = map_store::ensure_academy(&mut tx, "24", "creteil", "Créteil").await?;
+    let academy = map_store::ensure_academy(conn, "24", "creteil", "Créteil").await?;
     // The demo accounts live in the first district of Seine-Saint-Denis.
     let mut home: Option<(i64, i64, i64)> = None;
     for (d, (code, name, districts)) in DEPARTMENTS.iter().enumerate() {
-        let department = map_store::ensure_department(&mut tx, academy, code, name).await?;
+        let department = map_store::ensure_department(conn, academy, code, name).await?;
         for (k, town) in districts.iter().enumerate() {
             let district =
-                map_store::ensure_district(&mut tx, department, &format!("District de {town}"))
+                map_store::ensure_district(conn, department, &format!("District de {town}"))
                     .await?;
             let schools = demo_schools(code, town, d * 4 + k);
             for school in &schools {
-                let id = insert_school(&mut tx, academy, department, school).await?;
-                map_store::set_school_district(&mut tx, id, Some(district)).await?;
+                let id = insert_school(conn, academy, department, school).await?;
+                map_store::set_school_district(conn, id, Some(district)).await?;
                 if *code == "93" && home.is_none() {
                     home = Some((department, district, id));
                 }
@@ -112,13 +113,13 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
             crate::domain::ScopeKind::District => Scope::District(district),
             crate::domain::ScopeKind::School => Scope::School(school),
         };
-        let user = auth_store::ensure_user(&mut tx, &Email::parse(email)?, "").await?;
-        auth_store::add_grant(&mut tx, user, Grant::new(role, scope)?, None).await?;
+        let user = auth_store::ensure_user(conn, &Email::parse(email)?, "").await?;
+        auth_store::add_grant(conn, user, Grant::new(role, scope)?, None).await?;
     }
     let today = crate::domain::edition::paris_date(chrono::Utc::now());
-    crate::editions::demo::seed(&mut tx, academy, today).await?;
+    crate::editions::demo::seed(conn, academy, today).await?;
+    map_store::set_email_domains(conn, academy, "ac-creteil.fr").await?;
     tx.commit().await?;
-    map_store::set_email_domains(db, academy, "ac-creteil.fr").await?;
     Ok(true)
 }
 
@@ -155,14 +156,14 @@ fn demo_schools(code: &str, town: &str, n: usize) -> Vec<DemoSchool> {
 }
 
 async fn insert_school(
-    tx: &mut crate::db::Tx,
+    conn: &mut crate::db::Conn<'_>,
     academy: i64,
     department: i64,
     s: &DemoSchool,
 ) -> sqlx::Result<i64> {
     let sql = "INSERT INTO schools (uai, name, kind, sector, commune, postal_code, academy_id, department_id, is_open, updated_at)
                VALUES ($1, $2, $3, 'public', $4, $5, $6, $7, $8, $9) RETURNING id";
-    crate::on_tx!(tx, |conn| sqlx::query_scalar(sql)
+    crate::on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(s.uai.as_str())
         .bind(&s.name)
         .bind(s.kind)
@@ -172,21 +173,21 @@ async fn insert_school(
         .bind(department)
         .bind(true)
         .bind(chrono::Utc::now())
-        .fetch_one(conn)
+        .fetch_one(c)
         .await)
 }
 
 /// The demo accounts that exist in this database, labelled by role and place.
-pub async fn accounts(db: &Db) -> sqlx::Result<Vec<DemoAccount>> {
+pub async fn accounts(conn: &mut Conn<'_>) -> sqlx::Result<Vec<DemoAccount>> {
     let mut accounts = Vec::new();
     for (email, _) in ACCOUNTS {
         let Ok(parsed) = Email::parse(email) else {
             continue;
         };
-        let Some(user) = auth_store::user_by_email(db, &parsed).await? else {
+        let Some(user) = auth_store::user_by_email(conn, &parsed).await? else {
             continue;
         };
-        for grant in auth_store::list_grants(db, GrantQuery::OfUser(user.id), 1).await? {
+        for grant in auth_store::list_grants(conn, GrantQuery::OfUser(user.id), 1).await? {
             accounts.push(DemoAccount {
                 email: email.to_string(),
                 label: format!("{} — {}", grant.role_label(), grant.scope_name),

@@ -4,7 +4,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use super::store::{self, EditionValues};
 use crate::{
-    db::{DbResult, Tx},
+    db::{Conn, DbResult},
     domain::{
         declaration::{Question, QuestionKind},
         edition::{EditionCalendar, EditionState, paris_to_utc},
@@ -55,7 +55,7 @@ fn poster_question() -> Question {
 }
 
 /// Adds the demo editions to the académie; `today` is the date in Paris.
-pub async fn seed(tx: &mut Tx, academy_id: i64, today: NaiveDate) -> DbResult<()> {
+pub async fn seed(conn: &mut Conn<'_>, academy_id: i64, today: NaiveDate) -> DbResult<()> {
     let week_start = today + Duration::days(42);
     let week_end = week_start + Duration::days(4);
     let year = i64::from(week_start.year());
@@ -90,15 +90,15 @@ pub async fn seed(tx: &mut Tx, academy_id: i64, today: NaiveDate) -> DbResult<()
         contact_email: CONTACT.into(),
         reminder_days: "14 7 2".into(),
     };
-    let past_id = store::insert_edition(tx, academy_id, &past, None).await?;
-    store::set_edition_state_in(tx, past_id, EditionState::Archived).await?;
-    store::add_question(tx, past_id, &poster_question()).await?;
+    let past_id = store::insert_edition(conn, academy_id, &past, None).await?;
+    store::set_edition_state(conn, past_id, EditionState::Archived).await?;
+    store::add_question(conn, past_id, &poster_question()).await?;
 
-    let open_id = store::insert_edition(tx, academy_id, &open, None).await?;
-    store::set_edition_state_in(tx, open_id, EditionState::Open).await?;
-    store::add_question(tx, open_id, &poster_question()).await?;
+    let open_id = store::insert_edition(conn, academy_id, &open, None).await?;
+    store::set_edition_state(conn, open_id, EditionState::Open).await?;
+    store::add_question(conn, open_id, &poster_question()).await?;
     store::add_question(
-        tx,
+        conn,
         open_id,
         &Question {
             id: 0,

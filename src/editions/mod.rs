@@ -32,13 +32,15 @@ pub async fn visible_edition(
     user: &CurrentUser,
     id: i64,
 ) -> AppResult<(Edition, Academy)> {
-    let edition = store::edition_by_id(&state.db, id)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let edition = store::edition_by_id(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if !user.in_academy(edition.academy_id) {
         return Err(AppError::NotFound);
     }
-    let academy = map_store::academy_by_id(&state.db, edition.academy_id)
+    let academy = map_store::academy_by_id(conn, edition.academy_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((edition, academy))

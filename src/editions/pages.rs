@@ -71,7 +71,9 @@ async fn list_page(
     form: Option<EditionForm>,
     errors: FormErrors,
 ) -> AppResult<ListPage> {
-    let editions = store::editions_of(&state.db, academy.id).await?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let editions = store::editions_of(conn, academy.id).await?;
     let now = Utc::now();
     let form = form.unwrap_or_else(|| EditionForm::blank(editions.first()));
     Ok(ListPage {
@@ -109,7 +111,9 @@ async fn check_year_free(
     except: Option<i64>,
     errors: &mut FormErrors,
 ) -> AppResult<()> {
-    if let Some(other) = store::edition_of_year(&state.db, academy_id, values.year).await?
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    if let Some(other) = store::edition_of_year(conn, academy_id, values.year).await?
         && Some(other.id) != except
     {
         errors.add("year", year_taken_message(values.year));
@@ -136,7 +140,8 @@ async fn create(
             check_year_free(&state, academy.id, &values, None, &mut errors).await?;
             if errors.is_empty() {
                 let mut tx = state.db.begin().await?;
-                match store::insert_edition(&mut tx, academy.id, &values, None).await {
+                let conn = &mut tx.conn();
+                match store::insert_edition(conn, academy.id, &values, None).await {
                     Ok(id) => {
                         tx.commit().await?;
                         return Ok(Redirect::to(&format!("/editions/{id}")).into_response());
@@ -220,6 +225,8 @@ async fn edition_page(
     extension: ExtensionForm,
     errors: FormErrors,
 ) -> AppResult<EditionPage> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let now = Utc::now();
     let view = EditionView::new(&edition, now);
     let coordinator = is_academy_coordinator(user, academy.id);
@@ -233,7 +240,7 @@ async fn edition_page(
             forward: to > edition.stored_state(),
         })
         .collect();
-    let extensions = store::extensions(&state.db, edition.id)
+    let extensions = store::extensions(conn, edition.id)
         .await?
         .into_iter()
         .map(|e| ExtensionView {
@@ -244,7 +251,7 @@ async fn edition_page(
             },
         })
         .collect();
-    let question_count = store::questions(&state.db, edition.id).await?.len();
+    let question_count = store::questions(conn, edition.id).await?.len();
     Ok(EditionPage {
         ctx: academy_crumbs(ctx, &academy)
             .crumb("Éditions", format!("/a/{}/editions", academy.slug))
@@ -330,6 +337,8 @@ async fn update(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<EditionForm>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     require_coordinator(&user, academy.id, EDIT_REASON)?;
     let errors = match form.check() {
@@ -337,7 +346,7 @@ async fn update(
             let mut errors = FormErrors::default();
             check_year_free(&state, academy.id, &values, Some(edition.id), &mut errors).await?;
             if errors.is_empty() {
-                match store::update_edition(&state.db, edition.id, &values).await {
+                match store::update_edition(conn, edition.id, &values).await {
                     Ok(()) => {
                         return Ok(
                             Redirect::to(&format!("/editions/{}", edition.id)).into_response()
@@ -382,6 +391,8 @@ async fn move_state(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<StateForm>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     require_coordinator(
         &user,
@@ -406,7 +417,7 @@ async fn move_state(
             allowed.join(" ou ")
         )));
     };
-    if !store::move_edition_state(&state.db, edition.id, from, to).await? {
+    if !store::move_edition_state(conn, edition.id, from, to).await? {
         return Err(AppError::Conflict(STALE_STATE.into()));
     }
     Ok(Redirect::to(&format!("/editions/{}", edition.id)).into_response())
@@ -422,6 +433,8 @@ async fn clone_edition(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     require_coordinator(
         &user,
@@ -441,16 +454,17 @@ async fn clone_edition(
         "L'académie a déjà une édition en {} : ouvrez-la depuis la liste des éditions pour la modifier.",
         values.year
     );
-    if store::edition_of_year(&state.db, academy.id, values.year)
+    if store::edition_of_year(conn, academy.id, values.year)
         .await?
         .is_none()
     {
-        let questions = store::questions(&state.db, edition.id).await?;
+        let questions = store::questions(conn, edition.id).await?;
         let mut tx = state.db.begin().await?;
-        match store::insert_edition(&mut tx, academy.id, &values, Some(edition.id)).await {
+        let conn = &mut tx.conn();
+        match store::insert_edition(conn, academy.id, &values, Some(edition.id)).await {
             Ok(new_id) => {
                 for question in &questions {
-                    store::add_question(&mut tx, new_id, question).await?;
+                    store::add_question(conn, new_id, question).await?;
                 }
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!("/editions/{new_id}")).into_response());
@@ -481,6 +495,8 @@ async fn extend_deadline(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ExtensionForm>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     require_coordinator(
         &user,
@@ -502,7 +518,7 @@ async fn extend_deadline(
                 errors.add("uai", format!("UAI invalide : {err}."));
                 None
             }
-            Ok(uai) => match map_store::school_by_uai(&state.db, uai.as_str()).await? {
+            Ok(uai) => match map_store::school_by_uai(conn, uai.as_str()).await? {
                 Some(school) if school.academy_id == academy.id => Some(school),
                 Some(_) => {
                     errors.add("uai", "Cet établissement n'appartient pas à l'académie.");
@@ -532,7 +548,7 @@ async fn extend_deadline(
             );
         } else if errors.is_empty() {
             store::extend_deadline(
-                &state.db,
+                &mut state.db.acquire().await?.conn(),
                 edition.id,
                 school.as_ref().map(|s| s.id),
                 until,

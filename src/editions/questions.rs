@@ -209,8 +209,10 @@ async fn questions_page(
     form: QuestionForm,
     errors: FormErrors,
 ) -> AppResult<QuestionsPage> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let view = EditionView::new(edition, Utc::now());
-    let questions = store::questions(&state.db, edition.id)
+    let questions = store::questions(conn, edition.id)
         .await?
         .into_iter()
         .map(|q| QuestionRow {
@@ -226,7 +228,7 @@ async fn questions_page(
         ctx: questions_ctx(ctx, academy, &view)
             .title("Questions du formulaire")
             .here(),
-        declared: store::declared_action_count(&state.db, edition.id).await?,
+        declared: store::declared_action_count(conn, edition.id).await?,
         edition: view,
         questions,
         kinds: kinds(),
@@ -270,7 +272,8 @@ async fn add(
     match form.check() {
         Ok(question) => {
             let mut tx = state.db.begin().await?;
-            store::add_question(&mut tx, edition.id, &question).await?;
+            let conn = &mut tx.conn();
+            store::add_question(conn, edition.id, &question).await?;
             tx.commit().await?;
             Ok(back_to_list(edition.id))
         }
@@ -283,7 +286,9 @@ async fn add(
 
 /// One question of the edition, or 404.
 async fn question_of(state: &AppState, edition: &Edition, question_id: i64) -> AppResult<Question> {
-    store::questions(&state.db, edition.id)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    store::questions(conn, edition.id)
         .await?
         .into_iter()
         .find(|q| q.id == question_id)
@@ -352,6 +357,8 @@ async fn update(
     Path((id, question_id)): Path<(i64, i64)>,
     CsrfForm(form): CsrfForm<QuestionForm>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
     let existing = question_of(&state, &edition, question_id).await?;
     match form.check() {
@@ -360,7 +367,7 @@ async fn update(
                 id: existing.id,
                 ..question
             };
-            store::update_question(&state.db, edition.id, &question).await?;
+            store::update_question(conn, edition.id, &question).await?;
             Ok(back_to_list(edition.id))
         }
         Err(errors) => render_with(
@@ -379,9 +386,11 @@ async fn delete(
     Path((id, question_id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let (edition, _) = coordinated_edition(&state, &user, id).await?;
     let question = question_of(&state, &edition, question_id).await?;
-    store::delete_question(&state.db, edition.id, question.id).await?;
+    store::delete_question(conn, edition.id, question.id).await?;
     Ok(back_to_list(edition.id))
 }
 
@@ -392,9 +401,11 @@ async fn shift(
     question_id: i64,
     delta: i64,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let (edition, _) = coordinated_edition(state, user, id).await?;
     let question = question_of(state, &edition, question_id).await?;
-    store::move_question(&state.db, edition.id, question.id, delta).await?;
+    store::move_question(conn, edition.id, question.id, delta).await?;
     Ok(back_to_list(edition.id))
 }
 

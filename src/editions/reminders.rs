@@ -49,7 +49,7 @@ fn due_days(edition: &Edition, now: DateTime<Utc>) -> Vec<i64> {
 pub async fn send_due(db: &Db, config: &Config, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut sent = 0;
     let mut failure = None;
-    for edition in store::live_editions(db).await? {
+    for edition in store::live_editions(&mut db.acquire().await?.conn()).await? {
         if due_days(&edition, now).is_empty() {
             continue;
         }
@@ -77,9 +77,10 @@ async fn remind(
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let mut tx = db.begin().await?;
+    let conn = &mut tx.conn();
     let mut fresh = false;
     for day in due_days(edition, now) {
-        fresh |= store::mark_reminder_sent(&mut tx, edition.id, day).await?;
+        fresh |= store::mark_reminder_sent(conn, edition.id, day).await?;
     }
     if !fresh {
         return Ok(0);
@@ -93,7 +94,7 @@ async fn remind(
     );
     let hours_left = (edition.declaration_deadline - now).num_hours();
     let days_left = (hours_left + 23) / 24;
-    let recipients = store::reminder_recipients(&mut tx, edition).await?;
+    let recipients = store::reminder_recipients(conn, edition).await?;
     for recipient in &recipients {
         let text = ReminderText {
             school: &recipient.school_name,
@@ -112,7 +113,7 @@ async fn remind(
             text,
             html: None,
         };
-        mail::enqueue(&mut tx, &mail).await?;
+        mail::enqueue(conn, &mail).await?;
     }
     tx.commit().await?;
     Ok(recipients.len())

@@ -4,12 +4,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use crate::{
-    db::{Db, DbResult, Tx},
+    db::{Conn, DbResult},
     domain::{
         declaration::{Question, QuestionKind},
         edition::{EditionCalendar, EditionState},
     },
-    on_db, on_tx,
+    on_conn,
 };
 
 /// An edition as stored.
@@ -75,42 +75,42 @@ pub struct EditionValues {
 const EDITION_COLUMNS: &str = "id, academy_id, year, number, theme, week_start, week_end, declaration_deadline, \
      bilan_deadline, circular, contact_email, state, reminder_days, cloned_from";
 
-pub async fn edition_by_id(db: &Db, id: i64) -> DbResult<Option<Edition>> {
+pub async fn edition_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Edition>> {
     let sql = format!("SELECT {EDITION_COLUMNS} FROM editions WHERE id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
 /// The editions of an académie, newest first.
-pub async fn editions_of(db: &Db, academy_id: i64) -> DbResult<Vec<Edition>> {
+pub async fn editions_of(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<Edition>> {
     let sql =
         format!("SELECT {EDITION_COLUMNS} FROM editions WHERE academy_id = $1 ORDER BY year DESC");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(academy_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
 /// Every edition not archived (for the reminder job).
-pub async fn live_editions(db: &Db) -> DbResult<Vec<Edition>> {
+pub async fn live_editions(conn: &mut Conn<'_>) -> DbResult<Vec<Edition>> {
     let sql =
         format!("SELECT {EDITION_COLUMNS} FROM editions WHERE state NOT IN ('draft', 'archived')");
-    on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
+    on_conn!(conn, |c| sqlx::query_as(&sql).fetch_all(c).await)
 }
 
-pub async fn edition_of_year(db: &Db, academy_id: i64, year: i64) -> DbResult<Option<Edition>> {
+pub async fn edition_of_year(conn: &mut Conn<'_>, academy_id: i64, year: i64) -> DbResult<Option<Edition>> {
     let sql = format!("SELECT {EDITION_COLUMNS} FROM editions WHERE academy_id = $1 AND year = $2");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(academy_id)
         .bind(year)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
 pub async fn insert_edition(
-    tx: &mut Tx,
+    conn: &mut Conn<'_>,
     academy_id: i64,
     v: &EditionValues,
     cloned_from: Option<i64>,
@@ -119,7 +119,7 @@ pub async fn insert_edition(
     let sql = "INSERT INTO editions (academy_id, year, number, theme, week_start, week_end, declaration_deadline,
                bilan_deadline, circular, contact_email, reminder_days, cloned_from, created_at, updated_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(academy_id)
         .bind(v.year)
         .bind(v.number)
@@ -133,16 +133,16 @@ pub async fn insert_edition(
         .bind(&v.reminder_days)
         .bind(cloned_from)
         .bind(now)
-        .fetch_one(conn)
+        .fetch_one(c)
         .await)
 }
 
-pub async fn update_edition(db: &Db, id: i64, v: &EditionValues) -> DbResult<()> {
+pub async fn update_edition(conn: &mut Conn<'_>, id: i64, v: &EditionValues) -> DbResult<()> {
     let sql =
         "UPDATE editions SET year = $2, number = $3, theme = $4, week_start = $5, week_end = $6,
                declaration_deadline = $7, bilan_deadline = $8, circular = $9, contact_email = $10,
                reminder_days = $11, updated_at = $12 WHERE id = $1";
-    on_db!(db, |pool| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(v.year)
         .bind(v.number)
@@ -155,18 +155,18 @@ pub async fn update_edition(db: &Db, id: i64, v: &EditionValues) -> DbResult<()>
         .bind(&v.contact_email)
         .bind(&v.reminder_days)
         .bind(Utc::now())
-        .execute(pool)
+        .execute(c)
         .await
         .map(|_| ()))
 }
 
-pub async fn set_edition_state(db: &Db, id: i64, state: EditionState) -> DbResult<()> {
+pub async fn set_edition_state(conn: &mut Conn<'_>, id: i64, state: EditionState) -> DbResult<()> {
     let sql = "UPDATE editions SET state = $2, updated_at = $3 WHERE id = $1";
-    on_db!(db, |pool| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(state.code())
         .bind(Utc::now())
-        .execute(pool)
+        .execute(c)
         .await
         .map(|_| ()))
 }
@@ -201,34 +201,34 @@ impl From<QuestionRow> for Question {
 }
 
 /// The edition's own questions, in order.
-pub async fn questions(db: &Db, edition_id: i64) -> DbResult<Vec<Question>> {
+pub async fn questions(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Vec<Question>> {
     let sql = "SELECT id, kind, label, help, required, options FROM edition_questions WHERE edition_id = $1 ORDER BY position, id";
-    let rows: Vec<QuestionRow> = on_db!(db, |pool| sqlx::query_as(sql)
+    let rows: Vec<QuestionRow> = on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(edition_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)?;
     Ok(rows.into_iter().map(Question::from).collect())
 }
 
 /// Adds a question at the end of the form.
-pub async fn add_question(tx: &mut Tx, edition_id: i64, q: &Question) -> DbResult<i64> {
+pub async fn add_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question) -> DbResult<i64> {
     let sql = "INSERT INTO edition_questions (edition_id, position, kind, label, help, required, options)
                VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM edition_questions WHERE edition_id = $1), $2, $3, $4, $5, $6)
                RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(edition_id)
         .bind(q.kind.code())
         .bind(&q.label)
         .bind(&q.help)
         .bind(q.required)
         .bind(q.options.join("\n"))
-        .fetch_one(conn)
+        .fetch_one(c)
         .await)
 }
 
-pub async fn update_question(db: &Db, edition_id: i64, q: &Question) -> DbResult<()> {
+pub async fn update_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question) -> DbResult<()> {
     let sql = "UPDATE edition_questions SET kind = $3, label = $4, help = $5, required = $6, options = $7 WHERE id = $1 AND edition_id = $2";
-    on_db!(db, |pool| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(q.id)
         .bind(edition_id)
         .bind(q.kind.code())
@@ -236,24 +236,26 @@ pub async fn update_question(db: &Db, edition_id: i64, q: &Question) -> DbResult
         .bind(&q.help)
         .bind(q.required)
         .bind(q.options.join("\n"))
-        .execute(pool)
+        .execute(c)
         .await
         .map(|_| ()))
 }
 
-pub async fn delete_question(db: &Db, edition_id: i64, question_id: i64) -> DbResult<()> {
+pub async fn delete_question(conn: &mut Conn<'_>, edition_id: i64, question_id: i64) -> DbResult<()> {
     let sql = "DELETE FROM edition_questions WHERE id = $1 AND edition_id = $2";
-    on_db!(db, |pool| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(question_id)
         .bind(edition_id)
-        .execute(pool)
+        .execute(c)
         .await
         .map(|_| ()))
 }
 
-/// Moves a question one place up (`-1`) or down (`+1`).
-pub async fn move_question(db: &Db, edition_id: i64, question_id: i64, delta: i64) -> DbResult<()> {
-    let ids: Vec<i64> = questions(db, edition_id)
+/// Moves a question one place up (`-1`) or down (`+1`). Reads the order and
+/// writes it back: run it in a write transaction ([`crate::db::Db::begin`]) so
+/// that two concurrent moves cannot lose one.
+pub async fn move_question(conn: &mut Conn<'_>, edition_id: i64, question_id: i64, delta: i64) -> DbResult<()> {
+    let ids: Vec<i64> = questions(conn, edition_id)
         .await?
         .iter()
         .map(|q| q.id)
@@ -267,31 +269,30 @@ pub async fn move_question(db: &Db, edition_id: i64, question_id: i64, delta: i6
     }
     let mut order = ids.clone();
     order.swap(i, j as usize);
-    let mut tx = db.begin().await?;
     for (position, id) in order.iter().enumerate() {
         let sql = "UPDATE edition_questions SET position = $2 WHERE id = $1";
-        on_tx!(&mut tx, |conn| sqlx::query(sql)
+        on_conn!(conn, |c| sqlx::query(sql)
             .bind(id)
             .bind(position as i64 + 1)
-            .execute(conn)
+            .execute(c)
             .await
             .map(|_| ()))?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// The deadline that applies to a school: the edition's, or a later extension
 /// granted to that school or to all.
 pub async fn deadline_for(
-    db: &Db,
+    conn: &mut Conn<'_>,
     edition: &Edition,
     school_id: Option<i64>,
 ) -> DbResult<DateTime<Utc>> {
     let sql = "SELECT MAX(until) FROM deadline_extensions WHERE edition_id = $1 AND (school_id IS NULL OR school_id = $2)";
-    let extension: Option<DateTime<Utc>> = on_db!(db, |pool| sqlx::query_scalar(sql)
+    let extension: Option<DateTime<Utc>> = on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(edition.id)
         .bind(school_id)
-        .fetch_one(pool)
+        .fetch_one(c)
         .await)?;
     Ok(extension.map_or(edition.declaration_deadline, |e| {
         e.max(edition.declaration_deadline)
@@ -300,20 +301,20 @@ pub async fn deadline_for(
 
 /// Grants a later deadline to one school (`Some`) or to every school (`None`).
 pub async fn extend_deadline(
-    db: &Db,
+    conn: &mut Conn<'_>,
     edition_id: i64,
     school_id: Option<i64>,
     until: DateTime<Utc>,
     by: i64,
 ) -> DbResult<()> {
     let sql = "INSERT INTO deadline_extensions (edition_id, school_id, until, granted_by, created_at) VALUES ($1, $2, $3, $4, $5)";
-    on_db!(db, |pool| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(edition_id)
         .bind(school_id)
         .bind(until)
         .bind(by)
         .bind(Utc::now())
-        .execute(pool)
+        .execute(c)
         .await
         .map(|_| ()))
 }
@@ -326,23 +327,23 @@ pub struct Extension {
     pub uai: Option<String>,
 }
 
-pub async fn extensions(db: &Db, edition_id: i64) -> DbResult<Vec<Extension>> {
+pub async fn extensions(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Vec<Extension>> {
     let sql = "SELECT e.until, s.name AS school_name, s.uai FROM deadline_extensions e
                LEFT JOIN schools s ON s.id = e.school_id WHERE e.edition_id = $1 ORDER BY e.id";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(edition_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
 /// Records that the reminder `days_before` went out; false if it already had.
-pub async fn mark_reminder_sent(tx: &mut Tx, edition_id: i64, days_before: i64) -> DbResult<bool> {
+pub async fn mark_reminder_sent(conn: &mut Conn<'_>, edition_id: i64, days_before: i64) -> DbResult<bool> {
     let sql = "INSERT INTO edition_reminders (edition_id, days_before, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-    let done = on_tx!(tx, |conn| sqlx::query(sql)
+    let done = on_conn!(conn, |c| sqlx::query(sql)
         .bind(edition_id)
         .bind(days_before)
         .bind(Utc::now())
-        .execute(conn)
+        .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
     Ok(done > 0)
@@ -351,41 +352,29 @@ pub async fn mark_reminder_sent(tx: &mut Tx, edition_id: i64, days_before: i64) 
 /// Moves the edition from `from` to `to`; false if its state was no longer
 /// `from` (someone else moved it first).
 pub async fn move_edition_state(
-    db: &Db,
+    conn: &mut Conn<'_>,
     id: i64,
     from: EditionState,
     to: EditionState,
 ) -> DbResult<bool> {
     let sql = "UPDATE editions SET state = $3, updated_at = $4 WHERE id = $1 AND state = $2";
-    let done = on_db!(db, |pool| sqlx::query(sql)
+    let done = on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(from.code())
         .bind(to.code())
         .bind(Utc::now())
-        .execute(pool)
+        .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
     Ok(done > 0)
 }
 
-/// Sets the state inside a transaction (demo data, cloning).
-pub async fn set_edition_state_in(tx: &mut Tx, id: i64, state: EditionState) -> DbResult<()> {
-    let sql = "UPDATE editions SET state = $2, updated_at = $3 WHERE id = $1";
-    on_tx!(tx, |conn| sqlx::query(sql)
-        .bind(id)
-        .bind(state.code())
-        .bind(Utc::now())
-        .execute(conn)
-        .await
-        .map(|_| ()))
-}
-
 /// How many actions of the edition went further than a draft.
-pub async fn declared_action_count(db: &Db, edition_id: i64) -> DbResult<i64> {
+pub async fn declared_action_count(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM actions WHERE edition_id = $1 AND state <> 'draft'";
-    on_db!(db, |pool| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(edition_id)
-        .fetch_one(pool)
+        .fetch_one(c)
         .await)
 }
 
@@ -402,7 +391,7 @@ pub struct ReminderRecipient {
 /// The heads, référents and staff of the académie's open schools that have
 /// no action beyond a draft in the edition (one row per school and person).
 pub async fn reminder_recipients(
-    tx: &mut Tx,
+    conn: &mut Conn<'_>,
     edition: &Edition,
 ) -> DbResult<Vec<ReminderRecipient>> {
     let sql = "SELECT DISTINCT s.id AS school_id, s.name AS school_name, s.uai, u.email
@@ -414,10 +403,10 @@ pub async fn reminder_recipients(
                  AND NOT EXISTS (SELECT 1 FROM actions a
                                  WHERE a.edition_id = $2 AND a.school_id = s.id AND a.state <> 'draft')
                ORDER BY s.id, u.email";
-    on_tx!(tx, |conn| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(edition.academy_id)
         .bind(edition.id)
         .bind(true)
-        .fetch_all(conn)
+        .fetch_all(c)
         .await)
 }

@@ -27,7 +27,9 @@ struct HomePage {
 }
 
 async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<axum::response::Response> {
-    let academies = map_store::academies(&state.db).await?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let academies = map_store::academies(conn).await?;
     let ctx = match academies.as_slice() {
         [only] if ctx.academy_name.is_none() => ctx.academy(only.name.clone()),
         _ => ctx,
@@ -71,7 +73,9 @@ async fn my_space(
     user: CurrentUser,
     ctx: PageCtx,
 ) -> AppResult<axum::response::Response> {
-    let grants = auth_store::list_grants(&state.db, GrantQuery::OfUser(user.id), 200).await?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let grants = auth_store::list_grants(conn, GrantQuery::OfUser(user.id), 200).await?;
     let mut roles: Vec<Role> = user.grants.0.iter().map(|g| g.role).collect();
     roles.sort();
     roles.dedup();
@@ -80,7 +84,7 @@ async fn my_space(
     abilities.dedup();
     let mut academies = Vec::new();
     for id in user.academy_ids() {
-        academies.extend(map_store::academy_by_id(&state.db, id).await?);
+        academies.extend(map_store::academy_by_id(conn, id).await?);
     }
     render(MySpacePage {
         academies,

@@ -1,5 +1,6 @@
-//! The outbox: every e-mail is a job. With SMTP settings it is sent (lettre);
-//! without, it is written as an `.eml` file into the outbox folder.
+//! The outbox: every e-mail is a [`SendMail`] job. With SMTP settings it is
+//! sent (lettre, one pooled transport for the process); without, it is
+//! written as an `.eml` file into the outbox folder.
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
@@ -7,9 +8,11 @@ use lettre::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{config::Config, db::Tx};
-
-pub const KIND: &str = "mail";
+use super::{Job, JobContext};
+use crate::{
+    config::Config,
+    db::{Conn, DbResult},
+};
 
 /// A rendered e-mail, as stored in the job's payload.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -20,14 +23,56 @@ pub struct Mail {
     pub html: Option<String>,
 }
 
+/// The job that sends one [`Mail`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SendMail(pub Mail);
+
+impl Job for SendMail {
+    const KIND: &'static str = "mail";
+
+    async fn run(&self, ctx: &JobContext, job_id: i64) -> anyhow::Result<()> {
+        ctx.mailer.deliver(&ctx.config, job_id, &self.0).await
+    }
+}
+
 /// Puts a mail in the outbox, inside the caller's transaction.
-pub async fn enqueue(tx: &mut Tx, mail: &Mail) -> sqlx::Result<i64> {
-    super::enqueue(
-        tx,
-        KIND,
-        &serde_json::to_value(mail).expect("a mail serialises"),
-    )
-    .await
+pub async fn enqueue(conn: &mut Conn<'_>, mail: &Mail) -> DbResult<i64> {
+    super::enqueue(conn, &SendMail(mail.clone())).await
+}
+
+/// Where mails go: one SMTP transport (with its connection pool) kept for the
+/// process, or the outbox folder.
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox(std::path::PathBuf),
+}
+
+impl Mailer {
+    /// Builds the transport named by `SMTP_URL`, or the outbox.
+    pub fn new(config: &Config) -> anyhow::Result<Mailer> {
+        Ok(match &config.smtp_url {
+            Some(url) => Mailer::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build()),
+            None => Mailer::Outbox(config.outbox_dir.clone()),
+        })
+    }
+
+    /// Sends (or writes) one mail; `job_id` names the `.eml` file, so a retry
+    /// rewrites the same file.
+    pub async fn deliver(&self, config: &Config, job_id: i64, mail: &Mail) -> anyhow::Result<()> {
+        let message = build(config, mail)?;
+        match self {
+            Mailer::Smtp(transport) => {
+                transport.send(message).await?;
+            }
+            Mailer::Outbox(dir) => {
+                tokio::fs::create_dir_all(dir).await?;
+                let path = dir.join(format!("{job_id:08}.eml"));
+                tokio::fs::write(path, message.formatted()).await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn build(config: &Config, mail: &Mail) -> anyhow::Result<Message> {
@@ -48,22 +93,4 @@ fn build(config: &Config, mail: &Mail) -> anyhow::Result<Message> {
             ),
         )?,
     })
-}
-
-/// Sends (or writes) one mail; `job_id` names the `.eml` file, so a retry
-/// rewrites the same file.
-pub async fn deliver(config: &Config, job_id: i64, mail: &Mail) -> anyhow::Result<()> {
-    let message = build(config, mail)?;
-    match &config.smtp_url {
-        Some(url) => {
-            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build();
-            transport.send(message).await?;
-        }
-        None => {
-            tokio::fs::create_dir_all(&config.outbox_dir).await?;
-            let path = config.outbox_dir.join(format!("{job_id:08}.eml"));
-            tokio::fs::write(path, message.formatted()).await?;
-        }
-    }
-    Ok(())
 }

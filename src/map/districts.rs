@@ -47,6 +47,8 @@ async fn create_district(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<DistrictForm>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let academy = academy_for(&state, &user, &slug).await?;
     let place = crate::domain::Placement {
         academy: academy.id,
@@ -67,21 +69,22 @@ async fn create_district(
             "Le nom du district ne doit pas dépasser 120 caractères.",
         );
     }
-    let department = store::department_by_code(&state.db, form.department.trim())
+    let department = store::department_by_code(conn, form.department.trim())
         .await?
         .filter(|d| d.academy_id == academy.id);
     if department.is_none() {
         errors.add("department", "Choisissez un département de l'académie.");
     }
     if let (Some(department), true) = (&department, errors.is_empty()) {
-        if store::district_by_name(&state.db, department.id, name)
+        if store::district_by_name(conn, department.id, name)
             .await?
             .is_some()
         {
             errors.add("name", "Un district porte déjà ce nom dans ce département.");
         } else {
             let mut tx = state.db.begin().await?;
-            let id = store::ensure_district(&mut tx, department.id, name).await?;
+            let conn = &mut tx.conn();
+            let id = store::ensure_district(conn, department.id, name).await?;
             tx.commit().await?;
             return Ok(Redirect::to(&format!("/districts/{id}")).into_response());
         }
@@ -104,7 +107,9 @@ struct DistrictPage {
 }
 
 async fn load_district(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<District> {
-    let district = store::district_by_id(&state.db, id)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let district = store::district_by_id(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if user.grants.can_view(&district.placement()) {
@@ -122,10 +127,12 @@ async fn district_page_with(
     uai: String,
     errors: FormErrors,
 ) -> AppResult<DistrictPage> {
-    let academy = store::academy_by_id(&state.db, district.academy_id)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let academy = store::academy_by_id(conn, district.academy_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let schools = store::schools_of_district(&state.db, district.id).await?;
+    let schools = store::schools_of_district(conn, district.id).await?;
     let can_edit = user.grants.any_covers(
         &[Role::AcademyCoordinator, Role::DistrictCoordinator],
         &district.placement(),
@@ -181,6 +188,8 @@ async fn attach_school(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<UaiForm>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let district = load_district(&state, &user, id).await?;
     user.require(
         &[Role::AcademyCoordinator, Role::DistrictCoordinator],
@@ -190,10 +199,11 @@ async fn attach_school(
     let mut errors = FormErrors::default();
     match Uai::parse(&form.uai) {
         Err(err) => errors.add("uai", format!("UAI invalide : {err}.")),
-        Ok(uai) => match store::school_by_uai(&state.db, uai.as_str()).await? {
+        Ok(uai) => match store::school_by_uai(conn, uai.as_str()).await? {
             Some(school) if school.department_id == district.department_id => {
                 let mut tx = state.db.begin().await?;
-                store::set_school_district(&mut tx, school.id, Some(district.id)).await?;
+                let conn = &mut tx.conn();
+                store::set_school_district(conn, school.id, Some(district.id)).await?;
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!("/districts/{}", district.id)).into_response());
             }
@@ -214,20 +224,23 @@ async fn detach_school(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<UaiForm>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let district = load_district(&state, &user, id).await?;
     user.require(
         &[Role::AcademyCoordinator, Role::DistrictCoordinator],
         &district.placement(),
         "Seules les coordinations retirent des établissements d'un district.",
     )?;
-    let school = store::school_by_uai(&state.db, &form.uai.trim().to_uppercase())
+    let school = store::school_by_uai(conn, &form.uai.trim().to_uppercase())
         .await?
         .ok_or(AppError::NotFound)?;
     if school.district_id != Some(district.id) {
         return Err(AppError::NotFound);
     }
     let mut tx = state.db.begin().await?;
-    store::set_school_district(&mut tx, school.id, None).await?;
+    let conn = &mut tx.conn();
+    store::set_school_district(conn, school.id, None).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/districts/{}", district.id)).into_response())
 }

@@ -9,7 +9,10 @@ use super::{
     annuaire::{AnnuaireSchool, Parsed, Rejected},
     store,
 };
-use crate::{db::Db, text::slug};
+use crate::{
+    db::{Conn, Db},
+    text::slug,
+};
 
 /// Options of `perseverance import-schools`.
 #[derive(Clone, Debug, Default)]
@@ -87,7 +90,11 @@ pub async fn apply(
         rejected: parsed.rejected,
         ..Default::default()
     };
-    let existing = existing_fingerprints(db).await?;
+    // One write transaction for reads and writes: what we compare against is
+    // what we overwrite.
+    let mut tx = db.begin().await?;
+    let conn = &mut tx.conn();
+    let existing = existing_fingerprints(conn).await?;
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut wanted = Vec::with_capacity(parsed.schools.len());
     for (line, school) in &parsed.schools {
@@ -113,7 +120,6 @@ pub async fn apply(
             wanted.push(school);
         }
     }
-    let mut tx = db.begin().await?;
     let mut academies: HashMap<String, i64> = HashMap::new();
     let mut departments: HashMap<String, i64> = HashMap::new();
     let mut changed = Vec::new();
@@ -122,7 +128,7 @@ pub async fn apply(
             Some(&id) => id,
             None => {
                 let id = store::ensure_academy(
-                    &mut tx,
+                    conn,
                     &school.academy_code,
                     &slug(&school.academy_name),
                     &school.academy_name,
@@ -135,7 +141,7 @@ pub async fn apply(
             Some(&id) => id,
             None => {
                 let id = store::ensure_department(
-                    &mut tx,
+                    conn,
                     academy_id,
                     &school.department_code,
                     &school.department_name,
@@ -162,14 +168,14 @@ pub async fn apply(
         changed.push(row);
     }
     for chunk in changed.chunks(CHUNK) {
-        upsert(&mut tx, chunk).await?;
+        upsert(conn, chunk).await?;
     }
     tx.commit().await?;
     report.rejected.sort_by_key(|r| r.line);
     Ok(report)
 }
 
-async fn existing_fingerprints(db: &Db) -> anyhow::Result<HashMap<String, Fingerprint>> {
+async fn existing_fingerprints(conn: &mut Conn<'_>) -> anyhow::Result<HashMap<String, Fingerprint>> {
     let sql = "SELECT uai, name, kind, sector, commune, postal_code, academy_id, department_id, bassin_code, \
                bassin_name, latitude, longitude, is_open FROM schools";
     type Stored = (
@@ -187,7 +193,7 @@ async fn existing_fingerprints(db: &Db) -> anyhow::Result<HashMap<String, Finger
         Option<f64>,
         bool,
     );
-    let rows: Vec<Stored> = crate::on_db!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
+    let rows: Vec<Stored> = crate::on_conn!(conn, |c| sqlx::query_as(sql).fetch_all(c).await)?;
     Ok(rows
         .into_iter()
         .map(|(uai, a, b, c, d, e, f, g, h, i, j, k, l)| {
@@ -196,9 +202,9 @@ async fn existing_fingerprints(db: &Db) -> anyhow::Result<HashMap<String, Finger
         .collect())
 }
 
-async fn upsert(tx: &mut crate::db::Tx, rows: &[Row<'_>]) -> anyhow::Result<()> {
+async fn upsert(conn: &mut Conn<'_>, rows: &[Row<'_>]) -> anyhow::Result<()> {
     let now = Utc::now();
-    crate::on_tx!(tx, |conn| {
+    crate::on_conn!(conn, |c| {
         let mut query = QueryBuilder::new(
             "INSERT INTO schools (uai, name, kind, sector, commune, postal_code, academy_id, department_id, \
              bassin_code, bassin_name, latitude, longitude, is_open, updated_at) ",
@@ -227,7 +233,7 @@ async fn upsert(tx: &mut crate::db::Tx, rows: &[Row<'_>]) -> anyhow::Result<()> 
              bassin_name = excluded.bassin_name, latitude = excluded.latitude, longitude = excluded.longitude, \
              is_open = excluded.is_open, updated_at = excluded.updated_at",
         );
-        query.build().execute(conn).await.map(|_| ())
+        query.build().execute(c).await.map(|_| ())
     })?;
     Ok(())
 }
@@ -247,7 +253,10 @@ pub async fn import_districts(db: &Db, bytes: &[u8]) -> anyhow::Result<ImportRep
     let district_col = find(&["district", "reseau", "reseau_foquale", "nom_district"])
         .ok_or_else(|| anyhow::anyhow!("colonne « district » manquante"))?;
     let mut report = ImportReport::default();
+    // Reads and writes on one write transaction, so that the schools we
+    // check are the ones we attach.
     let mut tx = db.begin().await?;
+    let conn = &mut tx.conn();
     for record in reader.records() {
         let record = record?;
         let line = record.position().map(|p| p.line()).unwrap_or_default();
@@ -261,7 +270,7 @@ pub async fn import_districts(db: &Db, bytes: &[u8]) -> anyhow::Result<ImportRep
             .unwrap_or_default()
             .trim()
             .to_string();
-        let Some(school) = store::school_by_uai(db, &uai).await? else {
+        let Some(school) = store::school_by_uai(conn, &uai).await? else {
             report.rejected.push(Rejected {
                 line,
                 reason: format!("établissement {uai} inconnu"),
@@ -275,11 +284,11 @@ pub async fn import_districts(db: &Db, bytes: &[u8]) -> anyhow::Result<ImportRep
             });
             continue;
         }
-        let district_id = store::ensure_district(&mut tx, school.department_id, &district).await?;
+        let district_id = store::ensure_district(conn, school.department_id, &district).await?;
         if school.district_id == Some(district_id) {
             report.unchanged += 1;
         } else {
-            store::set_school_district(&mut tx, school.id, Some(district_id)).await?;
+            store::set_school_district(conn, school.id, Some(district_id)).await?;
             report.updated += 1;
         }
     }

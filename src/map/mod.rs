@@ -27,7 +27,9 @@ pub(crate) async fn academy_for(
     user: &CurrentUser,
     slug: &str,
 ) -> Result<Academy, AppError> {
-    let academy = store::academy_by_slug(&state.db, slug)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let academy = store::academy_by_slug(conn, slug)
         .await?
         .ok_or(AppError::NotFound)?;
     if user.in_academy(academy.id) {

@@ -73,8 +73,10 @@ pub(crate) async fn build_academy_page(
     domains: Option<String>,
     errors: crate::web::FormErrors,
 ) -> AppResult<impl Template> {
-    let departments = store::departments(&state.db, academy.id).await?;
-    let districts = store::districts(&state.db, academy.id).await?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let departments = store::departments(conn, academy.id).await?;
+    let districts = store::districts(conn, academy.id).await?;
     let place = Placement {
         academy: academy.id,
         ..Default::default()
@@ -185,6 +187,8 @@ async fn directory(
     Path(slug): Path<String>,
     Query(q): Query<DirectoryQuery>,
 ) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let academy = academy_for(&state, &user, &slug).await?;
     let (department_id, district_id) = scoped_filter(
         &user,
@@ -206,7 +210,7 @@ async fn directory(
         offset: (page - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,
     };
-    let (schools, total) = store::search_schools(&state.db, &filter).await?;
+    let (schools, total) = store::search_schools(conn, &filter).await?;
     let ctx = ctx
         .title("Annuaire des établissements")
         .academy(academy.name.clone())
@@ -217,8 +221,8 @@ async fn directory(
         .here();
     render(DirectoryPage {
         ctx,
-        departments: store::departments(&state.db, academy.id).await?,
-        districts: store::districts(&state.db, academy.id).await?,
+        departments: store::departments(conn, academy.id).await?,
+        districts: store::districts(conn, academy.id).await?,
         academy,
         schools,
         total,
@@ -248,14 +252,16 @@ async fn school_page(
     ctx: PageCtx,
     Path(uai): Path<String>,
 ) -> AppResult<Response> {
-    let school = store::school_by_uai(&state.db, &uai.to_uppercase())
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let school = store::school_by_uai(conn, &uai.to_uppercase())
         .await?
         .ok_or(AppError::NotFound)?;
     if !user.grants.can_view(&school.placement()) {
         return Err(AppError::NotFound);
     }
     let district = match school.district_id {
-        Some(id) => store::district_by_id(&state.db, id).await?,
+        Some(id) => store::district_by_id(conn, id).await?,
         None => None,
     };
     let show_people = user.grants.manages_anyone()
@@ -269,12 +275,12 @@ async fn school_page(
             &school.placement(),
         );
     let people = if show_people {
-        auth_store::list_grants(&state.db, GrantQuery::Within(Scope::School(school.id)), 200)
+        auth_store::list_grants(conn, GrantQuery::Within(Scope::School(school.id)), 200)
             .await?
     } else {
         Vec::new()
     };
-    let academy = store::academy_by_id(&state.db, school.academy_id)
+    let academy = store::academy_by_id(conn, school.academy_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let ctx = ctx.title(school.name.clone()).academy(academy.name).here();

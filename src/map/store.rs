@@ -4,9 +4,9 @@ use chrono::Utc;
 use sqlx::FromRow;
 
 use crate::{
-    db::{Db, DbResult, Tx},
+    db::{Conn, DbResult},
     domain::{Placement, SchoolKind, Sector},
-    on_db, on_tx,
+    on_conn,
 };
 
 #[derive(Clone, Debug, FromRow)]
@@ -101,179 +101,179 @@ const DISTRICT_SELECT: &str =
         (SELECT COUNT(*) FROM schools s WHERE s.district_id = di.id) AS school_count
      FROM districts di JOIN departments dp ON dp.id = di.department_id";
 
-pub async fn academies(db: &Db) -> DbResult<Vec<Academy>> {
+pub async fn academies(conn: &mut Conn<'_>) -> DbResult<Vec<Academy>> {
     let sql = "SELECT id, code, slug, name, email_domains FROM academies ORDER BY name";
-    on_db!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)
+    on_conn!(conn, |c| sqlx::query_as(sql).fetch_all(c).await)
 }
 
-pub async fn academy_by_id(db: &Db, id: i64) -> DbResult<Option<Academy>> {
+pub async fn academy_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Academy>> {
     let sql = "SELECT id, code, slug, name, email_domains FROM academies WHERE id = $1";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
-pub async fn academy_by_slug(db: &Db, slug: &str) -> DbResult<Option<Academy>> {
+pub async fn academy_by_slug(conn: &mut Conn<'_>, slug: &str) -> DbResult<Option<Academy>> {
     let sql =
         "SELECT id, code, slug, name, email_domains FROM academies WHERE slug = $1 OR code = $1";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(slug)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
 /// Creates an académie, or returns the id of the one with that code.
-pub async fn ensure_academy(tx: &mut Tx, code: &str, slug: &str, name: &str) -> DbResult<i64> {
+pub async fn ensure_academy(conn: &mut Conn<'_>, code: &str, slug: &str, name: &str) -> DbResult<i64> {
     let sql = "INSERT INTO academies (code, slug, name, created_at) VALUES ($1, $2, $3, $4)
                ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(code)
         .bind(slug)
         .bind(name)
         .bind(Utc::now())
-        .fetch_one(conn)
+        .fetch_one(c)
         .await)
 }
 
-pub async fn set_email_domains(db: &Db, academy_id: i64, domains: &str) -> DbResult<()> {
+pub async fn set_email_domains(conn: &mut Conn<'_>, academy_id: i64, domains: &str) -> DbResult<()> {
     let sql = "UPDATE academies SET email_domains = $2 WHERE id = $1";
-    on_db!(db, |pool| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(academy_id)
         .bind(domains)
-        .execute(pool)
+        .execute(c)
         .await
         .map(|_| ()))
 }
 
 /// Every académie that lets addresses of `domain` register themselves.
-pub async fn academies_allowing(db: &Db, domain: &str) -> DbResult<Vec<Academy>> {
-    Ok(academies(db)
+pub async fn academies_allowing(conn: &mut Conn<'_>, domain: &str) -> DbResult<Vec<Academy>> {
+    Ok(academies(conn)
         .await?
         .into_iter()
         .filter(|a| a.allows_domain(domain))
         .collect())
 }
 
-pub async fn departments(db: &Db, academy_id: i64) -> DbResult<Vec<Department>> {
+pub async fn departments(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<Department>> {
     let sql =
         "SELECT id, academy_id, code, name FROM departments WHERE academy_id = $1 ORDER BY code";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(academy_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
-pub async fn department_by_code(db: &Db, code: &str) -> DbResult<Option<Department>> {
+pub async fn department_by_code(conn: &mut Conn<'_>, code: &str) -> DbResult<Option<Department>> {
     let sql = "SELECT id, academy_id, code, name FROM departments WHERE code = $1";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(code)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
-pub async fn department_by_id(db: &Db, id: i64) -> DbResult<Option<Department>> {
+pub async fn department_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Department>> {
     let sql = "SELECT id, academy_id, code, name FROM departments WHERE id = $1";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
 /// Creates a department, or returns the id of the one with that code.
 pub async fn ensure_department(
-    tx: &mut Tx,
+    conn: &mut Conn<'_>,
     academy_id: i64,
     code: &str,
     name: &str,
 ) -> DbResult<i64> {
     let sql = "INSERT INTO departments (academy_id, code, name) VALUES ($1, $2, $3)
                ON CONFLICT (code) DO UPDATE SET academy_id = excluded.academy_id, name = excluded.name RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(academy_id)
         .bind(code)
         .bind(name)
-        .fetch_one(conn)
+        .fetch_one(c)
         .await)
 }
 
-pub async fn districts(db: &Db, academy_id: i64) -> DbResult<Vec<District>> {
+pub async fn districts(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<District>> {
     let sql = format!("{DISTRICT_SELECT} WHERE dp.academy_id = $1 ORDER BY dp.code, di.name");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(academy_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
-pub async fn district_by_id(db: &Db, id: i64) -> DbResult<Option<District>> {
+pub async fn district_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<District>> {
     let sql = format!("{DISTRICT_SELECT} WHERE di.id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
 pub async fn district_by_name(
-    db: &Db,
+    conn: &mut Conn<'_>,
     department_id: i64,
     name: &str,
 ) -> DbResult<Option<District>> {
     let sql = format!("{DISTRICT_SELECT} WHERE di.department_id = $1 AND di.name = $2");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(department_id)
         .bind(name)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
 /// Creates a district, or returns the id of the one with that name.
-pub async fn ensure_district(tx: &mut Tx, department_id: i64, name: &str) -> DbResult<i64> {
+pub async fn ensure_district(conn: &mut Conn<'_>, department_id: i64, name: &str) -> DbResult<i64> {
     let sql = "INSERT INTO districts (department_id, name) VALUES ($1, $2)
                ON CONFLICT (department_id, name) DO UPDATE SET name = excluded.name RETURNING id";
-    on_tx!(tx, |conn| sqlx::query_scalar(sql)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(department_id)
         .bind(name)
-        .fetch_one(conn)
+        .fetch_one(c)
         .await)
 }
 
 /// Attaches a school to a district (or detaches it with `None`).
 pub async fn set_school_district(
-    tx: &mut Tx,
+    conn: &mut Conn<'_>,
     school_id: i64,
     district_id: Option<i64>,
 ) -> DbResult<()> {
     let sql = "UPDATE schools SET district_id = $2, updated_at = $3 WHERE id = $1";
-    on_tx!(tx, |conn| sqlx::query(sql)
+    on_conn!(conn, |c| sqlx::query(sql)
         .bind(school_id)
         .bind(district_id)
         .bind(Utc::now())
-        .execute(conn)
+        .execute(c)
         .await
         .map(|_| ()))
 }
 
-pub async fn school_by_uai(db: &Db, uai: &str) -> DbResult<Option<School>> {
+pub async fn school_by_uai(conn: &mut Conn<'_>, uai: &str) -> DbResult<Option<School>> {
     let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools WHERE uai = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(uai)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
-pub async fn school_by_id(db: &Db, id: i64) -> DbResult<Option<School>> {
+pub async fn school_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<School>> {
     let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools WHERE id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
-pub async fn schools_of_district(db: &Db, district_id: i64) -> DbResult<Vec<School>> {
+pub async fn schools_of_district(conn: &mut Conn<'_>, district_id: i64) -> DbResult<Vec<School>> {
     let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools WHERE district_id = $1 ORDER BY name");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(district_id)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)
 }
 
@@ -290,7 +290,7 @@ pub struct SchoolFilter {
 }
 
 /// One page of schools matching the filter, and how many match in all.
-pub async fn search_schools(db: &Db, filter: &SchoolFilter) -> DbResult<(Vec<School>, i64)> {
+pub async fn search_schools(conn: &mut Conn<'_>, filter: &SchoolFilter) -> DbResult<(Vec<School>, i64)> {
     let pattern = filter
         .text
         .as_ref()
@@ -301,21 +301,21 @@ pub async fn search_schools(db: &Db, filter: &SchoolFilter) -> DbResult<(Vec<Sch
         "SELECT {SCHOOL_COLUMNS} FROM schools WHERE {condition} ORDER BY name, uai LIMIT $5 OFFSET $6"
     );
     let count_sql = format!("SELECT COUNT(*) FROM schools WHERE {condition}");
-    let schools = on_db!(db, |pool| sqlx::query_as(&list_sql)
+    let schools = on_conn!(conn, |c| sqlx::query_as(&list_sql)
         .bind(filter.academy_id)
         .bind(filter.department_id)
         .bind(filter.district_id)
         .bind(&pattern)
         .bind(filter.limit)
         .bind(filter.offset)
-        .fetch_all(pool)
+        .fetch_all(c)
         .await)?;
-    let total = on_db!(db, |pool| sqlx::query_scalar(&count_sql)
+    let total = on_conn!(conn, |c| sqlx::query_scalar(&count_sql)
         .bind(filter.academy_id)
         .bind(filter.department_id)
         .bind(filter.district_id)
         .bind(&pattern)
-        .fetch_one(pool)
+        .fetch_one(c)
         .await)?;
     Ok((schools, total))
 }

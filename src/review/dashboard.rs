@@ -131,7 +131,8 @@ pub(super) async fn dashboard(
     Query(params): Query<DashboardParams>,
 ) -> AppResult<Response> {
     let access = access(&state, &user, id).await?;
-    let db = &state.db;
+    let mut db = state.db.acquire().await?;
+    let db = &mut db.conn();
     let academy_id = access.edition.academy_id;
     let districts = store::districts_in_reach(db, academy_id, &access.reach).await?;
     let focus = parse_id(&params.district).filter(|d| districts.iter().any(|x| x.id == *d));

@@ -96,6 +96,8 @@ async fn narrowed(
     access: &Access,
     district: &str,
 ) -> AppResult<(Reach, Option<i64>, Vec<store::DistrictName>)> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let single = !access.reach.whole
         && access.reach.departments.is_empty()
         && access.reach.districts.len() == 1;
@@ -103,7 +105,7 @@ async fn narrowed(
     let choices = if single {
         Vec::new()
     } else {
-        store::districts_in_reach(&state.db, access.edition.academy_id, &access.reach).await?
+        store::districts_in_reach(conn, access.edition.academy_id, &access.reach).await?
     };
     match parse_id(district).filter(|d| choices.iter().any(|c| c.id == *d)) {
         Some(id) => Ok((Reach::districts(vec![id]), Some(id), choices)),
@@ -212,8 +214,9 @@ async fn build_list(
     let (reach, district, district_list) = narrowed(state, &access, &params.district).await?;
     let filter = params.filter();
     let page = params.page();
+    let mut db = state.db.acquire().await?;
     let (rows, total) = store::review_page(
-        &state.db,
+        &mut db.conn(),
         access.edition.id,
         &reach,
         &filter,
@@ -380,10 +383,12 @@ pub(super) async fn validate(
         .await?;
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let mut done = Vec::new();
     let mut failures = Vec::new();
     for action_id in ids {
-        let action = actions_store::action_by_id(&state.db, action_id)
+        let action = actions_store::action_by_id(conn, action_id)
             .await?
             .filter(|a| {
                 a.edition_id == access.edition.id
@@ -458,14 +463,16 @@ pub(super) async fn export(
     let filter = params.filter();
     let selection = (!ids.is_empty()).then_some(ids.as_slice());
     let edition_id = access.edition.id;
-    let actions = store::export_actions(&state.db, edition_id, &reach, &filter, selection).await?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let actions = store::export_actions(conn, edition_id, &reach, &filter, selection).await?;
     let answers: HashMap<(i64, i64), String> =
-        store::export_answers(&state.db, edition_id, &reach, &filter, selection)
+        store::export_answers(conn, edition_id, &reach, &filter, selection)
             .await?
             .into_iter()
             .map(|(action, question, value)| ((action, question), value))
             .collect();
-    let questions = editions_store::questions(&state.db, edition_id).await?;
+    let questions = editions_store::questions(conn, edition_id).await?;
     let bytes = csv_file(&actions, &questions, &answers)
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the CSV export")))?;
     Ok((

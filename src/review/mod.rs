@@ -65,7 +65,9 @@ pub(crate) async fn access(
     user: &CurrentUser,
     edition_id: i64,
 ) -> AppResult<Access> {
-    let found = store::edition_in_academy(&state.db, edition_id)
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let found = store::edition_in_academy(conn, edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let edition = found.edition;

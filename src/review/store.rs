@@ -11,14 +11,14 @@ use sqlx::FromRow;
 
 use crate::{
     actions::store::{ACTION_SELECT, Action},
-    db::{Db, DbResult},
+    db::{Conn, DbResult},
     domain::{
         Placement,
         action::ActionState,
         declaration::{AUDIENCES, SHOWCASE_KINDS},
     },
     editions::store::Edition,
-    on_db,
+    on_conn,
 };
 
 /// The states a reviewer ever sees: drafts stay with their school.
@@ -325,7 +325,7 @@ fn order_by(filter: &ReviewFilter, alias: &str) -> String {
 /// `WITH`), counted, sorted and cut to the page; only the page's lines are
 /// then joined to their school (or, for a district action, district).
 pub async fn review_page(
-    db: &Db,
+    conn: &mut Conn<'_>,
     edition_id: i64,
     reach: &Reach,
     filter: &ReviewFilter,
@@ -349,8 +349,8 @@ pub async fn review_page(
         page_order = order_by(filter, "l"),
         order = order_by(filter, "a"),
     );
-    let rows: Vec<ReviewRow> = on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
-        .fetch_all(pool)
+    let rows: Vec<ReviewRow> = on_conn!(conn, |c| bind_all!(sqlx::query_as(&sql), p)
+        .fetch_all(c)
         .await)?;
     if let Some(total) = rows.first().map(|r| r.total) {
         return Ok((rows, total));
@@ -364,8 +364,8 @@ pub async fn review_page(
         "SELECT COUNT(*) FROM ({}) l",
         list_query(&mut p, edition_id, reach, filter, None)
     );
-    let total: i64 = on_db!(db, |pool| bind_all!(sqlx::query_scalar(&sql), p)
-        .fetch_one(pool)
+    let total: i64 = on_conn!(conn, |c| bind_all!(sqlx::query_scalar(&sql), p)
+        .fetch_one(c)
         .await)?;
     Ok((rows, total))
 }
@@ -373,7 +373,7 @@ pub async fn review_page(
 /// Full actions for the export: the selection (`ids`) if any, else the whole
 /// filtered list, always within the reach and never drafts.
 pub async fn export_actions(
-    db: &Db,
+    conn: &mut Conn<'_>,
     edition_id: i64,
     reach: &Reach,
     filter: &ReviewFilter,
@@ -385,14 +385,14 @@ pub async fn export_actions(
         "{ACTION_SELECT} WHERE a.id IN (SELECT l.id FROM ({list}) l) {}",
         order_by(filter, "a")
     );
-    on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
-        .fetch_all(pool)
+    on_conn!(conn, |c| bind_all!(sqlx::query_as(&sql), p)
+        .fetch_all(c)
         .await)
 }
 
 /// The answers of the same actions: (action, question, value).
 pub async fn export_answers(
-    db: &Db,
+    conn: &mut Conn<'_>,
     edition_id: i64,
     reach: &Reach,
     filter: &ReviewFilter,
@@ -404,8 +404,8 @@ pub async fn export_answers(
         "SELECT aa.action_id, aa.question_id, aa.value FROM action_answers aa
          WHERE aa.action_id IN (SELECT l.id FROM ({list}) l)"
     );
-    on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
-        .fetch_all(pool)
+    on_conn!(conn, |c| bind_all!(sqlx::query_as(&sql), p)
+        .fetch_all(c)
         .await)
 }
 
@@ -419,12 +419,12 @@ pub struct EditionInAcademy {
 }
 
 /// The edition and its académie, in one query (every review page needs both).
-pub async fn edition_in_academy(db: &Db, edition_id: i64) -> DbResult<Option<EditionInAcademy>> {
+pub async fn edition_in_academy(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Option<EditionInAcademy>> {
     let sql = "SELECT e.*, ac.name AS academy_name, ac.slug AS academy_slug
                FROM editions e JOIN academies ac ON ac.id = e.academy_id WHERE e.id = $1";
-    on_db!(db, |pool| sqlx::query_as(sql)
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(edition_id)
-        .fetch_optional(pool)
+        .fetch_optional(c)
         .await)
 }
 
@@ -439,7 +439,7 @@ pub struct DistrictName {
 
 /// The districts of an académie within the reach, by department then name.
 pub async fn districts_in_reach(
-    db: &Db,
+    conn: &mut Conn<'_>,
     academy_id: i64,
     reach: &Reach,
 ) -> DbResult<Vec<DistrictName>> {
@@ -468,8 +468,8 @@ pub async fn districts_in_reach(
          ORDER BY dp.code, di.name, di.id",
         places.join(" OR ")
     );
-    on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
-        .fetch_all(pool)
+    on_conn!(conn, |c| bind_all!(sqlx::query_as(&sql), p)
+        .fetch_all(c)
         .await)
 }
 
@@ -507,7 +507,7 @@ pub struct SchoolCoverage {
 /// Two aggregates: the open schools of the reach by district, and, from the
 /// actions beyond the draft, how many distinct schools have one.
 pub async fn school_coverage(
-    db: &Db,
+    conn: &mut Conn<'_>,
     edition_id: i64,
     academy_id: i64,
     reach: &Reach,
@@ -518,8 +518,8 @@ pub async fn school_coverage(
          WHERE {} GROUP BY s.district_id",
         school_conditions(&mut p, academy_id, reach)
     );
-    let mut lines: Vec<SchoolCoverage> = on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
-        .fetch_all(pool)
+    let mut lines: Vec<SchoolCoverage> = on_conn!(conn, |c| bind_all!(sqlx::query_as(&sql), p)
+        .fetch_all(c)
         .await)?;
     let mut p = Params::default();
     let (from, terms) = reach_from(&mut p, edition_id, reach);
@@ -530,8 +530,8 @@ pub async fn school_coverage(
         terms.join(" AND "),
         beyond_draft("a")
     );
-    let covered: Vec<SchoolCoverage> = on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
-        .fetch_all(pool)
+    let covered: Vec<SchoolCoverage> = on_conn!(conn, |c| bind_all!(sqlx::query_as(&sql), p)
+        .fetch_all(c)
         .await)?;
     for c in covered {
         match lines.iter_mut().find(|l| l.district_id == c.district_id) {
@@ -555,7 +555,7 @@ pub struct SilentSchool {
 /// The open schools of the reach without any action beyond the draft, one
 /// line per référent (or one line without), by district, name and UAI.
 pub async fn silent_schools(
-    db: &Db,
+    conn: &mut Conn<'_>,
     edition_id: i64,
     academy_id: i64,
     reach: &Reach,
@@ -573,8 +573,8 @@ pub async fn silent_schools(
          ORDER BY s.district_id, s.name, s.uai, u.email",
         beyond = beyond_draft("x")
     );
-    on_db!(db, |pool| bind_all!(sqlx::query_as(&sql), p)
-        .fetch_all(pool)
+    on_conn!(conn, |c| bind_all!(sqlx::query_as(&sql), p)
+        .fetch_all(c)
         .await)
 }
 
@@ -592,7 +592,7 @@ pub struct ActionCounts {
 
 /// Every count of the dashboard in one pass over the actions of the reach:
 /// one line per district, one column per state, audience and showcase kind.
-pub async fn action_counts(db: &Db, edition_id: i64, reach: &Reach) -> DbResult<Vec<ActionCounts>> {
+pub async fn action_counts(conn: &mut Conn<'_>, edition_id: i64, reach: &Reach) -> DbResult<Vec<ActionCounts>> {
     let mut p = Params::default();
     let (from, terms) = reach_from(&mut p, edition_id, reach);
     let beyond = beyond_draft("a");
@@ -621,9 +621,9 @@ pub async fn action_counts(db: &Db, edition_id: i64, reach: &Reach) -> DbResult<
         terms.join(" AND ")
     );
     let (states, audiences) = (ActionState::ALL.len(), AUDIENCES.len());
-    on_db!(db, |pool| {
+    on_conn!(conn, |c| {
         use sqlx::Row;
-        let rows = bind_all!(sqlx::query(&sql), p).fetch_all(pool).await?;
+        let rows = bind_all!(sqlx::query(&sql), p).fetch_all(c).await?;
         rows.iter()
             .map(|row| {
                 let mut counts = (1..=columns.len())

@@ -87,6 +87,8 @@ impl FromRequestParts<AppState> for PageCtx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
         // Built once per request: the error-page middleware builds it first.
         if let Some(ctx) = parts.extensions.get::<PageCtx>() {
             return Ok(ctx.clone());
@@ -94,7 +96,7 @@ impl FromRequestParts<AppState> for PageCtx {
         let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await?;
         let csrf = CsrfToken::from_request_parts(parts, state).await?;
         let academy_name = match user.as_ref().map(|u| u.academy_ids()).as_deref() {
-            Some([only]) => map_store::academy_by_id(&state.db, *only)
+            Some([only]) => map_store::academy_by_id(conn, *only)
                 .await?
                 .map(|a| a.name),
             _ => None,

@@ -61,6 +61,8 @@ impl CurrentUser {
 pub struct MaybeUser(pub Option<CurrentUser>);
 
 async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>, AppError> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     if let Some(user) = parts.extensions.get::<Option<CurrentUser>>() {
         return Ok(user.clone());
     }
@@ -68,10 +70,10 @@ async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>
         None => None,
         Some(token) => {
             let valid_for = Duration::hours(state.config.session_hours);
-            match store::session_user(&state.db, &tokens::hash(&token), valid_for).await? {
+            match store::session_user(conn, &tokens::hash(&token), valid_for).await? {
                 None => None,
                 Some(user) => {
-                    let rows = store::grants_of(&state.db, user.id).await?;
+                    let rows = store::grants_of(conn, user.id).await?;
                     let placements: Vec<(Grant, Placement)> = rows
                         .iter()
                         .filter_map(|r| Some((r.grant()?, r.placement())))

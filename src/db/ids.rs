@@ -1,0 +1,51 @@
+//! Typed ids: the id of each table is its own type, so that an edition id
+//! cannot be passed where a school id is expected. Each is an `i64` on the
+//! wire, in the database (sqlx `transparent`) and in URLs.
+
+/// Declares an id type over `i64`.
+macro_rules! decl_id {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, sqlx::Type,
+        )]
+        #[serde(transparent)]
+        #[sqlx(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+    )*};
+}
+
+decl_id!(
+    /// `academies.id`
+    AcademyId,
+    /// `departments.id`
+    DepartmentId,
+    /// `districts.id`
+    DistrictId,
+    /// `schools.id`
+    SchoolId,
+    /// `users.id`
+    UserId,
+    /// `editions.id`
+    EditionId,
+    /// `actions.id`
+    ActionId,
+    /// `edition_questions.id`
+    QuestionId,
+    /// `role_grants.id`
+    GrantId,
+);

@@ -407,9 +407,9 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         contact_email: "ce.saio@bench.test".into(),
         reminder_days: "14 7 2".into(),
     };
-    let edition = editions_store::insert_edition(&mut tx, 1, &values, None).await?;
+    let edition = editions_store::insert_edition(&mut tx.conn(), 1, &values, None).await?;
     let poster = editions_store::add_question(
-        &mut tx,
+        &mut tx.conn(),
         edition,
         &Question {
             id: 0,
@@ -422,7 +422,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
     )
     .await?;
     editions_store::add_question(
-        &mut tx,
+        &mut tx.conn(),
         edition,
         &Question {
             id: 0,
@@ -435,7 +435,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
     )
     .await?;
     tx.commit().await?;
-    editions_store::set_edition_state(db, edition, EditionState::Open).await?;
+    editions_store::set_edition_state(&mut db.acquire().await?.conn(), edition, EditionState::Open).await?;
 
     // The actions: complete, so that drafts can be submitted.
     let mut actions = Vec::with_capacity(ACTIONS as usize);
@@ -591,10 +591,10 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
 
 /// The signed-in person, as the session extractor builds it.
 async fn current_user(db: &Db, user_id: i64) -> anyhow::Result<CurrentUser> {
-    let user = auth_store::user_by_id(db, user_id)
+    let user = auth_store::user_by_id(&mut db.acquire().await?.conn(), user_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no user {user_id}"))?;
-    let placements: Vec<(Grant, Placement)> = auth_store::grants_of(db, user_id)
+    let placements: Vec<(Grant, Placement)> = auth_store::grants_of(&mut db.acquire().await?.conn(), user_id)
         .await?
         .iter()
         .filter_map(|r| Some((r.grant()?, r.placement())))
@@ -613,7 +613,7 @@ async fn current_user(db: &Db, user_id: i64) -> anyhow::Result<CurrentUser> {
 async fn session_cookie(db: &Db, user_id: i64) -> anyhow::Result<String> {
     let token = tokens::random_token();
     auth_store::create_session(
-        db,
+        &mut db.acquire().await?.conn(),
         user_id,
         &tokens::hash(&token),
         chrono::Duration::hours(12),
@@ -647,7 +647,7 @@ async fn submit_all(
                     break;
                 };
                 let t = Instant::now();
-                let action = actions_store::action_by_id(&state.db, id)
+                let action = actions_store::action_by_id(&mut state.db.acquire().await?.conn(), id)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("no action {id}"))?;
                 let to = workflow::perform(
@@ -819,7 +819,7 @@ async fn main() -> anyhow::Result<()> {
             let session = session_cookie(&db, *owner).await?;
             let session = session.split("; ").next().unwrap_or_default();
             let cookie = format!("{session}; perseverance_csrf={csrf}");
-            let version = actions_store::action_by_id(&db, *id)
+            let version = actions_store::action_by_id(&mut db.acquire().await?.conn(), *id)
                 .await?
                 .map(|a| a.version)
                 .unwrap_or_default();

@@ -435,7 +435,8 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
     )
     .await?;
     tx.commit().await?;
-    editions_store::set_edition_state(&mut db.acquire().await?.conn(), edition, EditionState::Open).await?;
+    editions_store::set_edition_state(&mut db.acquire().await?.conn(), edition, EditionState::Open)
+        .await?;
 
     // The actions: complete, so that drafts can be submitted.
     let mut actions = Vec::with_capacity(ACTIONS as usize);
@@ -594,11 +595,12 @@ async fn current_user(db: &Db, user_id: i64) -> anyhow::Result<CurrentUser> {
     let user = auth_store::user_by_id(&mut db.acquire().await?.conn(), user_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no user {user_id}"))?;
-    let placements: Vec<(Grant, Placement)> = auth_store::grants_of(&mut db.acquire().await?.conn(), user_id)
-        .await?
-        .iter()
-        .filter_map(|r| Some((r.grant()?, r.placement())))
-        .collect();
+    let placements: Vec<(Grant, Placement)> =
+        auth_store::grants_of(&mut db.acquire().await?.conn(), user_id)
+            .await?
+            .iter()
+            .filter_map(|r| Some((r.grant()?, r.placement())))
+            .collect();
     Ok(CurrentUser {
         id: user.id,
         email: user.email,

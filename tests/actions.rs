@@ -58,9 +58,13 @@ async fn open_edition(app: &TestApp, year: i64, deadline_in: Duration) -> (i64, 
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    editions_store::set_edition_state(&mut app.db.acquire().await.unwrap().conn(), id, EditionState::Open)
-        .await
-        .unwrap();
+    editions_store::set_edition_state(
+        &mut app.db.acquire().await.unwrap().conn(),
+        id,
+        EditionState::Open,
+    )
+    .await
+    .unwrap();
     (id, question)
 }
 
@@ -348,12 +352,14 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
     // The deadline passes.
     let sql = "UPDATE editions SET declaration_deadline = $1 WHERE id = $2";
     let past = Utc::now() - Duration::hours(1);
-    perseverance::on_conn!(app.db.acquire().await.unwrap().conn(), |pool| sqlx::query(sql)
-        .bind(past)
-        .bind(edition)
-        .execute(pool)
-        .await
-        .map(|_| ()))
+    perseverance::on_conn!(app.db.acquire().await.unwrap().conn(), |pool| sqlx::query(
+        sql
+    )
+    .bind(past)
+    .bind(edition)
+    .execute(pool)
+    .await
+    .map(|_| ()))
     .unwrap();
     let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
     let mut pairs = complete(&week_day(), question, &version_in(&form));
@@ -383,18 +389,25 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
     );
 
     // An extension for this school reopens it.
-    let school = perseverance::actions::store::action_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
-        .await
-        .unwrap()
-        .unwrap()
-        .school_id;
+    let school =
+        perseverance::actions::store::action_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
+            .await
+            .unwrap()
+            .unwrap()
+            .school_id;
     let until = paris_to_utc(
         paris_date(Utc::now()) + Duration::days(2),
         NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
     );
-    editions_store::extend_deadline(&mut app.db.acquire().await.unwrap().conn(), edition, school, until, 1)
-        .await
-        .unwrap();
+    editions_store::extend_deadline(
+        &mut app.db.acquire().await.unwrap().conn(),
+        edition,
+        school,
+        until,
+        1,
+    )
+    .await
+    .unwrap();
     let mine = body(app.get("/mes-actions").await).await;
     assert!(
         mine.contains(&format!("/editions/{edition}/actions/nouvelle")),
@@ -554,9 +567,13 @@ async fn owners_duplicate_past_actions(engine: Engine) {
         ],
     )
     .await;
-    editions_store::set_edition_state(&mut app.db.acquire().await.unwrap().conn(), old, EditionState::Archived)
-        .await
-        .unwrap();
+    editions_store::set_edition_state(
+        &mut app.db.acquire().await.unwrap().conn(),
+        old,
+        EditionState::Archived,
+    )
+    .await
+    .unwrap();
     let (new, _) = open_edition(&app, 2040, Duration::days(20)).await;
 
     let page = body(app.get(&format!("/actions/{id}")).await).await;
@@ -571,10 +588,13 @@ async fn owners_duplicate_past_actions(engine: Engine) {
         .trim_end_matches("/modifier")
         .parse()
         .unwrap();
-    let copy = perseverance::actions::store::action_by_id(&mut app.db.acquire().await.unwrap().conn(), copy_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let copy = perseverance::actions::store::action_by_id(
+        &mut app.db.acquire().await.unwrap().conn(),
+        copy_id,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(copy.edition_id, new);
-    assert_eq!(copy.state, "draft");
+    assert_eq!(copy.state.code(), "draft");
 }

@@ -53,7 +53,7 @@ async fn demo_edition(db: &Db, state: &str) -> Edition {
         .await
         .unwrap()
         .into_iter()
-        .find(|e| e.state == state)
+        .find(|e| e.state.code() == state)
         .expect("a demo edition in that state")
 }
 
@@ -170,7 +170,10 @@ async fn coordinator_opens_an_edition(engine: Engine) {
         "no declaring in a draft edition"
     );
     let id: i64 = path.trim_start_matches("/editions/").parse().unwrap();
-    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
+    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.reminder_days, "14 7 2");
     assert_eq!(
         stored.declaration_deadline,
@@ -214,7 +217,10 @@ async fn coordinator_opens_an_edition(engine: Engine) {
     )
     .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
+    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.theme, "Oser le projet");
 }
 
@@ -278,7 +284,7 @@ async fn staff_cannot_manage_editions(engine: Engine) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.state, "open", "nothing changed");
+    assert_eq!(stored.state.code(), "open", "nothing changed");
 
     // The district coordinator follows the declarations.
     app.post("/deconnexion", &[]).await;
@@ -319,9 +325,14 @@ async fn other_academies_are_out_of_sight(engine: Engine) {
     let normandie = map_store::ensure_academy(&mut tx.conn(), "70", "normandie", "Normandie")
         .await
         .unwrap();
-    let id = store::insert_edition(&mut tx.conn(), normandie, &values(2031, calendar(2031)), None)
-        .await
-        .unwrap();
+    let id = store::insert_edition(
+        &mut tx.conn(),
+        normandie,
+        &values(2031, calendar(2031)),
+        None,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     app.sign_in_demo(COORDINATOR).await;
     let path = format!("/editions/{id}");
@@ -343,8 +354,11 @@ async fn other_academies_are_out_of_sight(engine: Engine) {
     }
     let response = post_owned(&app, "/a/normandie/editions", &edition_form(2033, ("", ""))).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
-    assert_eq!(stored.state, "draft");
+    let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.state.code(), "draft");
     assert!(
         store::edition_of_year(&mut app.db.acquire().await.unwrap().conn(), normandie, 2032)
             .await
@@ -372,7 +386,10 @@ async fn states_move_one_step_at_a_time(engine: Engine) {
         )
         .await;
     assert_eq!(opened.status(), StatusCode::SEE_OTHER);
-    let edition = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
+    let edition = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(edition.stored_state(), EditionState::Open);
     let page = body(app.get(&path).await).await;
     assert!(page.contains("Déclarations ouvertes"));
@@ -396,7 +413,10 @@ async fn states_move_one_step_at_a_time(engine: Engine) {
         )
         .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let edition = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
+    let edition = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(edition.stored_state(), EditionState::Open);
 
     // Back one step is allowed (to fix a mistake).
@@ -407,7 +427,10 @@ async fn states_move_one_step_at_a_time(engine: Engine) {
         )
         .await;
     assert_eq!(back.status(), StatusCode::SEE_OTHER);
-    let edition = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
+    let edition = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(edition.stored_state(), EditionState::Draft);
 }
 
@@ -423,7 +446,10 @@ async fn cloning_prepares_next_year(engine: Engine) {
     assert_eq!(cloned.status(), StatusCode::SEE_OTHER);
     let path = location(&cloned);
     let id: i64 = path.trim_start_matches("/editions/").parse().unwrap();
-    let copy = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
+    let copy = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(copy.year, open.year + 1);
     assert_eq!(copy.number, open.number + 1);
     assert_eq!(copy.theme, open.theme);
@@ -438,8 +464,12 @@ async fn cloning_prepares_next_year(engine: Engine) {
         1,
         "a year later"
     );
-    let questions = store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id).await.unwrap();
-    let copied = store::questions(&mut app.db.acquire().await.unwrap().conn(), id).await.unwrap();
+    let questions = store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id)
+        .await
+        .unwrap();
+    let copied = store::questions(&mut app.db.acquire().await.unwrap().conn(), id)
+        .await
+        .unwrap();
     assert_eq!(questions.len(), 2);
     assert_eq!(copied.len(), questions.len());
     for (a, b) in questions.iter().zip(&copied) {
@@ -531,7 +561,9 @@ async fn questions_are_checked(engine: Engine) {
         )
         .await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
-    let questions = store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id).await.unwrap();
+    let questions = store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id)
+        .await
+        .unwrap();
     assert_eq!(questions.len(), 3);
     let last = questions.last().unwrap().clone();
     assert_eq!(last.label, "Publics associés");
@@ -584,10 +616,19 @@ async fn questions_are_checked(engine: Engine) {
         .post(&format!("{path}/{}/supprimer", last.id), &[])
         .await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
-    assert_eq!(store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id).await.unwrap().len(), 2);
+    assert_eq!(
+        store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     // A question of another edition is not reachable through this one.
     let past = demo_edition(&app.db, "archived").await;
-    let foreign = store::questions(&mut app.db.acquire().await.unwrap().conn(), past.id).await.unwrap()[0].id;
+    let foreign = store::questions(&mut app.db.acquire().await.unwrap().conn(), past.id)
+        .await
+        .unwrap()[0]
+        .id;
     let response = app.post(&format!("{path}/{foreign}/supprimer"), &[]).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
@@ -596,14 +637,20 @@ async fn deadline_is_extended_for_one_school(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let open = demo_edition(&app.db, "open").await;
     let path = format!("/editions/{}", open.id);
-    let home = map_store::school_by_uai(&mut app.db.acquire().await.unwrap().conn(), Uai::from_number(930_200).as_str())
-        .await
-        .unwrap()
-        .unwrap();
-    let neighbour = map_store::school_by_uai(&mut app.db.acquire().await.unwrap().conn(), Uai::from_number(930_201).as_str())
-        .await
-        .unwrap()
-        .unwrap();
+    let home = map_store::school_by_uai(
+        &mut app.db.acquire().await.unwrap().conn(),
+        Uai::from_number(930_200).as_str(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let neighbour = map_store::school_by_uai(
+        &mut app.db.acquire().await.unwrap().conn(),
+        Uai::from_number(930_201).as_str(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     app.sign_in_demo(COORDINATOR).await;
     let deadline_day = paris_date(open.declaration_deadline);
     let later = (deadline_day + Duration::days(3)).to_string();
@@ -655,15 +702,23 @@ async fn deadline_is_extended_for_one_school(engine: Engine) {
         NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
     );
     assert_eq!(
-        store::deadline_for(&mut app.db.acquire().await.unwrap().conn(), &open, Some(home.id))
-            .await
-            .unwrap(),
+        store::deadline_for(
+            &mut app.db.acquire().await.unwrap().conn(),
+            &open,
+            Some(home.id)
+        )
+        .await
+        .unwrap(),
         until
     );
     assert_eq!(
-        store::deadline_for(&mut app.db.acquire().await.unwrap().conn(), &open, Some(neighbour.id))
-            .await
-            .unwrap(),
+        store::deadline_for(
+            &mut app.db.acquire().await.unwrap().conn(),
+            &open,
+            Some(neighbour.id)
+        )
+        .await
+        .unwrap(),
         open.declaration_deadline,
         "other schools keep the deadline"
     );
@@ -693,14 +748,20 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
         declaration_deadline: deadline,
         bilan_deadline: week_start + Duration::days(60),
     };
-    let home = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), Uai::from_number(930_200).as_str())
-        .await
-        .unwrap()
-        .unwrap();
-    let neighbour = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), Uai::from_number(930_201).as_str())
-        .await
-        .unwrap()
-        .unwrap();
+    let home = map_store::school_by_uai(
+        &mut db.acquire().await.unwrap().conn(),
+        Uai::from_number(930_200).as_str(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let neighbour = map_store::school_by_uai(
+        &mut db.acquire().await.unwrap().conn(),
+        Uai::from_number(930_201).as_str(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let mut tx = db.begin().await.unwrap();
     let id = store::insert_edition(&mut tx.conn(), academy, &values(2090, calendar), None)
         .await
@@ -759,7 +820,10 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
     );
     assert_eq!(send(six_days_before).await, 0, "sent once");
     assert_eq!(send(six_days_before + Duration::hours(5)).await, 0);
-    assert_eq!(perseverance::jobs::run_all_due(&db, &config).await.unwrap(), 3);
+    assert_eq!(
+        perseverance::jobs::run_all_due(&db, &config).await.unwrap(),
+        3
+    );
     let mut mails: Vec<String> = std::fs::read_dir(&config.outbox_dir)
         .unwrap()
         .map(|e| common::decode_mail(&std::fs::read_to_string(e.unwrap().path()).unwrap()))
@@ -775,12 +839,13 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
         assert!(all.contains(&format!("To: {to}")), "{to} in {all}");
     }
     assert!(!all.contains("referente.voisine"), "the neighbour declared");
-    let payloads: Vec<String> = perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| sqlx::query_scalar(
-        "SELECT payload FROM jobs WHERE kind = 'mail' ORDER BY id"
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap());
+    let payloads: Vec<String> =
+        perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| {
+            sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'mail' ORDER BY id")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+        });
     let deadline_text = perseverance::domain::edition::format_paris(deadline);
     for payload in &payloads {
         let mail: perseverance::jobs::mail::Mail = serde_json::from_str(payload).unwrap();
@@ -802,12 +867,12 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
     assert_eq!(send(one_day_before).await, 3);
     assert_eq!(send(one_day_before).await, 0);
     assert_eq!(send(real_now + Duration::days(31)).await, 0);
-    let sent: i64 = perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM edition_reminders WHERE edition_id = $1"
-    )
-    .bind(id)
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let sent: i64 = perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM edition_reminders WHERE edition_id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
     assert_eq!(sent, 3, "J-14, J-7 and J-2 recorded");
 }

@@ -65,11 +65,14 @@ struct World {
 }
 
 async fn user_id(db: &Db, email: &str) -> i64 {
-    auth_store::user_by_email(&mut db.acquire().await.unwrap().conn(), &Email::parse(email).unwrap())
-        .await
-        .unwrap()
-        .expect("a demo account")
-        .id
+    auth_store::user_by_email(
+        &mut db.acquire().await.unwrap().conn(),
+        &Email::parse(email).unwrap(),
+    )
+    .await
+    .unwrap()
+    .expect("a demo account")
+    .id
 }
 
 async fn world(engine: Engine) -> World {
@@ -80,11 +83,18 @@ async fn world(engine: Engine) -> World {
         .unwrap()
         .expect("the demo académie");
     let owner = user_id(&db, STAFF).await;
-    let grant = &auth_store::grants_of(&mut db.acquire().await.unwrap().conn(), owner).await.unwrap()[0];
+    let grant = &auth_store::grants_of(&mut db.acquire().await.unwrap().conn(), owner)
+        .await
+        .unwrap()[0];
     let (district, staff_school) = (grant.district_id.unwrap(), grant.school_id.unwrap());
-    let mut schools = map_store::schools_of_district(&mut db.acquire().await.unwrap().conn(), district).await.unwrap();
+    let mut schools =
+        map_store::schools_of_district(&mut db.acquire().await.unwrap().conn(), district)
+            .await
+            .unwrap();
     schools.sort_by_key(|s| s.id != staff_school);
-    let districts = map_store::districts(&mut db.acquire().await.unwrap().conn(), academy.id).await.unwrap();
+    let districts = map_store::districts(&mut db.acquire().await.unwrap().conn(), academy.id)
+        .await
+        .unwrap();
     let district_93 = districts
         .iter()
         .find(|d| d.department_name == "Seine-Saint-Denis" && d.id != district)
@@ -95,14 +105,16 @@ async fn world(engine: Engine) -> World {
         .find(|d| d.department_name == "Seine-et-Marne")
         .unwrap()
         .id;
-    let school_93 = map_store::schools_of_district(&mut db.acquire().await.unwrap().conn(), district_93)
-        .await
-        .unwrap()[0]
-        .clone();
-    let school_77 = map_store::schools_of_district(&mut db.acquire().await.unwrap().conn(), district_77)
-        .await
-        .unwrap()[0]
-        .clone();
+    let school_93 =
+        map_store::schools_of_district(&mut db.acquire().await.unwrap().conn(), district_93)
+            .await
+            .unwrap()[0]
+            .clone();
+    let school_77 =
+        map_store::schools_of_district(&mut db.acquire().await.unwrap().conn(), district_77)
+            .await
+            .unwrap()[0]
+            .clone();
 
     // An open edition three years ahead (the demo has this year's and last year's).
     let year = Utc::now().year() + 3;
@@ -129,9 +141,13 @@ async fn world(engine: Engine) -> World {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    editions_store::set_edition_state(&mut db.acquire().await.unwrap().conn(), edition, EditionState::Open)
-        .await
-        .unwrap();
+    editions_store::set_edition_state(
+        &mut db.acquire().await.unwrap().conn(),
+        edition,
+        EditionState::Open,
+    )
+    .await
+    .unwrap();
     World {
         app,
         edition,
@@ -198,9 +214,10 @@ impl World {
             expected_participants: Some(30),
         };
         let mut tx = db.begin().await.unwrap();
-        let id = actions_store::create_draft(&mut tx.conn(), self.edition, school, district, self.owner)
-            .await
-            .unwrap();
+        let id =
+            actions_store::create_draft(&mut tx.conn(), self.edition, school, district, self.owner)
+                .await
+                .unwrap();
         assert!(
             actions_store::save_content(&mut tx.conn(), id, 1, &input, &checked)
                 .await
@@ -606,17 +623,28 @@ async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine
         (draft, "draft"),
         (elsewhere, "submitted"),
     ] {
-        let action = actions_store::action_by_id(&mut db.acquire().await.unwrap().conn(), id).await.unwrap().unwrap();
-        assert_eq!(action.state, state, "action {id}");
+        let action = actions_store::action_by_id(&mut db.acquire().await.unwrap().conn(), id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(action.state.code(), state, "action {id}");
     }
-    let events = actions_store::events(&mut db.acquire().await.unwrap().conn(), forum).await.unwrap();
+    let events = actions_store::events(&mut db.acquire().await.unwrap().conn(), forum)
+        .await
+        .unwrap();
     let last = events.last().unwrap();
     assert_eq!(
-        (last.from_state.as_str(), last.to_state.as_str()),
+        (last.from_state.code(), last.to_state.code()),
         ("submitted", "validated")
     );
     assert_eq!(last.email.as_deref(), Some(DISTRICT));
-    assert_eq!(actions_store::events(&mut db.acquire().await.unwrap().conn(), elsewhere).await.unwrap().len(), 1);
+    assert_eq!(
+        actions_store::events(&mut db.acquire().await.unwrap().conn(), elsewhere)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let mails = w.app.mails(2).await;
     assert_eq!(mails.len(), 2, "one decision mail per validated action");
     for mail in &mails {
@@ -926,7 +954,7 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(action.state, "submitted");
+    assert_eq!(action.state.code(), "submitted");
     assert_eq!(
         w.app.get("/editions/999999/revue").await.status(),
         StatusCode::NOT_FOUND

@@ -58,7 +58,9 @@ async fn import_upserts_by_uai_and_reports_each_row(engine: Engine) {
         .unwrap()
         .unwrap();
     assert_eq!(school.latitude, Some(48.93));
-    let academies = map_store::academies(&mut db.acquire().await.unwrap().conn()).await.unwrap();
+    let academies = map_store::academies(&mut db.acquire().await.unwrap().conn())
+        .await
+        .unwrap();
     assert_eq!(
         academies
             .iter()
@@ -138,10 +140,13 @@ async fn districts_come_from_a_small_csv(engine: Engine) {
         .await
         .unwrap()
         .unwrap();
-    let district = map_store::district_by_id(&mut db.acquire().await.unwrap().conn(), school.district_id.unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let district = map_store::district_by_id(
+        &mut db.acquire().await.unwrap().conn(),
+        school.district_id.unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(district.name, "District de Saint-Denis");
     assert_eq!(district.department_id, school.department_id);
     let again = import::import_districts(&db, csv.as_bytes()).await.unwrap();
@@ -157,16 +162,23 @@ async fn grants_know_where_they_apply(engine: Engine) {
         .unwrap()
         .unwrap();
     let mut tx = db.begin().await.unwrap();
-    let district =
-        map_store::ensure_district(&mut tx.conn(), school.department_id, "District de Saint-Denis")
-            .await
-            .unwrap();
+    let district = map_store::ensure_district(
+        &mut tx.conn(),
+        school.department_id,
+        "District de Saint-Denis",
+    )
+    .await
+    .unwrap();
     map_store::set_school_district(&mut tx.conn(), school.id, Some(district))
         .await
         .unwrap();
-    let user = auth_store::ensure_user(&mut tx.conn(), &Email::parse("chef@ac-creteil.fr").unwrap(), "")
-        .await
-        .unwrap();
+    let user = auth_store::ensure_user(
+        &mut tx.conn(),
+        &Email::parse("chef@ac-creteil.fr").unwrap(),
+        "",
+    )
+    .await
+    .unwrap();
     let grant = Grant::new(Role::SchoolHead, Scope::School(school.id)).unwrap();
     assert!(
         auth_store::add_grant(&mut tx.conn(), user, grant, None)
@@ -181,7 +193,9 @@ async fn grants_know_where_they_apply(engine: Engine) {
     );
     tx.commit().await.unwrap();
 
-    let rows = auth_store::grants_of(&mut db.acquire().await.unwrap().conn(), user).await.unwrap();
+    let rows = auth_store::grants_of(&mut db.acquire().await.unwrap().conn(), user)
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     let place = rows[0].placement();
     assert_eq!(place.school, Some(school.id));
@@ -190,7 +204,8 @@ async fn grants_know_where_they_apply(engine: Engine) {
     assert_eq!(place.academy, school.academy_id);
     assert_eq!(rows[0].grant(), Some(grant));
 
-    let within_district = auth_store::list_grants(&mut db.acquire().await.unwrap().conn(),
+    let within_district = auth_store::list_grants(
+        &mut db.acquire().await.unwrap().conn(),
         auth_store::GrantQuery::Within(Scope::District(district)),
         10,
     )
@@ -198,7 +213,8 @@ async fn grants_know_where_they_apply(engine: Engine) {
     .unwrap();
     assert_eq!(within_district.len(), 1);
     assert_eq!(within_district[0].scope_href, "/etablissements/0930200M");
-    let elsewhere = auth_store::list_grants(&mut db.acquire().await.unwrap().conn(),
+    let elsewhere = auth_store::list_grants(
+        &mut db.acquire().await.unwrap().conn(),
         auth_store::GrantQuery::Within(Scope::District(district + 1)),
         10,
     )
@@ -211,9 +227,13 @@ async fn login_links_and_sessions_expire(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = fresh_db(engine, &dir).await;
     let mut tx = db.begin().await.unwrap();
-    let user = auth_store::ensure_user(&mut tx.conn(), &Email::parse("a@ac-creteil.fr").unwrap(), "")
-        .await
-        .unwrap();
+    let user = auth_store::ensure_user(
+        &mut tx.conn(),
+        &Email::parse("a@ac-creteil.fr").unwrap(),
+        "",
+    )
+    .await
+    .unwrap();
     auth_store::create_login_token(&mut tx.conn(), user, "fresh", chrono::Duration::minutes(30))
         .await
         .unwrap();
@@ -222,15 +242,21 @@ async fn login_links_and_sessions_expire(engine: Engine) {
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
-        auth_store::consume_login_token(&mut db.acquire().await.unwrap().conn(), "stale").await.unwrap(),
+        auth_store::consume_login_token(&mut db.acquire().await.unwrap().conn(), "stale")
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
-        auth_store::consume_login_token(&mut db.acquire().await.unwrap().conn(), "fresh").await.unwrap(),
+        auth_store::consume_login_token(&mut db.acquire().await.unwrap().conn(), "fresh")
+            .await
+            .unwrap(),
         Some(user)
     );
     assert_eq!(
-        auth_store::consume_login_token(&mut db.acquire().await.unwrap().conn(), "fresh").await.unwrap(),
+        auth_store::consume_login_token(&mut db.acquire().await.unwrap().conn(), "fresh")
+            .await
+            .unwrap(),
         None,
         "single use"
     );
@@ -239,9 +265,14 @@ async fn login_links_and_sessions_expire(engine: Engine) {
     auth_store::create_session(&mut db.acquire().await.unwrap().conn(), user, "live", hours)
         .await
         .unwrap();
-    auth_store::create_session(&mut db.acquire().await.unwrap().conn(), user, "dead", chrono::Duration::seconds(-1))
-        .await
-        .unwrap();
+    auth_store::create_session(
+        &mut db.acquire().await.unwrap().conn(),
+        user,
+        "dead",
+        chrono::Duration::seconds(-1),
+    )
+    .await
+    .unwrap();
     assert!(
         auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "live", hours)
             .await
@@ -254,7 +285,9 @@ async fn login_links_and_sessions_expire(engine: Engine) {
             .unwrap()
             .is_none()
     );
-    auth_store::delete_session(&mut db.acquire().await.unwrap().conn(), "live").await.unwrap();
+    auth_store::delete_session(&mut db.acquire().await.unwrap().conn(), "live")
+        .await
+        .unwrap();
     assert!(
         auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "live", hours)
             .await
@@ -300,13 +333,13 @@ async fn jobs_follow_their_transaction_and_retry(engine: Engine) {
         0,
         "the failed job waits before its retry"
     );
-    let (attempts, error): (i64, Option<String>) =
-        perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| sqlx::query_as(
-            "SELECT attempts, last_error FROM jobs WHERE done_at IS NULL"
-        )
-        .fetch_one(pool)
-        .await)
-        .unwrap();
+    let (attempts, error): (i64, Option<String>) = perseverance::on_conn!(
+        db.acquire().await.unwrap().conn(),
+        |pool| sqlx::query_as("SELECT attempts, last_error FROM jobs WHERE done_at IS NULL")
+            .fetch_one(pool)
+            .await
+    )
+    .unwrap();
     assert_eq!(attempts, 1);
     assert!(error.is_some());
 }

@@ -131,9 +131,7 @@ async fn add(
         .map_err(|e| errors.add("domains", e))
         .ok();
     if errors.is_empty() {
-        if map_store::academy_by_slug(conn, &code)
-            .await?
-            .is_some()
+        if map_store::academy_by_slug(conn, &code).await?.is_some()
             || map_store::academy_by_slug(conn, &slug(&name))
                 .await?
                 .is_some()
@@ -144,8 +142,7 @@ async fn add(
             let conn = &mut tx.conn();
             // The académie and its domains together, or neither.
             let id = map_store::ensure_academy(conn, &code, &slug(&name), &name).await?;
-            map_store::set_email_domains(conn, id, domains.as_deref().unwrap_or_default())
-                .await?;
+            map_store::set_email_domains(conn, id, domains.as_deref().unwrap_or_default()).await?;
             tx.commit().await?;
             return Ok(Redirect::to("/admin/academies").into_response());
         }

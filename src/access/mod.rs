@@ -259,15 +259,13 @@ async fn placement_of(state: &AppState, scope: Scope) -> AppResult<Option<Placem
                 academy: a.id,
                 ..Default::default()
             }),
-        Scope::Department(id) => {
-            map_store::department_by_id(conn, id)
-                .await?
-                .map(|d| Placement {
-                    academy: d.academy_id,
-                    department: Some(d.id),
-                    ..Default::default()
-                })
-        }
+        Scope::Department(id) => map_store::department_by_id(conn, id)
+            .await?
+            .map(|d| Placement {
+                academy: d.academy_id,
+                department: Some(d.id),
+                ..Default::default()
+            }),
         Scope::District(id) => map_store::district_by_id(conn, id)
             .await?
             .map(|d| d.placement()),

@@ -21,7 +21,7 @@ pub struct Action {
     pub school_id: Option<i64>,
     pub district_id: Option<i64>,
     pub owner_user_id: i64,
-    pub state: String,
+    pub state: ActionState,
     pub version: i64,
     pub title: String,
     pub summary: String,
@@ -57,7 +57,7 @@ pub struct Action {
 
 impl Action {
     pub fn state(&self) -> ActionState {
-        ActionState::parse(&self.state).unwrap_or(ActionState::Draft)
+        self.state
     }
 
     pub fn placement(&self) -> Placement {
@@ -318,23 +318,19 @@ pub async fn set_flags(
 #[derive(Clone, Debug, FromRow)]
 pub struct Event {
     pub email: Option<String>,
-    pub from_state: String,
-    pub to_state: String,
+    pub from_state: ActionState,
+    pub to_state: ActionState,
     pub comment: String,
     pub at: DateTime<Utc>,
 }
 
 impl Event {
     pub fn from_label(&self) -> &'static str {
-        ActionState::parse(&self.from_state)
-            .map(ActionState::label)
-            .unwrap_or("?")
+        self.from_state.label()
     }
 
     pub fn to_label(&self) -> &'static str {
-        ActionState::parse(&self.to_state)
-            .map(ActionState::label)
-            .unwrap_or("?")
+        self.to_state.label()
     }
 
     pub fn when(&self) -> String {
@@ -362,7 +358,11 @@ pub async fn actions_of_owner(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec
 }
 
 /// The actions of a school in an edition.
-pub async fn actions_of_school(conn: &mut Conn<'_>, edition_id: i64, school_id: i64) -> DbResult<Vec<Action>> {
+pub async fn actions_of_school(
+    conn: &mut Conn<'_>,
+    edition_id: i64,
+    school_id: i64,
+) -> DbResult<Vec<Action>> {
     let sql = format!("{ACTION_SELECT} WHERE a.edition_id = $1 AND a.school_id = $2 ORDER BY a.id");
     on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(edition_id)
@@ -372,7 +372,12 @@ pub async fn actions_of_school(conn: &mut Conn<'_>, edition_id: i64, school_id: 
 }
 
 /// Copies an action's content into a new draft of another edition.
-pub async fn duplicate(conn: &mut Conn<'_>, source: i64, edition_id: i64, owner: i64) -> DbResult<i64> {
+pub async fn duplicate(
+    conn: &mut Conn<'_>,
+    source: i64,
+    edition_id: i64,
+    owner: i64,
+) -> DbResult<i64> {
     let now = Utc::now();
     let sql = "INSERT INTO actions (edition_id, school_id, district_id, owner_user_id, title, summary, description, owner_name,
                owner_role, people_involved, audiences, levels, scheme, before_week, start_time, end_time, place, partners,

@@ -237,8 +237,8 @@ async fn link_page(
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
-    let valid = !q.jeton.is_empty()
-        && store::login_token_is_valid(conn, &tokens::hash(&q.jeton)).await?;
+    let valid =
+        !q.jeton.is_empty() && store::login_token_is_valid(conn, &tokens::hash(&q.jeton)).await?;
     let page = LinkPage {
         ctx: ctx.title("Connexion").here(),
         token: q.jeton,

@@ -22,8 +22,8 @@ pub struct User {
 pub struct GrantRow {
     pub id: i64,
     pub user_id: i64,
-    pub role: String,
-    pub scope_kind: String,
+    pub role: Role,
+    pub scope_kind: ScopeKind,
     pub scope_id: i64,
     pub academy_id: i64,
     pub department_id: Option<i64>,
@@ -32,13 +32,11 @@ pub struct GrantRow {
 }
 
 impl GrantRow {
-    /// The domain grant, if the stored codes are still known.
+    /// The domain grant (its codes were checked when the row was decoded).
     pub fn grant(&self) -> Option<Grant> {
-        let role = Role::parse(&self.role)?;
-        let kind = ScopeKind::parse(&self.scope_kind)?;
         Some(Grant {
-            role,
-            scope: Scope::from_parts(kind, self.scope_id),
+            role: self.role,
+            scope: Scope::from_parts(self.scope_kind, self.scope_id),
         })
     }
 
@@ -84,7 +82,12 @@ pub async fn ensure_user(conn: &mut Conn<'_>, email: &Email, display_name: &str)
 }
 
 /// Grants a role (no-op if already held). Returns whether it was new.
-pub async fn add_grant(conn: &mut Conn<'_>, user_id: i64, grant: Grant, by: Option<i64>) -> DbResult<bool> {
+pub async fn add_grant(
+    conn: &mut Conn<'_>,
+    user_id: i64,
+    grant: Grant,
+    by: Option<i64>,
+) -> DbResult<bool> {
     let sql =
         "INSERT INTO role_grants (user_id, role, scope_kind, scope_id, granted_by, created_at)
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
@@ -133,17 +136,15 @@ pub async fn grant_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<GrantR
 pub struct GrantListing {
     pub id: i64,
     pub email: String,
-    pub role: String,
-    pub scope_kind: String,
+    pub role: Role,
+    pub scope_kind: ScopeKind,
     pub scope_name: String,
     pub scope_href: String,
 }
 
 impl GrantListing {
     pub fn role_label(&self) -> &'static str {
-        Role::parse(&self.role)
-            .map(Role::label)
-            .unwrap_or("Rôle inconnu")
+        self.role.label()
     }
 }
 
@@ -156,7 +157,11 @@ pub enum GrantQuery {
     OfUser(i64),
 }
 
-pub async fn list_grants(conn: &mut Conn<'_>, query: GrantQuery, limit: i64) -> DbResult<Vec<GrantListing>> {
+pub async fn list_grants(
+    conn: &mut Conn<'_>,
+    query: GrantQuery,
+    limit: i64,
+) -> DbResult<Vec<GrantListing>> {
     let (filter, id) = match query {
         GrantQuery::Within(Scope::Platform) => ("gp.academy_id >= 0 OR gp.academy_id = $1", 0),
         GrantQuery::Within(Scope::Academy(id)) => ("gp.academy_id = $1", id),
@@ -267,11 +272,12 @@ pub async fn session_user(
     let now = Utc::now();
     let sql = "SELECT u.id, u.email, u.display_name, s.expires_at FROM sessions s
                JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2";
-    let row: Option<(i64, String, String, DateTime<Utc>)> = on_conn!(conn, |c| sqlx::query_as(sql)
-        .bind(session_hash)
-        .bind(now)
-        .fetch_optional(c)
-        .await)?;
+    let row: Option<(i64, String, String, DateTime<Utc>)> =
+        on_conn!(conn, |c| sqlx::query_as(sql)
+            .bind(session_hash)
+            .bind(now)
+            .fetch_optional(c)
+            .await)?;
     let Some((id, email, display_name, expires_at)) = row else {
         return Ok(None);
     };

@@ -10,6 +10,7 @@
 //! what differs lives in [`dialect`], one small type per engine, and nowhere
 //! else. Each engine has its own migrations folder, with the same names.
 
+pub mod builder;
 pub mod dialect;
 pub mod ids;
 pub mod types;

@@ -26,7 +26,7 @@ pub struct Edition {
     pub bilan_deadline: NaiveDate,
     pub circular: String,
     pub contact_email: String,
-    pub state: String,
+    pub state: EditionState,
     pub reminder_days: String,
     pub cloned_from: Option<i64>,
 }
@@ -42,7 +42,7 @@ impl Edition {
     }
 
     pub fn stored_state(&self) -> EditionState {
-        EditionState::parse(&self.state).unwrap_or(EditionState::Draft)
+        self.state
     }
 
     /// The state at `now`, with the calendar applied.
@@ -100,7 +100,11 @@ pub async fn live_editions(conn: &mut Conn<'_>) -> DbResult<Vec<Edition>> {
     on_conn!(conn, |c| sqlx::query_as(&sql).fetch_all(c).await)
 }
 
-pub async fn edition_of_year(conn: &mut Conn<'_>, academy_id: i64, year: i64) -> DbResult<Option<Edition>> {
+pub async fn edition_of_year(
+    conn: &mut Conn<'_>,
+    academy_id: i64,
+    year: i64,
+) -> DbResult<Option<Edition>> {
     let sql = format!("SELECT {EDITION_COLUMNS} FROM editions WHERE academy_id = $1 AND year = $2");
     on_conn!(conn, |c| sqlx::query_as(&sql)
         .bind(academy_id)
@@ -174,7 +178,7 @@ pub async fn set_edition_state(conn: &mut Conn<'_>, id: i64, state: EditionState
 #[derive(FromRow)]
 struct QuestionRow {
     id: i64,
-    kind: String,
+    kind: QuestionKind,
     label: String,
     help: String,
     required: bool,
@@ -185,7 +189,7 @@ impl From<QuestionRow> for Question {
     fn from(r: QuestionRow) -> Question {
         Question {
             id: r.id,
-            kind: QuestionKind::parse(&r.kind).unwrap_or(QuestionKind::ShortText),
+            kind: r.kind,
             label: r.label,
             help: r.help,
             required: r.required,
@@ -241,7 +245,11 @@ pub async fn update_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question)
         .map(|_| ()))
 }
 
-pub async fn delete_question(conn: &mut Conn<'_>, edition_id: i64, question_id: i64) -> DbResult<()> {
+pub async fn delete_question(
+    conn: &mut Conn<'_>,
+    edition_id: i64,
+    question_id: i64,
+) -> DbResult<()> {
     let sql = "DELETE FROM edition_questions WHERE id = $1 AND edition_id = $2";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(question_id)
@@ -254,7 +262,12 @@ pub async fn delete_question(conn: &mut Conn<'_>, edition_id: i64, question_id: 
 /// Moves a question one place up (`-1`) or down (`+1`). Reads the order and
 /// writes it back: run it in a write transaction ([`crate::db::Db::begin`]) so
 /// that two concurrent moves cannot lose one.
-pub async fn move_question(conn: &mut Conn<'_>, edition_id: i64, question_id: i64, delta: i64) -> DbResult<()> {
+pub async fn move_question(
+    conn: &mut Conn<'_>,
+    edition_id: i64,
+    question_id: i64,
+    delta: i64,
+) -> DbResult<()> {
     let ids: Vec<i64> = questions(conn, edition_id)
         .await?
         .iter()
@@ -337,7 +350,11 @@ pub async fn extensions(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Vec<Ex
 }
 
 /// Records that the reminder `days_before` went out; false if it already had.
-pub async fn mark_reminder_sent(conn: &mut Conn<'_>, edition_id: i64, days_before: i64) -> DbResult<bool> {
+pub async fn mark_reminder_sent(
+    conn: &mut Conn<'_>,
+    edition_id: i64,
+    days_before: i64,
+) -> DbResult<bool> {
     let sql = "INSERT INTO edition_reminders (edition_id, days_before, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
     let done = on_conn!(conn, |c| sqlx::query(sql)
         .bind(edition_id)

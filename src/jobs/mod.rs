@@ -50,7 +50,8 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The stored `jobs.kind`; unique among the registered jobs.
     const KIND: &'static str;
 
-    fn run(&self, ctx: &JobContext, job_id: i64) -> impl Future<Output = anyhow::Result<()>> + Send;
+    fn run(&self, ctx: &JobContext, job_id: i64)
+    -> impl Future<Output = anyhow::Result<()>> + Send;
 }
 
 /// Adds `job` inside the caller's transaction (or on a lone connection).
@@ -149,11 +150,7 @@ async fn claim(conn: &mut Conn<'_>) -> DbResult<Option<StoredJob>> {
         .await)
 }
 
-async fn finish(
-    conn: &mut Conn<'_>,
-    job: &StoredJob,
-    outcome: anyhow::Result<()>,
-) -> DbResult<()> {
+async fn finish(conn: &mut Conn<'_>, job: &StoredJob, outcome: anyhow::Result<()>) -> DbResult<()> {
     let now = Utc::now();
     match outcome {
         Ok(()) => {

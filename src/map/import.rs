@@ -175,7 +175,9 @@ pub async fn apply(
     Ok(report)
 }
 
-async fn existing_fingerprints(conn: &mut Conn<'_>) -> anyhow::Result<HashMap<String, Fingerprint>> {
+async fn existing_fingerprints(
+    conn: &mut Conn<'_>,
+) -> anyhow::Result<HashMap<String, Fingerprint>> {
     let sql = "SELECT uai, name, kind, sector, commune, postal_code, academy_id, department_id, bassin_code, \
                bassin_name, latitude, longitude, is_open FROM schools";
     type Stored = (

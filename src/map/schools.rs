@@ -275,8 +275,7 @@ async fn school_page(
             &school.placement(),
         );
     let people = if show_people {
-        auth_store::list_grants(conn, GrantQuery::Within(Scope::School(school.id)), 200)
-            .await?
+        auth_store::list_grants(conn, GrantQuery::Within(Scope::School(school.id)), 200).await?
     } else {
         Vec::new()
     };

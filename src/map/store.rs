@@ -124,7 +124,12 @@ pub async fn academy_by_slug(conn: &mut Conn<'_>, slug: &str) -> DbResult<Option
 }
 
 /// Creates an académie, or returns the id of the one with that code.
-pub async fn ensure_academy(conn: &mut Conn<'_>, code: &str, slug: &str, name: &str) -> DbResult<i64> {
+pub async fn ensure_academy(
+    conn: &mut Conn<'_>,
+    code: &str,
+    slug: &str,
+    name: &str,
+) -> DbResult<i64> {
     let sql = "INSERT INTO academies (code, slug, name, created_at) VALUES ($1, $2, $3, $4)
                ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
@@ -136,7 +141,11 @@ pub async fn ensure_academy(conn: &mut Conn<'_>, code: &str, slug: &str, name: &
         .await)
 }
 
-pub async fn set_email_domains(conn: &mut Conn<'_>, academy_id: i64, domains: &str) -> DbResult<()> {
+pub async fn set_email_domains(
+    conn: &mut Conn<'_>,
+    academy_id: i64,
+    domains: &str,
+) -> DbResult<()> {
     let sql = "UPDATE academies SET email_domains = $2 WHERE id = $1";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(academy_id)
@@ -290,7 +299,10 @@ pub struct SchoolFilter {
 }
 
 /// One page of schools matching the filter, and how many match in all.
-pub async fn search_schools(conn: &mut Conn<'_>, filter: &SchoolFilter) -> DbResult<(Vec<School>, i64)> {
+pub async fn search_schools(
+    conn: &mut Conn<'_>,
+    filter: &SchoolFilter,
+) -> DbResult<(Vec<School>, i64)> {
     let pattern = filter
         .text
         .as_ref()

@@ -153,7 +153,7 @@ fn labels(codes: &str, list: Choices) -> String {
 
 impl From<ReviewRow> for Line {
     fn from(row: ReviewRow) -> Line {
-        let state = ActionState::parse(&row.state).unwrap_or(ActionState::Draft);
+        let state = row.state;
         let date = match row.starts_on {
             Some(d) if row.before_week => format!("{} (avant la semaine)", d.format("%d/%m/%Y")),
             Some(d) => d.format("%d/%m/%Y").to_string(),

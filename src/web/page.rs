@@ -96,9 +96,7 @@ impl FromRequestParts<AppState> for PageCtx {
         let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await?;
         let csrf = CsrfToken::from_request_parts(parts, state).await?;
         let academy_name = match user.as_ref().map(|u| u.academy_ids()).as_deref() {
-            Some([only]) => map_store::academy_by_id(conn, *only)
-                .await?
-                .map(|a| a.name),
+            Some([only]) => map_store::academy_by_id(conn, *only).await?.map(|a| a.name),
             _ => None,
         };
         let ctx = PageCtx {

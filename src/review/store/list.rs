@@ -1,0 +1,272 @@
+//! The review list (one page, or the whole filtered list for the export).
+
+use chrono::NaiveDate;
+use sqlx::{FromRow, QueryBuilder};
+
+use super::{
+    Reach, ReviewFilter, push_beyond_draft, push_reach_actions, push_reach_from, push_reach_terms,
+};
+use crate::{
+    actions::store::{ACTION_SELECT, Action},
+    db::{Conn, DbResult, builder::SqlBuilder},
+    domain::action::ActionState,
+    on_conn,
+};
+
+/// One line of the review list.
+#[derive(Clone, Debug, FromRow)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub state: ActionState,
+    pub title: String,
+    pub starts_on: Option<NaiveDate>,
+    pub before_week: bool,
+    pub audiences: String,
+    pub school_name: Option<String>,
+    pub uai: Option<String>,
+    /// The district of a district action (none for a school's).
+    pub district_name: Option<String>,
+    /// How many lines the whole filtered list has.
+    pub total: i64,
+}
+
+/// Pushes the review list (or a selection, with `ids`): the edition's
+/// actions within the reach, never drafts, filtered, as a query of
+/// `id, starts_on`.
+fn push_list(
+    q: &mut impl SqlBuilder,
+    edition_id: i64,
+    reach: &Reach,
+    filter: &ReviewFilter,
+    ids: Option<&[i64]>,
+) {
+    let state = filter.state.filter(|_| ids.is_none());
+    let filters = ids.is_none().then_some(filter);
+    let school = filters.and_then(|f| f.school.as_deref());
+    let text = filters.and_then(|f| f.text.as_deref());
+    let audience = filters.and_then(|f| f.audience);
+    if ids.is_none() && school.is_none() && text.is_none() && audience.is_none() && !reach.whole {
+        // The reach already holds the state and the date: no action row read.
+        q.push_sql("SELECT r.id, r.starts_on FROM (");
+        push_reach_actions(q, edition_id, reach);
+        q.push_sql(") r WHERE ");
+        push_beyond_draft(q, "r");
+        if let Some(state) = state {
+            q.push_sql(" AND r.state = ").bind_text(state.code().into());
+        }
+        return;
+    }
+    q.push_sql("SELECT a.id, a.starts_on FROM ");
+    push_reach_from(q, edition_id, reach);
+    if school.is_some() {
+        q.push_sql(" LEFT JOIN schools s ON s.id = a.school_id");
+    }
+    q.push_sql(" WHERE ");
+    push_reach_terms(q, edition_id, reach);
+    q.push_sql(" AND ");
+    push_beyond_draft(q, "a");
+    match ids {
+        Some([]) => {
+            q.push_sql(" AND 1 = 0");
+        }
+        Some(ids) => {
+            q.push_sql(" AND a.id IN (").bind_list(ids).push_sql(")");
+        }
+        None => {}
+    }
+    if let Some(state) = state {
+        q.push_sql(" AND a.state = ").bind_text(state.code().into());
+    }
+    if let Some(school) = school {
+        q.push_sql(" AND (");
+        push_contains(q, "s.name", school);
+        q.push_sql(" OR ");
+        push_contains(q, "s.uai", school);
+        q.push_sql(")");
+    }
+    if let Some(audience) = audience {
+        q.push_sql(" AND (',' || a.audiences || ',') LIKE ('%,' || ")
+            .bind_text(audience.into())
+            .push_sql(" || ',%')");
+    }
+    if let Some(text) = text {
+        q.push_sql(" AND (");
+        push_contains(q, "a.title", text);
+        q.push_sql(" OR ");
+        push_contains(q, "a.summary", text);
+        q.push_sql(" OR ");
+        push_contains(q, "a.description", text);
+        q.push_sql(")");
+    }
+}
+
+/// `LOWER(column) LIKE LOWER(pattern)`, the pattern from
+/// [`super::contains_pattern`]; `column` is one of ours.
+fn push_contains(q: &mut impl SqlBuilder, column: &str, text: &str) {
+    q.push_sql("LOWER(")
+        .push_sql(column)
+        .push_sql(") LIKE LOWER(")
+        .bind_text(super::contains_pattern(text))
+        .push_sql(") ESCAPE '\\'");
+}
+
+/// By date (undated last), then by id, in the chosen direction, of the
+/// actions named `alias` (one of ours).
+fn push_order(q: &mut impl SqlBuilder, filter: &ReviewFilter, alias: &str) {
+    let dir = if filter.descending { " DESC" } else { " ASC" };
+    q.push_sql(" ORDER BY CASE WHEN ")
+        .push_sql(alias)
+        .push_sql(".starts_on IS NULL THEN 1 ELSE 0 END, ")
+        .push_sql(alias)
+        .push_sql(".starts_on")
+        .push_sql(dir)
+        .push_sql(", ")
+        .push_sql(alias)
+        .push_sql(".id")
+        .push_sql(dir);
+}
+
+/// One page of the review list, and how many lines the whole list has.
+///
+/// One query: the list's ids and dates are gathered once (a materialised
+/// `WITH`), counted, sorted and cut to the page; only the page's lines are
+/// then joined to their school (or, for a district action, district).
+pub async fn review_page(
+    conn: &mut Conn<'_>,
+    edition_id: i64,
+    reach: &Reach,
+    filter: &ReviewFilter,
+    offset: i64,
+    limit: i64,
+) -> DbResult<(Vec<ReviewRow>, i64)> {
+    let rows: Vec<ReviewRow> = on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new("WITH list AS MATERIALIZED (");
+        push_list(&mut q, edition_id, reach, filter, None);
+        q.push_sql(
+            ") SELECT a.id, a.state, a.title, a.starts_on, a.before_week, a.audiences, \
+             s.name AS school_name, s.uai, di.name AS district_name, \
+             (SELECT COUNT(*) FROM list) AS total \
+             FROM (SELECT l.id FROM list l",
+        );
+        push_order(&mut q, filter, "l");
+        q.push_sql(" LIMIT ")
+            .bind_i64(limit)
+            .push_sql(" OFFSET ")
+            .bind_i64(offset);
+        q.push_sql(
+            ") page CROSS JOIN actions a \
+             LEFT JOIN schools s ON s.id = a.school_id \
+             LEFT JOIN districts di ON a.school_id IS NULL AND di.id = a.district_id \
+             WHERE a.id = page.id",
+        );
+        push_order(&mut q, filter, "a");
+        q.build_query_as().fetch_all(c).await
+    })?;
+    if let Some(total) = rows.first().map(|r| r.total) {
+        return Ok((rows, total));
+    }
+    if offset == 0 {
+        return Ok((rows, 0));
+    }
+    // A page past the end: count the list on its own.
+    let total: i64 = on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new("SELECT COUNT(*) FROM (");
+        push_list(&mut q, edition_id, reach, filter, None);
+        q.push_sql(") l");
+        q.build_query_scalar().fetch_one(c).await
+    })?;
+    Ok((rows, total))
+}
+
+/// Full actions for the export: the selection (`ids`) if any, else the whole
+/// filtered list, always within the reach and never drafts.
+pub async fn export_actions(
+    conn: &mut Conn<'_>,
+    edition_id: i64,
+    reach: &Reach,
+    filter: &ReviewFilter,
+    ids: Option<&[i64]>,
+) -> DbResult<Vec<Action>> {
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(ACTION_SELECT);
+        q.push_sql(" WHERE a.id IN (SELECT l.id FROM (");
+        push_list(&mut q, edition_id, reach, filter, ids);
+        q.push_sql(") l)");
+        push_order(&mut q, filter, "a");
+        q.build_query_as().fetch_all(c).await
+    })
+}
+
+/// The answers of the same actions: (action, question, value).
+pub async fn export_answers(
+    conn: &mut Conn<'_>,
+    edition_id: i64,
+    reach: &Reach,
+    filter: &ReviewFilter,
+    ids: Option<&[i64]>,
+) -> DbResult<Vec<(i64, i64, String)>> {
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(
+            "SELECT aa.action_id, aa.question_id, aa.value FROM action_answers aa \
+             WHERE aa.action_id IN (SELECT l.id FROM (",
+        );
+        push_list(&mut q, edition_id, reach, filter, ids);
+        q.push_sql(") l)");
+        q.build_query_as().fetch_all(c).await
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::builder::SqlText;
+
+    #[test]
+    fn a_plain_district_list_reads_no_action_row() {
+        let reach = Reach::districts(vec![3]);
+        let mut q = SqlText::default();
+        push_list(&mut q, 7, &reach, &ReviewFilter::default(), None);
+        assert!(
+            q.text.starts_with("SELECT r.id, r.starts_on FROM (SELECT"),
+            "{}",
+            q.text
+        );
+        assert!(
+            q.text.ends_with(") r WHERE r.state <> 'draft'"),
+            "{}",
+            q.text
+        );
+        let filter = ReviewFilter {
+            text: Some("forum".into()),
+            ..Default::default()
+        };
+        let mut q = SqlText::default();
+        push_list(&mut q, 7, &reach, &filter, None);
+        assert!(
+            q.text.contains(") r CROSS JOIN actions a WHERE"),
+            "{}",
+            q.text
+        );
+        assert!(
+            q.text.contains("LOWER(a.title) LIKE LOWER(?) ESCAPE"),
+            "{}",
+            q.text
+        );
+    }
+
+    #[test]
+    fn typed_text_is_always_bound_never_spliced() {
+        let filter = ReviewFilter {
+            text: Some("'; DROP TABLE actions; --".into()),
+            school: Some("x' OR '1'='1".into()),
+            ..Default::default()
+        };
+        let mut q = SqlText::default();
+        push_list(&mut q, 7, &Reach::districts(vec![3]), &filter, None);
+        assert!(
+            !q.text.contains("DROP") && !q.text.contains("'1'"),
+            "{}",
+            q.text
+        );
+    }
+}

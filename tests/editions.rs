@@ -797,8 +797,8 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
             .bind(real_now)
             .execute(pool)
             .await
-            .map(|_| ())
-            .unwrap());
+            .map(|_| ()))
+        .unwrap();
     }
 
     let send = |now| {
@@ -844,8 +844,8 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
             sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'mail' ORDER BY id")
                 .fetch_all(pool)
                 .await
-                .unwrap()
-        });
+        })
+        .unwrap();
     let deadline_text = perseverance::domain::edition::format_paris(deadline);
     for payload in &payloads {
         let mail: perseverance::jobs::mail::Mail = serde_json::from_str(payload).unwrap();
@@ -872,7 +872,7 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
             .bind(id)
             .fetch_one(pool)
             .await
-            .unwrap()
-    });
+    })
+    .unwrap();
     assert_eq!(sent, 3, "J-14, J-7 and J-2 recorded");
 }

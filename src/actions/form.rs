@@ -130,10 +130,9 @@ pub async fn create(
         (None, Some(place_id))
     };
     ensure_open(&state, &edition, school, "déclarer une action").await?;
-    let mut tx = state.db.begin().await?;
-    let conn = &mut tx.conn();
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let action_id = store::create_draft(conn, edition.id, school, district, user.id).await?;
-    tx.commit().await?;
     Ok(Redirect::to(&format!("/actions/{action_id}/modifier")).into_response())
 }
 

@@ -277,13 +277,16 @@ async fn use_link(
 async fn open_session(state: &AppState, user_id: i64, next: &str) -> AppResult<Response> {
     let token = tokens::random_token();
     let hours = state.config.session_hours;
+    // The session row and the last-login date together.
+    let mut tx = state.db.begin().await?;
     store::create_session(
-        &mut state.db.acquire().await?.conn(),
+        &mut tx.conn(),
         user_id,
         &tokens::hash(&token),
         Duration::hours(hours),
     )
     .await?;
+    tx.commit().await?;
     let cookie = cookies::set(
         session::COOKIE,
         &token,

@@ -237,6 +237,8 @@ pub async fn consume_login_token(conn: &mut Conn<'_>, token_hash: &str) -> DbRes
 }
 
 /// Opens a session for the user; the caller keeps the token for the cookie.
+/// Opens a session and records the sign-in: two writes, to be run in a write
+/// transaction.
 pub async fn create_session(
     conn: &mut Conn<'_>,
     user_id: i64,

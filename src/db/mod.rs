@@ -26,7 +26,48 @@ use sqlx::{
 
 pub use dialect::Dialect;
 
-pub type DbResult<T> = Result<T, sqlx::Error>;
+/// A failed database step, with where it was asked for: the store function's
+/// module and line for a query (so that a logged 500 names the query that
+/// failed), or the step (`acquire`, `begin`, `commit`).
+#[derive(Debug, thiserror::Error)]
+#[error("database: {location}")]
+pub struct DbError {
+    pub location: &'static str,
+    #[source]
+    pub source: sqlx::Error,
+}
+
+impl DbError {
+    /// Tags `source` with where it happened (used by [`on_conn!`]).
+    pub fn at(location: &'static str, source: sqlx::Error) -> DbError {
+        DbError { location, source }
+    }
+
+    /// Whether this is a unique-constraint violation.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(&self.source, sqlx::Error::Database(e) if e.is_unique_violation())
+    }
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(source: sqlx::Error) -> DbError {
+        DbError {
+            location: "connection",
+            source,
+        }
+    }
+}
+
+fn acquire(e: sqlx::Error) -> DbError {
+    DbError::at("acquire a connection", e)
+}
+
+fn begin(e: sqlx::Error) -> DbError {
+    DbError::at("begin a transaction", e)
+}
+
+/// The result of every store function.
+pub type DbResult<T> = Result<T, DbError>;
 
 /// The database, whichever engine runs it.
 #[derive(Clone, Debug)]
@@ -92,8 +133,12 @@ impl Conn<'_> {
 macro_rules! on_conn {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn.reborrow() {
-            $crate::db::Conn::Sqlite($c) => $body,
-            $crate::db::Conn::Postgres($c) => $body,
+            $crate::db::Conn::Sqlite($c) => ($body).map_err(|e: sqlx::Error| {
+                $crate::db::DbError::at(concat!(module_path!(), ":", line!()), e)
+            }),
+            $crate::db::Conn::Postgres($c) => ($body).map_err(|e: sqlx::Error| {
+                $crate::db::DbError::at(concat!(module_path!(), ":", line!()), e)
+            }),
         }
     };
 }
@@ -190,8 +235,8 @@ impl Db {
     /// needs no transaction).
     pub async fn acquire(&self) -> DbResult<PoolConn> {
         Ok(match self {
-            Db::Sqlite(pool) => PoolConn::Sqlite(pool.acquire().await?),
-            Db::Postgres(pool) => PoolConn::Postgres(pool.acquire().await?),
+            Db::Sqlite(pool) => PoolConn::Sqlite(pool.acquire().await.map_err(acquire)?),
+            Db::Postgres(pool) => PoolConn::Postgres(pool.acquire().await.map_err(acquire)?),
         })
     }
 
@@ -199,10 +244,16 @@ impl Db {
     /// the statement comes from the engine's [`Dialect`]).
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with(dialect::Sqlite.begin_write()).await?),
-            Db::Postgres(pool) => {
-                Tx::Postgres(pool.begin_with(dialect::Postgres.begin_write()).await?)
-            }
+            Db::Sqlite(pool) => Tx::Sqlite(
+                pool.begin_with(dialect::Sqlite.begin_write())
+                    .await
+                    .map_err(begin)?,
+            ),
+            Db::Postgres(pool) => Tx::Postgres(
+                pool.begin_with(dialect::Postgres.begin_write())
+                    .await
+                    .map_err(begin)?,
+            ),
         })
     }
 
@@ -234,14 +285,15 @@ impl Tx {
     }
 
     pub async fn commit(self) -> DbResult<()> {
-        match self {
+        let done = match self {
             Tx::Sqlite(tx) => tx.commit().await,
             Tx::Postgres(tx) => tx.commit().await,
-        }
+        };
+        done.map_err(|e| DbError::at("commit", e))
     }
 }
 
 /// Whether the error is a unique-constraint violation.
-pub fn is_unique_violation(err: &sqlx::Error) -> bool {
-    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+pub fn is_unique_violation(err: &DbError) -> bool {
+    err.is_unique_violation()
 }

@@ -160,7 +160,7 @@ async fn insert_school(
     academy: i64,
     department: i64,
     s: &DemoSchool,
-) -> sqlx::Result<i64> {
+) -> crate::db::DbResult<i64> {
     let sql = "INSERT INTO schools (uai, name, kind, sector, commune, postal_code, academy_id, department_id, is_open, updated_at)
                VALUES ($1, $2, $3, 'public', $4, $5, $6, $7, $8, $9) RETURNING id";
     crate::on_conn!(conn, |c| sqlx::query_scalar(sql)
@@ -178,7 +178,7 @@ async fn insert_school(
 }
 
 /// The demo accounts that exist in this database, labelled by role and place.
-pub async fn accounts(conn: &mut Conn<'_>) -> sqlx::Result<Vec<DemoAccount>> {
+pub async fn accounts(conn: &mut Conn<'_>) -> crate::db::DbResult<Vec<DemoAccount>> {
     let mut accounts = Vec::new();
     for (email, _) in ACCOUNTS {
         let Ok(parsed) = Email::parse(email) else {

@@ -139,11 +139,10 @@ async fn create(
             let mut errors = FormErrors::default();
             check_year_free(&state, academy.id, &values, None, &mut errors).await?;
             if errors.is_empty() {
-                let mut tx = state.db.begin().await?;
-                let conn = &mut tx.conn();
+                let mut db = state.db.acquire().await?;
+                let conn = &mut db.conn();
                 match store::insert_edition(conn, academy.id, &values, None).await {
                     Ok(id) => {
-                        tx.commit().await?;
                         return Ok(Redirect::to(&format!("/editions/{id}")).into_response());
                     }
                     Err(err) if is_unique_violation(&err) => {

@@ -271,10 +271,9 @@ async fn add(
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
     match form.check() {
         Ok(question) => {
-            let mut tx = state.db.begin().await?;
-            let conn = &mut tx.conn();
+            let mut db = state.db.acquire().await?;
+            let conn = &mut db.conn();
             store::add_question(conn, edition.id, &question).await?;
-            tx.commit().await?;
             Ok(back_to_list(edition.id))
         }
         Err(errors) => render_with(
@@ -401,11 +400,13 @@ async fn shift(
     question_id: i64,
     delta: i64,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let (edition, _) = coordinated_edition(state, user, id).await?;
     let question = question_of(state, &edition, question_id).await?;
-    store::move_question(conn, edition.id, question.id, delta).await?;
+    // Read the order and write it back in one write transaction: two
+    // concurrent moves are applied one after the other, none is lost.
+    let mut tx = state.db.begin().await?;
+    store::move_question(&mut tx.conn(), edition.id, question.id, delta).await?;
+    tx.commit().await?;
     Ok(back_to_list(edition.id))
 }
 

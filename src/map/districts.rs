@@ -82,10 +82,9 @@ async fn create_district(
         {
             errors.add("name", "Un district porte déjà ce nom dans ce département.");
         } else {
-            let mut tx = state.db.begin().await?;
-            let conn = &mut tx.conn();
+            let mut db = state.db.acquire().await?;
+            let conn = &mut db.conn();
             let id = store::ensure_district(conn, department.id, name).await?;
-            tx.commit().await?;
             return Ok(Redirect::to(&format!("/districts/{id}")).into_response());
         }
     }
@@ -201,10 +200,9 @@ async fn attach_school(
         Err(err) => errors.add("uai", format!("UAI invalide : {err}.")),
         Ok(uai) => match store::school_by_uai(conn, uai.as_str()).await? {
             Some(school) if school.department_id == district.department_id => {
-                let mut tx = state.db.begin().await?;
-                let conn = &mut tx.conn();
+                let mut db = state.db.acquire().await?;
+                let conn = &mut db.conn();
                 store::set_school_district(conn, school.id, Some(district.id)).await?;
-                tx.commit().await?;
                 return Ok(Redirect::to(&format!("/districts/{}", district.id)).into_response());
             }
             Some(_) => errors.add(
@@ -238,9 +236,8 @@ async fn detach_school(
     if school.district_id != Some(district.id) {
         return Err(AppError::NotFound);
     }
-    let mut tx = state.db.begin().await?;
-    let conn = &mut tx.conn();
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     store::set_school_district(conn, school.id, None).await?;
-    tx.commit().await?;
     Ok(Redirect::to(&format!("/districts/{}", district.id)).into_response())
 }

@@ -37,8 +37,8 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for AppError {
-    fn from(err: sqlx::Error) -> Self {
+impl From<crate::db::DbError> for AppError {
+    fn from(err: crate::db::DbError) -> Self {
         AppError::Internal(err.into())
     }
 }

@@ -233,7 +233,7 @@ pub async fn action_counts(
             .map(|row| {
                 let mut counts = (1..=columns)
                     .map(|i| row.try_get::<i64, _>(i))
-                    .collect::<DbResult<Vec<i64>>>()?;
+                    .collect::<sqlx::Result<Vec<i64>>>()?;
                 let showcases = counts.split_off(states + audiences);
                 let audiences = counts.split_off(states);
                 Ok(ActionCounts {
@@ -243,6 +243,6 @@ pub async fn action_counts(
                     showcases,
                 })
             })
-            .collect()
+            .collect::<sqlx::Result<Vec<ActionCounts>>>()
     })
 }

@@ -7,8 +7,10 @@ use common::{Engine, fresh_db};
 use perseverance::{
     auth::store as auth_store,
     config::Config,
-    db::Db,
+    db::{Db, dialect::Bucket},
+    domain::declaration::{Question, QuestionKind},
     domain::{Email, Grant, Role, Scope},
+    editions::store as editions_store,
     jobs::{self, mail::Mail},
     map::{annuaire, import, store as map_store},
 };
@@ -20,6 +22,9 @@ on_both_engines!(
     grants_know_where_they_apply,
     login_links_and_sessions_expire,
     jobs_follow_their_transaction_and_retry,
+    concurrent_question_moves_lose_nothing,
+    stored_codes_decode_or_fail,
+    dates_bucket_alike_on_both_engines,
 );
 
 const ANNUAIRE: &str = "identifiant_de_l_etablissement;nom_etablissement;type_etablissement;statut_public_prive;code_postal;nom_commune;code_departement;libelle_departement;code_academie;libelle_academie;latitude;longitude;etat
@@ -366,4 +371,242 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     assert_eq!(journal, "wal");
     assert_eq!(synchronous, 1, "NORMAL");
     assert_eq!(foreign_keys, 1);
+}
+
+/// A demo database and one of its editions, for the stories below.
+async fn demo_edition(db: &Db) -> i64 {
+    perseverance::demo::seed(db).await.unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    let academy = map_store::academy_by_slug(&mut conn.conn(), "creteil")
+        .await
+        .unwrap()
+        .unwrap();
+    editions_store::editions_of(&mut conn.conn(), academy.id)
+        .await
+        .unwrap()[0]
+        .id
+}
+
+/// 8 tasks × 200 read-then-write transactions (question moves) at once: none
+/// fails with SQLITE_BUSY, none is lost. Each task moves the middle question
+/// of its own three up and down again, so that if every move is applied the
+/// order comes back to where it started; a lost move leaves a pair swapped.
+async fn concurrent_question_moves_lose_nothing(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = fresh_db(engine, &dir).await;
+    let edition = demo_edition(&db).await;
+    let mut tx = db.begin().await.unwrap();
+    let before = editions_store::questions(&mut tx.conn(), edition)
+        .await
+        .unwrap()
+        .len();
+    for i in 0..24 {
+        let question = Question {
+            id: 0,
+            kind: QuestionKind::ShortText,
+            label: format!("Question {i}"),
+            help: String::new(),
+            required: false,
+            options: Vec::new(),
+        };
+        editions_store::add_question(&mut tx.conn(), edition, &question)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let ids = |qs: Vec<Question>| qs.into_iter().map(|q| q.id).collect::<Vec<_>>();
+    let initial = ids(
+        editions_store::questions(&mut db.acquire().await.unwrap().conn(), edition)
+            .await
+            .unwrap(),
+    );
+    let tasks: Vec<_> = (0..8)
+        .map(|k| {
+            let db = db.clone();
+            let middle = initial[before + 3 * k + 1];
+            tokio::spawn(async move {
+                for i in 0..200 {
+                    let delta = if i % 2 == 0 { -1 } else { 1 };
+                    let mut tx = db.begin().await?;
+                    editions_store::move_question(&mut tx.conn(), edition, middle, delta).await?;
+                    tx.commit().await?;
+                }
+                Ok::<_, perseverance::db::DbError>(())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().expect("no move fails");
+    }
+    let after = ids(
+        editions_store::questions(&mut db.acquire().await.unwrap().conn(), edition)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(after, initial, "every move applied, none lost");
+}
+
+/// A stored state the code does not know is an error naming the query,
+/// never a silent default.
+async fn stored_codes_decode_or_fail(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = fresh_db(engine, &dir).await;
+    let edition = demo_edition(&db).await;
+    let mut conn = db.acquire().await.unwrap();
+    let stored = editions_store::edition_by_id(&mut conn.conn(), edition)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.state, stored.stored_state());
+    perseverance::on_conn!(conn.conn(), |c| sqlx::query(
+        "UPDATE editions SET state = 'bientot' WHERE id = $1"
+    )
+    .bind(edition)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let err = editions_store::edition_by_id(&mut conn.conn(), edition)
+        .await
+        .expect_err("an unknown state does not decode");
+    let text = format!("{:#}", anyhow::Error::new(err));
+    assert!(text.contains("editions::store"), "{text}");
+    assert!(text.contains("bientot"), "{text}");
+}
+
+/// The dialect's date buckets give the same text on both engines.
+async fn dates_bucket_alike_on_both_engines(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = fresh_db(engine, &dir).await;
+    let mut conn = db.acquire().await.unwrap();
+    let mut conn = conn.conn();
+    let dialect = conn.dialect();
+    for (bucket, expected) in [
+        (Bucket::Day, "2027-04-12"),
+        (Bucket::Week, "2027-W15"),
+        (Bucket::Month, "2027-04"),
+    ] {
+        use perseverance::db::builder::SqlBuilder;
+        let expression = dialect.date_bucket("d", bucket);
+        let day = chrono::NaiveDate::from_ymd_opt(2027, 4, 12).unwrap();
+        let text: String = perseverance::on_conn!(conn, |c| {
+            let mut q = sqlx::QueryBuilder::new("SELECT ");
+            q.push_sql(&expression).push_sql(" FROM (SELECT ");
+            q.push_bind(day).push_sql(" AS d) t");
+            q.build_query_scalar().fetch_one(c).await
+        })
+        .unwrap();
+        assert_eq!(text, expected, "{bucket:?}");
+    }
+}
+
+/// Both engines' migrations give the same tables, columns, nullability and
+/// indexes: a migration written for one engine only fails here.
+#[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL : définir PERSEVERANCE_TEST_PG_URL pour lancer cette suite"
+)]
+async fn schema_parity_between_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sqlite, _) = fresh_db(Engine::Sqlite, &dir).await;
+    let (postgres, _) = fresh_db(Engine::Postgres, &dir).await;
+    let sqlite = schema_of(&sqlite).await;
+    let postgres = schema_of(&postgres).await;
+    let only = |a: &std::collections::BTreeSet<String>, b: &std::collections::BTreeSet<String>| {
+        a.difference(b).cloned().collect::<Vec<_>>()
+    };
+    assert!(
+        sqlite == postgres,
+        "schemas differ\nonly on SQLite: {:#?}\nonly on PostgreSQL: {:#?}",
+        only(&sqlite, &postgres),
+        only(&postgres, &sqlite)
+    );
+}
+
+/// `table.column null|not null`, `view name` and `index table.name` lines.
+async fn schema_of(db: &Db) -> std::collections::BTreeSet<String> {
+    let mut set = std::collections::BTreeSet::new();
+    match db {
+        Db::Sqlite(pool) => {
+            let objects: Vec<(String, String, Option<String>)> = sqlx::query_as(
+                "SELECT type, name, tbl_name FROM sqlite_master
+                 WHERE name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'
+                   AND (type IN ('table', 'view') OR (type = 'index' AND sql IS NOT NULL))",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            for (kind, name, table) in objects {
+                match kind.as_str() {
+                    "table" => {
+                        let columns: Vec<(String, i64, i64)> = sqlx::query_as(
+                            "SELECT name, \"notnull\", pk FROM pragma_table_info($1)",
+                        )
+                        .bind(&name)
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                        for (column, not_null, pk) in columns {
+                            let null = if not_null == 1 || pk > 0 {
+                                "not null"
+                            } else {
+                                "null"
+                            };
+                            set.insert(format!("{name}.{column} {null}"));
+                        }
+                    }
+                    "view" => {
+                        set.insert(format!("view {name}"));
+                    }
+                    _ => {
+                        set.insert(format!("index {}.{name}", table.unwrap_or_default()));
+                    }
+                }
+            }
+        }
+        Db::Postgres(pool) => {
+            let columns: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT c.table_name::text, c.column_name::text, c.is_nullable::text
+                 FROM information_schema.columns c JOIN information_schema.tables t
+                   ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                 WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+                   AND c.table_name <> '_sqlx_migrations'",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            for (table, column, nullable) in columns {
+                let null = if nullable == "YES" {
+                    "null"
+                } else {
+                    "not null"
+                };
+                set.insert(format!("{table}.{column} {null}"));
+            }
+            let views: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.views WHERE table_schema = current_schema()",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            for view in views {
+                set.insert(format!("view {view}"));
+            }
+            let indexes: Vec<(String, String)> = sqlx::query_as(
+                "SELECT i.tablename::text, i.indexname::text FROM pg_indexes i
+                 WHERE i.schemaname = current_schema() AND i.tablename <> '_sqlx_migrations'
+                   AND NOT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_class x ON x.oid = c.conindid
+                                   JOIN pg_namespace n ON n.oid = x.relnamespace
+                                   WHERE x.relname = i.indexname AND n.nspname = i.schemaname)",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            for (table, index) in indexes {
+                set.insert(format!("index {table}.{index}"));
+            }
+        }
+    }
+    set
 }

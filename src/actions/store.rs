@@ -127,7 +127,10 @@ impl Action {
 }
 
 /// The columns of [`Action`], from `actions a` joined to its places.
-pub const ACTION_SELECT: &str = "SELECT a.id, a.edition_id, a.school_id, a.district_id, a.owner_user_id, a.state, a.version,
+/// The SQL text of `ACTION_SELECT`, for `concat!` (SQL is never assembled with `format!`).
+macro_rules! action_select {
+    () => {
+        "SELECT a.id, a.edition_id, a.school_id, a.district_id, a.owner_user_id, a.state, a.version,
     a.title, a.summary, a.description, a.owner_name, a.owner_role, a.people_involved, a.audiences, a.levels,
     a.scheme, a.before_week, a.starts_on, a.start_time, a.end_time, a.place, a.partners, a.expected_participants,
     a.showcase_kinds, a.showcase_other, a.featured_in_programme, a.proposed_for_showcase, a.submitted_at, a.updated_at,
@@ -140,11 +143,14 @@ pub const ACTION_SELECT: &str = "SELECT a.id, a.edition_id, a.school_id, a.distr
   LEFT JOIN districts dd ON dd.id = a.district_id
   LEFT JOIN departments dp ON dp.id = dd.department_id
   LEFT JOIN districts di ON di.id = COALESCE(s.district_id, a.district_id)
-  JOIN users u ON u.id = a.owner_user_id";
+  JOIN users u ON u.id = a.owner_user_id"
+    };
+}
+pub const ACTION_SELECT: &str = action_select!();
 
 pub async fn action_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Action>> {
-    let sql = format!("{ACTION_SELECT} WHERE a.id = $1");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(action_select!(), " WHERE a.id = $1");
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
         .fetch_optional(c)
         .await)
@@ -349,9 +355,11 @@ pub async fn events(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Vec<Event>>
 
 /// The actions a person owns, newest first, with their edition.
 pub async fn actions_of_owner(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<Action>> {
-    let sql =
-        format!("{ACTION_SELECT} WHERE a.owner_user_id = $1 ORDER BY a.edition_id DESC, a.id DESC");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        action_select!(),
+        " WHERE a.owner_user_id = $1 ORDER BY a.edition_id DESC, a.id DESC"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(user_id)
         .fetch_all(c)
         .await)
@@ -363,8 +371,11 @@ pub async fn actions_of_school(
     edition_id: i64,
     school_id: i64,
 ) -> DbResult<Vec<Action>> {
-    let sql = format!("{ACTION_SELECT} WHERE a.edition_id = $1 AND a.school_id = $2 ORDER BY a.id");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        action_select!(),
+        " WHERE a.edition_id = $1 AND a.school_id = $2 ORDER BY a.id"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(edition_id)
         .bind(school_id)
         .fetch_all(c)

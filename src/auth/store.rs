@@ -1,10 +1,10 @@
 //! Accounts, role grants, login links and sessions in the database.
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::FromRow;
+use sqlx::{FromRow, QueryBuilder};
 
 use crate::{
-    db::{Conn, DbResult},
+    db::{Conn, DbResult, builder::SqlBuilder},
     domain::{Email, Grant, Placement, Role, Scope, ScopeKind},
     on_conn,
 };
@@ -50,8 +50,12 @@ impl GrantRow {
     }
 }
 
-const GRANT_COLUMNS: &str =
-    "id, user_id, role, scope_kind, scope_id, academy_id, department_id, district_id, school_id";
+/// The SQL text of grant columns, for `concat!` (SQL is never assembled with `format!`).
+macro_rules! grant_columns {
+    () => {
+        "id, user_id, role, scope_kind, scope_id, academy_id, department_id, district_id, school_id"
+    };
+}
 
 pub async fn user_by_email(conn: &mut Conn<'_>, email: &Email) -> DbResult<Option<User>> {
     let sql = "SELECT id, email, display_name FROM users WHERE email = $1";
@@ -115,17 +119,24 @@ pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: i64) -> DbResult<()> {
 }
 
 pub async fn grants_of(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<GrantRow>> {
-    let sql =
-        format!("SELECT {GRANT_COLUMNS} FROM grant_placements WHERE user_id = $1 ORDER BY id");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        "SELECT ",
+        grant_columns!(),
+        " FROM grant_placements WHERE user_id = $1 ORDER BY id"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(user_id)
         .fetch_all(c)
         .await)
 }
 
 pub async fn grant_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<GrantRow>> {
-    let sql = format!("SELECT {GRANT_COLUMNS} FROM grant_placements WHERE id = $1");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        "SELECT ",
+        grant_columns!(),
+        " FROM grant_placements WHERE id = $1"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
         .fetch_optional(c)
         .await)
@@ -163,35 +174,36 @@ pub async fn list_grants(
     limit: i64,
 ) -> DbResult<Vec<GrantListing>> {
     let (filter, id) = match query {
-        GrantQuery::Within(Scope::Platform) => ("gp.academy_id >= 0 OR gp.academy_id = $1", 0),
-        GrantQuery::Within(Scope::Academy(id)) => ("gp.academy_id = $1", id),
-        GrantQuery::Within(Scope::Department(id)) => ("gp.department_id = $1", id),
-        GrantQuery::Within(Scope::District(id)) => ("gp.district_id = $1", id),
-        GrantQuery::Within(Scope::School(id)) => ("gp.school_id = $1", id),
-        GrantQuery::OfUser(id) => ("gp.user_id = $1", id),
+        GrantQuery::Within(Scope::Platform) => ("gp.academy_id >= 0 OR gp.academy_id = ", 0),
+        GrantQuery::Within(Scope::Academy(id)) => ("gp.academy_id = ", id),
+        GrantQuery::Within(Scope::Department(id)) => ("gp.department_id = ", id),
+        GrantQuery::Within(Scope::District(id)) => ("gp.district_id = ", id),
+        GrantQuery::Within(Scope::School(id)) => ("gp.school_id = ", id),
+        GrantQuery::OfUser(id) => ("gp.user_id = ", id),
     };
-    let sql = format!(
-        "SELECT gp.id, u.email, gp.role, gp.scope_kind,
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(
+            "SELECT gp.id, u.email, gp.role, gp.scope_kind,
                 COALESCE(sc.name || ' (' || sc.uai || ')', di.name, dp.name || ' (' || dp.code || ')',
                          'Académie de ' || a.name, 'Plateforme') AS scope_name,
                 COALESCE('/etablissements/' || sc.uai, '/districts/' || CAST(di.id AS TEXT),
                          '/a/' || ad.slug || '/etablissements?departement=' || CAST(dp.id AS TEXT),
                          '/a/' || a.slug, '/admin/academies') AS scope_href
-         FROM grant_placements gp
-         JOIN users u ON u.id = gp.user_id
-         LEFT JOIN schools sc ON gp.scope_kind = 'school' AND sc.id = gp.scope_id
-         LEFT JOIN districts di ON gp.scope_kind = 'district' AND di.id = gp.scope_id
-         LEFT JOIN departments dp ON gp.scope_kind = 'department' AND dp.id = gp.scope_id
-         LEFT JOIN academies ad ON ad.id = dp.academy_id
-         LEFT JOIN academies a ON gp.scope_kind = 'academy' AND a.id = gp.scope_id
-         WHERE {filter}
-         ORDER BY scope_name, u.email, gp.role LIMIT $2"
-    );
-    on_conn!(conn, |c| sqlx::query_as(&sql)
-        .bind(id)
-        .bind(limit)
-        .fetch_all(c)
-        .await)
+             FROM grant_placements gp
+             JOIN users u ON u.id = gp.user_id
+             LEFT JOIN schools sc ON gp.scope_kind = 'school' AND sc.id = gp.scope_id
+             LEFT JOIN districts di ON gp.scope_kind = 'district' AND di.id = gp.scope_id
+             LEFT JOIN departments dp ON gp.scope_kind = 'department' AND dp.id = gp.scope_id
+             LEFT JOIN academies ad ON ad.id = dp.academy_id
+             LEFT JOIN academies a ON gp.scope_kind = 'academy' AND a.id = gp.scope_id
+             WHERE ",
+        );
+        q.push_sql(filter)
+            .bind_i64(id)
+            .push_sql(" ORDER BY scope_name, u.email, gp.role LIMIT ")
+            .bind_i64(limit);
+        q.build_query_as().fetch_all(c).await
+    })
 }
 
 /// Stores a login link's hash; the link is valid for `valid_for`.

@@ -25,14 +25,15 @@ pub trait Dialect: Sync {
     /// the same job.
     fn claim_job(&self) -> &'static str;
 
+    /// The clause that locks the rows a `SELECT` read until the transaction
+    /// ends (empty on SQLite, whose write transaction already excludes every
+    /// other writer).
+    fn for_update(&self) -> &'static str;
+
     /// An expression giving the text bucket (see [`Bucket`]) of `column`, a
     /// DATE column (or a UTC timestamp, bucketed by its UTC date). `column`
     /// is a trusted column name, never user input.
     fn date_bucket(&self, column: &str, bucket: Bucket) -> String;
-
-    /// A case-insensitive `LIKE` of `column` against a bound pattern `$n`
-    /// built by [`like_pattern`]; `\` escapes `%` and `_`.
-    fn ilike(&self, column: &str, placeholder: &str) -> String;
 }
 
 /// SQLite: one writer at a time, taken at `BEGIN IMMEDIATE`.
@@ -64,6 +65,10 @@ impl Dialect for Sqlite {
         claim_job_sql!("")
     }
 
+    fn for_update(&self) -> &'static str {
+        ""
+    }
+
     fn date_bucket(&self, column: &str, bucket: Bucket) -> String {
         match bucket {
             Bucket::Day => format!("strftime('%Y-%m-%d', {column})"),
@@ -71,11 +76,6 @@ impl Dialect for Sqlite {
             Bucket::Week => format!("strftime('%G-W%V', {column})"),
             Bucket::Month => format!("strftime('%Y-%m', {column})"),
         }
-    }
-
-    fn ilike(&self, column: &str, placeholder: &str) -> String {
-        // SQLite's LIKE already ignores ASCII case; folded columns hold the rest.
-        format!("{column} LIKE {placeholder} ESCAPE '\\'")
     }
 }
 
@@ -88,6 +88,10 @@ impl Dialect for Postgres {
         claim_job_sql!(" FOR UPDATE SKIP LOCKED")
     }
 
+    fn for_update(&self) -> &'static str {
+        " FOR UPDATE"
+    }
+
     fn date_bucket(&self, column: &str, bucket: Bucket) -> String {
         match bucket {
             Bucket::Day => format!("to_char({column}, 'YYYY-MM-DD')"),
@@ -95,25 +99,27 @@ impl Dialect for Postgres {
             Bucket::Month => format!("to_char({column}, 'YYYY-MM')"),
         }
     }
-
-    fn ilike(&self, column: &str, placeholder: &str) -> String {
-        format!("{column} ILIKE {placeholder} ESCAPE '\\'")
-    }
 }
 
-/// A `LIKE` pattern that finds `text` anywhere, with `%`, `_` and `\` taken
-/// literally and NUL bytes dropped (use with [`Dialect::ilike`]).
+/// A `LIKE` pattern that finds `text` anywhere, to compare as
+/// `LOWER(column) LIKE LOWER($n) ESCAPE '\'`.
+///
+/// `%`, `_` and `\` typed by the person are escaped (taken literally), NUL
+/// bytes are dropped. `LOWER` folds only ASCII letters on SQLite but every
+/// letter on PostgreSQL, so letters outside ASCII (« é », « É ») become the
+/// one-character wildcard `_`: « école » finds « École » and « école » on
+/// both engines alike.
 pub fn like_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for ch in text.chars() {
-        match ch {
+    let mut pattern = String::from("%");
+    for c in text.trim().chars() {
+        match c {
             '%' | '_' | '\\' => {
                 pattern.push('\\');
-                pattern.push(ch);
+                pattern.push(c);
             }
             '\0' => {}
-            _ => pattern.push(ch),
+            c if c.is_ascii() => pattern.push(c.to_ascii_lowercase()),
+            _ => pattern.push('_'),
         }
     }
     pattern.push('%');
@@ -127,6 +133,7 @@ mod tests {
     #[test]
     fn like_pattern_takes_wildcards_literally() {
         assert_eq!(like_pattern("50%_a\\b\0"), "%50\\%\\_a\\\\b%");
+        assert_eq!(like_pattern(" École "), "%_cole%");
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Editions, their questions, deadline extensions and reminders in the database.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::FromRow;
+use sqlx::{FromRow, QueryBuilder};
 
 use crate::{
-    db::{Conn, DbResult},
+    db::{Conn, DbResult, builder::SqlBuilder},
     domain::{
         declaration::{Question, QuestionKind},
         edition::{EditionCalendar, EditionState},
@@ -72,12 +72,21 @@ pub struct EditionValues {
     pub reminder_days: String,
 }
 
-const EDITION_COLUMNS: &str = "id, academy_id, year, number, theme, week_start, week_end, declaration_deadline, \
-     bilan_deadline, circular, contact_email, state, reminder_days, cloned_from";
+/// The SQL text of edition columns, for `concat!` (SQL is never assembled with `format!`).
+macro_rules! edition_columns {
+    () => {
+        "id, academy_id, year, number, theme, week_start, week_end, declaration_deadline, \
+     bilan_deadline, circular, contact_email, state, reminder_days, cloned_from"
+    };
+}
 
 pub async fn edition_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Edition>> {
-    let sql = format!("SELECT {EDITION_COLUMNS} FROM editions WHERE id = $1");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        "SELECT ",
+        edition_columns!(),
+        " FROM editions WHERE id = $1"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
         .fetch_optional(c)
         .await)
@@ -85,9 +94,12 @@ pub async fn edition_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Edit
 
 /// The editions of an académie, newest first.
 pub async fn editions_of(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<Edition>> {
-    let sql =
-        format!("SELECT {EDITION_COLUMNS} FROM editions WHERE academy_id = $1 ORDER BY year DESC");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        "SELECT ",
+        edition_columns!(),
+        " FROM editions WHERE academy_id = $1 ORDER BY year DESC"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(academy_id)
         .fetch_all(c)
         .await)
@@ -95,9 +107,12 @@ pub async fn editions_of(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<E
 
 /// Every edition not archived (for the reminder job).
 pub async fn live_editions(conn: &mut Conn<'_>) -> DbResult<Vec<Edition>> {
-    let sql =
-        format!("SELECT {EDITION_COLUMNS} FROM editions WHERE state NOT IN ('draft', 'archived')");
-    on_conn!(conn, |c| sqlx::query_as(&sql).fetch_all(c).await)
+    let sql = concat!(
+        "SELECT ",
+        edition_columns!(),
+        " FROM editions WHERE state NOT IN ('draft', 'archived')"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql).fetch_all(c).await)
 }
 
 pub async fn edition_of_year(
@@ -105,8 +120,12 @@ pub async fn edition_of_year(
     academy_id: i64,
     year: i64,
 ) -> DbResult<Option<Edition>> {
-    let sql = format!("SELECT {EDITION_COLUMNS} FROM editions WHERE academy_id = $1 AND year = $2");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        "SELECT ",
+        edition_columns!(),
+        " FROM editions WHERE academy_id = $1 AND year = $2"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(academy_id)
         .bind(year)
         .fetch_optional(c)
@@ -259,15 +278,25 @@ pub async fn delete_question(
         .map(|_| ()))
 }
 
-/// Moves a question one place up (`-1`) or down (`+1`). Reads the order and
-/// writes it back: run it in a write transaction ([`crate::db::Db::begin`]) so
-/// that two concurrent moves cannot lose one.
+/// Moves a question one place up (`-1`) or down (`+1`). Reads the order
+/// (after locking the edition's row on PostgreSQL) and writes it back: run it in a write
+/// transaction ([`crate::db::Db::begin`]) so that two concurrent moves are
+/// applied one after the other and none is lost.
 pub async fn move_question(
     conn: &mut Conn<'_>,
     edition_id: i64,
     question_id: i64,
     delta: i64,
 ) -> DbResult<()> {
+    // Lock the edition's row first, then read the order: on PostgreSQL a
+    // `SELECT … ORDER BY … FOR UPDATE` that waited for a lock may return its
+    // rows in their old order; a fresh read after the lock cannot.
+    let lock = conn.dialect().for_update();
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new("SELECT id FROM editions WHERE id = ");
+        q.bind_i64(edition_id).push_sql(lock);
+        q.build_query_scalar::<i64>().fetch_optional(c).await
+    })?;
     let ids: Vec<i64> = questions(conn, edition_id)
         .await?
         .iter()

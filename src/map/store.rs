@@ -4,6 +4,7 @@ use chrono::Utc;
 use sqlx::FromRow;
 
 use crate::{
+    db::dialect::like_pattern,
     db::{Conn, DbResult},
     domain::{Placement, SchoolKind, Sector},
     on_conn,
@@ -93,13 +94,22 @@ impl School {
     }
 }
 
-const SCHOOL_COLUMNS: &str = "id, uai, name, kind, sector, commune, postal_code, academy_id, department_id, \
-                              district_id, bassin_name, latitude, longitude, is_open";
+/// The SQL text of school columns, for `concat!` (SQL is never assembled with `format!`).
+macro_rules! school_columns {
+    () => {
+        "id, uai, name, kind, sector, commune, postal_code, academy_id, department_id, \
+                              district_id, bassin_name, latitude, longitude, is_open"
+    };
+}
 
-const DISTRICT_SELECT: &str =
-    "SELECT di.id, di.department_id, di.name, dp.academy_id, dp.name AS department_name,
+/// The SQL text of district select, for `concat!` (SQL is never assembled with `format!`).
+macro_rules! district_select {
+    () => {
+        "SELECT di.id, di.department_id, di.name, dp.academy_id, dp.name AS department_name,
         (SELECT COUNT(*) FROM schools s WHERE s.district_id = di.id) AS school_count
-     FROM districts di JOIN departments dp ON dp.id = di.department_id";
+     FROM districts di JOIN departments dp ON dp.id = di.department_id"
+    };
+}
 
 pub async fn academies(conn: &mut Conn<'_>) -> DbResult<Vec<Academy>> {
     let sql = "SELECT id, code, slug, name, email_domains FROM academies ORDER BY name";
@@ -207,16 +217,19 @@ pub async fn ensure_department(
 }
 
 pub async fn districts(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<District>> {
-    let sql = format!("{DISTRICT_SELECT} WHERE dp.academy_id = $1 ORDER BY dp.code, di.name");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        district_select!(),
+        " WHERE dp.academy_id = $1 ORDER BY dp.code, di.name"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(academy_id)
         .fetch_all(c)
         .await)
 }
 
 pub async fn district_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<District>> {
-    let sql = format!("{DISTRICT_SELECT} WHERE di.id = $1");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(district_select!(), " WHERE di.id = $1");
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
         .fetch_optional(c)
         .await)
@@ -227,8 +240,11 @@ pub async fn district_by_name(
     department_id: i64,
     name: &str,
 ) -> DbResult<Option<District>> {
-    let sql = format!("{DISTRICT_SELECT} WHERE di.department_id = $1 AND di.name = $2");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        district_select!(),
+        " WHERE di.department_id = $1 AND di.name = $2"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(department_id)
         .bind(name)
         .fetch_optional(c)
@@ -263,24 +279,28 @@ pub async fn set_school_district(
 }
 
 pub async fn school_by_uai(conn: &mut Conn<'_>, uai: &str) -> DbResult<Option<School>> {
-    let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools WHERE uai = $1");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!("SELECT ", school_columns!(), " FROM schools WHERE uai = $1");
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(uai)
         .fetch_optional(c)
         .await)
 }
 
 pub async fn school_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<School>> {
-    let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools WHERE id = $1");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!("SELECT ", school_columns!(), " FROM schools WHERE id = $1");
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
         .fetch_optional(c)
         .await)
 }
 
 pub async fn schools_of_district(conn: &mut Conn<'_>, district_id: i64) -> DbResult<Vec<School>> {
-    let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools WHERE district_id = $1 ORDER BY name");
-    on_conn!(conn, |c| sqlx::query_as(&sql)
+    let sql = concat!(
+        "SELECT ",
+        school_columns!(),
+        " FROM schools WHERE district_id = $1 ORDER BY name"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(district_id)
         .fetch_all(c)
         .await)
@@ -303,17 +323,24 @@ pub async fn search_schools(
     conn: &mut Conn<'_>,
     filter: &SchoolFilter,
 ) -> DbResult<(Vec<School>, i64)> {
-    let pattern = filter
-        .text
-        .as_ref()
-        .map(|t| format!("%{}%", t.trim().to_lowercase()));
-    let condition = "academy_id = $1 AND ($2 IS NULL OR department_id = $2) AND ($3 IS NULL OR district_id = $3)
-        AND ($4 IS NULL OR LOWER(name) LIKE $4 OR LOWER(commune) LIKE $4 OR LOWER(uai) LIKE $4)";
-    let list_sql = format!(
-        "SELECT {SCHOOL_COLUMNS} FROM schools WHERE {condition} ORDER BY name, uai LIMIT $5 OFFSET $6"
+    // `%`, `_` and `\\` typed by the person are literal, NUL bytes dropped.
+    let pattern = filter.text.as_deref().map(like_pattern);
+    macro_rules! condition {
+        () => {
+            "academy_id = $1 AND ($2 IS NULL OR department_id = $2) AND ($3 IS NULL OR district_id = $3)
+             AND ($4 IS NULL OR LOWER(name) LIKE LOWER($4) ESCAPE '\\' OR LOWER(commune) LIKE LOWER($4) ESCAPE '\\'
+                  OR LOWER(uai) LIKE LOWER($4) ESCAPE '\\')"
+        };
+    }
+    let list_sql = concat!(
+        "SELECT ",
+        school_columns!(),
+        " FROM schools WHERE ",
+        condition!(),
+        " ORDER BY name, uai LIMIT $5 OFFSET $6"
     );
-    let count_sql = format!("SELECT COUNT(*) FROM schools WHERE {condition}");
-    let schools = on_conn!(conn, |c| sqlx::query_as(&list_sql)
+    let count_sql = concat!("SELECT COUNT(*) FROM schools WHERE ", condition!());
+    let schools = on_conn!(conn, |c| sqlx::query_as(list_sql)
         .bind(filter.academy_id)
         .bind(filter.department_id)
         .bind(filter.district_id)
@@ -322,7 +349,7 @@ pub async fn search_schools(
         .bind(filter.offset)
         .fetch_all(c)
         .await)?;
-    let total = on_conn!(conn, |c| sqlx::query_scalar(&count_sql)
+    let total = on_conn!(conn, |c| sqlx::query_scalar(count_sql)
         .bind(filter.academy_id)
         .bind(filter.department_id)
         .bind(filter.district_id)

@@ -77,32 +77,7 @@ pub struct ReviewFilter {
     pub descending: bool,
 }
 
-/// A `LIKE` pattern that finds `text` anywhere, compared with `LOWER(column)`.
-///
-/// `LOWER` folds only ASCII letters on SQLite but every letter on PostgreSQL,
-/// so letters outside ASCII (« é », « É ») become the one-character wildcard
-/// `_`: « école » finds « École » and « école » on both engines alike. The
-/// wildcards typed by the person are escaped (`ESCAPE '\'`).
-///
-/// The queries compare with `LIKE LOWER($n)`, never `LIKE $n`: SQLite
-/// re-prepares a statement each time a bare parameter on the right of
-/// `LIKE` is bound (it may plan the LIKE optimisation on its value).
-pub fn contains_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in text.trim().chars() {
-        match c {
-            '%' | '_' | '\\' => {
-                pattern.push('\\');
-                pattern.push(c);
-            }
-            '\0' => {}
-            c if c.is_ascii() => pattern.push(c.to_ascii_lowercase()),
-            _ => pattern.push('_'),
-        }
-    }
-    pattern.push('%');
-    pattern
-}
+pub use crate::db::dialect::like_pattern as contains_pattern;
 
 /// Reviewers see every state but the draft (`REVIEWED_STATES`); written
 /// `<> 'draft'` so that SQLite reads one index range per school, not one

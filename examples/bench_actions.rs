@@ -46,11 +46,10 @@ use perseverance::{
     config::Config,
     db::Db,
     domain::{
-        Grant, Placement, Uai,
+        Uai,
         action::{ActionState, Transition},
         declaration::{Question, QuestionKind},
         edition::{EditionCalendar, EditionState, paris_date, paris_to_utc},
-        roles::Grants,
     },
     editions::store::{self as editions_store, EditionValues},
     server,
@@ -595,19 +594,8 @@ async fn current_user(db: &Db, user_id: i64) -> anyhow::Result<CurrentUser> {
     let user = auth_store::user_by_id(&mut db.acquire().await?.conn(), user_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no user {user_id}"))?;
-    let placements: Vec<(Grant, Placement)> =
-        auth_store::grants_of(&mut db.acquire().await?.conn(), user_id)
-            .await?
-            .iter()
-            .filter_map(|r| Some((r.grant()?, r.placement())))
-            .collect();
-    Ok(CurrentUser {
-        id: user.id,
-        email: user.email,
-        display_name: user.display_name,
-        grants: Grants(placements.iter().map(|(g, _)| *g).collect()),
-        placements,
-    })
+    let rows = auth_store::grants_of(&mut db.acquire().await?.conn(), user_id).await?;
+    Ok(CurrentUser::new(user, rows))
 }
 
 /// The cookies of a signed-in browser: a session (the row is written

@@ -16,6 +16,7 @@ pub mod home;
 pub mod jobs;
 pub mod map;
 pub mod review;
+pub mod routes;
 pub mod server;
 pub mod text;
 pub mod web;

@@ -7,7 +7,7 @@ use tokio::{net::TcpListener, sync::Notify, task::JoinHandle};
 use crate::{
     config::Config,
     db::{ConnectOptions, Db},
-    web::{self, AppState},
+    web::AppState,
 };
 
 /// A running service (used by `serve` and by the tests).
@@ -65,7 +65,7 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
         jobs,
         state.jobs.clone(),
     ));
-    let app = web::app(state.clone());
+    let app = crate::routes::app(state.clone());
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())

@@ -6,7 +6,7 @@
 //! GET changes anything).
 
 pub mod store;
-pub mod tokens;
+pub use crate::web::tokens;
 
 use askama::Template;
 use axum::{

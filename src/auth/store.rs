@@ -1,61 +1,15 @@
 //! Accounts, role grants, login links and sessions in the database.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use sqlx::{FromRow, QueryBuilder};
 
 use crate::{
     db::{Conn, DbResult, builder::SqlBuilder},
-    domain::{Email, Grant, Placement, Role, Scope, ScopeKind},
+    domain::{Email, Grant, Role, Scope, ScopeKind},
     on_conn,
 };
 
-/// A person with an account.
-#[derive(Clone, Debug, FromRow)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub display_name: String,
-}
-
-/// A grant with where its scope lives, as read from `grant_placements`.
-#[derive(Clone, Debug, FromRow)]
-pub struct GrantRow {
-    pub id: i64,
-    pub user_id: i64,
-    pub role: Role,
-    pub scope_kind: ScopeKind,
-    pub scope_id: i64,
-    pub academy_id: i64,
-    pub department_id: Option<i64>,
-    pub district_id: Option<i64>,
-    pub school_id: Option<i64>,
-}
-
-impl GrantRow {
-    /// The domain grant (its codes were checked when the row was decoded).
-    pub fn grant(&self) -> Option<Grant> {
-        Some(Grant {
-            role: self.role,
-            scope: Scope::from_parts(self.scope_kind, self.scope_id),
-        })
-    }
-
-    pub fn placement(&self) -> Placement {
-        Placement {
-            academy: self.academy_id,
-            department: self.department_id,
-            district: self.district_id,
-            school: self.school_id,
-        }
-    }
-}
-
-/// The SQL text of grant columns, for `concat!` (SQL is never assembled with `format!`).
-macro_rules! grant_columns {
-    () => {
-        "id, user_id, role, scope_kind, scope_id, academy_id, department_id, district_id, school_id"
-    };
-}
+pub use crate::web::session::{GrantRow, User, grant_by_id, grants_of, session_user};
 
 pub async fn user_by_email(conn: &mut Conn<'_>, email: &Email) -> DbResult<Option<User>> {
     let sql = "SELECT id, email, display_name FROM users WHERE email = $1";
@@ -116,30 +70,6 @@ pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: i64) -> DbResult<()> {
     .execute(c)
     .await
     .map(|_| ()))
-}
-
-pub async fn grants_of(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<GrantRow>> {
-    let sql = concat!(
-        "SELECT ",
-        grant_columns!(),
-        " FROM grant_placements WHERE user_id = $1 ORDER BY id"
-    );
-    on_conn!(conn, |c| sqlx::query_as(sql)
-        .bind(user_id)
-        .fetch_all(c)
-        .await)
-}
-
-pub async fn grant_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<GrantRow>> {
-    let sql = concat!(
-        "SELECT ",
-        grant_columns!(),
-        " FROM grant_placements WHERE id = $1"
-    );
-    on_conn!(conn, |c| sqlx::query_as(sql)
-        .bind(id)
-        .fetch_optional(c)
-        .await)
 }
 
 /// A grant listed with its holder, the name of its scope and a link to it.
@@ -275,40 +205,6 @@ pub async fn create_session(
         .execute(c)
         .await
         .map(|_| ()))
-}
-
-/// The user of a live session, pushing its expiry forward when half used.
-pub async fn session_user(
-    conn: &mut Conn<'_>,
-    session_hash: &str,
-    valid_for: Duration,
-) -> DbResult<Option<User>> {
-    let now = Utc::now();
-    let sql = "SELECT u.id, u.email, u.display_name, s.expires_at FROM sessions s
-               JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2";
-    let row: Option<(i64, String, String, DateTime<Utc>)> =
-        on_conn!(conn, |c| sqlx::query_as(sql)
-            .bind(session_hash)
-            .bind(now)
-            .fetch_optional(c)
-            .await)?;
-    let Some((id, email, display_name, expires_at)) = row else {
-        return Ok(None);
-    };
-    if expires_at - now < valid_for / 2 {
-        let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1";
-        on_conn!(conn, |c| sqlx::query(sql)
-            .bind(session_hash)
-            .bind(now + valid_for)
-            .execute(c)
-            .await
-            .map(|_| ()))?;
-    }
-    Ok(Some(User {
-        id,
-        email,
-        display_name,
-    }))
 }
 
 pub async fn delete_session(conn: &mut Conn<'_>, session_hash: &str) -> DbResult<()> {

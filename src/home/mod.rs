@@ -122,12 +122,3 @@ fn abilities_of(role: Role) -> &'static [&'static str] {
         Role::SchoolReferent | Role::Staff => &["Consulter la fiche de l'établissement"],
     }
 }
-
-/// The French error page (404, 403, 500…), rendered by the `error_pages` middleware.
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorTemplate {
-    pub ctx: PageCtx,
-    pub status: u16,
-    pub message: String,
-}

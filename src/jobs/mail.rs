@@ -67,8 +67,12 @@ impl Mailer {
             }
             Mailer::Outbox(dir) => {
                 tokio::fs::create_dir_all(dir).await?;
+                // Written aside, then renamed: a reader of the folder never
+                // sees half a mail.
                 let path = dir.join(format!("{job_id:08}.eml"));
-                tokio::fs::write(path, message.formatted()).await?;
+                let partial = dir.join(format!("{job_id:08}.eml.part"));
+                tokio::fs::write(&partial, message.formatted()).await?;
+                tokio::fs::rename(&partial, &path).await?;
             }
         }
         Ok(())

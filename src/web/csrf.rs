@@ -26,7 +26,7 @@ pub struct CsrfToken(pub String);
 pub async fn ensure_token(mut request: Request, next: Next) -> Response {
     let existing = cookies::read(request.headers(), COOKIE).filter(|t| t.len() >= 32);
     let fresh = existing.is_none();
-    let token = existing.unwrap_or_else(crate::auth::tokens::random_token);
+    let token = existing.unwrap_or_else(super::tokens::random_token);
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
     if fresh {

@@ -7,19 +7,21 @@ pub mod csrf;
 pub mod error;
 pub mod page;
 pub mod session;
+pub mod tokens;
 
 use std::sync::Arc;
 
 use axum::{
     Router,
-    extract::{Request, State},
-    http::{HeaderName, HeaderValue, StatusCode},
+    extract::{MatchedPath, Request, State},
+    http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
 };
 use tokio::sync::Notify;
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, set_header::SetResponseHeaderLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer,
+    set_header::SetResponseHeaderLayer, trace::TraceLayer,
 };
 
 pub use csrf::{CsrfForm, CsrfToken};
@@ -38,26 +40,28 @@ pub struct AppState {
     pub jobs: Arc<Notify>,
 }
 
-/// The whole application: every feature's router, merged, behind the middleware.
-pub fn app(state: AppState) -> Router {
-    let routes = Router::new()
-        .merge(crate::home::router())
-        .merge(crate::auth::router())
-        .merge(crate::map::router())
-        .merge(crate::access::router())
-        .merge(crate::editions::router())
-        .merge(crate::actions::router())
-        .merge(crate::review::router())
-        .merge(assets::router(&state.config))
-        .fallback(|| async { AppError::NotFound });
+/// Wraps the application's routes (merged by [`crate::routes`]) in the
+/// middleware every response goes through, from the outside in: security
+/// headers, the request span, gzip, panic catching, the anti-forgery cookie,
+/// and the French error pages.
+pub fn layers(routes: Router<AppState>, state: AppState) -> Router {
     let routes = routes
+        .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), error_pages))
         .layer(middleware::from_fn(csrf::ensure_token))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             AppError::Internal(anyhow::anyhow!("panic")).into_response()
         }))
-        .layer(CompressionLayer::new());
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(on_response)
+                // A 500 is logged once, by `AppError`, inside this span.
+                .on_failure(()),
+        );
     let with_headers = SECURITY_HEADERS
         .iter()
         .fold(routes, |router, (name, value)| {
@@ -67,6 +71,30 @@ pub fn app(state: AppState) -> Router {
             ))
         });
     with_headers.with_state(state)
+}
+
+/// One span per request: method, matched route (the pattern, never the
+/// path's values), then status, latency and the signed-in user's id once
+/// known. Never a cookie, a token or a query string.
+fn request_span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(aucune)", |m| m.as_str());
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+        user = tracing::field::Empty,
+    )
+}
+
+fn on_response(response: &Response, latency: std::time::Duration, span: &tracing::Span) {
+    span.record("status", response.status().as_u16());
+    span.record("latency_ms", latency.as_secs_f64() * 1000.0);
+    tracing::debug!("response");
 }
 
 /// The security headers of every response.
@@ -87,15 +115,14 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
 ];
 
 /// Turns error responses into full French pages (with the person's header),
-/// and sends anonymous visitors of protected pages to the login page.
+/// and sends anonymous visitors of protected pages to the login page. The
+/// page's context is built only when an error page is shown: other
+/// responses (static files, the health check, pages) pay nothing here.
 async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
-    let (mut parts, body) = request.into_parts();
-    let ctx = <PageCtx as axum::extract::FromRequestParts<AppState>>::from_request_parts(
-        &mut parts, &state,
-    )
-    .await;
-    let response = next.run(Request::from_parts(parts, body)).await;
+    let cookies = request.headers().get(header::COOKIE).cloned();
+    let csrf = request.extensions().get::<CsrfToken>().cloned();
+    let response = next.run(request).await;
     let Some(page) = response.extensions().get::<error::ErrorPage>().cloned() else {
         return response;
     };
@@ -104,6 +131,19 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
         let target = format!("/connexion?suite={}", urlencode(&path));
         return Redirect::to(&target).into_response();
     }
+    // A fresh request with the same cookies, to build the person's header.
+    let mut parts = Request::new(()).into_parts().0;
+    parts.uri = path.parse().unwrap_or_default();
+    if let Some(cookies) = cookies {
+        parts.headers.insert(header::COOKIE, cookies);
+    }
+    if let Some(csrf) = csrf {
+        parts.extensions.insert(csrf);
+    }
+    let ctx = <PageCtx as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut parts, &state,
+    )
+    .await;
     let ctx = match ctx {
         Ok(ctx) => ctx,
         Err(_) => PageCtx {
@@ -117,7 +157,7 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
             path,
         },
     };
-    let template = crate::home::ErrorTemplate {
+    let template = ErrorTemplate {
         ctx: ctx.title(page.title).here(),
         status: status.as_u16(),
         message: page.message,
@@ -126,6 +166,15 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
         Ok(html) => (status, axum::response::Html(html)).into_response(),
         Err(_) => (status, page.title).into_response(),
     }
+}
+
+/// The French error page (404, 403, 500…), rendered by [`error_pages`].
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+pub struct ErrorTemplate {
+    pub ctx: PageCtx,
+    pub status: u16,
+    pub message: String,
 }
 
 /// Percent-encodes a path for a query string.

@@ -8,7 +8,6 @@ use axum::{
 };
 
 use super::{AppError, AppResult, AppState, csrf::CsrfToken, session::MaybeUser};
-use crate::map::store as map_store;
 
 /// One step of the breadcrumb; the last one has no link.
 #[derive(Clone, Debug)]
@@ -87,16 +86,15 @@ impl FromRequestParts<AppState> for PageCtx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let mut db = state.db.acquire().await?;
-        let conn = &mut db.conn();
-        // Built once per request: the error-page middleware builds it first.
+        // Built at most once per request, and only for a page.
         if let Some(ctx) = parts.extensions.get::<PageCtx>() {
             return Ok(ctx.clone());
         }
         let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await?;
         let csrf = CsrfToken::from_request_parts(parts, state).await?;
-        let academy_name = match user.as_ref().map(|u| u.academy_ids()).as_deref() {
-            Some([only]) => map_store::academy_by_id(conn, *only).await?.map(|a| a.name),
+        // The académie's name comes with the grants: no query of its own.
+        let academy_name = match user.as_ref().map(|u| u.academies.as_slice()) {
+            Some([(_, name)]) => Some(name.clone()),
             _ => None,
         };
         let ctx = PageCtx {

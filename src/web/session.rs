@@ -1,13 +1,121 @@
-//! Who is asking: the signed-in person, read from the session cookie.
+//! Who is asking: the signed-in person, read from the session cookie, with
+//! their grants and where each applies (the académie's name included, for the
+//! page header). Loaded at most once per request, and only by the handlers
+//! and pages that ask for it.
 
 use axum::{extract::FromRequestParts, http::request::Parts};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::FromRow;
 
-use super::{AppError, AppState, cookies};
+use super::{AppError, AppState, cookies, tokens};
 use crate::{
-    auth::{store, tokens},
-    domain::{Grant, Placement, roles::Grants},
+    db::{Conn, DbResult},
+    domain::{Grant, Placement, Role, Scope, ScopeKind, roles::Grants},
+    on_conn,
 };
+
+/// A person with an account.
+#[derive(Clone, Debug, FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+}
+
+/// A grant with where its scope lives, as read from `grant_placements`,
+/// and the name of its académie (empty for the platform).
+#[derive(Clone, Debug, FromRow)]
+pub struct GrantRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: Role,
+    pub scope_kind: ScopeKind,
+    pub scope_id: i64,
+    pub academy_id: i64,
+    pub department_id: Option<i64>,
+    pub district_id: Option<i64>,
+    pub school_id: Option<i64>,
+    pub academy_name: String,
+}
+
+impl GrantRow {
+    /// The domain grant (its codes were checked when the row was decoded).
+    pub fn grant(&self) -> Option<Grant> {
+        Some(Grant {
+            role: self.role,
+            scope: Scope::from_parts(self.scope_kind, self.scope_id),
+        })
+    }
+
+    pub fn placement(&self) -> Placement {
+        Placement {
+            academy: self.academy_id,
+            department: self.department_id,
+            district: self.district_id,
+            school: self.school_id,
+        }
+    }
+}
+
+macro_rules! grant_select {
+    () => {
+        "SELECT gp.id, gp.user_id, gp.role, gp.scope_kind, gp.scope_id, gp.academy_id,
+                gp.department_id, gp.district_id, gp.school_id, COALESCE(a.name, '') AS academy_name
+         FROM grant_placements gp LEFT JOIN academies a ON a.id = gp.academy_id "
+    };
+}
+
+/// Every grant of a person, oldest first.
+pub async fn grants_of(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<GrantRow>> {
+    let sql = concat!(grant_select!(), "WHERE gp.user_id = $1 ORDER BY gp.id");
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(user_id)
+        .fetch_all(c)
+        .await)
+}
+
+pub async fn grant_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<GrantRow>> {
+    let sql = concat!(grant_select!(), "WHERE gp.id = $1");
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+/// The user of a live session (by the SHA-256 of its id), pushing its expiry
+/// forward by `valid_for` when half of it is used.
+pub async fn session_user(
+    conn: &mut Conn<'_>,
+    session_hash: &str,
+    valid_for: Duration,
+) -> DbResult<Option<User>> {
+    let now = Utc::now();
+    let sql = "SELECT u.id, u.email, u.display_name, s.expires_at FROM sessions s
+               JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2";
+    let row: Option<(i64, String, String, DateTime<Utc>)> =
+        on_conn!(conn, |c| sqlx::query_as(sql)
+            .bind(session_hash)
+            .bind(now)
+            .fetch_optional(c)
+            .await)?;
+    let Some((id, email, display_name, expires_at)) = row else {
+        return Ok(None);
+    };
+    if expires_at - now < valid_for / 2 {
+        let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1";
+        on_conn!(conn, |c| sqlx::query(sql)
+            .bind(session_hash)
+            .bind(now + valid_for)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(Some(User {
+        id,
+        email,
+        display_name,
+    }))
+}
 
 pub const COOKIE: &str = "perseverance_session";
 
@@ -20,6 +128,8 @@ pub struct CurrentUser {
     pub grants: Grants,
     /// Each grant beside the placement of its scope.
     pub placements: Vec<(Grant, Placement)>,
+    /// The académies where the person holds a role: id and name.
+    pub academies: Vec<(i64, String)>,
 }
 
 impl CurrentUser {
@@ -45,15 +155,7 @@ impl CurrentUser {
 
     /// The académies where the person holds a role (empty for none).
     pub fn academy_ids(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self
-            .placements
-            .iter()
-            .map(|(_, p)| p.academy)
-            .filter(|&a| a != 0)
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
+        self.academies.iter().map(|(id, _)| *id).collect()
     }
 }
 
@@ -61,36 +163,54 @@ impl CurrentUser {
 pub struct MaybeUser(pub Option<CurrentUser>);
 
 async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>, AppError> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     if let Some(user) = parts.extensions.get::<Option<CurrentUser>>() {
         return Ok(user.clone());
     }
     let user = match cookies::read(&parts.headers, COOKIE) {
         None => None,
         Some(token) => {
+            let mut db = state.db.acquire().await?;
+            let conn = &mut db.conn();
             let valid_for = Duration::hours(state.config.session_hours);
-            match store::session_user(conn, &tokens::hash(&token), valid_for).await? {
+            match session_user(conn, &tokens::hash(&token), valid_for).await? {
                 None => None,
                 Some(user) => {
-                    let rows = store::grants_of(conn, user.id).await?;
-                    let placements: Vec<(Grant, Placement)> = rows
-                        .iter()
-                        .filter_map(|r| Some((r.grant()?, r.placement())))
-                        .collect();
-                    Some(CurrentUser {
-                        id: user.id,
-                        email: user.email,
-                        display_name: user.display_name,
-                        grants: Grants(placements.iter().map(|(g, _)| *g).collect()),
-                        placements,
-                    })
+                    let grants = grants_of(conn, user.id).await?;
+                    Some(CurrentUser::new(user, grants))
                 }
             }
         }
     };
+    if let Some(user) = &user {
+        tracing::Span::current().record("user", user.id);
+    }
     parts.extensions.insert(user.clone());
     Ok(user)
+}
+
+impl CurrentUser {
+    /// The person with their grants, as read by [`grants_of`].
+    pub fn new(user: User, rows: Vec<GrantRow>) -> CurrentUser {
+        let placements: Vec<(Grant, Placement)> = rows
+            .iter()
+            .filter_map(|r| Some((r.grant()?, r.placement())))
+            .collect();
+        let mut academies: Vec<(i64, String)> = rows
+            .into_iter()
+            .filter(|r| r.academy_id != 0)
+            .map(|r| (r.academy_id, r.academy_name))
+            .collect();
+        academies.sort();
+        academies.dedup();
+        CurrentUser {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            grants: Grants(placements.iter().map(|(g, _)| *g).collect()),
+            placements,
+            academies,
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for MaybeUser {

@@ -4,13 +4,10 @@
 mod common;
 
 use chrono::{Duration, NaiveTime, Utc};
-use common::{Engine, TestApp, body};
+use common::{Engine, TestApp, body, fixtures::EditionBuilder, html::Page};
 use perseverance::{
-    domain::{
-        declaration::{Question, QuestionKind},
-        edition::{EditionCalendar, EditionState, paris_date, paris_to_utc},
-    },
-    editions::store::{self as editions_store, EditionValues},
+    domain::edition::{EditionState, paris_date, paris_to_utc},
+    editions::store as editions_store,
 };
 use reqwest::StatusCode;
 
@@ -26,46 +23,12 @@ on_both_engines!(
 /// An open edition of the demo académie, deadline `deadline_in` from now,
 /// with one required yes/no question. Returns (edition id, question id).
 async fn open_edition(app: &TestApp, year: i64, deadline_in: Duration) -> (i64, i64) {
-    let deadline = Utc::now() + deadline_in;
-    let week_start = paris_date(Utc::now()) + Duration::days(40);
-    let values = EditionValues {
-        year,
-        number: 10,
-        theme: "La persévérance, un projet collectif".into(),
-        calendar: EditionCalendar {
-            week_start,
-            week_end: week_start + Duration::days(4),
-            declaration_deadline: deadline,
-            bilan_deadline: week_start + Duration::days(60),
-        },
-        circular: "Note".into(),
-        contact_email: "ce.saio@ac-creteil.fr".into(),
-        reminder_days: "14 7 2".into(),
-    };
-    let mut tx = app.db.begin().await.unwrap();
-    let id = editions_store::insert_edition(&mut tx.conn(), 1, &values, None)
-        .await
-        .unwrap();
-    let question = Question {
-        id: 0,
-        kind: QuestionKind::YesNo,
-        label: "Participez-vous au concours d'affiches ?".into(),
-        help: String::new(),
-        required: true,
-        options: vec![],
-    };
-    let question = editions_store::add_question(&mut tx.conn(), id, &question)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    editions_store::set_edition_state(
-        &mut app.db.acquire().await.unwrap().conn(),
-        id,
-        EditionState::Open,
-    )
-    .await
-    .unwrap();
-    (id, question)
+    let (id, questions) = EditionBuilder::new(year)
+        .deadline_in(deadline_in)
+        .yes_no("Participez-vous au concours d'affiches ?")
+        .insert(&app.db)
+        .await;
+    (id, questions[0])
 }
 
 /// Starts a draft as the signed-in person, at their only school.
@@ -75,14 +38,9 @@ async fn start_draft(app: &TestApp, edition: i64) -> i64 {
             .await,
     )
     .await;
-    let place = page
-        .split("name=\"place\" value=\"")
-        .nth(1)
-        .expect("a place to choose")
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let place = Page::parse(&page)
+        .attr("input[name=\"place\"]", "value")
+        .expect("a place to choose");
     let response = app
         .post(
             &format!("/editions/{edition}/actions"),
@@ -99,13 +57,7 @@ async fn start_draft(app: &TestApp, edition: i64) -> i64 {
 }
 
 fn version_in(html: &str) -> String {
-    html.split("name=\"version\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string()
+    Page::parse(html).field("version").expect("a version field")
 }
 
 /// A complete form for the demo edition.

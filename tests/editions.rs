@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
-use common::{Engine, TestApp, body};
+use common::{Engine, TestApp, body, html::text};
 use perseverance::{
     config::Config,
     db::Db,
@@ -30,14 +30,6 @@ on_both_engines!(
 
 const COORDINATOR: &str = "coordination.academique@demo.test";
 const STAFF: &str = "personnel@demo.test";
-
-/// The page's text with askama's HTML escapes of quotes undone.
-fn text(html: &str) -> String {
-    html.replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-}
 
 async fn creteil(db: &Db) -> i64 {
     map_store::academy_by_slug(&mut db.acquire().await.unwrap().conn(), "creteil")

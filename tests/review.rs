@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use common::{Engine, TestApp, body};
+use common::{Engine, TestApp, body, html::text};
 use perseverance::{
     actions::store as actions_store,
     auth::store as auth_store,
@@ -37,14 +37,6 @@ const DISTRICT: &str = "coordination.district@demo.test";
 const ACADEMY: &str = "coordination.academique@demo.test";
 const DSDEN: &str = "dsden93@demo.test";
 const STAFF: &str = "personnel@demo.test";
-
-/// The page's text with askama's HTML escapes of quotes undone.
-fn text(html: &str) -> String {
-    html.replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-}
 
 /// The demo map as the tests use it, and a fresh open edition.
 struct World {
@@ -273,14 +265,7 @@ fn spec<'a>(
 
 /// The titles of the table's lines, in order.
 fn titles(html: &str) -> Vec<String> {
-    html.split("<a href=\"/actions/")
-        .skip(1)
-        .map(|part| {
-            let start = part.find('>').unwrap() + 1;
-            let end = part.find("</a>").unwrap();
-            part[start..end].to_string()
-        })
-        .collect()
+    common::html::Page::parse(html).texts("a[href^=\"/actions/\"]")
 }
 
 /// The usual material: four actions in the district (one draft), one

@@ -24,6 +24,7 @@ enum Command {
     /// Applique les migrations de la base de données.
     Migrate,
     /// Importe l'Annuaire de l'éducation (CSV open data).
+    #[command(after_help = import::SCHOOLS_HELP)]
     ImportSchools(import::SchoolsArgs),
     /// Rattache des établissements à des districts depuis un CSV (uai;district).
     ImportDistricts(import::DistrictsArgs),

@@ -1,14 +1,15 @@
 //! The Annuaire and district imports on real-world files: establishments on
 //! several lines, files re-saved by a spreadsheet, messages that name the
-//! formats they accept. Each test runs on both engines; the import command
-//! is also run as a program.
+//! formats they accept, and lines that would move a department. Each test
+//! runs on both engines; the department command is also run as a program.
 
 mod common;
 
 use common::{Engine, fresh_db};
 use perseverance::{
+    auth::store as auth_store,
     db::Db,
-    domain::codes,
+    domain::{Email, Grant, Role, Scope, codes},
     map::{annuaire, import, store as map_store},
 };
 
@@ -16,6 +17,7 @@ on_both_engines!(
     establishments_on_several_lines_are_one_school,
     codes_that_lose_their_leading_zeros,
     messages_and_parsers_agree,
+    an_import_never_moves_a_higher_level_object,
 );
 
 async fn import_bytes(db: &Db, bytes: &[u8]) -> import::ImportReport {
@@ -300,24 +302,213 @@ async fn messages_and_parsers_agree(engine: Engine) {
     }
 }
 
+const CRETEIL: &str = "identifiant_de_l_etablissement;nom_etablissement;type_etablissement;code_postal;nom_commune;code_departement;libelle_departement;code_academie;libelle_academie;etat
+0930200M;Collège Jules Ferry;Collège;93200;Saint-Denis;093;Seine-Saint-Denis;24;Créteil;OUVERT
+0930001W;Lycée Paul Éluard;Lycée;93200;Saint-Denis;093;Seine-Saint-Denis;24;Créteil;OUVERT
+0940001R;Lycée Robert Doisneau;Lycée;94000;Créteil;094;Val-de-Marne;24;Créteil;OUVERT
+0780001C;Lycée de Versailles;Lycée;78000;Versailles;078;Yvelines;25;Versailles;OUVERT
+";
+
+async fn an_import_never_moves_a_higher_level_object(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = fresh_db(engine, &dir).await;
+    let first = import_bytes(&db, CRETEIL.as_bytes()).await;
+    assert_eq!(counts(&first), (4, 0, 0, 0, vec![]), "{:?}", first.rejected);
+    let college = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930200M")
+        .await
+        .unwrap()
+        .unwrap();
+    let creteil = college.academy_id;
+    let mut tx = db.begin().await.unwrap();
+    let district = map_store::ensure_district(&mut tx.conn(), college.department_id, "Saint-Denis")
+        .await
+        .unwrap();
+    map_store::set_school_district(&mut tx.conn(), college.id, Some(district))
+        .await
+        .unwrap();
+    let user = auth_store::ensure_user(
+        &mut tx.conn(),
+        &Email::parse("coord@ac-creteil.fr").unwrap(),
+        "",
+    )
+    .await
+    .unwrap();
+    let grant = Grant::new(Role::DistrictCoordinator, Scope::District(district)).unwrap();
+    auth_store::add_grant(&mut tx.conn(), user, grant, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // One row of department 093 marked académie 25, among good rows.
+    let inconsistent = CRETEIL
+        .replace(
+            "0930001W;Lycée Paul Éluard;Lycée;93200;Saint-Denis;093;Seine-Saint-Denis;24;Créteil",
+            "0930001W;Lycée Paul Éluard;Lycée;93200;Saint-Denis;093;Seine-Saint-Denis;25;Versailles",
+        )
+        .replace("Collège Jules Ferry", "Collège Jules-Ferry");
+    let report = import_bytes(&db, inconsistent.as_bytes()).await;
+    assert_eq!(
+        counts(&report),
+        (0, 1, 2, 0, vec![3]),
+        "{:?}",
+        report.rejected
+    );
+    let reason = &report.rejected[0].reason;
+    assert!(
+        reason.contains("0930001W")
+            && reason.contains("département 93")
+            && reason.contains("perseverance department move 93 --academie 25"),
+        "{reason}"
+    );
+    assert!(
+        departments(&db)
+            .await
+            .contains(&("93".to_string(), "24".to_string())),
+        "the department stays in Créteil"
+    );
+    let college = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930200M")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        college.name, "Collège Jules-Ferry",
+        "good rows still import"
+    );
+    assert_eq!(college.academy_id, creteil);
+    assert_eq!(college.district_id, Some(district));
+    let lycee = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930001W")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        lycee.academy_id, creteil,
+        "the rejected row changed nothing"
+    );
+    let rows = auth_store::grants_of(&mut db.acquire().await.unwrap().conn(), user)
+        .await
+        .unwrap();
+    assert_eq!(rows[0].placement().academy, creteil);
+
+    // A new department named by a file joins the académie of its first row;
+    // a later row placing it elsewhere is rejected too.
+    let new_department = "uai;nom;code_departement;code_academie\n\
+                          0770001H;Collège A;77;24\n\
+                          0770002J;Collège B;077;25\n";
+    let report = import_bytes(&db, new_department.as_bytes()).await;
+    assert_eq!(
+        counts(&report),
+        (1, 0, 0, 0, vec![3]),
+        "{:?}",
+        report.rejected
+    );
+
+    // A school whose own row moves it to another department of the académie
+    // follows its row, and leaves its district of the old department.
+    let moved = CRETEIL.replace(
+        "0930200M;Collège Jules Ferry;Collège;93200;Saint-Denis;093;Seine-Saint-Denis",
+        "0930200M;Collège Jules-Ferry;Collège;94000;Créteil;094;Val-de-Marne",
+    );
+    let report = import_bytes(&db, moved.as_bytes()).await;
+    assert_eq!(
+        counts(&report),
+        (0, 1, 3, 0, vec![]),
+        "{:?}",
+        report.rejected
+    );
+    let college = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930200M")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(college.district_id, None);
+    assert_ne!(college.department_id, lycee.department_id);
+
+    // Moving the department is the explicit command's work.
+    let versailles = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0780001C")
+        .await
+        .unwrap()
+        .unwrap()
+        .academy_id;
+    let mut tx = db.begin().await.unwrap();
+    let moved = map_store::move_department(&mut tx.conn(), lycee.department_id, versailles)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        (moved.schools, moved.districts, moved.grants),
+        (1, 1, 1),
+        "{moved:?}"
+    );
+    let lycee = map_store::school_by_uai(&mut db.acquire().await.unwrap().conn(), "0930001W")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(lycee.academy_id, versailles);
+    let rows = auth_store::grants_of(&mut db.acquire().await.unwrap().conn(), user)
+        .await
+        .unwrap();
+    assert_eq!(rows[0].placement().academy, versailles, "the grant follows");
+    // Now the rows of 093 marked académie 25 import, and those marked 24 are
+    // the ones rejected.
+    let report = import_bytes(&db, inconsistent.as_bytes()).await;
+    assert_eq!(
+        report.rejected.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [2]
+    );
+    let all_25 = inconsistent.replace(
+        ";093;Seine-Saint-Denis;24;Créteil",
+        ";093;Seine-Saint-Denis;25;Versailles",
+    );
+    let report = import_bytes(&db, all_25.as_bytes()).await;
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+}
+
+/// Runs the `perseverance` program on a SQLite database in `dir`: whether it
+/// succeeded, and what it wrote.
+fn run_program(dir: &tempfile::TempDir, args: &[&str]) -> (bool, String) {
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_perseverance"))
+        .args(args)
+        .env("DATABASE_URL", &url)
+        .env("PERSEVERANCE_OUTBOX_DIR", dir.path().join("outbox"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// `perseverance department move` run as a program, on SQLite.
+#[test]
+fn department_move_is_an_explicit_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let annuaire = dir.path().join("annuaire.csv");
+    std::fs::write(&annuaire, CRETEIL).unwrap();
+    let run = |args: &[&str]| run_program(&dir, args);
+    let (ok, out) = run(&["import-schools", annuaire.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let (ok, out) = run(&["department", "move", "093", "--academie", "025"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Département 93 (Seine-Saint-Denis) rattaché à l'académie 25 (Versailles)")
+            && out.contains("2 établissement(s)"),
+        "{out}"
+    );
+    let (ok, out) = run(&["department", "list"]);
+    assert!(
+        ok && out.contains("93\tSeine-Saint-Denis\t25\tVersailles"),
+        "{out}"
+    );
+    let (ok, out) = run(&["department", "move", "93", "--academie", "99"]);
+    assert!(!ok && out.contains("académie 99 inconnue"), "{out}");
+}
+
 /// `perseverance import-schools` run as a program, on SQLite.
 #[test]
 fn import_schools_reports_grouped_lines_and_states_its_rules() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
     let annuaire = dir.path().join("annuaire.csv");
     std::fs::write(&annuaire, MULTI_LINE).unwrap();
-    let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_perseverance"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .env("PERSEVERANCE_OUTBOX_DIR", dir.path().join("outbox"))
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&output.stdout).to_string()
-            + &String::from_utf8_lossy(&output.stderr);
-        (output.status.success(), text)
-    };
+    let run = |args: &[&str]| run_program(&dir, args);
     let (ok, out) = run(&["import-schools", annuaire.to_str().unwrap()]);
     assert!(ok, "{out}");
     assert!(
@@ -327,7 +518,8 @@ fn import_schools_reports_grouped_lines_and_states_its_rules() {
     let (ok, out) = run(&["import-schools", "--help"]);
     assert!(
         ok && out.contains("fr-en-annuaire-education")
-            && out.contains("ne contient pas le mot « annexe », sinon de la première ligne"),
+            && out.contains("ne contient pas le mot « annexe », sinon de la première ligne")
+            && out.contains("perseverance department move"),
         "{out}"
     );
 }

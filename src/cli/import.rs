@@ -27,7 +27,11 @@ Codes : ils sont remis sous leur forme officielle, même quand un tableur a reti
 lignes dont le nom ne contient pas le mot « annexe », sinon de la première ligne. Les autres lignes \
 sont comptées à part (« lignes d'un même établissement regroupées »), jamais rejetées. Deux lignes au \
 même UAI qui ne portent pas cette marque sont une erreur : la seconde est rejetée, avec les numéros \
-des deux lignes.";
+des deux lignes.
+
+Départements : l'import crée les académies et départements nouveaux, mais ne déplace jamais un \
+département existant ; une ligne qui le place dans une autre académie est rejetée (pour le déplacer : \
+perseverance department move CODE --academie CODE).";
 
 #[derive(clap::Args, Debug)]
 pub struct SchoolsArgs {

@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file.
 
 mod academy;
+mod department;
 mod import;
 mod serve;
 mod user;
@@ -31,6 +32,9 @@ enum Command {
     /// Gère les académies.
     #[command(subcommand)]
     Academy(academy::AcademyCommand),
+    /// Gère les départements (les déplacer d'une académie à l'autre).
+    #[command(subcommand)]
+    Department(department::DepartmentCommand),
     /// Gère les comptes.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -49,6 +53,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportSchools(args) => import::schools(config, args).await,
         Command::ImportDistricts(args) => import::districts(config, args).await,
         Command::Academy(command) => academy::run(config, command).await,
+        Command::Department(command) => department::run(config, command).await,
         Command::User(command) => user::run(config, command).await,
     }
 }

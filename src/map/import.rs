@@ -1,4 +1,9 @@
 //! Importing the Annuaire into the database: upsert by UAI, report per line.
+//!
+//! An import writes schools only. It creates the académies and departments a
+//! file names for the first time, but never moves or renames one that exists:
+//! a line that places its school in a department of another académie is
+//! rejected, and moving a department is `perseverance department move`.
 
 use std::collections::HashMap;
 
@@ -82,6 +87,15 @@ impl Row<'_> {
     }
 }
 
+/// A department as the import sees it: its id and its académie.
+#[derive(Clone, Debug)]
+struct KnownDepartment {
+    id: i64,
+    academy_id: i64,
+    academy_code: String,
+    academy_name: String,
+}
+
 /// How many rows one INSERT carries (14 binds a row stays under both engines' bind limits).
 const CHUNK: usize = 1000;
 
@@ -134,27 +148,51 @@ pub async fn apply(
             wanted.push(entry);
         }
     }
-    let mut academies: HashMap<String, i64> = HashMap::new();
-    let mut departments: HashMap<String, i64> = HashMap::new();
+    let mut academies: HashMap<String, i64> = store::academies(conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.id))
+        .collect();
+    let mut departments = known_departments(conn).await?;
     let mut changed = Vec::new();
     for entry in wanted {
         let school = &entry.school;
-        let academy_id = match academies.get(&school.academy_code) {
-            Some(&id) => id,
-            None => {
-                let id = store::ensure_academy(
-                    conn,
-                    &school.academy_code,
-                    &slug(&school.academy_name),
-                    &school.academy_name,
-                )
-                .await?;
-                *academies.entry(school.academy_code.clone()).or_insert(id)
+        let (academy_id, department_id) = match departments.get(&school.department_code) {
+            Some(known) if known.academy_code != school.academy_code => {
+                reject_school(
+                    &mut report,
+                    entry,
+                    format!(
+                        "{} : le département {} appartient à l'académie {} ({}), pas à l'académie {} \
+                         indiquée par cette ligne ; un import ne change pas un département d'académie \
+                         (si c'est voulu : perseverance department move {} --academie {}, puis réimportez)",
+                        school.uai,
+                        school.department_code,
+                        known.academy_code,
+                        known.academy_name,
+                        school.academy_code,
+                        school.department_code,
+                        school.academy_code,
+                    ),
+                );
+                continue;
             }
-        };
-        let department_id = match departments.get(&school.department_code) {
-            Some(&id) => id,
+            Some(known) => (known.academy_id, known.id),
             None => {
+                let academy_id = match academies.get(&school.academy_code) {
+                    Some(&id) => id,
+                    None => {
+                        let id = store::ensure_academy(
+                            conn,
+                            &school.academy_code,
+                            &slug(&school.academy_name),
+                            &school.academy_name,
+                        )
+                        .await?;
+                        academies.insert(school.academy_code.clone(), id);
+                        id
+                    }
+                };
                 let id = store::ensure_department(
                     conn,
                     academy_id,
@@ -162,9 +200,16 @@ pub async fn apply(
                     &school.department_name,
                 )
                 .await?;
-                *departments
-                    .entry(school.department_code.clone())
-                    .or_insert(id)
+                departments.insert(
+                    school.department_code.clone(),
+                    KnownDepartment {
+                        id,
+                        academy_id,
+                        academy_code: school.academy_code.clone(),
+                        academy_name: school.academy_name.clone(),
+                    },
+                );
+                (academy_id, id)
             }
         };
         report.merged_lines += entry.merged_lines.len() as u64;
@@ -189,6 +234,47 @@ pub async fn apply(
     tx.commit().await?;
     report.rejected.sort_by_key(|r| r.line);
     Ok(report)
+}
+
+/// Rejects every line of a school: its first line with the reason, the
+/// others pointing to it.
+fn reject_school(report: &mut ImportReport, entry: &FileSchool, reason: String) {
+    report.rejected.push(Rejected {
+        line: entry.line,
+        reason,
+    });
+    for &line in &entry.merged_lines {
+        report.rejected.push(Rejected {
+            line,
+            reason: format!(
+                "{} : même établissement que la ligne {}, rejetée",
+                entry.school.uai, entry.line
+            ),
+        });
+    }
+}
+
+async fn known_departments(
+    conn: &mut Conn<'_>,
+) -> anyhow::Result<HashMap<String, KnownDepartment>> {
+    let sql = "SELECT d.code, d.id, d.academy_id, a.code, a.name FROM departments d \
+               JOIN academies a ON a.id = d.academy_id";
+    let rows: Vec<(String, i64, i64, String, String)> =
+        crate::on_conn!(conn, |c| sqlx::query_as(sql).fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, id, academy_id, academy_code, academy_name)| {
+            (
+                code,
+                KnownDepartment {
+                    id,
+                    academy_id,
+                    academy_code,
+                    academy_name,
+                },
+            )
+        })
+        .collect())
 }
 
 async fn existing_fingerprints(
@@ -247,6 +333,7 @@ async fn upsert(conn: &mut Conn<'_>, rows: &[Row<'_>]) -> anyhow::Result<()> {
         query.push(
             " ON CONFLICT (uai) DO UPDATE SET name = excluded.name, kind = excluded.kind, sector = excluded.sector, \
              commune = excluded.commune, postal_code = excluded.postal_code, academy_id = excluded.academy_id, \
+             district_id = CASE WHEN schools.department_id = excluded.department_id THEN schools.district_id END, \
              department_id = excluded.department_id, bassin_code = excluded.bassin_code, \
              bassin_name = excluded.bassin_name, latitude = excluded.latitude, longitude = excluded.longitude, \
              is_open = excluded.is_open, updated_at = excluded.updated_at",

@@ -1,6 +1,7 @@
 //! The command line: one subcommand per file.
 
 mod academy;
+mod department;
 mod import;
 mod serve;
 mod user;
@@ -24,12 +25,16 @@ enum Command {
     /// Applique les migrations de la base de données.
     Migrate,
     /// Importe l'Annuaire de l'éducation (CSV open data).
+    #[command(after_help = import::SCHOOLS_HELP)]
     ImportSchools(import::SchoolsArgs),
     /// Rattache des établissements à des districts depuis un CSV (uai;district).
     ImportDistricts(import::DistrictsArgs),
     /// Gère les académies.
     #[command(subcommand)]
     Academy(academy::AcademyCommand),
+    /// Gère les départements (les déplacer d'une académie à l'autre).
+    #[command(subcommand)]
+    Department(department::DepartmentCommand),
     /// Gère les comptes.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -48,6 +53,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportSchools(args) => import::schools(config, args).await,
         Command::ImportDistricts(args) => import::districts(config, args).await,
         Command::Academy(command) => academy::run(config, command).await,
+        Command::Department(command) => department::run(config, command).await,
         Command::User(command) => user::run(config, command).await,
     }
 }

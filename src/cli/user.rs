@@ -4,7 +4,7 @@ use crate::{
     auth::store as auth_store,
     config::Config,
     db::Conn,
-    domain::{Email, Grant, Role, Scope},
+    domain::{Email, Grant, Role, Scope, codes},
     map::store as map_store,
 };
 
@@ -54,16 +54,19 @@ async fn resolve_scope(conn: &mut Conn<'_>, text: &str) -> anyhow::Result<Scope>
     Ok(match kind {
         "platform" => Scope::Platform,
         "academy" => Scope::Academy(
-            map_store::academy_by_slug(conn, key)
+            map_store::academy_by_slug(conn, &codes::academy_code(key).unwrap_or(key.to_string()))
                 .await?
                 .ok_or_else(missing)?
                 .id,
         ),
         "department" => Scope::Department(
-            map_store::department_by_code(conn, key)
-                .await?
-                .ok_or_else(missing)?
-                .id,
+            map_store::department_by_code(
+                conn,
+                &codes::department_code(key).unwrap_or(key.to_string()),
+            )
+            .await?
+            .ok_or_else(missing)?
+            .id,
         ),
         "district" => Scope::District(
             map_store::district_by_id(conn, key.parse()?)

@@ -4,6 +4,7 @@
 //! the boundary (`Uai::parse`, `Email::parse`, `Role::parse`…), so the rest of
 //! the code can trust it.
 
+pub mod codes;
 pub mod email;
 pub mod roles;
 pub mod school;

@@ -199,7 +199,9 @@ pub async fn department_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<D
         .await)
 }
 
-/// Creates a department, or returns the id of the one with that code.
+/// Creates a department, or returns the id of the one with that code, left
+/// as it is (in its académie, with its name): moving a department to another
+/// académie is [`move_department`], never a side effect.
 pub async fn ensure_department(
     conn: &mut Conn<'_>,
     academy_id: i64,
@@ -207,7 +209,7 @@ pub async fn ensure_department(
     name: &str,
 ) -> DbResult<i64> {
     let sql = "INSERT INTO departments (academy_id, code, name) VALUES ($1, $2, $3)
-               ON CONFLICT (code) DO UPDATE SET academy_id = excluded.academy_id, name = excluded.name RETURNING id";
+               ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(academy_id)
         .bind(code)
@@ -357,4 +359,67 @@ pub async fn search_schools(
         .fetch_one(c)
         .await)?;
     Ok((schools, total))
+}
+
+/// What moving a department to another académie carried along.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DepartmentMove {
+    pub schools: u64,
+    pub districts: i64,
+    /// Roles held on the department, its districts or its schools.
+    pub grants: i64,
+    /// Actions of its schools and districts in editions of other académies
+    /// (they stay in those editions).
+    pub actions_left_behind: i64,
+}
+
+/// Moves a department, with its districts and schools, to another académie.
+/// Only `perseverance department move` calls this: an import never does.
+pub async fn move_department(
+    conn: &mut Conn<'_>,
+    department_id: i64,
+    academy_id: i64,
+) -> DbResult<DepartmentMove> {
+    let count_grants = "SELECT COUNT(*) FROM grant_placements
+        WHERE department_id = $1 AND scope_kind IN ('department', 'district', 'school')";
+    let count_districts = "SELECT COUNT(*) FROM districts WHERE department_id = $1";
+    let count_actions = "SELECT COUNT(*) FROM actions a JOIN editions e ON e.id = a.edition_id
+        WHERE e.academy_id <> $2
+          AND (a.school_id IN (SELECT id FROM schools WHERE department_id = $1)
+               OR a.district_id IN (SELECT id FROM districts WHERE department_id = $1))";
+    let move_department = "UPDATE departments SET academy_id = $2 WHERE id = $1";
+    let move_schools =
+        "UPDATE schools SET academy_id = $2, updated_at = $3 WHERE department_id = $1";
+    let grants: i64 = on_conn!(conn, |c| sqlx::query_scalar(count_grants)
+        .bind(department_id)
+        .fetch_one(c)
+        .await)?;
+    let districts: i64 = on_conn!(conn, |c| sqlx::query_scalar(count_districts)
+        .bind(department_id)
+        .fetch_one(c)
+        .await)?;
+    let actions_left_behind: i64 = on_conn!(conn, |c| sqlx::query_scalar(count_actions)
+        .bind(department_id)
+        .bind(academy_id)
+        .fetch_one(c)
+        .await)?;
+    on_conn!(conn, |c| sqlx::query(move_department)
+        .bind(department_id)
+        .bind(academy_id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    let schools = on_conn!(conn, |c| sqlx::query(move_schools)
+        .bind(department_id)
+        .bind(academy_id)
+        .bind(Utc::now())
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
+    Ok(DepartmentMove {
+        schools,
+        districts,
+        grants,
+        actions_left_behind,
+    })
 }

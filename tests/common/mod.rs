@@ -3,6 +3,8 @@
 //! by `PERSEVERANCE_TEST_PG_URL`) and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod people;
+
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use perseverance::{

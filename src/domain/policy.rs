@@ -94,6 +94,15 @@ impl Ability {
 }
 
 /// Whether `role` carries `ability` (at the scope it is granted on).
+///
+/// From `DOMAIN.md` « Who is who »: the académie coordination opens and
+/// shapes the edition, receives and reviews everything, but declares no
+/// action itself; the DSDEN reads its department's actions and figures; the
+/// district coordination reviews its district, shapes its list of schools,
+/// appoints school roles and may declare a district action; the school head
+/// declares, oversees and appoints the school's référents and staff; any
+/// staff member (référent included) declares. The admin does everything but
+/// declare.
 pub fn role_may(role: Role, ability: Ability) -> bool {
     use Ability::*;
     match role {

@@ -377,9 +377,15 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
 
 async fn actions_stay_within_their_scope(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    let (edition, _) = open_edition(&app, 2040, Duration::days(20)).await;
+    let (edition, question) = open_edition(&app, 2040, Duration::days(20)).await;
     app.sign_in_demo("personnel@demo.test").await;
     let id = start_draft(&app, edition).await;
+    // Submitted, so that the DSDEN may read it (drafts are private: tests/access.rs).
+    let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
+    let mut pairs = complete(&week_day(), question, &version_in(&form));
+    pairs.push(("intent".into(), "submit".into()));
+    let submitted = post_pairs(&app, &format!("/actions/{id}/modifier"), &pairs).await;
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
     app.post("/deconnexion", &[]).await;
 
     // Staff of another school: a new account with a role elsewhere.
@@ -431,7 +437,7 @@ async fn actions_stay_within_their_scope(engine: Engine) {
     let forged = app
         .post(
             &format!("/actions/{id}/transition"),
-            &[("transition", "submit"), ("version", "1")],
+            &[("transition", "validate"), ("version", "2")],
         )
         .await;
     assert_eq!(forged.status(), StatusCode::NOT_FOUND);

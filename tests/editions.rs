@@ -385,7 +385,8 @@ async fn states_move_one_step_at_a_time(engine: Engine) {
     assert_eq!(edition.stored_state(), EditionState::Open);
     let page = body(app.get(&path).await).await;
     assert!(page.contains("Déclarations ouvertes"));
-    assert!(page.contains(&format!("href=\"{path}/actions/nouvelle\"")));
+    // The académie coordination declares nowhere: no link to a refusal.
+    assert!(!page.contains(&format!("href=\"{path}/actions/nouvelle\"")));
 
     // A jump is refused with the reason, and changes nothing.
     let jump = app

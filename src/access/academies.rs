@@ -12,7 +12,7 @@ use axum::{
 use serde::Deserialize;
 
 use crate::{
-    domain::{Placement, Role},
+    domain::{Ability, Placement},
     map::store::{self as map_store, Academy},
     text::slug,
     web::{
@@ -48,7 +48,7 @@ struct AcademyForm {
 }
 
 fn require_admin(user: &CurrentUser) -> AppResult<()> {
-    if user.grants.is_admin() {
+    if user.rights.is_admin() {
         Ok(())
     } else {
         Err(AppError::NotFound)
@@ -171,16 +171,12 @@ async fn set_domains(
     let academy = map_store::academy_by_slug(conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let place = Placement {
-        academy: academy.id,
-        ..Default::default()
-    };
-    if !user.in_academy(academy.id) {
+    if !user.rights.sees_academy(academy.id) {
         return Err(AppError::NotFound);
     }
     user.require(
-        &[Role::AcademyCoordinator],
-        &place,
+        Ability::Manage,
+        &Placement::academy(academy.id),
         "Seule la coordination académique règle les inscriptions.",
     )?;
     match parse_domains(&form.domains) {

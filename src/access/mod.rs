@@ -53,6 +53,8 @@ struct AccessPage {
     revocable: Vec<i64>,
 }
 
+const NO_GRANTING: &str = "Votre rôle ne permet pas d'attribuer des rôles.";
+
 #[derive(Clone, Debug, Default, Deserialize)]
 struct GrantForm {
     #[serde(default)]
@@ -67,53 +69,52 @@ struct GrantForm {
     scope: String,
 }
 
-/// The scopes (above schools) the person manages, for the select.
+/// The scopes (above schools) where the person may grant some role, for the select.
 async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<ScopeChoice>> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
+    let rights = &user.rights;
     let mut choices = Vec::new();
-    if user.grants.is_admin() {
+    if rights.offers_scope(Scope::Platform, &Placement::default()) {
         choices.push(ScopeChoice {
-            value: "platform".into(),
+            value: Scope::Platform.value(),
             label: "Plateforme (administration)".into(),
         });
     }
-    let academy_ids: Vec<i64> = if user.grants.is_admin() {
+    let academy_ids: Vec<i64> = if rights.is_admin() {
         map_store::academies(conn)
             .await?
             .iter()
             .map(|a| a.id)
             .collect()
     } else {
-        user.academy_ids()
+        rights.academies()
     };
     for academy_id in academy_ids {
         let Some(academy) = map_store::academy_by_id(conn, academy_id).await? else {
             continue;
         };
-        let place = Placement {
-            academy: academy.id,
-            ..Default::default()
-        };
-        if user.grants.any_covers(&[Role::AcademyCoordinator], &place) {
+        let scope = Scope::Academy(academy.id);
+        if rights.offers_scope(scope, &Placement::academy(academy.id)) {
             choices.push(ScopeChoice {
-                value: format!("academy:{}", academy.id),
+                value: scope.value(),
                 label: format!("Académie de {}", academy.name),
             });
-            for department in map_store::departments(conn, academy.id).await? {
+        }
+        for department in map_store::departments(conn, academy.id).await? {
+            let scope = Scope::Department(department.id);
+            if rights.offers_scope(scope, &Placement::department(academy.id, department.id)) {
                 choices.push(ScopeChoice {
-                    value: format!("department:{}", department.id),
+                    value: scope.value(),
                     label: format!("Département : {} ({})", department.name, department.code),
                 });
             }
         }
         for district in map_store::districts(conn, academy.id).await? {
-            if user.grants.any_covers(
-                &[Role::AcademyCoordinator, Role::DistrictCoordinator],
-                &district.placement(),
-            ) {
+            let scope = Scope::District(district.id);
+            if rights.offers_scope(scope, &district.placement()) {
                 choices.push(ScopeChoice {
-                    value: format!("district:{}", district.id),
+                    value: scope.value(),
                     label: format!("District : {}", district.name),
                 });
             }
@@ -122,12 +123,12 @@ async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<Sc
     Ok(choices)
 }
 
-/// The grants listed on the page: those within every scope the person manages.
+/// The grants listed on the page: those within every scope where the person grants roles.
 async fn visible_grants(state: &AppState, user: &CurrentUser) -> AppResult<Vec<GrantListing>> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let mut all = Vec::new();
-    for (grant, _) in &user.placements {
+    for (grant, _) in user.rights.held() {
         if grant.role.manages().is_empty() {
             continue;
         }
@@ -147,17 +148,15 @@ async fn page(
 ) -> AppResult<AccessPage> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
-    if !user.grants.manages_anyone() {
-        return Err(AppError::forbidden(
-            "Votre rôle ne permet pas d'attribuer des rôles.",
-        ));
+    if !user.rights.manages_anyone() {
+        return Err(AppError::forbidden(NO_GRANTING));
     }
     let grants = visible_grants(state, user).await?;
     let mut revocable = Vec::new();
     for listing in &grants {
         if let Some(row) = auth_store::grant_by_id(conn, listing.id).await?
             && let Some(grant) = row.grant()
-            && user.grants.may_manage(&grant, &row.placement()).is_ok()
+            && user.rights.may_grant(&grant, &row.placement()).is_ok()
         {
             revocable.push(listing.id);
         }
@@ -168,7 +167,7 @@ async fn page(
             .crumb("Mon espace", "/mon-espace")
             .here(),
         grants,
-        roles: user.grants.grantable_roles(),
+        roles: user.rights.grantable_roles(),
         scopes: scope_choices(state, user).await?,
         form,
         errors,
@@ -216,16 +215,9 @@ async fn read_grant(
                 .map(|s| (Scope::School(s.id), s.placement())),
         }
     } else {
-        let (kind, id) = form
-            .scope
-            .split_once(':')
-            .unwrap_or((form.scope.as_str(), "0"));
-        let id: i64 = id.parse().unwrap_or(-1);
-        match ScopeKind::parse(kind) {
-            Some(kind) if kind == role.scope_kind() => {
-                placement_of(state, Scope::from_parts(kind, id))
-                    .await?
-                    .map(|p| (Scope::from_parts(kind, id), p))
+        match Scope::parse_value(&form.scope) {
+            Some(scope) if scope.kind() == role.scope_kind() => {
+                placement_of(state, scope).await?.map(|p| (scope, p))
             }
             _ => {
                 errors.add("scope", "Ce rôle ne s'attribue pas à ce niveau : choisissez un niveau qui lui correspond.");
@@ -255,17 +247,10 @@ async fn placement_of(state: &AppState, scope: Scope) -> AppResult<Option<Placem
         Scope::Platform => Some(Placement::default()),
         Scope::Academy(id) => map_store::academy_by_id(conn, id)
             .await?
-            .map(|a| Placement {
-                academy: a.id,
-                ..Default::default()
-            }),
+            .map(|a| Placement::academy(a.id)),
         Scope::Department(id) => map_store::department_by_id(conn, id)
             .await?
-            .map(|d| Placement {
-                academy: d.academy_id,
-                department: Some(d.id),
-                ..Default::default()
-            }),
+            .map(|d| Placement::department(d.academy_id, d.id)),
         Scope::District(id) => map_store::district_by_id(conn, id)
             .await?
             .map(|d| d.placement()),
@@ -287,7 +272,7 @@ async fn grant_role(
         .ok();
     let grant = read_grant(&state, &form, &mut errors).await?;
     if let (Some(email), Some((grant, place))) = (email, grant) {
-        if user.grants.may_manage(&grant, &place).is_err() {
+        if user.rights.may_grant(&grant, &place).is_err() {
             errors.add("role", "Vous ne pouvez pas attribuer ce rôle à ce niveau.");
         } else {
             let mut tx = state.db.begin().await?;
@@ -320,11 +305,14 @@ async fn revoke_role(
         .await?
         .ok_or(AppError::NotFound)?;
     let grant = row.grant().ok_or(AppError::NotFound)?;
-    if !user.grants.can_view(&row.placement()) {
+    if !user.rights.manages_anyone() {
+        return Err(AppError::forbidden(NO_GRANTING));
+    }
+    if !user.rights.sees_grants_at(&row.placement()) {
         return Err(AppError::NotFound);
     }
-    user.grants
-        .may_manage(&grant, &row.placement())
+    user.rights
+        .may_grant(&grant, &row.placement())
         .map_err(|_| AppError::forbidden("Vous ne pouvez pas retirer ce rôle."))?;
     auth_store::remove_grant(conn, id).await?;
     tracing::info!(by = user.id, grant = id, "role revoked");

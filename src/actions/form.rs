@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::{PlaceChoice, ensure_open, place_choices, store, workflow};
 use crate::{
     domain::{
+        DeclarePlace,
         action::{ActionState, Transition},
         declaration::{self, ActionInput, Choices, Question},
     },
@@ -45,10 +46,7 @@ pub async fn new_page(
     let edition = edition_in_scope(&state, &user, id).await?;
     let places = place_choices(&state, &user, &edition).await?;
     if places.is_empty() {
-        return Err(AppError::forbidden(
-            "Pour déclarer une action, il faut un rôle dans un établissement (ou un district) de l'académie. \
-             Demandez-le à votre chef d'établissement.",
-        ));
+        return Err(no_place());
     }
     let places = open_places(&state, &edition, places).await?;
     let ctx = ctx
@@ -63,6 +61,14 @@ pub async fn new_page(
     })
 }
 
+/// The refusal for a person with no place to declare at in the académie.
+fn no_place() -> AppError {
+    AppError::forbidden(
+        "Pour déclarer une action, il faut un rôle dans un établissement (ou un district) de l'académie. \
+         Demandez-le à votre chef d'établissement.",
+    )
+}
+
 /// Keeps the places still open for declarations; if none is, says why.
 async fn open_places(
     state: &AppState,
@@ -72,11 +78,7 @@ async fn open_places(
     let mut open = Vec::new();
     let mut refusal = None;
     for place in places {
-        let school = place
-            .value
-            .strip_prefix("school:")
-            .and_then(|id| id.parse().ok());
-        match ensure_open(state, edition, school, "déclarer une action").await {
+        match ensure_open(state, edition, place.place.school(), "déclarer une action").await {
             Ok(()) => open.push(place),
             Err(err) => refusal = Some(err),
         }
@@ -102,7 +104,11 @@ pub async fn create(
 ) -> AppResult<Response> {
     let edition = edition_in_scope(&state, &user, id).await?;
     let places = place_choices(&state, &user, &edition).await?;
-    if !places.iter().any(|p| p.value == form.place) {
+    if places.is_empty() {
+        return Err(no_place());
+    }
+    let chosen = DeclarePlace::parse(&form.place).filter(|p| places.iter().any(|c| c.place == *p));
+    let Some(place) = chosen else {
         let mut errors = FormErrors::default();
         errors.add(
             "place",
@@ -121,18 +127,12 @@ pub async fn create(
                 errors,
             },
         );
-    }
-    let (kind, place_id) = form.place.split_once(':').unwrap_or_default();
-    let place_id: i64 = place_id.parse().map_err(|_| AppError::NotFound)?;
-    let (school, district) = if kind == "school" {
-        (Some(place_id), None)
-    } else {
-        (None, Some(place_id))
     };
-    ensure_open(&state, &edition, school, "déclarer une action").await?;
+    ensure_open(&state, &edition, place.school(), "déclarer une action").await?;
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
-    let action_id = store::create_draft(conn, edition.id, school, district, user.id).await?;
+    let action_id =
+        store::create_draft(conn, edition.id, place.school(), place.district(), user.id).await?;
     Ok(Redirect::to(&format!("/actions/{action_id}/modifier")).into_response())
 }
 
@@ -188,7 +188,7 @@ async fn editable(
         .await?
         .ok_or(AppError::NotFound)?;
     let relation = workflow::relation(user, &action);
-    if !relation.can_view() {
+    if !relation.can_view(action.state()) {
         return Err(AppError::NotFound);
     }
     if !relation.can_edit(action.state()) {

@@ -4,7 +4,10 @@
 use askama::Template;
 use axum::{extract::State, response::Response};
 
-use super::store::{self, Action};
+use super::{
+    store::{self, Action},
+    workflow,
+};
 use crate::{
     domain::{Role, Scope, edition::EditionState},
     editions::store::{self as editions_store, Edition},
@@ -33,7 +36,7 @@ pub async fn my_actions(
     let now = chrono::Utc::now();
     let mut live = Vec::new();
     let mut editions = Vec::new();
-    for academy in user.academy_ids() {
+    for academy in user.rights.academies() {
         for edition in editions_store::editions_of(conn, academy).await? {
             let current = edition.state_at(now);
             if matches!(current, EditionState::Draft | EditionState::Archived) {
@@ -46,14 +49,15 @@ pub async fn my_actions(
             live.push(edition);
         }
     }
-    let mine = store::actions_of_owner(conn, user.id).await?;
+    // Only what the person still owns: rights come from current grants.
+    let mine: Vec<Action> = store::actions_of_owner(conn, user.id)
+        .await?
+        .into_iter()
+        .filter(|a| workflow::relation(&user, a).owner)
+        .collect();
     let mut school = Vec::new();
-    for (grant, _) in user
-        .placements
-        .iter()
-        .filter(|(g, _)| g.role == Role::SchoolHead)
-    {
-        let Scope::School(school_id) = grant.scope else {
+    for scope in user.rights.scopes_of(Role::SchoolHead) {
+        let Scope::School(school_id) = scope else {
             continue;
         };
         for edition in &live {
@@ -75,12 +79,8 @@ pub async fn my_actions(
 
 /// Whether the person may still declare in the edition at one of their places.
 async fn declarable(state: &AppState, user: &CurrentUser, edition: &Edition) -> AppResult<bool> {
-    for place in super::place_choices(state, user, edition).await? {
-        let school = place
-            .value
-            .strip_prefix("school:")
-            .and_then(|id| id.parse().ok());
-        if super::ensure_open(state, edition, school, "déclarer une action")
+    for place in user.rights.declare_places(edition.academy_id) {
+        if super::ensure_open(state, edition, place.school(), "déclarer une action")
             .await
             .is_ok()
         {

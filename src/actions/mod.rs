@@ -12,7 +12,7 @@ use axum::{
 };
 
 use crate::{
-    domain::{Scope, edition::EditionState},
+    domain::{DeclarePlace, edition::EditionState},
     editions::store::{self as editions_store, Edition},
     map::store as map_store,
     web::{AppError, AppResult, AppState, CurrentUser},
@@ -33,15 +33,22 @@ pub fn router() -> Router<AppState> {
         .route("/mes-actions", get(mine::my_actions))
 }
 
-/// Where a person may declare an action: their schools and districts in the
-/// edition's académie.
+/// Where a person may declare an action, with its label.
 #[derive(Clone, Debug)]
 pub struct PlaceChoice {
-    /// `school:ID` or `district:ID`.
-    pub value: String,
+    pub place: DeclarePlace,
     pub label: String,
 }
 
+impl PlaceChoice {
+    /// The form value (`school:ID` or `district:ID`).
+    pub fn value(&self) -> String {
+        self.place.value()
+    }
+}
+
+/// The places where the policy lets the person declare in the edition's
+/// académie (their schools, their districts), named.
 pub(crate) async fn place_choices(
     state: &AppState,
     user: &CurrentUser,
@@ -50,31 +57,19 @@ pub(crate) async fn place_choices(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let mut choices = Vec::new();
-    for (grant, place) in &user.placements {
-        if place.academy != edition.academy_id {
-            continue;
-        }
-        match grant.scope {
-            Scope::School(id) => {
-                if let Some(school) = map_store::school_by_id(conn, id).await? {
-                    choices.push(PlaceChoice {
-                        value: format!("school:{id}"),
-                        label: format!("{} ({})", school.name, school.uai),
-                    });
-                }
-            }
-            Scope::District(id) => {
-                if let Some(district) = map_store::district_by_id(conn, id).await? {
-                    choices.push(PlaceChoice {
-                        value: format!("district:{id}"),
-                        label: format!("Action de district : {}", district.name),
-                    });
-                }
-            }
-            _ => {}
+    for place in user.rights.declare_places(edition.academy_id) {
+        let label = match place {
+            DeclarePlace::School(id) => map_store::school_by_id(conn, id)
+                .await?
+                .map(|school| format!("{} ({})", school.name, school.uai)),
+            DeclarePlace::District(id) => map_store::district_by_id(conn, id)
+                .await?
+                .map(|district| format!("Action de district : {}", district.name)),
+        };
+        if let Some(label) = label {
+            choices.push(PlaceChoice { place, label });
         }
     }
-    choices.dedup_by(|a, b| a.value == b.value);
     Ok(choices)
 }
 

@@ -84,7 +84,7 @@ impl ShowPage {
     }
 
     fn can_review(&self) -> bool {
-        self.relation.reviewer()
+        self.relation.decides()
             && matches!(
                 self.action.state(),
                 ActionState::Submitted | ActionState::Validated
@@ -102,6 +102,16 @@ impl ShowPage {
     fn can_flag(&self) -> bool {
         self.relation.can_flag(self.action.state())
     }
+
+    /// A reviewer looking at an action they declared: the decision is not theirs.
+    fn own_action_under_review(&self) -> bool {
+        self.relation.reviewer()
+            && self.relation.author
+            && matches!(
+                self.action.state(),
+                ActionState::Submitted | ActionState::Validated
+            )
+    }
 }
 
 async fn visible(
@@ -115,7 +125,7 @@ async fn visible(
         .await?
         .ok_or(AppError::NotFound)?;
     let relation = workflow::relation(user, &action);
-    if relation.can_view() {
+    if relation.can_view(action.state()) {
         Ok((action, relation))
     } else {
         Err(AppError::NotFound)
@@ -231,7 +241,7 @@ pub async fn transition(
     let transition = Transition::parse(&form.transition)
         .ok_or_else(|| AppError::BadRequest("Décision inconnue.".into()))?;
     let needs_comment = matches!(transition, Transition::RequestChanges | Transition::Decline);
-    if needs_comment && relation.reviewer() && form.comment.trim().is_empty() {
+    if needs_comment && relation.decides() && form.comment.trim().is_empty() {
         let mut errors = FormErrors::default();
         let message = if transition == Transition::Decline {
             "Indiquez la raison du refus : le porteur de l'action la recevra."

@@ -7,7 +7,7 @@ use askama::Template;
 use super::store::{self, Action};
 use crate::{
     domain::{
-        Role, Scope,
+        ActionFacts,
         action::{self, ActionState, Relation, Transition},
         declaration,
     },
@@ -16,29 +16,18 @@ use crate::{
     web::{AppError, AppResult, AppState, CurrentUser},
 };
 
-/// How the person relates to the action (from their grants).
-pub fn relation(user: &CurrentUser, action: &Action) -> Relation {
-    let place = action.placement();
-    let holds = |role: Role| {
-        user.grants
-            .0
-            .iter()
-            .any(|g| g.role == role && g.scope.covers(&place))
-    };
-    let school_scoped = |role: Role| action.school_id.is_some() && holds(role);
-    Relation {
-        owner: action.owner_user_id == user.id,
-        school_head: school_scoped(Role::SchoolHead),
-        school_member: school_scoped(Role::SchoolReferent) || school_scoped(Role::Staff),
-        district_coordinator: holds(Role::DistrictCoordinator),
-        department_viewer: holds(Role::DepartmentViewer),
-        academy_coordinator: holds(Role::AcademyCoordinator),
-        admin: user
-            .grants
-            .0
-            .iter()
-            .any(|g| g.role == Role::Admin && g.scope == Scope::Platform),
+/// What the access policy needs to know of a stored action.
+pub fn facts(action: &Action) -> ActionFacts {
+    ActionFacts {
+        author: action.owner_user_id,
+        place: action.placement(),
+        state: action.state(),
     }
+}
+
+/// How the person relates to the action, as the access policy sees it.
+pub fn relation(user: &CurrentUser, action: &Action) -> Relation {
+    user.rights.relation(&facts(action))
 }
 
 /// The conflict message of optimistic versioning.

@@ -236,3 +236,14 @@ pub async fn purge_expired(conn: &mut Conn<'_>) -> DbResult<()> {
     .await
     .map(|_| ()))
 }
+
+/// The addresses of a district's coordinators, for its page.
+pub async fn district_coordinators(conn: &mut Conn<'_>, district_id: i64) -> DbResult<Vec<String>> {
+    let sql = "SELECT u.email FROM role_grants g JOIN users u ON u.id = g.user_id
+               WHERE g.role = 'district_coordinator' AND g.scope_kind = 'district' AND g.scope_id = $1
+               ORDER BY u.email";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(district_id)
+        .fetch_all(c)
+        .await)
+}

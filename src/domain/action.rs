@@ -101,7 +101,11 @@ impl Transition {
 /// How the person asking relates to the action.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Relation {
-    /// They created it.
+    /// They declared it (whatever they hold now): they never decide on it
+    /// (issue 7 item 13).
+    pub author: bool,
+    /// They declared it and may still declare at its place: the owner's
+    /// rights come from current grants only (issue 7 item 12).
     pub owner: bool,
     /// They head its school.
     pub school_head: bool,
@@ -117,18 +121,27 @@ pub struct Relation {
 }
 
 impl Relation {
-    /// May review (validate, send back, decline, flag).
+    /// Reviews actions at this place (district or académie coordination, admin).
     pub fn reviewer(self) -> bool {
         self.district_coordinator || self.academy_coordinator || self.admin
     }
 
-    /// May read the action at all.
-    pub fn can_view(self) -> bool {
-        self.owner
-            || self.school_head
-            || self.school_member
-            || self.department_viewer
-            || self.reviewer()
+    /// May decide on it (validate, send back, decline, flag): a reviewer
+    /// who did not declare it. One's own action goes to another coordinator
+    /// of the same scope or to the level above (issue 7 item 13).
+    pub fn decides(self) -> bool {
+        self.reviewer() && !self.author
+    }
+
+    /// May read the action in `state`. A draft is private to those who may
+    /// edit it (its owner, its school's head): it shows in no one else's
+    /// list, so no one else reads it by its address either (issue 7 item 16).
+    pub fn can_view(self, state: ActionState) -> bool {
+        let editors = self.owner || self.school_head;
+        if state == ActionState::Draft {
+            return editors;
+        }
+        editors || self.school_member || self.department_viewer || self.reviewer()
     }
 
     /// May change its content, in the states where content changes.
@@ -139,7 +152,7 @@ impl Relation {
 
     /// May mark a validated action for the district programme or the showcase.
     pub fn can_flag(self, state: ActionState) -> bool {
-        self.reviewer() && state == ActionState::Validated
+        self.decides() && state == ActionState::Validated
     }
 }
 
@@ -148,6 +161,11 @@ impl Relation {
 pub enum WorkflowError {
     #[error("Votre rôle ne vous permet pas de {0} cette action.")]
     NotAllowed(&'static str),
+    #[error(
+        "Vous avez déclaré cette action : vous ne pouvez pas la {0} vous-même. La décision revient \
+         à une autre personne de la coordination de votre district ou à la coordination académique."
+    )]
+    OwnAction(&'static str),
     #[error("Cette action est « {0} » : on ne peut pas la {1}.")]
     WrongState(&'static str, &'static str),
     #[error("Expliquez ce qu'il faut modifier : le porteur de l'action recevra votre commentaire.")]
@@ -171,6 +189,9 @@ pub fn apply(
     };
     if !allowed {
         return Err(WorkflowError::NotAllowed(transition.verb()));
+    }
+    if transition != Transition::Submit && who.author {
+        return Err(WorkflowError::OwnAction(transition.verb()));
     }
     let next = match (transition, state) {
         (Transition::Submit, Draft | ChangesRequested) => Submitted,
@@ -200,10 +221,26 @@ mod tests {
             (
                 "owner",
                 Relation {
+                    author: true,
                     owner: true,
                     school_member: true,
                     ..r
                 },
+            ),
+            (
+                // A district coordinator's own district action.
+                "coordinator_owner",
+                Relation {
+                    author: true,
+                    owner: true,
+                    district_coordinator: true,
+                    ..r
+                },
+            ),
+            (
+                // Declared it, then lost the role that let them.
+                "former_owner",
+                Relation { author: true, ..r },
             ),
             (
                 "school_head",
@@ -247,7 +284,7 @@ mod tests {
 
     /// The expected outcome of every transition from every state for every person.
     fn expected(state: ActionState, transition: Transition, who: &str) -> Option<ActionState> {
-        let submitter = matches!(who, "owner" | "school_head");
+        let submitter = matches!(who, "owner" | "school_head" | "coordinator_owner");
         let reviewer = matches!(
             who,
             "district_coordinator" | "academy_coordinator" | "admin"
@@ -305,15 +342,38 @@ mod tests {
             apply(Submitted, Transition::Decline, coordinator, ""),
             Err(WorkflowError::ReasonRequired)
         );
+        let own = Relation {
+            author: true,
+            owner: true,
+            ..coordinator
+        };
+        assert_eq!(
+            apply(Submitted, Transition::Validate, own, ""),
+            Err(WorkflowError::OwnAction("valider"))
+        );
+        assert!(
+            WorkflowError::OwnAction("valider")
+                .to_string()
+                .contains("coordination académique")
+        );
     }
 
     #[test]
     fn who_sees_edits_and_flags() {
         for (name, who) in people() {
-            assert_eq!(who.can_view(), name != "stranger", "{name} view");
+            assert_eq!(
+                who.can_view(Submitted),
+                !matches!(name, "stranger" | "former_owner"),
+                "{name} view"
+            );
+            assert_eq!(
+                who.can_view(Draft),
+                matches!(name, "owner" | "school_head" | "coordinator_owner"),
+                "{name} view a draft"
+            );
             assert_eq!(
                 who.can_edit(Draft),
-                matches!(name, "owner" | "school_head"),
+                matches!(name, "owner" | "school_head" | "coordinator_owner"),
                 "{name} edit"
             );
             assert!(

@@ -17,3 +17,6 @@ pub use uai::Uai;
 pub mod action;
 pub mod declaration;
 pub mod edition;
+pub mod policy;
+
+pub use policy::{Ability, ActionFacts, DeclarePlace, Rights};

@@ -1,8 +1,9 @@
-//! Roles, the scopes they are granted on, and who may do what where.
+//! Roles, the scopes they are granted on, and the places objects live at.
 //!
 //! A person holds any number of [`Grant`]s. Every object (a school, a
 //! district…) has a [`Placement`]: the chain of scopes it lives in. A grant
-//! covers an object when its scope is on that chain.
+//! covers an object when its scope is on that chain. Who may do what where
+//! is decided from these in [`super::policy`].
 
 use std::fmt;
 
@@ -171,6 +172,28 @@ impl Scope {
         }
     }
 
+    /// The form value naming this scope: `platform`, `academy:ID`,
+    /// `department:ID`, `district:ID` or `school:ID` (see [`Scope::parse_value`]).
+    pub fn value(self) -> String {
+        match self {
+            Scope::Platform => "platform".into(),
+            other => format!("{}:{}", other.kind().code(), other.id()),
+        }
+    }
+
+    /// Reads a form value written by [`Scope::value`]; anything else is `None`.
+    /// This is the one place such values are parsed.
+    pub fn parse_value(text: &str) -> Option<Scope> {
+        let text = text.trim();
+        if text == "platform" {
+            return Some(Scope::Platform);
+        }
+        let (kind, id) = text.split_once(':')?;
+        let kind = ScopeKind::parse(kind).filter(|k| *k != ScopeKind::Platform)?;
+        let id: i64 = id.parse().ok().filter(|id| *id > 0)?;
+        Some(Scope::from_parts(kind, id))
+    }
+
     /// Whether an object placed at `place` lies within this scope.
     pub fn covers(self, place: &Placement) -> bool {
         match self {
@@ -194,6 +217,50 @@ pub struct Placement {
 }
 
 impl Placement {
+    /// The placement of an académie itself.
+    pub const fn academy(id: i64) -> Placement {
+        Placement {
+            academy: id,
+            department: None,
+            district: None,
+            school: None,
+        }
+    }
+
+    /// The placement of a department itself.
+    pub const fn department(academy: i64, id: i64) -> Placement {
+        Placement {
+            academy,
+            department: Some(id),
+            district: None,
+            school: None,
+        }
+    }
+
+    /// The placement of a district itself.
+    pub const fn district(academy: i64, department: i64, id: i64) -> Placement {
+        Placement {
+            academy,
+            department: Some(department),
+            district: Some(id),
+            school: None,
+        }
+    }
+
+    /// The same place, one level up when it is a school: the school's
+    /// district (or department, for a school outside any district).
+    pub fn without_school(&self) -> Placement {
+        Placement {
+            school: None,
+            ..*self
+        }
+    }
+
+    /// Whether `inner` lies within this place (a place contains itself).
+    pub fn contains(&self, inner: &Placement) -> bool {
+        self.of_scope().covers(inner)
+    }
+
     /// The placement of a scope itself (needs the ids of the levels above it).
     pub fn of_scope(&self) -> Scope {
         if let Some(id) = self.school {
@@ -235,63 +302,6 @@ impl Grant {
     }
 }
 
-/// Everything a signed-in person holds, with the questions asked of it.
-#[derive(Clone, Debug, Default)]
-pub struct Grants(pub Vec<Grant>);
-
-impl Grants {
-    pub fn is_admin(&self) -> bool {
-        self.0.iter().any(|g| g.role == Role::Admin)
-    }
-
-    pub fn has(&self, role: Role) -> bool {
-        self.0.iter().any(|g| g.role == role)
-    }
-
-    /// Whether any grant of one of `roles` covers the place.
-    pub fn any_covers(&self, roles: &[Role], place: &Placement) -> bool {
-        self.0
-            .iter()
-            .any(|g| (g.role == Role::Admin || roles.contains(&g.role)) && g.scope.covers(place))
-    }
-
-    /// Whether the person may see the object at all (any role covering it).
-    pub fn can_view(&self, place: &Placement) -> bool {
-        self.any_covers(&Role::ALL, place)
-    }
-
-    /// Whether the person may grant or revoke `grant`, whose scope sits at `place`.
-    pub fn may_manage(&self, grant: &Grant, place: &Placement) -> Result<(), GrantError> {
-        let allowed = self
-            .0
-            .iter()
-            .any(|mine| mine.role.manages().contains(&grant.role) && mine.scope.covers(place));
-        if allowed {
-            Ok(())
-        } else {
-            Err(GrantError::NotAllowed)
-        }
-    }
-
-    /// Whether the person manages anybody at all.
-    pub fn manages_anyone(&self) -> bool {
-        self.0.iter().any(|g| !g.role.manages().is_empty())
-    }
-
-    /// The roles this person could grant somewhere.
-    pub fn grantable_roles(&self) -> Vec<Role> {
-        let mut roles: Vec<Role> = self
-            .0
-            .iter()
-            .flat_map(|g| g.role.manages())
-            .copied()
-            .collect();
-        roles.sort();
-        roles.dedup();
-        roles
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,14 +318,6 @@ mod tests {
         district: Some(200),
         school: Some(2000),
     };
-
-    fn grants(list: &[(Role, Scope)]) -> Grants {
-        Grants(
-            list.iter()
-                .map(|&(role, scope)| Grant { role, scope })
-                .collect(),
-        )
-    }
 
     #[test]
     fn scopes_cover_their_descendants_only() {
@@ -339,62 +341,39 @@ mod tests {
     }
 
     #[test]
-    fn another_academy_is_invisible() {
-        let coordinator = grants(&[(Role::AcademyCoordinator, Scope::Academy(1))]);
-        assert!(coordinator.can_view(&SCHOOL));
-        assert!(!coordinator.can_view(&OTHER_ACADEMY_SCHOOL));
-        assert!(grants(&[(Role::Admin, Scope::Platform)]).can_view(&OTHER_ACADEMY_SCHOOL));
+    fn scope_values_round_trip_and_nothing_else_parses() {
+        for scope in [
+            Scope::Platform,
+            Scope::Academy(1),
+            Scope::Department(10),
+            Scope::District(100),
+            Scope::School(1000),
+        ] {
+            assert_eq!(Scope::parse_value(&scope.value()), Some(scope));
+        }
+        for bad in [
+            "",
+            "academy",
+            "academy:",
+            "academy:x",
+            "academy:-1",
+            "platform:1",
+            "ville:3",
+            "school:0",
+        ] {
+            assert_eq!(Scope::parse_value(bad), None, "{bad}");
+        }
     }
 
     #[test]
-    fn managers_grant_beneath_them_within_scope() {
-        let head = grants(&[(Role::SchoolHead, Scope::School(1000))]);
-        let staff_here = Grant {
-            role: Role::Staff,
-            scope: Scope::School(1000),
-        };
-        assert!(head.may_manage(&staff_here, &SCHOOL).is_ok());
-        let head_here = Grant {
-            role: Role::SchoolHead,
-            scope: Scope::School(1000),
-        };
-        assert_eq!(
-            head.may_manage(&head_here, &SCHOOL),
-            Err(GrantError::NotAllowed)
-        );
-        let staff_elsewhere = Grant {
-            role: Role::Staff,
-            scope: Scope::School(2000),
-        };
-        assert!(
-            head.may_manage(&staff_elsewhere, &OTHER_ACADEMY_SCHOOL)
-                .is_err()
-        );
-
-        let district = grants(&[(Role::DistrictCoordinator, Scope::District(100))]);
-        assert!(district.may_manage(&head_here, &SCHOOL).is_ok());
-        let staff = grants(&[(Role::Staff, Scope::School(1000))]);
-        assert!(staff.may_manage(&staff_here, &SCHOOL).is_err());
-        assert!(!staff.manages_anyone());
-    }
-
-    #[test]
-    fn only_admins_make_admins() {
-        let admin_grant = Grant {
-            role: Role::Admin,
-            scope: Scope::Platform,
-        };
-        let coordinator = grants(&[(Role::AcademyCoordinator, Scope::Academy(1))]);
-        assert!(
-            coordinator
-                .may_manage(&admin_grant, &Placement::default())
-                .is_err()
-        );
-        let admin = grants(&[(Role::Admin, Scope::Platform)]);
-        assert!(
-            admin
-                .may_manage(&admin_grant, &Placement::default())
-                .is_ok()
-        );
+    fn places_contain_what_lies_beneath_them() {
+        let district = Placement::district(1, 10, 100);
+        assert!(district.contains(&SCHOOL));
+        assert!(district.contains(&district));
+        assert!(Placement::academy(1).contains(&SCHOOL));
+        assert!(Placement::department(1, 10).contains(&district));
+        assert!(!SCHOOL.contains(&district));
+        assert!(!Placement::district(1, 10, 101).contains(&SCHOOL));
+        assert_eq!(SCHOOL.without_school(), district);
     }
 }

@@ -13,7 +13,7 @@ use axum::Router;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
-    domain::{Placement, Role, edition::EditionState},
+    domain::{Ability, Placement, edition::EditionState},
     map::store::{self as map_store, Academy},
     web::{AppError, AppResult, AppState, CurrentUser},
 };
@@ -25,8 +25,9 @@ pub fn router() -> Router<AppState> {
         .merge(questions::router())
 }
 
-/// The edition and its académie, if the person holds any role in that
-/// académie (else 404).
+/// The edition and its académie, if the policy lets the person open it
+/// (else 404): anyone with a role in the académie, except for an edition in
+/// preparation, which only its coordination sees.
 pub async fn visible_edition(
     state: &AppState,
     user: &CurrentUser,
@@ -37,7 +38,10 @@ pub async fn visible_edition(
     let edition = store::edition_by_id(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !user.in_academy(edition.academy_id) {
+    if !user
+        .rights
+        .sees_edition(edition.academy_id, edition.stored_state())
+    {
         return Err(AppError::NotFound);
     }
     let academy = map_store::academy_by_id(conn, edition.academy_id)
@@ -46,39 +50,20 @@ pub async fn visible_edition(
     Ok((edition, academy))
 }
 
-fn academy_place(academy_id: i64) -> Placement {
-    Placement {
-        academy: academy_id,
-        ..Default::default()
-    }
-}
-
 /// Whether the person coordinates the académie (or administers the platform).
 pub fn is_academy_coordinator(user: &CurrentUser, academy_id: i64) -> bool {
-    user.grants
-        .any_covers(&[Role::AcademyCoordinator], &academy_place(academy_id))
+    user.rights.manages_academy(academy_id)
 }
 
 /// Refuses (403, with the reason) anyone but the académie's coordination.
 fn require_coordinator(user: &CurrentUser, academy_id: i64, reason: &str) -> AppResult<()> {
-    user.require(
-        &[Role::AcademyCoordinator],
-        &academy_place(academy_id),
-        reason,
-    )
+    user.require(Ability::Manage, &Placement::academy(academy_id), reason)
 }
 
 /// Whether the person follows the declarations of the académie, or part of
 /// it: coordinations and the DSDEN.
 fn follows_declarations(user: &CurrentUser, academy_id: i64) -> bool {
-    user.grants.is_admin()
-        || user.placements.iter().any(|(grant, place)| {
-            place.academy == academy_id
-                && matches!(
-                    grant.role,
-                    Role::AcademyCoordinator | Role::DepartmentViewer | Role::DistrictCoordinator
-                )
-        })
+    user.rights.reach(Ability::Export, academy_id).is_some()
 }
 
 /// « 17/04/2023 »

@@ -81,7 +81,12 @@ async fn list_page(
             .title("Éditions de la semaine")
             .here(),
         can_create: is_academy_coordinator(user, academy.id),
-        editions: editions.iter().map(|e| EditionView::new(e, now)).collect(),
+        // Editions in preparation are listed only for those who prepare them.
+        editions: editions
+            .iter()
+            .filter(|e| user.rights.sees_edition(academy.id, e.stored_state()))
+            .map(|e| EditionView::new(e, now))
+            .collect(),
         academy,
         form,
         errors,
@@ -259,7 +264,9 @@ async fn edition_page(
         circular_html: markdown::to_safe_html(&edition.circular),
         coordinator,
         follows: follows_declarations(user, academy.id),
-        can_declare: edition.state_at(now) == EditionState::Open,
+        // Only where the person may declare (else the link leads to a refusal).
+        can_declare: edition.state_at(now) == EditionState::Open
+            && !user.rights.declare_places(academy.id).is_empty(),
         stored_state: edition.stored_state().code(),
         moves,
         question_count,

@@ -76,14 +76,16 @@ async fn my_space(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let grants = auth_store::list_grants(conn, GrantQuery::OfUser(user.id), 200).await?;
-    let mut roles: Vec<Role> = user.grants.0.iter().map(|g| g.role).collect();
-    roles.sort();
-    roles.dedup();
-    let mut abilities: Vec<&'static str> =
-        roles.into_iter().flat_map(abilities_of).copied().collect();
+    let mut abilities: Vec<&'static str> = user
+        .rights
+        .roles()
+        .into_iter()
+        .flat_map(abilities_of)
+        .copied()
+        .collect();
     abilities.dedup();
     let mut academies = Vec::new();
-    for id in user.academy_ids() {
+    for id in user.rights.academies() {
         academies.extend(map_store::academy_by_id(conn, id).await?);
     }
     render(MySpacePage {
@@ -91,8 +93,8 @@ async fn my_space(
         ctx: ctx.title("Mon espace").here(),
         grants,
         abilities,
-        manages: user.grants.manages_anyone(),
-        is_admin: user.grants.is_admin(),
+        manages: user.rights.manages_anyone(),
+        is_admin: user.rights.is_admin(),
     })
 }
 
@@ -117,8 +119,13 @@ fn abilities_of(role: Role) -> &'static [&'static str] {
         ],
         Role::SchoolHead => &[
             "Consulter la fiche de l'établissement",
+            "Consulter la page de votre district : sa coordination et son programme",
             "Attribuer et retirer les rôles de référent et de personnel dans l'établissement",
         ],
-        Role::SchoolReferent | Role::Staff => &["Consulter la fiche de l'établissement"],
+        Role::SchoolReferent | Role::Staff => &[
+            "Consulter la fiche de l'établissement",
+            "Consulter la page de votre district : sa coordination et son programme",
+            "Déclarer les actions de l'établissement et suivre les vôtres",
+        ],
     }
 }

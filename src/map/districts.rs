@@ -16,7 +16,11 @@ use super::{
     store::{self, District, School},
 };
 use crate::{
-    domain::{Role, Uai},
+    actions::store::Action,
+    auth::store as auth_store,
+    domain::{Ability, Uai, action::ActionState, edition::EditionState, policy::AttachError},
+    editions::store as editions_store,
+    review::store::{self as review_store, ReviewFilter},
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
         render_with,
@@ -50,13 +54,9 @@ async fn create_district(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let academy = academy_for(&state, &user, &slug).await?;
-    let place = crate::domain::Placement {
-        academy: academy.id,
-        ..Default::default()
-    };
     user.require(
-        &[Role::AcademyCoordinator],
-        &place,
+        Ability::Manage,
+        &crate::domain::Placement::academy(academy.id),
         "Seule la coordination académique crée les districts.",
     )?;
     let mut errors = FormErrors::default();
@@ -92,17 +92,41 @@ async fn create_district(
     render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
-/// A district: its schools, and (for coordinators) the attach form.
+/// A district: its coordination, its programme, its schools, and (for its
+/// coordinators) the attach form. Seen by everyone whose role covers the
+/// district or lies in it: the staff of its schools read who coordinates
+/// their district and its programme (issue 7 item 10).
 #[derive(Template)]
 #[template(path = "map/district.html")]
 struct DistrictPage {
     ctx: PageCtx,
     district: District,
-    schools: Vec<School>,
+    /// The coordinators' addresses.
+    coordinators: Vec<String>,
+    /// The programme of each edition under way.
+    programmes: Vec<Programme>,
+    /// The schools, each with whether the person may open its page.
+    schools: Vec<(School, bool)>,
     can_edit: bool,
     /// The UAI typed in the attach form.
     uai: String,
     errors: FormErrors,
+}
+
+/// The district programme of one edition: the validated actions its
+/// coordination marked for the programme.
+struct Programme {
+    edition: String,
+    lines: Vec<ProgrammeLine>,
+}
+
+struct ProgrammeLine {
+    id: i64,
+    title: String,
+    place: String,
+    date: Option<String>,
+    /// Whether the person may open the action (else no link).
+    link: bool,
 }
 
 async fn load_district(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<District> {
@@ -111,11 +135,60 @@ async fn load_district(state: &AppState, user: &CurrentUser, id: i64) -> AppResu
     let district = store::district_by_id(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if user.grants.can_view(&district.placement()) {
+    if user.rights.may(Ability::See, &district.placement()) {
         Ok(district)
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// The programmes of the district in the académie's editions under way.
+async fn programmes(
+    state: &AppState,
+    user: &CurrentUser,
+    district: &District,
+) -> AppResult<Vec<Programme>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let now = chrono::Utc::now();
+    let reach = review_store::Reach::districts(vec![district.id]);
+    let filter = ReviewFilter {
+        state: Some(ActionState::Validated),
+        ..ReviewFilter::default()
+    };
+    let mut programmes = Vec::new();
+    for edition in editions_store::editions_of(conn, district.academy_id).await? {
+        if matches!(
+            edition.state_at(now),
+            EditionState::Draft | EditionState::Archived
+        ) {
+            continue;
+        }
+        let actions: Vec<Action> =
+            review_store::export_actions(conn, edition.id, &reach, &filter, None).await?;
+        let lines = actions
+            .into_iter()
+            .filter(|a| a.featured_in_programme)
+            .map(|a| ProgrammeLine {
+                link: user
+                    .rights
+                    .relation(&crate::actions::workflow::facts(&a))
+                    .can_view(a.state()),
+                id: a.id,
+                place: a
+                    .school_name
+                    .clone()
+                    .unwrap_or_else(|| "Action de district".into()),
+                date: a.starts_on.map(|d| d.format("%d/%m/%Y").to_string()),
+                title: a.title,
+            })
+            .collect();
+        programmes.push(Programme {
+            edition: edition.title(),
+            lines,
+        });
+    }
+    Ok(programmes)
 }
 
 async fn district_page_with(
@@ -126,16 +199,22 @@ async fn district_page_with(
     uai: String,
     errors: FormErrors,
 ) -> AppResult<DistrictPage> {
+    let programmes = programmes(state, user, &district).await?;
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let academy = store::academy_by_id(conn, district.academy_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let schools = store::schools_of_district(conn, district.id).await?;
-    let can_edit = user.grants.any_covers(
-        &[Role::AcademyCoordinator, Role::DistrictCoordinator],
-        &district.placement(),
-    );
+    let schools = store::schools_of_district(conn, district.id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let link = user.rights.may(Ability::See, &s.placement());
+            (s, link)
+        })
+        .collect();
+    let can_edit = user.rights.may(Ability::Manage, &district.placement());
+    let coordinators = auth_store::district_coordinators(conn, district.id).await?;
     let ctx = ctx
         .title(district.name.clone())
         .academy(academy.name.clone())
@@ -147,6 +226,8 @@ async fn district_page_with(
     Ok(DistrictPage {
         ctx,
         district,
+        coordinators,
+        programmes,
         schools,
         can_edit,
         uai,
@@ -191,24 +272,28 @@ async fn attach_school(
     let conn = &mut db.conn();
     let district = load_district(&state, &user, id).await?;
     user.require(
-        &[Role::AcademyCoordinator, Role::DistrictCoordinator],
+        Ability::Manage,
         &district.placement(),
-        "Seules les coordinations rattachent des établissements à un district.",
+        &AttachError::NotCoordinator.to_string(),
     )?;
     let mut errors = FormErrors::default();
     match Uai::parse(&form.uai) {
         Err(err) => errors.add("uai", format!("UAI invalide : {err}.")),
         Ok(uai) => match store::school_by_uai(conn, uai.as_str()).await? {
-            Some(school) if school.department_id == district.department_id => {
-                let mut db = state.db.acquire().await?;
-                let conn = &mut db.conn();
-                store::set_school_district(conn, school.id, Some(district.id)).await?;
-                return Ok(Redirect::to(&format!("/districts/{}", district.id)).into_response());
-            }
-            Some(_) => errors.add(
-                "uai",
-                "Cet établissement n'est pas dans le département du district.",
-            ),
+            // Where the school is now counts as much as where it goes (issue 7 item 11).
+            Some(school) => match user
+                .rights
+                .may_attach_school(&school.placement(), &district.placement())
+            {
+                Ok(()) => {
+                    store::set_school_district(conn, school.id, Some(district.id)).await?;
+                    return Ok(Redirect::to(&format!("/districts/{}", district.id)).into_response());
+                }
+                Err(AttachError::NotCoordinator) => {
+                    return Err(AppError::forbidden(AttachError::NotCoordinator.to_string()));
+                }
+                Err(refusal) => errors.add("uai", refusal.to_string()),
+            },
             None => errors.add("uai", "Aucun établissement de l'annuaire ne porte cet UAI."),
         },
     }
@@ -226,7 +311,7 @@ async fn detach_school(
     let conn = &mut db.conn();
     let district = load_district(&state, &user, id).await?;
     user.require(
-        &[Role::AcademyCoordinator, Role::DistrictCoordinator],
+        Ability::Manage,
         &district.placement(),
         "Seules les coordinations retirent des établissements d'un district.",
     )?;

@@ -32,7 +32,7 @@ pub(crate) async fn academy_for(
     let academy = store::academy_by_slug(conn, slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    if user.in_academy(academy.id) {
+    if user.rights.sees_academy(academy.id) {
         Ok(academy)
     } else {
         Err(AppError::NotFound)

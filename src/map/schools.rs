@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     auth::store::{self as auth_store, GrantListing, GrantQuery},
-    domain::{Placement, Role, Scope},
+    domain::{Ability, Scope},
     web::{AppError, AppResult, AppState, CurrentUser, PageCtx, render},
 };
 
@@ -36,6 +36,10 @@ struct AcademyPage {
     districts: Vec<District>,
     /// Whether the person may create districts here.
     can_edit: bool,
+    /// The districts whose page the person may open (others are not linked).
+    visible_districts: Vec<i64>,
+    /// Whether the person may open the school directory (else no link).
+    sees_directory: bool,
     /// The form to create a district: its values and errors.
     form: super::districts::DistrictForm,
     /// The self-registration domains, as stored or as typed.
@@ -77,12 +81,16 @@ pub(crate) async fn build_academy_page(
     let conn = &mut db.conn();
     let departments = store::departments(conn, academy.id).await?;
     let districts = store::districts(conn, academy.id).await?;
-    let place = Placement {
-        academy: academy.id,
-        ..Default::default()
-    };
-    let can_edit = user.grants.any_covers(&[Role::AcademyCoordinator], &place);
+    let rights = &user.rights;
+    let visible_districts = districts
+        .iter()
+        .filter(|d| rights.may(Ability::See, &d.placement()))
+        .map(|d| d.id)
+        .collect();
     Ok(AcademyPage {
+        can_edit: rights.manages_academy(academy.id),
+        sees_directory: rights.reach(Ability::Export, academy.id).is_some(),
+        visible_districts,
         domains: domains.unwrap_or_else(|| academy.email_domains.clone()),
         ctx: ctx
             .title(format!("Académie de {}", academy.name))
@@ -91,10 +99,16 @@ pub(crate) async fn build_academy_page(
         academy,
         departments,
         districts,
-        can_edit,
         form,
         errors,
     })
+}
+
+impl AcademyPage {
+    /// Whether to link the district's page (only where the person may open it).
+    fn district_link(&self, district: &District) -> bool {
+        self.visible_districts.contains(&district.id)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -128,51 +142,32 @@ struct DirectoryPage {
 
 const PAGE_SIZE: i64 = 50;
 
-/// Narrows the requested filter to what the person may see, or refuses.
+/// Narrows the requested filter to the person's reach in the directory
+/// (the policy's [`Ability::Export`]), or refuses (`None`).
 fn scoped_filter(
     user: &CurrentUser,
     academy: &Academy,
     department: Option<i64>,
     district: Option<i64>,
 ) -> Option<(Option<i64>, Option<i64>)> {
-    let whole = Placement {
-        academy: academy.id,
-        ..Default::default()
-    };
-    if user.grants.any_covers(&[Role::AcademyCoordinator], &whole) {
+    let reach = user.rights.reach(Ability::Export, academy.id)?;
+    if reach.whole {
         return Some((department, district));
     }
-    let mine = |kind: fn(Scope) -> Option<i64>| -> Vec<i64> {
-        user.placements
-            .iter()
-            .filter(|(_, p)| p.academy == academy.id)
-            .filter_map(|(g, _)| kind(g.scope))
-            .collect()
-    };
-    let departments = mine(|s| {
-        if let Scope::Department(id) = s {
-            Some(id)
-        } else {
-            None
-        }
-    });
-    if let Some(&first) = departments.first() {
+    if let Some(&first) = reach.departments.first() {
         let chosen = department
-            .filter(|d| departments.contains(d))
+            .filter(|d| reach.departments.contains(d))
             .unwrap_or(first);
         return Some((Some(chosen), district));
     }
-    let districts = mine(|s| {
-        if let Scope::District(id) = s {
-            Some(id)
-        } else {
-            None
-        }
-    });
-    let first = *districts.first()?;
+    let first = *reach.districts.first()?;
     Some((
         None,
-        Some(district.filter(|d| districts.contains(d)).unwrap_or(first)),
+        Some(
+            district
+                .filter(|d| reach.districts.contains(d))
+                .unwrap_or(first),
+        ),
     ))
 }
 
@@ -244,6 +239,8 @@ struct SchoolPage {
     /// People with a role in the school (shown to those who manage roles there).
     people: Vec<GrantListing>,
     show_people: bool,
+    /// Whether the person may open the district's page (else no link).
+    district_link: bool,
 }
 
 async fn school_page(
@@ -257,23 +254,18 @@ async fn school_page(
     let school = store::school_by_uai(conn, &uai.to_uppercase())
         .await?
         .ok_or(AppError::NotFound)?;
-    if !user.grants.can_view(&school.placement()) {
+    let rights = &user.rights;
+    if !rights.may(Ability::See, &school.placement()) {
         return Err(AppError::NotFound);
     }
     let district = match school.district_id {
         Some(id) => store::district_by_id(conn, id).await?,
         None => None,
     };
-    let show_people = user.grants.manages_anyone()
-        && user.grants.any_covers(
-            &[
-                Role::AcademyCoordinator,
-                Role::DistrictCoordinator,
-                Role::SchoolHead,
-                Role::DepartmentViewer,
-            ],
-            &school.placement(),
-        );
+    let district_link = district
+        .as_ref()
+        .is_some_and(|d| rights.may(Ability::See, &d.placement()));
+    let show_people = rights.sees_grants_at(&school.placement());
     let people = if show_people {
         auth_store::list_grants(conn, GrantQuery::Within(Scope::School(school.id)), 200).await?
     } else {
@@ -289,5 +281,6 @@ async fn school_page(
         district,
         people,
         show_people,
+        district_link,
     })
 }

@@ -15,7 +15,7 @@ use axum::{
 };
 
 use crate::{
-    domain::{Placement, Role, Scope},
+    domain::Ability,
     editions::store::Edition,
     web::{AppError, AppResult, AppState, CurrentUser, PageCtx},
 };
@@ -58,8 +58,9 @@ impl Access {
 }
 
 /// Loads the edition and what the person may do with it: 404 if the
-/// edition is not in one of their académies, 403 if their role does not
-/// review actions.
+/// policy does not let them open the edition, 403 if their role follows no
+/// part of it ([`Ability::Export`]); they may validate where they hold
+/// [`Ability::Review`].
 pub(crate) async fn access(
     state: &AppState,
     user: &CurrentUser,
@@ -71,58 +72,28 @@ pub(crate) async fn access(
         .await?
         .ok_or(AppError::NotFound)?;
     let edition = found.edition;
-    if !user.in_academy(edition.academy_id) {
+    let academy_id = edition.academy_id;
+    if !user.rights.sees_edition(academy_id, edition.stored_state()) {
         return Err(AppError::NotFound);
     }
-    let academy_id = edition.academy_id;
-    let whole_place = Placement {
-        academy: academy_id,
-        ..Default::default()
-    };
-    let whole = user
-        .grants
-        .any_covers(&[Role::AcademyCoordinator], &whole_place);
-    let mut departments = Vec::new();
-    let mut districts = Vec::new();
-    for (grant, place) in &user.placements {
-        if place.academy != academy_id {
-            continue;
-        }
-        match (grant.role, grant.scope) {
-            (Role::DepartmentViewer, Scope::Department(id)) => departments.push(id),
-            (Role::DistrictCoordinator, Scope::District(id)) => districts.push(id),
-            _ => {}
-        }
-    }
-    departments.sort_unstable();
-    departments.dedup();
-    districts.sort_unstable();
-    districts.dedup();
-    if !whole && departments.is_empty() && districts.is_empty() {
+    let Some(follows) = user.rights.reach(Ability::Export, academy_id) else {
         return Err(AppError::forbidden(
             "La revue des actions et le tableau de bord sont réservés aux coordinations \
              (académie, district) et aux DSDEN.",
         ));
-    }
-    let can_review = whole || !districts.is_empty();
-    let reach = if whole {
-        Reach {
-            whole: true,
-            ..Default::default()
-        }
-    } else {
-        Reach {
-            whole: false,
-            departments,
-            districts,
-        }
+    };
+    // Export is never held at a school, so the reach has no schools to drop.
+    let reach = Reach {
+        whole: follows.whole,
+        departments: follows.departments,
+        districts: follows.districts,
     };
     Ok(Access {
         edition,
         academy_name: found.academy_name,
         academy_slug: found.academy_slug,
         reach,
-        can_review,
+        can_review: user.rights.reach(Ability::Review, academy_id).is_some(),
     })
 }
 

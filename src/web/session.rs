@@ -10,7 +10,7 @@ use sqlx::FromRow;
 use super::{AppError, AppState, cookies, tokens};
 use crate::{
     db::{Conn, DbResult},
-    domain::{Grant, Placement, Role, Scope, ScopeKind, roles::Grants},
+    domain::{Ability, Grant, Placement, Rights, Role, Scope, ScopeKind},
     on_conn,
 };
 
@@ -119,43 +119,32 @@ pub async fn session_user(
 
 pub const COOKIE: &str = "perseverance_session";
 
-/// A signed-in person and every role they hold, with where each applies.
+/// A signed-in person, and what their current grants let them do.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub id: i64,
     pub email: String,
     pub display_name: String,
-    pub grants: Grants,
-    /// Each grant beside the placement of its scope.
-    pub placements: Vec<(Grant, Placement)>,
+    /// The access policy over their current grants: ask it, never the roles.
+    pub rights: Rights,
     /// The académies where the person holds a role: id and name.
     pub academies: Vec<(i64, String)>,
 }
 
 impl CurrentUser {
-    /// Refuses with a French reason unless a grant of `roles` covers `place`.
+    /// Refuses with a French reason (403) unless the policy lets the person
+    /// do `ability` at `place`.
     pub fn require(
         &self,
-        roles: &[crate::domain::Role],
+        ability: Ability,
         place: &Placement,
         reason: &str,
     ) -> Result<(), AppError> {
-        if self.grants.any_covers(roles, place) {
+        if self.rights.may(ability, place) {
             Ok(())
         } else {
             Err(AppError::forbidden(reason))
         }
-    }
-
-    /// Whether the person may look into the académie at all: the platform
-    /// admin, or anyone holding a role there (else it answers 404).
-    pub fn in_academy(&self, academy_id: i64) -> bool {
-        self.grants.is_admin() || self.academy_ids().contains(&academy_id)
-    }
-
-    /// The académies where the person holds a role (empty for none).
-    pub fn academy_ids(&self) -> Vec<i64> {
-        self.academies.iter().map(|(id, _)| *id).collect()
     }
 }
 
@@ -206,8 +195,7 @@ impl CurrentUser {
             id: user.id,
             email: user.email,
             display_name: user.display_name,
-            grants: Grants(placements.iter().map(|(g, _)| *g).collect()),
-            placements,
+            rights: Rights::new(user.id, placements),
             academies,
         }
     }

@@ -93,7 +93,7 @@ pub(crate) async fn ensure_open(
         ));
     }
     let deadline = editions_store::deadline_for(conn, edition, school_id).await?;
-    if chrono::Utc::now() > deadline {
+    if crate::domain::edition::deadline_passed(deadline, chrono::Utc::now()) {
         return Err(AppError::forbidden(format!(
             "La date limite des déclarations est passée ({}) : il n'est plus possible de {what}. \
              Si vous avez besoin d'un délai, écrivez à {}.",

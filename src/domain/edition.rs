@@ -1,6 +1,8 @@
 //! An edition of the week: its calendar, its states, and how time moves it.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, DurationRound, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Europe::Paris;
 
 /// The life of an edition. Coordinators move it; the calendar moves it too
@@ -126,7 +128,7 @@ impl EditionCalendar {
             EditionState::Bilans
         } else if today >= self.week_start {
             EditionState::Week
-        } else if now > self.declaration_deadline {
+        } else if deadline_passed(self.declaration_deadline, now) {
             EditionState::Closed
         } else {
             EditionState::Open
@@ -175,6 +177,18 @@ pub fn paris_to_utc(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| Utc.from_utc_datetime(&local)),
     }
+}
+
+/// Whether a deadline has passed at `now`. Deadlines are shown to the
+/// minute (« 30/11/2026 à 13:52 »), and the minute shown is included: the
+/// deadline passes when the next minute begins (13:53:00), whatever seconds
+/// the stored instant carries. One rule for every deadline enforced: the
+/// edition's, and each extension.
+pub fn deadline_passed(deadline: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let shown = deadline
+        .duration_trunc(Duration::minutes(1))
+        .unwrap_or(deadline);
+    now >= shown + Duration::minutes(1)
 }
 
 /// Formats an instant as Paris time: « 17/03/2023 à 23:59 ».
@@ -238,6 +252,42 @@ mod tests {
         assert_eq!(
             format_paris(calendar().declaration_deadline),
             "17/03/2023 à 23:59"
+        );
+    }
+
+    #[test]
+    fn a_deadline_shown_to_the_minute_includes_that_minute() {
+        let deadline = paris_to_utc(
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            NaiveTime::from_hms_opt(13, 52, 0).unwrap(),
+        );
+        assert_eq!(format_paris(deadline), "30/11/2026 à 13:52");
+        let at = |h, m, s| {
+            paris_to_utc(
+                NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                NaiveTime::from_hms_opt(h, m, s).unwrap(),
+            )
+        };
+        assert!(!deadline_passed(deadline, at(13, 52, 0)));
+        assert!(!deadline_passed(deadline, at(13, 52, 20)));
+        assert!(!deadline_passed(deadline, at(13, 52, 59)));
+        assert!(deadline_passed(deadline, at(13, 53, 0)));
+        // Stored with seconds, shown without them: the same minute counts.
+        let odd = deadline + Duration::seconds(30);
+        assert_eq!(format_paris(odd), "30/11/2026 à 13:52");
+        assert!(!deadline_passed(odd, at(13, 52, 45)));
+        assert!(deadline_passed(odd, at(13, 53, 0)));
+        let mut c = calendar();
+        c.declaration_deadline = deadline;
+        c.week_start = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        c.week_end = NaiveDate::from_ymd_opt(2026, 12, 11).unwrap();
+        assert_eq!(
+            c.effective_state(EditionState::Open, at(13, 52, 20)),
+            EditionState::Open
+        );
+        assert_eq!(
+            c.effective_state(EditionState::Open, at(13, 53, 0)),
+            EditionState::Closed
         );
     }
 

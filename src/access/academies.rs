@@ -1,10 +1,11 @@
 //! Académies: the platform admin adds them; their coordinators set which
 //! e-mail domains may create an account by themselves.
 
+use crate::web::extract::Path;
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},

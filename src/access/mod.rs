@@ -6,10 +6,11 @@ mod academies;
 
 pub use academies::parse_domains;
 
+use crate::web::extract::Path;
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},

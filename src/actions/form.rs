@@ -1,8 +1,9 @@
 //! The declaration form: start a draft, save it at every step, submit it.
 
+use crate::web::extract::Path;
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };

@@ -1,8 +1,9 @@
 //! The action page: its content, its audit trail, and the review decisions.
 
+use crate::web::extract::Path;
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };

@@ -2,10 +2,11 @@
 //! coordination does with an edition: create, edit, move its state, clone it
 //! for next year, extend its deadline.
 
+use crate::web::extract::Path;
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},

@@ -1,10 +1,11 @@
 //! The edition's own questions, added to the declaration form by the
 //! académie coordination: add, edit, delete, reorder.
 
+use crate::web::extract::Path;
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},

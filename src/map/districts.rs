@@ -1,9 +1,10 @@
 //! Districts (réseaux FOQUALE): coordinators create them and attach schools.
 
+use crate::web::extract::Path;
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},

@@ -1,12 +1,8 @@
 //! The académie overview, the school directory and the school page.
 
+use crate::web::extract::{Path, Query};
 use askama::Template;
-use axum::{
-    Router,
-    extract::{Path, Query, State},
-    response::Response,
-    routing::get,
-};
+use axum::{Router, extract::State, response::Response, routing::get};
 use serde::Deserialize;
 
 use super::{

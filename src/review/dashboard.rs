@@ -5,11 +5,9 @@
 
 use std::collections::HashMap;
 
+use crate::web::extract::{Path, Query};
 use askama::Template;
-use axum::{
-    extract::{Path, Query, State},
-    response::Response,
-};
+use axum::{extract::State, response::Response};
 use serde::Deserialize;
 
 use super::{

@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::web::extract::{Path, Query};
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };

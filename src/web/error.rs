@@ -56,6 +56,35 @@ pub struct ErrorPage {
     pub message: String,
 }
 
+impl ErrorPage {
+    /// The page of an error status that came without one (a refusal from
+    /// the framework rather than from a handler).
+    pub fn for_status(status: StatusCode) -> ErrorPage {
+        let (title, message) = match status {
+            StatusCode::NOT_FOUND => return AppError::NotFound.page(),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "Page introuvable",
+                "Cette adresse ne s'ouvre pas de cette façon : revenez à la page précédente et \
+                 utilisez ses liens et ses boutons.",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "Envoi trop volumineux",
+                "Ce que vous avez envoyé dépasse la taille permise. Revenez en arrière, \
+                 raccourcissez votre texte et recommencez.",
+            ),
+            s if s.is_client_error() => (
+                "Requête incorrecte",
+                "La requête envoyée n'a pas pu être lue. Revenez à la page précédente et recommencez.",
+            ),
+            _ => return AppError::Internal(anyhow::anyhow!("{status}")).page(),
+        };
+        ErrorPage {
+            title,
+            message: message.into(),
+        }
+    }
+}
+
 impl AppError {
     pub fn forbidden(reason: impl Into<String>) -> Self {
         AppError::Forbidden(reason.into())

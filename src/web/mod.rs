@@ -5,6 +5,7 @@ pub mod assets;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
+pub mod extract;
 pub mod page;
 pub mod session;
 pub mod tokens;
@@ -123,8 +124,15 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
     let cookies = request.headers().get(header::COOKIE).cloned();
     let csrf = request.extensions().get::<CsrfToken>().cloned();
     let response = next.run(request).await;
-    let Some(page) = response.extensions().get::<error::ErrorPage>().cloned() else {
-        return response;
+    let page = match response.extensions().get::<error::ErrorPage>() {
+        Some(page) => page.clone(),
+        // A refusal that did not come through `AppError` (a method the route
+        // does not answer, a body axum would not read…) is shown as a French
+        // page all the same; files and the health check keep their answer.
+        None if is_bare_refusal(&path, &response) => {
+            error::ErrorPage::for_status(response.status())
+        }
+        None => return response,
     };
     let status = response.status();
     if status == StatusCode::UNAUTHORIZED {
@@ -166,6 +174,21 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
         Ok(html) => (status, axum::response::Html(html)).into_response(),
         Err(_) => (status, page.title).into_response(),
     }
+}
+
+/// Whether the response is an error answered by a framework layer (plain
+/// text or empty) on a page's address.
+fn is_bare_refusal(path: &str, response: &Response) -> bool {
+    let status = response.status();
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    (status.is_client_error() || status.is_server_error())
+        && !html
+        && !path.starts_with("/static/")
+        && path != "/healthz"
 }
 
 /// The French error page (404, 403, 500…), rendered by [`error_pages`].

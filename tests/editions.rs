@@ -193,7 +193,7 @@ async fn coordinator_opens_an_edition(engine: Engine) {
     // Editing: same checks, then saved.
     let edit = app.get(&format!("{path}/modifier")).await;
     assert_eq!(edit.status(), StatusCode::OK);
-    assert!(body(edit).await.contains("value=\"2031-03-14\""));
+    assert!(body(edit).await.contains("value=\"14/03/2031\""));
     let open_year = demo_edition(&app.db, "open").await.year;
     let clash = post_owned(
         &app,

@@ -6,6 +6,7 @@
 
 pub mod codes;
 pub mod email;
+pub mod formats;
 pub mod roles;
 pub mod school;
 pub mod uai;

@@ -9,6 +9,7 @@ use crate::{
     domain::{
         Email,
         edition::{EditionCalendar, paris_to_utc, parse_reminder_days},
+        formats,
     },
     web::FormErrors,
 };
@@ -53,11 +54,11 @@ impl EditionForm {
             number: edition.number.to_string(),
             year: edition.year.to_string(),
             theme: edition.theme.clone(),
-            week_start: edition.week_start.to_string(),
-            week_end: edition.week_end.to_string(),
-            deadline_date: deadline.date_naive().to_string(),
-            deadline_time: deadline.format("%H:%M").to_string(),
-            bilan_deadline: edition.bilan_deadline.to_string(),
+            week_start: formats::format_date(edition.week_start),
+            week_end: formats::format_date(edition.week_end),
+            deadline_date: formats::format_date(deadline.date_naive()),
+            deadline_time: formats::format_time(deadline.time()),
+            bilan_deadline: formats::format_date(edition.bilan_deadline),
             circular: edition.circular.clone(),
             contact_email: edition.contact_email.clone(),
             reminder_days: edition.reminder_days.clone(),
@@ -70,7 +71,8 @@ impl EditionForm {
         let number = self
             .number
             .trim()
-            .trim_end_matches(['e', 'E'])
+            // « 9 », « 9e », « 9ème », « 9E »: the number is what matters.
+            .trim_end_matches(char::is_alphabetic)
             .parse::<i64>()
             .ok()
             .filter(|n| (1..=200).contains(n));
@@ -210,23 +212,6 @@ pub fn capitalise(text: &str) -> String {
     }
 }
 
-/// A date from a date field (`2027-04-05`), or typed by hand (`05/04/2027`).
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .ok()
-}
-
-/// A time from a time field (`23:59`).
-pub fn parse_time(text: &str) -> Option<NaiveTime> {
-    let text = text.trim();
-    NaiveTime::parse_from_str(text, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
-        .or_else(|_| NaiveTime::parse_from_str(text, "%Hh%M"))
-        .ok()
-}
-
 pub fn date_field(
     errors: &mut FormErrors,
     field: &str,
@@ -237,20 +222,17 @@ pub fn date_field(
         errors.add(field, missing);
         return None;
     }
-    let date = parse_date(text);
+    let date = formats::parse_date(text);
     if date.is_none() {
-        errors.add(field, "Indiquez une date au format JJ/MM/AAAA.");
+        errors.add(field, formats::DATE_MESSAGE);
     }
     date
 }
 
 pub fn time_field(errors: &mut FormErrors, field: &str, text: &str) -> Option<NaiveTime> {
-    let time = parse_time(text);
+    let time = formats::parse_time(text);
     if time.is_none() {
-        errors.add(
-            field,
-            "Indiquez une heure au format HH:MM, par exemple 23:59.",
-        );
+        errors.add(field, formats::TIME_MESSAGE);
     }
     time
 }

@@ -6,6 +6,8 @@ pub mod cookies;
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod notice;
+pub mod once;
 pub mod page;
 pub mod session;
 pub mod tokens;
@@ -27,6 +29,8 @@ use tower_http::{
 
 pub use csrf::{CsrfForm, CsrfToken};
 pub use error::{AppError, AppResult};
+pub use notice::Notice;
+pub use once::OnceToken;
 pub use page::{FormErrors, PageCtx, render, render_with};
 pub use session::{CurrentUser, MaybeUser};
 
@@ -163,6 +167,7 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
             demo: state.config.demo,
             crumbs: Vec::new(),
             path,
+            notice: None,
         },
     };
     let template = ErrorTemplate {

@@ -35,6 +35,8 @@ pub struct PageCtx {
     pub crumbs: Vec<Crumb>,
     /// The request path, to mark the current menu entry.
     pub path: String,
+    /// What the last form did, when a redirect says so (`?avis=…`).
+    pub notice: Option<super::notice::Shown>,
 }
 
 impl PageCtx {
@@ -64,6 +66,12 @@ impl PageCtx {
     pub fn academy(mut self, name: impl Into<String>) -> Self {
         self.academy_name = Some(name.into());
         self
+    }
+
+    /// A fresh token for the hidden `once` field of a creating or
+    /// state-changing form (see [`super::once`]); each call gives a new one.
+    pub fn form_token(&self) -> String {
+        super::once::fresh()
     }
 
     pub fn signed_in(&self) -> bool {
@@ -106,6 +114,7 @@ impl FromRequestParts<AppState> for PageCtx {
             demo: state.config.demo,
             crumbs: Vec::new(),
             path: parts.uri.path().to_string(),
+            notice: super::notice::from_query(parts.uri.query()),
         };
         parts.extensions.insert(ctx.clone());
         Ok(ctx)

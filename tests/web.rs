@@ -304,6 +304,9 @@ async fn coordinators_define_districts(engine: Engine) {
         .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let location = created.headers()["location"].to_str().unwrap().to_string();
+    let (path, notice) = location.split_once('?').unwrap();
+    assert_eq!(notice, "avis=cree");
+    let location = path.to_string();
     let uai = perseverance::domain::Uai::from_number(930_230).to_string();
     let attached = app
         .post(&format!("{location}/etablissements"), &[("uai", &uai)])

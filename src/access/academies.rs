@@ -17,8 +17,8 @@ use crate::{
     map::store::{self as map_store, Academy},
     text::slug,
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
-        render_with,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
+        PageCtx, once, render, render_with,
     },
 };
 
@@ -46,7 +46,12 @@ struct AcademyForm {
     name: String,
     #[serde(default)]
     domains: String,
+    #[serde(default)]
+    once: OnceToken,
 }
+
+/// The longest académie name, in characters.
+const NAME_MAX: usize = 100;
 
 fn require_admin(user: &CurrentUser) -> AppResult<()> {
     if user.rights.is_admin() {
@@ -127,6 +132,11 @@ async fn add(
             "name",
             "Indiquez le nom de l'académie (par exemple Créteil).",
         );
+    } else if name.chars().count() > NAME_MAX {
+        errors.add(
+            "name",
+            format!("Le nom ne doit pas dépasser {NAME_MAX} caractères."),
+        );
     }
     let domains = parse_domains(&form.domains)
         .map_err(|e| errors.add("domains", e))
@@ -139,13 +149,14 @@ async fn add(
         {
             errors.add("code", "Cette académie existe déjà.");
         } else {
-            let mut tx = state.db.begin().await?;
-            let conn = &mut tx.conn();
-            // The académie and its domains together, or neither.
-            let id = map_store::ensure_academy(conn, &code, &slug(&name), &name).await?;
-            map_store::set_email_domains(conn, id, domains.as_deref().unwrap_or_default()).await?;
-            tx.commit().await?;
-            return Ok(Redirect::to("/admin/academies").into_response());
+            // The académie and its domains together, or neither; once.
+            return once::run(&state.db, &form.once, user.id, async |conn| {
+                let id = map_store::ensure_academy(conn, &code, &slug(&name), &name).await?;
+                map_store::set_email_domains(conn, id, domains.as_deref().unwrap_or_default())
+                    .await?;
+                Ok(Notice::Created.at("/admin/academies"))
+            })
+            .await;
         }
     }
     render_with(

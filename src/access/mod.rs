@@ -22,8 +22,8 @@ use crate::{
     domain::{Email, Grant, Placement, Role, Scope, ScopeKind, Uai},
     map::store as map_store,
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
-        render_with,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
+        PageCtx, once, render, render_with,
     },
 };
 
@@ -292,13 +292,16 @@ async fn grant_role(
 }
 
 #[derive(Deserialize)]
-struct Empty {}
+struct Once {
+    #[serde(default)]
+    once: OnceToken,
+}
 
 async fn revoke_role(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<Once>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
@@ -315,7 +318,11 @@ async fn revoke_role(
     user.rights
         .may_grant(&grant, &row.placement())
         .map_err(|_| AppError::forbidden("Vous ne pouvez pas retirer ce rôle."))?;
-    auth_store::remove_grant(conn, id).await?;
-    tracing::info!(by = user.id, grant = id, "role revoked");
-    Ok(Redirect::to("/acces").into_response())
+    // A double click revokes once; the second answer says so.
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        auth_store::remove_grant(conn, id).await?;
+        tracing::info!(by = user.id, grant = id, "role revoked");
+        Ok(Notice::Deleted.at("/acces"))
+    })
+    .await
 }

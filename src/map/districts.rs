@@ -6,7 +6,7 @@ use axum::{
     Router,
     extract::State,
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
     routing::{get, post},
 };
 use serde::Deserialize;
@@ -23,8 +23,8 @@ use crate::{
     editions::store as editions_store,
     review::store::{self as review_store, ReviewFilter},
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
-        render_with,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
+        PageCtx, once, render, render_with,
     },
 };
 
@@ -43,6 +43,8 @@ pub struct DistrictForm {
     pub name: String,
     #[serde(default)]
     pub department: String,
+    #[serde(default)]
+    pub once: OnceToken,
 }
 
 async fn create_district(
@@ -83,10 +85,11 @@ async fn create_district(
         {
             errors.add("name", "Un district porte déjà ce nom dans ce département.");
         } else {
-            let mut db = state.db.acquire().await?;
-            let conn = &mut db.conn();
-            let id = store::ensure_district(conn, department.id, name).await?;
-            return Ok(Redirect::to(&format!("/districts/{id}")).into_response());
+            return once::run(&state.db, &form.once, user.id, async |conn| {
+                let id = store::ensure_district(conn, department.id, name).await?;
+                Ok(Notice::Created.at(&format!("/districts/{id}")))
+            })
+            .await;
         }
     }
     let page = build_academy_page(&state, &user, ctx, academy, form, None, errors).await?;
@@ -260,6 +263,8 @@ async fn district_page(
 struct UaiForm {
     #[serde(default)]
     uai: String,
+    #[serde(default)]
+    once: OnceToken,
 }
 
 async fn attach_school(
@@ -287,8 +292,11 @@ async fn attach_school(
                 .may_attach_school(&school.placement(), &district.placement())
             {
                 Ok(()) => {
-                    store::set_school_district(conn, school.id, Some(district.id)).await?;
-                    return Ok(Redirect::to(&format!("/districts/{}", district.id)).into_response());
+                    return once::run(&state.db, &form.once, user.id, async |conn| {
+                        store::set_school_district(conn, school.id, Some(district.id)).await?;
+                        Ok(Notice::Saved.at(&format!("/districts/{}", district.id)))
+                    })
+                    .await;
                 }
                 Err(AttachError::NotCoordinator) => {
                     return Err(AppError::forbidden(AttachError::NotCoordinator.to_string()));
@@ -319,11 +327,13 @@ async fn detach_school(
     let school = store::school_by_uai(conn, &form.uai.trim().to_uppercase())
         .await?
         .ok_or(AppError::NotFound)?;
+    let show = format!("/districts/{}", district.id);
     if school.district_id != Some(district.id) {
         return Err(AppError::NotFound);
     }
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
-    store::set_school_district(conn, school.id, None).await?;
-    Ok(Redirect::to(&format!("/districts/{}", district.id)).into_response())
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        store::set_school_district(conn, school.id, None).await?;
+        Ok(Notice::Saved.at(&show))
+    })
+    .await
 }

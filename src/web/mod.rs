@@ -125,6 +125,7 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
 /// responses (static files, the health check, pages) pay nothing here.
 async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
+    let back = back_link(request.headers()).filter(|b| b.split('?').next() != Some(path.as_str()));
     let cookies = request.headers().get(header::COOKIE).cloned();
     let csrf = request.extensions().get::<CsrfToken>().cloned();
     let response = next.run(request).await;
@@ -174,6 +175,7 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
         ctx: ctx.title(page.title).here(),
         status: status.as_u16(),
         message: page.message,
+        back,
     };
     match askama::Template::render(&template) {
         Ok(html) => (status, axum::response::Html(html)).into_response(),
@@ -203,6 +205,26 @@ pub struct ErrorTemplate {
     pub ctx: PageCtx,
     pub status: u16,
     pub message: String,
+    /// The page the person came from, on this site: an error page is
+    /// never a dead end (issue 7 item 17).
+    pub back: Option<String>,
+}
+
+/// The page the request came from (its `Referer`), when it is a page of
+/// this site (same host), as a local path with its query.
+fn back_link(headers: &axum::http::HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let rest = referer
+        .strip_prefix("https://")
+        .or_else(|| referer.strip_prefix("http://"))?;
+    let path = rest.strip_prefix(host)?;
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.len() <= 2_000
+        && path.chars().all(|c| c.is_ascii_graphic());
+    local.then(|| path.to_string())
 }
 
 /// Percent-encodes a path for a query string.

@@ -650,7 +650,10 @@ async fn submit_all(
                 )
                 .await
                 .map_err(|e| anyhow::anyhow!("submitting {id}: {e}"))?;
-                anyhow::ensure!(to == ActionState::Submitted, "action {id} is {to:?}");
+                anyhow::ensure!(
+                    to == workflow::Outcome::Moved(ActionState::Submitted),
+                    "action {id} is {to:?}"
+                );
                 latencies.push(t.elapsed());
             }
             anyhow::Ok(latencies)

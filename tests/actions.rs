@@ -268,6 +268,8 @@ async fn incomplete_or_wrong_forms_keep_what_was_typed(engine: Engine) {
         assert!(html.contains(message), "{message}");
     }
 
+    // The refused submission saved the draft: the form sent back carries its new version.
+    let version = version_in(&html);
     // Wrong values: date outside the week, end before start, negative number, a choice not offered.
     let mut pairs = complete("2020-01-01", question, &version);
     for (key, value) in pairs.iter_mut() {

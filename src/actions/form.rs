@@ -14,12 +14,14 @@ use crate::{
     domain::{
         DeclarePlace,
         action::{ActionState, Transition},
-        declaration::{self, ActionInput, Choices, Question},
+        declaration::{self, ActionInput, Choices, FieldError, Question, QuestionOption},
     },
     editions::store::{self as editions_store, Edition},
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
-        render_with,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
+        PageCtx, notice,
+        once::{self, Ran, Step},
+        render, render_with,
     },
 };
 
@@ -94,6 +96,8 @@ async fn open_places(
 pub struct NewForm {
     #[serde(default)]
     place: String,
+    #[serde(default)]
+    once: OnceToken,
 }
 
 pub async fn create(
@@ -130,11 +134,39 @@ pub async fn create(
         );
     };
     ensure_open(&state, &edition, place.school(), "déclarer une action").await?;
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
-    let action_id =
-        store::create_draft(conn, edition.id, place.school(), place.district(), user.id).await?;
-    Ok(Redirect::to(&format!("/actions/{action_id}/modifier")).into_response())
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        let id = store::create_draft(conn, edition.id, place.school(), place.district(), user.id)
+            .await?;
+        Ok(format!("/actions/{id}/modifier"))
+    })
+    .await
+}
+
+/// A message above the declaration form (DSFR alert).
+#[derive(Clone, Debug)]
+pub(super) struct FormAlert {
+    /// `info`, `warning` or `error`.
+    level: &'static str,
+    title: String,
+    text: String,
+    /// A link after the text: (address, label).
+    link: Option<(String, String)>,
+}
+
+impl FormAlert {
+    /// Above the form, when a submission from the action page found it
+    /// incomplete.
+    pub(super) fn incomplete() -> FormAlert {
+        FormAlert {
+            level: "warning",
+            title: "L’action n’a pas été soumise : elle est incomplète".into(),
+            text:
+                "Tous les champs sont obligatoires pour soumettre l’action. Complétez les champs \
+                   signalés, puis soumettez-la."
+                    .into(),
+            link: None,
+        }
+    }
 }
 
 /// The declaration form.
@@ -150,8 +182,8 @@ struct FormPage {
     /// The version the form was read at (optimistic locking).
     version: i64,
     errors: FormErrors,
-    /// Someone else saved in between (shown above the form).
-    conflict: bool,
+    /// What happened to the last save, when it did not simply succeed.
+    alert: Option<FormAlert>,
     audiences: Choices,
     levels: Choices,
     schemes: Choices,
@@ -173,16 +205,47 @@ impl FormPage {
         self.input.answer(question.id)
     }
 
-    fn answered(&self, question: &Question, option: &str) -> bool {
-        self.input.has_answer(question.id, option)
+    fn answered(&self, question: &Question, value: &str) -> bool {
+        self.input.has_answer(question.id, value)
+    }
+
+    /// Whether the option is chosen (by id, or by label in a page sent
+    /// before options had ids).
+    fn chosen(&self, question: &Question, option: &QuestionOption) -> bool {
+        self.input.answers.get(&question.id).is_some_and(|values| {
+            values
+                .iter()
+                .any(|v| question.option(v).is_some_and(|o| o.id == option.id))
+        })
+    }
+
+    /// « 200 caractères au maximum » under a field with a limit.
+    fn limit(&self, field: &str) -> String {
+        limit_hint(declaration::max_len(field))
+    }
+
+    fn answer_limit(&self, question: &Question) -> String {
+        limit_hint(question.kind.max_len().unwrap_or(0))
     }
 }
 
-async fn editable(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> AppResult<(store::Action, Edition)> {
+fn limit_hint(max: usize) -> String {
+    if max == 0 {
+        String::new()
+    } else {
+        format!("{} caractères au maximum", declaration::french_count(max))
+    }
+}
+
+/// Whether the person may change the action now, and if not, why.
+enum Editing {
+    Open(store::Action, Edition),
+    /// The owner or head may no longer change it (it was submitted or
+    /// reviewed): the reason.
+    Closed(store::Action, Edition, String),
+}
+
+async fn editing(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Editing> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let action = store::action_by_id(conn, id)
@@ -192,38 +255,62 @@ async fn editable(
     if !relation.can_view(action.state()) {
         return Err(AppError::NotFound);
     }
-    if !relation.can_edit(action.state()) {
-        return Err(AppError::forbidden(match action.state() {
-            ActionState::Submitted => {
-                "Cette action est soumise : elle ne peut plus être modifiée pendant son examen."
-            }
-            ActionState::Validated | ActionState::Declined => {
-                "Cette action a été examinée : elle ne peut plus être modifiée."
-            }
-            _ => "Seuls le porteur de l'action et le chef d'établissement peuvent la modifier.",
-        }));
-    }
     let edition = editions_store::edition_by_id(conn, action.edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((action, edition))
+    if relation.can_edit(action.state()) {
+        return Ok(Editing::Open(action, edition));
+    }
+    if !(relation.owner || relation.school_head) {
+        return Err(AppError::forbidden(
+            "Seuls le porteur de l'action et le chef d'établissement peuvent la modifier.",
+        ));
+    }
+    let reason = match action.state() {
+        ActionState::Submitted => {
+            "Cette action est soumise : elle ne peut plus être modifiée pendant son examen."
+        }
+        _ => "Cette action a été examinée : elle ne peut plus être modifiée.",
+    };
+    Ok(Editing::Closed(action, edition, reason.into()))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the form page shows besides the action.
+#[derive(Default)]
+pub(super) struct Shown {
+    /// What was typed (else the stored values).
+    pub input: Option<ActionInput>,
+    /// The version to send back (else the action's).
+    pub version: Option<i64>,
+    pub errors: FormErrors,
+    pub alert: Option<FormAlert>,
+}
+
+impl Shown {
+    /// The form with these errors, flagged field by field.
+    pub fn flagged(errors: Vec<FieldError>) -> Shown {
+        let mut flagged = FormErrors::default();
+        for (field, message) in errors {
+            flagged.add(&field, message);
+        }
+        Shown {
+            errors: flagged,
+            ..Shown::default()
+        }
+    }
+}
+
 async fn form_page(
     state: &AppState,
     ctx: PageCtx,
     action: store::Action,
     edition: Edition,
-    input: Option<ActionInput>,
-    version: i64,
-    errors: FormErrors,
-    conflict: bool,
+    shown: Shown,
 ) -> AppResult<FormPage> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let questions = editions_store::questions(conn, edition.id).await?;
-    let input = match input {
+    let input = match shown.input {
         Some(input) => input,
         None => action.input(store::answers(conn, action.id).await?),
     };
@@ -238,18 +325,34 @@ async fn form_page(
         .here();
     Ok(FormPage {
         ctx,
+        version: shown.version.unwrap_or(action.version),
         action,
         edition,
         questions,
         input,
-        version,
-        errors,
-        conflict,
+        errors: shown.errors,
+        alert: shown.alert,
         audiences: declaration::AUDIENCES,
         levels: declaration::LEVELS,
         schemes: declaration::SCHEMES,
         showcase_kinds: declaration::SHOWCASE_KINDS,
     })
+}
+
+/// The declaration form sent back with `status` (a refusal about the form
+/// leads back to the form: issue 7 item 17).
+pub(super) async fn form_response(
+    state: &AppState,
+    ctx: PageCtx,
+    action: store::Action,
+    status: StatusCode,
+    shown: Shown,
+) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let edition = editions_store::edition_by_id(&mut db.conn(), action.edition_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    render_with(status, form_page(state, ctx, action, edition, shown).await?)
 }
 
 pub async fn edit_page(
@@ -258,24 +361,112 @@ pub async fn edit_page(
     ctx: PageCtx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (action, edition) = editable(&state, &user, id).await?;
-    let version = action.version;
-    render(
-        form_page(
-            &state,
-            ctx,
-            action,
-            edition,
-            None,
-            version,
-            FormErrors::default(),
-            false,
-        )
-        .await?,
-    )
+    match editing(&state, &user, id).await? {
+        Editing::Open(action, edition) => {
+            render(form_page(&state, ctx, action, edition, Shown::default()).await?)
+        }
+        Editing::Closed(_, _, reason) => Err(AppError::forbidden(reason)),
+    }
 }
 
-/// Saves the draft (`intent=save`) or saves and submits it (`intent=submit`).
+/// The declaration form as sent.
+struct Sent {
+    version: i64,
+    submit: bool,
+    input: ActionInput,
+    once: OnceToken,
+}
+
+impl Sent {
+    fn read(pairs: &[(String, String)]) -> AppResult<Sent> {
+        let field = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_default()
+        };
+        Ok(Sent {
+            version: field("version")
+                .parse()
+                .map_err(|_| AppError::BadRequest("Le formulaire envoyé est incomplet.".into()))?,
+            submit: field("intent") == "submit",
+            input: ActionInput::from_pairs(pairs),
+            once: OnceToken::from_pairs(pairs),
+        })
+    }
+}
+
+/// What a save wrote.
+enum Saved {
+    /// The draft, whole.
+    Draft,
+    /// The draft and its submission.
+    Submitted,
+    /// The draft, keeping what was stored for each field flagged.
+    Partly,
+    /// Nothing: someone changed the action since the form was read.
+    Conflict,
+}
+
+/// What a save will write, decided before the write transaction.
+struct Plan {
+    /// The draft as stored: each well-formed field, the stored value for
+    /// the others.
+    draft: declaration::Examined,
+    /// The errors to flag: the draft's, or all a submission lacks.
+    errors: Vec<FieldError>,
+    /// The submission, when it may go through.
+    submission: Option<workflow::Move>,
+    /// Why the submission may not go through (the deadline…).
+    refusal: Option<String>,
+}
+
+async fn plan(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &store::Action,
+    edition: &Edition,
+    sent: &Sent,
+) -> AppResult<Plan> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let questions = editions_store::questions(conn, edition.id).await?;
+    let calendar = edition.calendar();
+    let stored = action.input(store::answers(conn, action.id).await?);
+    let draft = declaration::draft(&sent.input, &stored, &calendar, &questions);
+    if !sent.submit {
+        let errors = draft.errors.clone();
+        return Ok(Plan {
+            draft,
+            errors,
+            submission: None,
+            refusal: None,
+        });
+    }
+    let errors = declaration::examine(&sent.input, &calendar, &questions, true).errors;
+    let (mut submission, mut refusal) = (None, None);
+    if errors.is_empty() {
+        let mut saved = action.clone();
+        saved.title = draft.input.title.clone();
+        match workflow::prepare(state, user, &saved, Transition::Submit, "").await {
+            Ok(step) => submission = Some(step),
+            Err(AppError::Forbidden(reason)) => refusal = Some(reason),
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(Plan {
+        draft,
+        errors,
+        submission,
+        refusal,
+    })
+}
+
+/// Saves the draft (`intent=save`) or saves and submits it
+/// (`intent=submit`). A draft keeps every well-formed field even when
+/// others are wrong; a submission that cannot go through still saves the
+/// draft, and the form says what is missing or why.
 pub async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -283,67 +474,178 @@ pub async fn save(
     Path(id): Path<i64>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
-    let (action, edition) = editable(&state, &user, id).await?;
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let version: i64 = field("version")
-        .parse()
-        .map_err(|_| AppError::BadRequest("Le formulaire envoyé est incomplet.".into()))?;
-    let submit = field("intent") == "submit";
-    let input = ActionInput::from_pairs(&pairs);
-    let questions = editions_store::questions(conn, edition.id).await?;
-    let checked = match declaration::check(&input, &edition.calendar(), &questions, submit) {
-        Ok(checked) => checked,
-        Err(list) => {
-            let mut errors = FormErrors::default();
-            for (field, message) in list {
-                errors.add(&field, message);
-            }
-            let page = form_page(
-                &state,
-                ctx,
-                action,
-                edition,
-                Some(input),
-                version,
-                errors,
-                false,
-            )
-            .await?;
-            return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
+    let sent = Sent::read(&pairs)?;
+    let (action, edition) = match editing(&state, &user, id).await? {
+        Editing::Open(action, edition) => (action, edition),
+        Editing::Closed(action, edition, reason) => {
+            return closed(&state, ctx, action, edition, sent, reason).await;
         }
     };
-    let mut tx = state.db.begin().await?;
-    let conn = &mut tx.conn();
-    if !store::save_content(conn, action.id, version, &input, &checked).await? {
-        drop(tx);
-        let current = action.version;
-        let page = form_page(
-            &state,
-            ctx,
-            action,
-            edition,
-            Some(input),
-            current,
-            FormErrors::default(),
-            true,
-        )
-        .await?;
-        return render_with(StatusCode::CONFLICT, page);
+    let plan = plan(&state, &user, &action, &edition, &sent).await?;
+    let show = format!("/actions/{id}");
+    let ran = once::guard(&state.db, &sent.once, user.id, async |conn| {
+        let draft = &plan.draft;
+        if !store::save_content(conn, id, sent.version, &draft.input, &draft.values).await? {
+            return Ok(Step::Abort(Saved::Conflict));
+        }
+        Ok(match &plan.submission {
+            Some(step) => {
+                if !workflow::write(conn, &action, step, sent.version + 1, user.id).await? {
+                    return Ok(Step::Abort(Saved::Conflict));
+                }
+                Step::Commit(Notice::Submitted.at(&show), Saved::Submitted)
+            }
+            None if plan.errors.is_empty() && plan.refusal.is_none() => {
+                Step::Commit(Notice::DraftSaved.at(&show), Saved::Draft)
+            }
+            None => Step::Commit(format!("/actions/{id}/modifier"), Saved::Partly),
+        })
+    })
+    .await?;
+    let saved = match ran {
+        Ran::Repeat(answer) => return Ok(answer),
+        Ran::Did(saved) => saved,
+    };
+    match saved {
+        Saved::Submitted => {
+            state.jobs.notify_one();
+            Ok(Redirect::to(&Notice::Submitted.at(&show)).into_response())
+        }
+        Saved::Draft => Ok(Redirect::to(&Notice::DraftSaved.at(&show)).into_response()),
+        Saved::Partly => {
+            let (status, alert) = partly_saved(sent.submit, plan.refusal);
+            let shown = Shown {
+                input: Some(sent.input),
+                version: Some(sent.version + 1),
+                alert: Some(alert),
+                ..Shown::flagged(plan.errors)
+            };
+            render_with(
+                status,
+                form_page(&state, ctx, action, edition, shown).await?,
+            )
+        }
+        Saved::Conflict => conflict(&state, &user, ctx, id, sent).await,
     }
-    tx.commit().await?;
-    if submit {
-        let saved = store::action_by_id(&mut db.conn(), action.id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        workflow::perform(&state, &user, &saved, Transition::Submit, "", saved.version).await?;
+}
+
+/// The alert above a form whose draft was saved but not all of it, or not
+/// submitted, and the status of that answer.
+fn partly_saved(submit: bool, refusal: Option<String>) -> (StatusCode, FormAlert) {
+    match refusal {
+        Some(reason) => (
+            StatusCode::FORBIDDEN,
+            FormAlert {
+                level: "error",
+                title: "L’action n’a pas été soumise".into(),
+                text: format!("{reason} Votre brouillon, lui, est enregistré."),
+                link: None,
+            },
+        ),
+        None if submit => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormAlert {
+                level: "warning",
+                title: "Brouillon enregistré, action non soumise".into(),
+                text: "Ce qui est bien rempli est enregistré. Pour soumettre l’action, \
+                       complétez ou corrigez les champs signalés."
+                    .into(),
+                link: None,
+            },
+        ),
+        None => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormAlert {
+                level: "warning",
+                title: "Brouillon enregistré, sauf les champs signalés".into(),
+                text: "Chaque champ bien rempli est enregistré ; les champs signalés gardent \
+                       leur valeur précédente tant que vous ne les avez pas corrigés."
+                    .into(),
+                link: None,
+            },
+        ),
     }
-    Ok(Redirect::to(&format!("/actions/{}", action.id)).into_response())
+}
+
+/// The answer to a form for an action that can no longer change (it was
+/// submitted in between, by this person in another tab or by the head):
+/// when what was sent is what is stored, the first sending did the work,
+/// and the answer says so; otherwise the form comes back with what was
+/// typed, saying it was not saved and why.
+async fn closed(
+    state: &AppState,
+    ctx: PageCtx,
+    action: store::Action,
+    edition: Edition,
+    sent: Sent,
+    reason: String,
+) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let questions = editions_store::questions(conn, edition.id).await?;
+    let calendar = edition.calendar();
+    let stored = action.input(store::answers(conn, action.id).await?);
+    let same = declaration::examine(&sent.input, &calendar, &questions, false).input
+        == declaration::examine(&stored, &calendar, &questions, false).input;
+    let show = format!("/actions/{}", action.id);
+    if same {
+        let location = if action.state() == ActionState::Submitted {
+            Notice::Submitted.at(&show)
+        } else {
+            show
+        };
+        return Ok(Redirect::to(&notice::repeated(&location)).into_response());
+    }
+    let shown = Shown {
+        input: Some(sent.input),
+        alert: Some(FormAlert {
+            level: "error",
+            title: "Vos dernières saisies n’ont pas été enregistrées".into(),
+            text: reason,
+            link: Some((show, "Voir l’action".into())),
+        }),
+        ..Shown::default()
+    };
+    render_with(
+        StatusCode::CONFLICT,
+        form_page(state, ctx, action, edition, shown).await?,
+    )
+}
+
+/// Someone changed the action since the form was read: nothing was
+/// written; what was typed comes back, unless the action meanwhile left
+/// the states where it changes (then [`closed`] says what happened).
+async fn conflict(
+    state: &AppState,
+    user: &CurrentUser,
+    ctx: PageCtx,
+    id: i64,
+    sent: Sent,
+) -> AppResult<Response> {
+    match editing(state, user, id).await? {
+        Editing::Closed(action, edition, reason) => {
+            closed(state, ctx, action, edition, sent, reason).await
+        }
+        Editing::Open(action, edition) => {
+            let shown = Shown {
+                input: Some(sent.input),
+                alert: Some(FormAlert {
+                    level: "warning",
+                    title: "Quelqu’un d’autre a modifié cette action entre-temps".into(),
+                    text: "Rien n’a été enregistré. Vos saisies sont conservées ci-dessous ; \
+                           enregistrez à nouveau pour remplacer la version actuelle par la vôtre."
+                        .into(),
+                    link: Some((
+                        format!("/actions/{}", action.id),
+                        "Voir la version actuelle".into(),
+                    )),
+                }),
+                ..Shown::default()
+            };
+            render_with(
+                StatusCode::CONFLICT,
+                form_page(state, ctx, action, edition, shown).await?,
+            )
+        }
+    }
 }

@@ -9,7 +9,10 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{store, workflow};
+use super::{
+    form, store,
+    workflow::{self, Outcome},
+};
 use crate::{
     domain::{
         action::{ActionState, Relation, Transition},
@@ -18,8 +21,10 @@ use crate::{
     },
     editions::store::{self as editions_store, Edition},
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
-        render_with,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
+        PageCtx, notice,
+        once::{self, Ran, Step},
+        render, render_with,
     },
 };
 
@@ -152,11 +157,12 @@ async fn show_page(
         .await?
         .into_iter()
         .map(|q| {
-            let answer = stored
+            let values: Vec<String> = stored
                 .iter()
-                .find(|(id, _)| *id == q.id)
-                .map(|(_, v)| v.replace('\n', ", "))
-                .unwrap_or_default();
+                .filter(|(id, _)| *id == q.id)
+                .map(|(_, v)| v.clone())
+                .collect();
+            let answer = q.display(&values);
             (q, answer)
         })
         .collect();
@@ -229,7 +235,12 @@ pub struct TransitionForm {
     comment: String,
     #[serde(default)]
     version: i64,
+    #[serde(default)]
+    once: OnceToken,
 }
+
+/// The longest decision comment, in characters.
+const COMMENT_MAX: usize = 5_000;
 
 pub async fn transition(
     State(state): State<AppState>,
@@ -241,28 +252,98 @@ pub async fn transition(
     let (action, relation) = visible(&state, &user, id).await?;
     let transition = Transition::parse(&form.transition)
         .ok_or_else(|| AppError::BadRequest("Décision inconnue.".into()))?;
-    let needs_comment = matches!(transition, Transition::RequestChanges | Transition::Decline);
-    if needs_comment && relation.decides() && form.comment.trim().is_empty() {
+    if let Some(message) = comment_error(transition, relation, &form.comment) {
         let mut errors = FormErrors::default();
-        let message = if transition == Transition::Decline {
-            "Indiquez la raison du refus : le porteur de l'action la recevra."
-        } else {
-            "Expliquez ce qu'il faut modifier : le porteur de l'action recevra votre commentaire."
-        };
         errors.add("comment", message);
         let page = show_page(&state, &user, ctx, action, relation, form.comment, errors).await?;
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
-    workflow::perform(
-        &state,
-        &user,
-        &action,
-        transition,
-        &form.comment,
-        form.version,
-    )
+    if transition == Transition::Submit
+        && let Some(answer) = incomplete(&state, ctx.clone(), &action).await?
+    {
+        return Ok(answer);
+    }
+    let show = format!("/actions/{id}");
+    let notice = if transition == Transition::Submit {
+        Notice::Submitted
+    } else {
+        Notice::Decided
+    };
+    let step = workflow::prepare(&state, &user, &action, transition, &form.comment).await?;
+    let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
+        Ok(
+            if workflow::write(conn, &action, &step, form.version, user.id).await? {
+                Step::Commit(notice.at(&show), true)
+            } else {
+                Step::Abort(false)
+            },
+        )
+    })
     .await?;
-    Ok(Redirect::to(&format!("/actions/{id}")).into_response())
+    match ran {
+        Ran::Repeat(answer) => Ok(answer),
+        Ran::Did(true) => {
+            state.jobs.notify_one();
+            Ok(Redirect::to(&notice.at(&show)).into_response())
+        }
+        // The version was stale: say what happened rather than « conflict »
+        // when it was this very move by this very person.
+        Ran::Did(false) => match workflow::stale(&state, &user, &action, &step).await? {
+            Outcome::AlreadyDone(_) | Outcome::Moved(_) => {
+                Ok(Redirect::to(&notice::repeated(&notice.at(&show))).into_response())
+            }
+        },
+    }
+}
+
+/// What is wrong with a decision's comment, if anything.
+fn comment_error(transition: Transition, relation: Relation, comment: &str) -> Option<String> {
+    let count = comment.trim().chars().count();
+    if count > COMMENT_MAX {
+        return Some(declaration::too_long("Le commentaire", COMMENT_MAX, count));
+    }
+    let needs_comment = matches!(transition, Transition::RequestChanges | Transition::Decline);
+    (needs_comment && relation.decides() && count == 0).then(|| {
+        if transition == Transition::Decline {
+            "Indiquez la raison du refus : le porteur de l'action la recevra.".into()
+        } else {
+            "Expliquez ce qu'il faut modifier : le porteur de l'action recevra votre commentaire."
+                .into()
+        }
+    })
+}
+
+/// A submission from the action page of an action that lacks fields: the
+/// form, with each missing field flagged (issue 7 item 17), when the
+/// person may edit it.
+async fn incomplete(
+    state: &AppState,
+    ctx: PageCtx,
+    action: &store::Action,
+) -> AppResult<Option<Response>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let edition = editions_store::edition_by_id(conn, action.edition_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let missing = workflow::missing_fields(conn, action, &edition).await?;
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    let shown = form::Shown {
+        alert: Some(form::FormAlert::incomplete()),
+        ..form::Shown::flagged(missing)
+    };
+    Ok(Some(
+        form::form_response(
+            state,
+            ctx,
+            action.clone(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            shown,
+        )
+        .await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -273,6 +354,8 @@ pub struct FlagsForm {
     proposed: Option<String>,
     #[serde(default)]
     version: i64,
+    #[serde(default)]
+    once: OnceToken,
 }
 
 pub async fn flags(
@@ -287,25 +370,36 @@ pub async fn flags(
             "Seule la coordination peut signaler une action validée pour le programme ou la vitrine.",
         ));
     }
-    if !store::set_flags(
-        &mut state.db.acquire().await?.conn(),
-        id,
-        form.version,
-        form.featured.is_some(),
-        form.proposed.is_some(),
-    )
-    .await?
-    {
-        return Err(workflow::conflict());
-    }
-    Ok(Redirect::to(&format!("/actions/{id}")).into_response())
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        let (featured, proposed) = (form.featured.is_some(), form.proposed.is_some());
+        if store::set_flags(conn, id, form.version, featured, proposed).await? {
+            return Ok(Notice::Saved.at(&format!("/actions/{id}")));
+        }
+        // Already as asked (the same form, resent): nothing to do.
+        match store::action_by_id(conn, id).await? {
+            Some(now)
+                if now.featured_in_programme == featured
+                    && now.proposed_for_showcase == proposed =>
+            {
+                Ok(notice::repeated(&format!("/actions/{id}")))
+            }
+            _ => Err(workflow::conflict()),
+        }
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DuplicateForm {
+    #[serde(default)]
+    once: OnceToken,
 }
 
 pub async fn duplicate(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<DuplicateForm>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
@@ -326,9 +420,9 @@ pub async fn duplicate(
             )
         })?;
     super::ensure_open(&state, &target, action.school_id, "déclarer une action").await?;
-    let mut tx = state.db.begin().await?;
-    let conn = &mut tx.conn();
-    let copy = store::duplicate(conn, action.id, target.id, user.id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/actions/{copy}/modifier")).into_response())
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        let copy = store::duplicate(conn, action.id, target.id, user.id).await?;
+        Ok(format!("/actions/{copy}/modifier"))
+    })
+    .await
 }

@@ -103,7 +103,7 @@ impl Action {
             before_week: self.before_week,
             starts_on: self
                 .starts_on
-                .map(|d| d.format("%Y-%m-%d").to_string())
+                .map(crate::domain::formats::format_date)
                 .unwrap_or_default(),
             start_time: self.start_time.clone(),
             end_time: self.end_time.clone(),
@@ -118,9 +118,7 @@ impl Action {
             answers: Default::default(),
         };
         for (question, value) in answers {
-            input
-                .answers
-                .insert(question, value.lines().map(String::from).collect());
+            input.answers.entry(question).or_default().push(value);
         }
         input
     }
@@ -219,38 +217,79 @@ pub async fn save_content(
     if done == 0 {
         return Ok(false);
     }
+    write_answers(conn, id, &input.answers).await?;
+    Ok(true)
+}
+
+/// Replaces the action's answers: the text of text, number, date and yes/no
+/// questions; the chosen options (by id, or by label) of choice questions.
+/// Answers to questions of another edition are ignored.
+async fn write_answers(
+    conn: &mut Conn<'_>,
+    id: i64,
+    answers: &std::collections::BTreeMap<i64, Vec<String>>,
+) -> DbResult<()> {
     let sql = "DELETE FROM action_answers WHERE action_id = $1";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .execute(c)
         .await
         .map(|_| ()))?;
-    for (question, values) in &input.answers {
-        let value = values
+    let sql = "DELETE FROM action_choices WHERE action_id = $1";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    for (question, values) in answers {
+        let values: Vec<&str> = values
             .iter()
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n");
-        if value.is_empty() {
+            .collect();
+        if values.is_empty() {
             continue;
         }
         let sql = "INSERT INTO action_answers (action_id, question_id, value)
                    SELECT $1, q.id, $3 FROM edition_questions q JOIN actions a ON a.edition_id = q.edition_id
-                   WHERE a.id = $1 AND q.id = $2";
+                   WHERE a.id = $1 AND q.id = $2 AND q.kind NOT IN ('single_choice', 'multiple_choice')";
+        let text = values.join("\n");
         on_conn!(conn, |c| sqlx::query(sql)
             .bind(id)
             .bind(question)
-            .bind(&value)
+            .bind(&text)
             .execute(c)
             .await
             .map(|_| ()))?;
+        for value in values {
+            let sql = "INSERT INTO action_choices (action_id, option_id)
+                       SELECT $1, o.id FROM question_options o
+                       JOIN edition_questions q ON q.id = o.question_id
+                       JOIN actions a ON a.edition_id = q.edition_id
+                       WHERE a.id = $1 AND q.id = $2 AND q.kind IN ('single_choice', 'multiple_choice')
+                         AND (CAST(o.id AS TEXT) = $3 OR o.label = $3)
+                       ON CONFLICT DO NOTHING";
+            on_conn!(conn, |c| sqlx::query(sql)
+                .bind(id)
+                .bind(question)
+                .bind(value)
+                .execute(c)
+                .await
+                .map(|_| ()))?;
+        }
     }
-    Ok(true)
+    Ok(())
 }
 
+/// The action's answers as (question, value) pairs: one pair with the text
+/// for a text answer, one pair per chosen option (its id) for a choice.
 pub async fn answers(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Vec<(i64, String)>> {
-    let sql = "SELECT question_id, value FROM action_answers WHERE action_id = $1";
+    let sql = "SELECT question_id, value FROM (
+                 SELECT question_id, value, 0 AS position FROM action_answers WHERE action_id = $1
+                 UNION ALL
+                 SELECT o.question_id, CAST(o.id AS TEXT), o.position FROM action_choices c
+                   JOIN question_options o ON o.id = c.option_id WHERE c.action_id = $1
+               ) answers ORDER BY question_id, position";
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(action_id)
         .fetch_all(c)
@@ -350,6 +389,25 @@ pub async fn events(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Vec<Event>>
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(action_id)
         .fetch_all(c)
+        .await)
+}
+
+/// The last move of an action, with who made it.
+#[derive(Clone, Debug, FromRow)]
+pub struct LastEvent {
+    pub user_id: Option<i64>,
+    pub email: Option<String>,
+    pub to_state: ActionState,
+    pub comment: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn last_event(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Option<LastEvent>> {
+    let sql = "SELECT e.user_id, u.email, e.to_state, e.comment, e.at FROM action_events e
+               LEFT JOIN users u ON u.id = e.user_id WHERE e.action_id = $1 ORDER BY e.id DESC LIMIT 1";
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(action_id)
+        .fetch_optional(c)
         .await)
 }
 

@@ -6,12 +6,14 @@ use askama::Template;
 
 use super::store::{self, Action};
 use crate::{
+    db::Conn,
     domain::{
         ActionFacts,
         action::{self, ActionState, Relation, Transition},
-        declaration,
+        declaration::{self, FieldError},
+        edition::format_paris,
     },
-    editions::store as editions_store,
+    editions::store::{self as editions_store, Edition},
     jobs::mail::{self, Mail},
     web::{AppError, AppResult, AppState, CurrentUser},
 };
@@ -39,6 +41,25 @@ pub fn conflict() -> AppError {
     )
 }
 
+/// The conflict message, saying what the action became in between.
+async fn conflict_now(conn: &mut Conn<'_>, action: &Action, user: i64) -> AppResult<AppError> {
+    let Some(last) = store::last_event(conn, action.id).await? else {
+        return Ok(conflict());
+    };
+    let who = if last.user_id == Some(user) {
+        "vous-même, depuis une autre page".to_string()
+    } else {
+        last.email.unwrap_or_else(|| "une autre personne".into())
+    };
+    Ok(AppError::Conflict(format!(
+        "Quelqu'un d'autre a modifié cette action pendant que vous la consultiez : elle est passée à \
+         l'état « {} » le {} ({who}). Ce que vous venez d'envoyer n'a pas été enregistré. \
+         Rechargez la page pour voir sa version actuelle.",
+        last.to_state.label(),
+        format_paris(last.at),
+    )))
+}
+
 /// A mail about an action, to its owner.
 #[derive(Template)]
 #[template(path = "mail/action.txt")]
@@ -63,16 +84,45 @@ fn subject(transition: Transition, title: &str) -> String {
     }
 }
 
-/// Makes the transition if the person may, at the version they saw; records
-/// it and e-mails the owner. Returns the new state.
-pub async fn perform(
+/// A move the rule book allows, ready to be written.
+pub struct Move {
+    transition: Transition,
+    from: ActionState,
+    to: ActionState,
+    comment: String,
+    mail: Mail,
+}
+
+impl Move {
+    /// The state the action moves to.
+    pub fn to(&self) -> ActionState {
+        self.to
+    }
+}
+
+/// What a submission still lacks: the fields to fill, each with its
+/// message, or nothing.
+pub async fn missing_fields(
+    conn: &mut Conn<'_>,
+    action: &Action,
+    edition: &Edition,
+) -> AppResult<Vec<FieldError>> {
+    let questions = editions_store::questions(conn, edition.id).await?;
+    let input = action.input(store::answers(conn, action.id).await?);
+    Ok(declaration::examine(&input, &edition.calendar(), &questions, true).errors)
+}
+
+/// Asks the rule book, and for a first submission the deadline; builds the
+/// mail. The content's completeness is the caller's to check (the form
+/// checks what was typed; [`perform`] what is stored), so that a refusal
+/// can lead back to the form.
+pub async fn prepare(
     state: &AppState,
     user: &CurrentUser,
     action: &Action,
     transition: Transition,
     comment: &str,
-    version: i64,
-) -> AppResult<ActionState> {
+) -> AppResult<Move> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let from = action.state();
@@ -85,13 +135,6 @@ pub async fn perform(
         if from == ActionState::Draft {
             super::ensure_open(state, &edition, action.school_id, "soumettre cette action").await?;
         }
-        let questions = editions_store::questions(conn, edition.id).await?;
-        let input = action.input(store::answers(conn, action.id).await?);
-        if declaration::check(&input, &edition.calendar(), &questions, true).is_err() {
-            return Err(AppError::forbidden(
-                "L'action est incomplète : complétez chaque champ du formulaire avant de la soumettre.",
-            ));
-        }
     }
     let link = format!("{}/actions/{}", state.config.base_url(), action.id);
     let place = action
@@ -99,7 +142,7 @@ pub async fn perform(
         .clone()
         .or_else(|| action.district_name.clone())
         .unwrap_or_default();
-    let body = ActionMail {
+    let text = ActionMail {
         transition: transition.code(),
         title: &action.title,
         place: &place,
@@ -107,26 +150,117 @@ pub async fn perform(
         link: &link,
     }
     .render()?;
-    let mut tx = state.db.begin().await?;
-    let conn = &mut tx.conn();
-    if !store::move_state(conn, action.id, version, from, to, user.id, comment).await? {
-        return Err(conflict());
+    Ok(Move {
+        transition,
+        from,
+        to,
+        comment: comment.to_string(),
+        mail: Mail {
+            to: action.owner_email.clone(),
+            subject: subject(transition, &action.title),
+            text,
+            html: None,
+        },
+    })
+}
+
+/// Writes a prepared move on `conn` (a write transaction), if the action is
+/// still at `version`: the state, the audit trail, the mail. False on a
+/// conflict (nothing written).
+pub async fn write(
+    conn: &mut Conn<'_>,
+    action: &Action,
+    step: &Move,
+    version: i64,
+    by: i64,
+) -> AppResult<bool> {
+    if !store::move_state(
+        conn,
+        action.id,
+        version,
+        step.from,
+        step.to,
+        by,
+        &step.comment,
+    )
+    .await?
+    {
+        return Ok(false);
     }
-    let mail = Mail {
-        to: action.owner_email.clone(),
-        subject: subject(transition, &action.title),
-        text: body,
-        html: None,
-    };
-    mail::enqueue(conn, &mail).await?;
-    tx.commit().await?;
-    state.jobs.notify_one();
+    mail::enqueue(conn, &step.mail).await?;
     tracing::info!(
         action = action.id,
-        by = user.id,
-        from = from.code(),
-        to = to.code(),
+        by,
+        from = step.from.code(),
+        to = step.to.code(),
+        transition = step.transition.code(),
         "action moved"
     );
-    Ok(to)
+    Ok(true)
+}
+
+/// What a transition request came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The action moved to this state.
+    Moved(ActionState),
+    /// The same person had already made this very move (another tab, a
+    /// resent page): nothing was done twice.
+    AlreadyDone(ActionState),
+}
+
+/// Makes the transition if the person may, at the version they saw; records
+/// it and e-mails the owner. When the version is stale because the same
+/// person just made the same move, says so instead of a conflict.
+pub async fn perform(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &Action,
+    transition: Transition,
+    comment: &str,
+    version: i64,
+) -> AppResult<Outcome> {
+    let step = prepare(state, user, action, transition, comment).await?;
+    if transition == Transition::Submit {
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
+        let edition = editions_store::edition_by_id(conn, action.edition_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !missing_fields(conn, action, &edition).await?.is_empty() {
+            return Err(AppError::forbidden(
+                "L'action est incomplète : complétez chaque champ du formulaire avant de la soumettre.",
+            ));
+        }
+    }
+    let mut tx = state.db.begin().await?;
+    let conn = &mut tx.conn();
+    if write(conn, action, &step, version, user.id).await? {
+        tx.commit().await?;
+        state.jobs.notify_one();
+        return Ok(Outcome::Moved(step.to));
+    }
+    drop(tx);
+    stale(state, user, action, &step).await
+}
+
+/// The answer to a move written at a stale version: « already done » when
+/// the action's last move is this very one by this very person (another
+/// tab, a resent page), else the conflict, saying what the action became.
+pub async fn stale(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &Action,
+    step: &Move,
+) -> AppResult<Outcome> {
+    let conn = &mut state.db.acquire().await?;
+    let conn = &mut conn.conn();
+    if let Some(last) = store::last_event(conn, action.id).await?
+        && last.to_state == step.to
+        && last.user_id == Some(user.id)
+        && last.comment == step.comment.trim()
+    {
+        return Ok(Outcome::AlreadyDone(step.to));
+    }
+    Err(conflict_now(conn, action, user.id).await?)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime};
 
-use super::edition::EditionCalendar;
+use super::{edition::EditionCalendar, formats};
 
 /// A fixed list of choices: (code, French label).
 pub type Choices = &'static [(&'static str, &'static str)];
@@ -128,6 +128,54 @@ impl QuestionKind {
     }
 }
 
+impl QuestionKind {
+    /// The longest answer a text question takes, in characters.
+    pub fn max_len(self) -> Option<usize> {
+        match self {
+            QuestionKind::ShortText => Some(300),
+            QuestionKind::LongText => Some(5_000),
+            _ => None,
+        }
+    }
+
+    /// Whether answers of kind `self` still mean something under `other`
+    /// (a short text read as a long one, a single choice among several…).
+    pub fn keeps_answers_as(self, other: QuestionKind) -> bool {
+        use QuestionKind::*;
+        self == other
+            || matches!(
+                (self, other),
+                (ShortText, LongText)
+                    | (LongText, ShortText)
+                    | (SingleChoice, MultipleChoice)
+                    | (MultipleChoice, SingleChoice)
+            )
+    }
+}
+
+/// One possible answer of a choice question. Its id stays when it is
+/// renamed, so the answers that chose it stay too (0: not stored yet).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionOption {
+    pub id: i64,
+    pub label: String,
+}
+
+impl From<&str> for QuestionOption {
+    fn from(label: &str) -> QuestionOption {
+        QuestionOption {
+            id: 0,
+            label: label.to_string(),
+        }
+    }
+}
+
+impl From<String> for QuestionOption {
+    fn from(label: String) -> QuestionOption {
+        QuestionOption { id: 0, label }
+    }
+}
+
 /// One of the edition's own questions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Question {
@@ -136,8 +184,89 @@ pub struct Question {
     pub label: String,
     pub help: String,
     pub required: bool,
-    pub options: Vec<String>,
+    /// For choice questions, in order.
+    pub options: Vec<QuestionOption>,
 }
+
+impl Question {
+    /// The option a form value names: its id (what our forms send) or,
+    /// failing that, its label (a page from before options had ids).
+    pub fn option(&self, value: &str) -> Option<&QuestionOption> {
+        let value = value.trim();
+        value
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| self.options.iter().find(|o| o.id == id && id != 0))
+            .or_else(|| self.options.iter().find(|o| o.label == value))
+    }
+
+    /// An answer as read on the action page and in exports: the labels of
+    /// the chosen options, or the text.
+    pub fn display(&self, values: &[String]) -> String {
+        if self.kind.has_options() {
+            values
+                .iter()
+                .filter_map(|v| self.option(v))
+                .map(|o| o.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            values.join(", ")
+        }
+    }
+}
+
+/// The longest text each field of the declaration form takes, in
+/// characters, and how a message names it. Shown under each field, checked
+/// on every save.
+pub const TEXT_LIMITS: &[(&str, usize, &str)] = &[
+    ("title", 200, "Le titre"),
+    ("summary", 1_000, "Le résumé"),
+    ("description", 10_000, "La description"),
+    ("owner_name", 200, "Le nom du porteur"),
+    ("owner_role", 200, "La fonction du porteur"),
+    (
+        "people_involved",
+        2_000,
+        "La liste des personnes impliquées",
+    ),
+    ("place", 300, "Le lieu"),
+    ("partners", 2_000, "La liste des partenaires"),
+    ("showcase_other", 300, "La précision sur la valorisation"),
+];
+
+/// The longest text the field takes (0 for a field without a limit here).
+pub fn max_len(field: &str) -> usize {
+    TEXT_LIMITS
+        .iter()
+        .find(|(f, _, _)| *f == field)
+        .map_or(0, |(_, max, _)| *max)
+}
+
+/// « 10 000 »: a count as French text writes it.
+pub fn french_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The message for a text over its limit.
+pub fn too_long(what: &str, max: usize, count: usize) -> String {
+    format!(
+        "{what} ne doit pas dépasser {} caractères (votre texte en compte {}) : raccourcissez-le.",
+        french_count(max),
+        french_count(count)
+    )
+}
+
+/// The most answers a form value may repeat (more is a forged request).
+const MAX_VALUES: usize = 100;
 
 /// What a person typed in the declaration form (all text, nothing lost).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -160,13 +289,22 @@ pub struct ActionInput {
     pub expected_participants: String,
     pub showcase_kinds: Vec<String>,
     pub showcase_other: String,
-    /// Answers to the edition's questions, by question id.
+    /// Answers to the edition's questions, by question id: the text, or
+    /// the chosen options' ids.
     pub answers: BTreeMap<i64, Vec<String>>,
 }
 
+/// Adds `value` to a multiple choice unless it is already there (a choice
+/// repeated 60,000 times is one choice).
+fn push_once(list: &mut Vec<String>, value: String) {
+    if list.len() < MAX_VALUES && !list.contains(&value) {
+        list.push(value);
+    }
+}
+
 impl ActionInput {
-    /// Reads the form's fields (repeated keys for multiple choices; the
-    /// edition's questions are `q<ID>`).
+    /// Reads the form's fields (repeated keys for multiple choices, each
+    /// kept once; the edition's questions are `q<ID>`).
     pub fn from_pairs(pairs: &[(String, String)]) -> ActionInput {
         let mut input = ActionInput::default();
         for (key, value) in pairs {
@@ -178,8 +316,8 @@ impl ActionInput {
                 "owner_name" => input.owner_name = v,
                 "owner_role" => input.owner_role = v,
                 "people_involved" => input.people_involved = v,
-                "audiences" => input.audiences.push(v),
-                "levels" => input.levels.push(v),
+                "audiences" => push_once(&mut input.audiences, v),
+                "levels" => push_once(&mut input.levels, v),
                 "scheme" => input.scheme = v,
                 "before_week" => input.before_week = v == "1" || v == "on" || v == "true",
                 "starts_on" => input.starts_on = v,
@@ -188,11 +326,11 @@ impl ActionInput {
                 "place" => input.place = v,
                 "partners" => input.partners = v,
                 "expected_participants" => input.expected_participants = v,
-                "showcase_kinds" => input.showcase_kinds.push(v),
+                "showcase_kinds" => push_once(&mut input.showcase_kinds, v),
                 "showcase_other" => input.showcase_other = v,
                 other => {
                     if let Some(id) = other.strip_prefix('q').and_then(|id| id.parse().ok()) {
-                        input.answers.entry(id).or_default().push(v);
+                        push_once(input.answers.entry(id).or_default(), v);
                     }
                 }
             }
@@ -207,10 +345,80 @@ impl ActionInput {
             .unwrap_or_default()
     }
 
-    pub fn has_answer(&self, question: i64, option: &str) -> bool {
+    /// Whether the answer to `question` holds `value` (an option's id as
+    /// text, or « oui »/« non »).
+    pub fn has_answer(&self, question: i64, value: &str) -> bool {
         self.answers
             .get(&question)
-            .is_some_and(|v| v.iter().any(|o| o == option))
+            .is_some_and(|v| v.iter().any(|o| o == value))
+    }
+
+    /// The text of a field, by name (for the limits).
+    fn text(&self, field: &str) -> &str {
+        match field {
+            "title" => &self.title,
+            "summary" => &self.summary,
+            "description" => &self.description,
+            "owner_name" => &self.owner_name,
+            "owner_role" => &self.owner_role,
+            "people_involved" => &self.people_involved,
+            "place" => &self.place,
+            "partners" => &self.partners,
+            "showcase_other" => &self.showcase_other,
+            _ => "",
+        }
+    }
+
+    fn set_text(&mut self, field: &str, value: String) {
+        let slot = match field {
+            "title" => &mut self.title,
+            "summary" => &mut self.summary,
+            "description" => &mut self.description,
+            "owner_name" => &mut self.owner_name,
+            "owner_role" => &mut self.owner_role,
+            "people_involved" => &mut self.people_involved,
+            "place" => &mut self.place,
+            "partners" => &mut self.partners,
+            "showcase_other" => &mut self.showcase_other,
+            _ => return,
+        };
+        *slot = value;
+    }
+
+    /// Sets the field `field` (a name from the form) to its value in `from`.
+    fn take(&mut self, field: &str, from: &ActionInput) {
+        match field {
+            "title" => self.title = from.title.clone(),
+            "summary" => self.summary = from.summary.clone(),
+            "description" => self.description = from.description.clone(),
+            "owner_name" => self.owner_name = from.owner_name.clone(),
+            "owner_role" => self.owner_role = from.owner_role.clone(),
+            "people_involved" => self.people_involved = from.people_involved.clone(),
+            "audiences" => self.audiences = from.audiences.clone(),
+            "levels" => self.levels = from.levels.clone(),
+            "scheme" => self.scheme = from.scheme.clone(),
+            "starts_on" => {
+                self.starts_on = from.starts_on.clone();
+                self.before_week = from.before_week;
+            }
+            "start_time" => self.start_time = from.start_time.clone(),
+            "end_time" => self.end_time = from.end_time.clone(),
+            "place" => self.place = from.place.clone(),
+            "partners" => self.partners = from.partners.clone(),
+            "expected_participants" => {
+                self.expected_participants = from.expected_participants.clone()
+            }
+            "showcase_kinds" => self.showcase_kinds = from.showcase_kinds.clone(),
+            "showcase_other" => self.showcase_other = from.showcase_other.clone(),
+            other => {
+                if let Some(id) = other.strip_prefix('q').and_then(|id| id.parse().ok()) {
+                    match from.answers.get(&id) {
+                        Some(values) => self.answers.insert(id, values.clone()),
+                        None => self.answers.remove(&id),
+                    };
+                }
+            }
+        }
     }
 }
 
@@ -224,6 +432,17 @@ pub struct CheckedAction {
 /// A field and what is wrong with it.
 pub type FieldError = (String, String);
 
+/// A form read through its checks: what is well-formed, ready to store,
+/// and what is wrong, by field.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Examined {
+    /// The input as it is stored: times as « 14:00 », date answers as
+    /// « 06/04/2027 », choices by option id.
+    pub input: ActionInput,
+    pub values: CheckedAction,
+    pub errors: Vec<FieldError>,
+}
+
 /// Checks a form. A draft (`complete = false`) only needs well-formed
 /// values; a submission also needs every required field.
 pub fn check(
@@ -232,11 +451,60 @@ pub fn check(
     questions: &[Question],
     complete: bool,
 ) -> Result<CheckedAction, Vec<FieldError>> {
+    let examined = examine(input, calendar, questions, complete);
+    if examined.errors.is_empty() {
+        Ok(examined.values)
+    } else {
+        Err(examined.errors)
+    }
+}
+
+/// What a draft saves (issue 7 item 1): every well-formed field as typed,
+/// and, for each field flagged, the value stored before (`stored`), so one
+/// bad value never costs the others. The errors are those of what was typed.
+pub fn draft(
+    input: &ActionInput,
+    stored: &ActionInput,
+    calendar: &EditionCalendar,
+    questions: &[Question],
+) -> Examined {
+    let typed = examine(input, calendar, questions, false);
+    let mut kept = input.clone();
+    for (field, _) in &typed.errors {
+        kept.take(field, stored);
+    }
+    let mut examined = examine(&kept, calendar, questions, false);
+    // A stored value the edition no longer accepts (its week moved): left
+    // empty rather than saved wrong.
+    if !examined.errors.is_empty() {
+        let blank = ActionInput::default();
+        for (field, _) in &examined.errors {
+            kept.take(field, &blank);
+        }
+        examined = examine(&kept, calendar, questions, false);
+    }
+    Examined {
+        errors: typed.errors,
+        ..examined
+    }
+}
+
+/// Reads and checks every field.
+pub fn examine(
+    input: &ActionInput,
+    calendar: &EditionCalendar,
+    questions: &[Question],
+    complete: bool,
+) -> Examined {
     let mut errors: Vec<FieldError> = Vec::new();
+    let mut stored = input.clone();
     let mut err =
         |field: &str, message: &str| errors.push((field.to_string(), message.to_string()));
-    if input.title.chars().count() > 200 {
-        err("title", "Le titre ne doit pas dépasser 200 caractères.");
+    for (field, max, what) in TEXT_LIMITS {
+        let count = input.text(field).trim().chars().count();
+        if count > *max {
+            err(field, &too_long(what, *max, count));
+        }
     }
     if complete {
         for (field, value, message) in [
@@ -313,7 +581,10 @@ pub fn check(
     {
         err("showcase_other", "Précisez l'autre forme de valorisation.");
     }
-    let starts_on = check_when(input, calendar, complete, &mut err);
+    let (starts_on, start, end) = check_when(input, calendar, complete, &mut err);
+    stored.starts_on = starts_on.map(formats::format_date).unwrap_or_default();
+    stored.start_time = start.map(formats::format_time).unwrap_or_default();
+    stored.end_time = end.map(formats::format_time).unwrap_or_default();
     let expected_participants = match input.expected_participants.trim() {
         "" => {
             if complete {
@@ -324,23 +595,23 @@ pub fn check(
             }
             None
         }
-        text => match text.parse::<i64>() {
-            Ok(n) if n < 0 => {
+        text => match formats::parse_integer(text) {
+            Some(n) if n < 0 => {
                 err(
                     "expected_participants",
                     "Le nombre de participants ne peut pas être négatif.",
                 );
                 None
             }
-            Ok(n) if n > 1_000_000 => {
+            Some(n) if n > 1_000_000 => {
                 err(
                     "expected_participants",
                     "Ce nombre de participants semble trop grand.",
                 );
                 None
             }
-            Ok(n) => Some(n),
-            Err(_) => {
+            Some(n) => Some(n),
+            None => {
                 err(
                     "expected_participants",
                     "Indiquez un nombre entier, par exemple 30.",
@@ -349,79 +620,95 @@ pub fn check(
             }
         },
     };
-    for question in questions {
-        check_answer(
-            question,
-            input
-                .answers
-                .get(&question.id)
-                .map(Vec::as_slice)
-                .unwrap_or_default(),
-            complete,
-            &mut err,
-        );
+    stored.expected_participants = expected_participants
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    for field in TEXT_LIMITS.iter().map(|(field, _, _)| *field) {
+        let trimmed = stored.text(field).trim().to_string();
+        stored.set_text(field, trimmed);
     }
-    if errors.is_empty() {
-        Ok(CheckedAction {
+    stored.answers.clear();
+    for question in questions {
+        let values = input
+            .answers
+            .get(&question.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if let Some(answer) = check_answer(question, values, complete, &mut err)
+            && !answer.is_empty()
+        {
+            stored.answers.insert(question.id, answer);
+        }
+    }
+    Examined {
+        input: stored,
+        values: CheckedAction {
             starts_on,
             expected_participants,
-        })
-    } else {
-        Err(errors)
+        },
+        errors,
     }
 }
 
-/// Checks the date, times and place; returns the date.
+/// Checks the date, times and place; returns the date and the times.
 fn check_when(
     input: &ActionInput,
     calendar: &EditionCalendar,
     complete: bool,
     err: &mut impl FnMut(&str, &str),
-) -> Option<NaiveDate> {
+) -> (Option<NaiveDate>, Option<NaiveTime>, Option<NaiveTime>) {
     let date = match input.starts_on.trim() {
         "" => None,
-        text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                err("starts_on", "Indiquez une date au format JJ/MM/AAAA.");
+        text => match formats::parse_date(text) {
+            Some(date) => Some(date),
+            None => {
+                err("starts_on", formats::DATE_MESSAGE);
                 None
             }
         },
     };
-    if let Some(date) = date {
-        if input.before_week && date >= calendar.week_start {
+    let date = match date {
+        Some(date) if input.before_week && date >= calendar.week_start => {
             err(
                 "starts_on",
                 "Une action « avant la semaine » doit avoir lieu avant le premier jour de la semaine.",
             );
-        } else if !input.before_week && (date < calendar.week_start || date > calendar.week_end) {
+            None
+        }
+        Some(date)
+            if !input.before_week && (date < calendar.week_start || date > calendar.week_end) =>
+        {
             err(
                 "starts_on",
-                "La date doit tomber pendant la semaine de la persévérance (ou cochez « avant la semaine »).",
+                &format!(
+                    "La date doit tomber pendant la semaine de la persévérance, du {} au {} \
+                     (ou cochez « avant la semaine »).",
+                    formats::format_date(calendar.week_start),
+                    formats::format_date(calendar.week_end)
+                ),
             );
+            None
         }
-    } else if complete && input.starts_on.trim().is_empty() {
+        other => other,
+    };
+    if complete && input.starts_on.trim().is_empty() {
         err("starts_on", "Indiquez la date de l'action.");
     }
     let time = |field: &str, text: &str, err: &mut dyn FnMut(&str, &str)| -> Option<NaiveTime> {
         match text.trim() {
             "" => None,
-            t => NaiveTime::parse_from_str(t, "%H:%M")
-                .map_err(|_| {
-                    err(
-                        field,
-                        "Indiquez une heure au format HH:MM, par exemple 14:00.",
-                    )
-                })
+            t => formats::parse_time(t)
+                .ok_or_else(|| err(field, formats::TIME_MESSAGE))
                 .ok(),
         }
     };
     let start = time("start_time", &input.start_time, err);
-    let end = time("end_time", &input.end_time, err);
-    if let (Some(start), Some(end)) = (start, end)
-        && end <= start
+    let mut end = time("end_time", &input.end_time, err);
+    if let (Some(start), Some(e)) = (start, end)
+        && e <= start
     {
         err("end_time", "L'heure de fin doit suivre l'heure de début.");
+        end = None;
     }
     if complete {
         if input.start_time.trim().is_empty() {
@@ -434,48 +721,69 @@ fn check_when(
             err("place", "Indiquez le lieu de l'action.");
         }
     }
-    date
+    (date, start, end)
 }
 
+/// Checks one answer; returns it as stored (`None` when it is wrong).
 fn check_answer(
     question: &Question,
     values: &[String],
     complete: bool,
     err: &mut impl FnMut(&str, &str),
-) {
+) -> Option<Vec<String>> {
     let field = format!("q{}", question.id);
+    let mut err = |message: &str| {
+        err(&field, message);
+        None
+    };
     let values: Vec<&str> = values
         .iter()
         .map(|v| v.trim())
         .filter(|v| !v.is_empty())
         .collect();
-    if values.is_empty() {
+    let Some(first) = values.first() else {
         if complete && question.required {
-            err(&field, "Répondez à cette question.");
+            return err("Répondez à cette question.");
         }
-        return;
-    }
-    let offered = |v: &&str| question.options.iter().any(|o| o == v);
+        return Some(Vec::new());
+    };
+    let one = |text: String| Some(vec![text]);
     match question.kind {
-        QuestionKind::SingleChoice if values.len() > 1 || !values.iter().all(offered) => {
-            err(&field, "Choisissez une des réponses proposées.")
+        QuestionKind::SingleChoice | QuestionKind::MultipleChoice => {
+            let chosen: Option<Vec<String>> = values
+                .iter()
+                .map(|v| question.option(v).map(|o| o.id.to_string()))
+                .collect();
+            match chosen {
+                None => err("Ce choix n'est pas proposé."),
+                Some(ids) if question.kind == QuestionKind::SingleChoice && ids.len() > 1 => {
+                    err("Choisissez une seule des réponses proposées.")
+                }
+                Some(ids) => Some(ids),
+            }
         }
-        QuestionKind::MultipleChoice if !values.iter().all(offered) => {
-            err(&field, "Ce choix n'est pas proposé.")
+        QuestionKind::YesNo => match first.to_lowercase().as_str() {
+            answer @ ("oui" | "non") if values.len() == 1 => one(answer.to_string()),
+            _ => err("Répondez par oui ou par non."),
+        },
+        QuestionKind::Number => match formats::parse_decimal(first) {
+            Some(_) => one(first.to_string()),
+            None => err("Indiquez un nombre, par exemple 12 ou 2,5."),
+        },
+        QuestionKind::Date => match formats::parse_date(first) {
+            Some(date) => one(formats::format_date(date)),
+            None => err(formats::DATE_MESSAGE),
+        },
+        QuestionKind::ShortText | QuestionKind::LongText => {
+            let text = values.join("\n");
+            let max = question.kind.max_len().unwrap_or(usize::MAX);
+            let count = text.chars().count();
+            if count > max {
+                err(&too_long("La réponse", max, count))
+            } else {
+                one(text)
+            }
         }
-        QuestionKind::YesNo if !values.iter().all(|v| *v == "oui" || *v == "non") => {
-            err(&field, "Répondez par oui ou par non.")
-        }
-        QuestionKind::Number if values[0].parse::<f64>().is_err() => {
-            err(&field, "Indiquez un nombre.")
-        }
-        QuestionKind::Date if NaiveDate::parse_from_str(values[0], "%Y-%m-%d").is_err() => {
-            err(&field, "Indiquez une date au format JJ/MM/AAAA.")
-        }
-        QuestionKind::ShortText if values[0].chars().count() > 300 => {
-            err(&field, "La réponse ne doit pas dépasser 300 caractères.")
-        }
-        _ => {}
     }
 }
 

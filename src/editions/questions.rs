@@ -7,7 +7,7 @@ use axum::{
     Router,
     extract::State,
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
     routing::{get, post},
 };
 use chrono::Utc;
@@ -19,11 +19,11 @@ use super::{
     visible_edition,
 };
 use crate::{
-    domain::declaration::{Question, QuestionKind},
+    domain::declaration::{Question, QuestionKind, QuestionOption, too_long},
     map::store::Academy,
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
-        render_with,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
+        PageCtx, once, render, render_with,
     },
 };
 
@@ -58,16 +58,30 @@ async fn coordinated_edition(
     Ok((edition, academy))
 }
 
-/// The question form, as typed.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+/// The longest label, help and option of a question, in characters.
+const LABEL_MAX: usize = 300;
+const HELP_MAX: usize = 1_000;
+const OPTION_MAX: usize = 200;
+/// The most options of a choice question.
+const OPTIONS_MAX: usize = 50;
+
+/// The question form, as typed: read from pairs, as the options already
+/// stored come as one field each (`option_<ID>`), so that renaming one
+/// keeps its id.
+#[derive(Clone, Debug, Default)]
 pub struct QuestionForm {
     pub kind: String,
     pub label: String,
     pub help: String,
-    /// The checkbox: present when ticked.
-    pub required: Option<String>,
+    pub required: bool,
+    /// The stored options as typed now: (id, label); an emptied one is
+    /// deleted.
+    pub existing: Vec<(i64, String)>,
+    /// New options, one per line.
     pub options: String,
+    /// The person confirmed what the change erases.
+    pub confirmed: bool,
+    pub once: OnceToken,
 }
 
 impl QuestionForm {
@@ -75,7 +89,7 @@ impl QuestionForm {
     fn blank() -> QuestionForm {
         QuestionForm {
             kind: QuestionKind::ShortText.code().into(),
-            required: Some("oui".into()),
+            required: true,
             ..Default::default()
         }
     }
@@ -85,16 +99,43 @@ impl QuestionForm {
             kind: question.kind.code().into(),
             label: question.label.clone(),
             help: question.help.clone(),
-            required: question.required.then(|| "oui".into()),
-            options: question.options.join("\n"),
+            required: question.required,
+            existing: question
+                .options
+                .iter()
+                .map(|o| (o.id, o.label.clone()))
+                .collect(),
+            ..Default::default()
         }
     }
 
-    fn is_required(&self) -> bool {
-        self.required.is_some()
+    fn read(pairs: &[(String, String)]) -> QuestionForm {
+        let mut form = QuestionForm::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "kind" => form.kind = value.clone(),
+                "label" => form.label = value.clone(),
+                "help" => form.help = value.clone(),
+                "required" => form.required = !value.is_empty(),
+                "options" => form.options = value.clone(),
+                "confirm" => form.confirmed = value == "1",
+                once::FIELD => form.once = value.clone().into(),
+                other => {
+                    if let Some(id) = other.strip_prefix("option_").and_then(|id| id.parse().ok())
+                        && form.existing.len() < OPTIONS_MAX * 2
+                        && !form.existing.iter().any(|(known, _)| *known == id)
+                    {
+                        form.existing.push((id, value.clone()));
+                    }
+                }
+            }
+        }
+        form
     }
 
-    fn check(&self) -> Result<Question, FormErrors> {
+    /// Checks every field. The stored options (`previous`) keep their ids
+    /// when renamed; options of another question are ignored.
+    fn check(&self, previous: &[QuestionOption]) -> Result<Question, FormErrors> {
         let mut errors = FormErrors::default();
         let kind = QuestionKind::parse(self.kind.trim());
         if kind.is_none() {
@@ -103,23 +144,46 @@ impl QuestionForm {
         let label = self.label.trim();
         if label.is_empty() {
             errors.add("label", "Indiquez l'intitulé de la question.");
-        } else if label.chars().count() > 300 {
-            errors.add("label", "L'intitulé ne doit pas dépasser 300 caractères.");
+        } else if label.chars().count() > LABEL_MAX {
+            errors.add(
+                "label",
+                too_long("L'intitulé", LABEL_MAX, label.chars().count()),
+            );
         }
         let help = self.help.trim();
-        if help.chars().count() > 1000 {
-            errors.add("help", "L'aide ne doit pas dépasser 1 000 caractères.");
+        if help.chars().count() > HELP_MAX {
+            errors.add("help", too_long("L'aide", HELP_MAX, help.chars().count()));
         }
-        let mut options: Vec<String> = Vec::new();
-        for option in self
-            .options
-            .lines()
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-        {
-            if !options.iter().any(|o| o == option) {
-                options.push(option.to_string());
+        // Each option once: the stored ones first (in their order), then the new lines.
+        let mut options: Vec<QuestionOption> = Vec::new();
+        let kept = self
+            .existing
+            .iter()
+            .filter(|(id, _)| previous.iter().any(|o| o.id == *id))
+            .map(|(id, label)| (*id, label.trim()));
+        // A new line that repeats a stored option's text is that option
+        // (a form that lists every option in one field keeps their ids).
+        let added = self.options.lines().map(|label| {
+            let label = label.trim();
+            let id = previous
+                .iter()
+                .find(|o| o.label == label)
+                .map_or(0, |o| o.id);
+            (id, label)
+        });
+        for (id, label) in kept.chain(added) {
+            if label.is_empty() || options.iter().any(|o| o.label == label) {
+                continue;
             }
+            let id = if options.iter().any(|o| o.id == id) {
+                0
+            } else {
+                id
+            };
+            options.push(QuestionOption {
+                id,
+                label: label.to_string(),
+            });
         }
         match kind {
             Some(kind) if kind.has_options() => {
@@ -128,13 +192,23 @@ impl QuestionForm {
                         "options",
                         "Indiquez au moins deux réponses possibles, une par ligne.",
                     );
-                } else if options.iter().any(|o| o.chars().count() > 200) {
+                } else if let Some(long) = options
+                    .iter()
+                    .find(|o| o.label.chars().count() > OPTION_MAX)
+                {
                     errors.add(
                         "options",
-                        "Chaque réponse possible doit tenir en 200 caractères.",
+                        format!(
+                            "Chaque réponse possible doit tenir en {OPTION_MAX} caractères ; « {}… » en compte {}.",
+                            long.label.chars().take(40).collect::<String>(),
+                            long.label.chars().count()
+                        ),
                     );
-                } else if options.len() > 50 {
-                    errors.add("options", "Proposez au plus 50 réponses.");
+                } else if options.len() > OPTIONS_MAX {
+                    errors.add(
+                        "options",
+                        format!("Proposez au plus {OPTIONS_MAX} réponses."),
+                    );
                 }
             }
             _ => options.clear(),
@@ -145,7 +219,7 @@ impl QuestionForm {
                 kind,
                 label: label.to_string(),
                 help: help.to_string(),
-                required: self.is_required(),
+                required: self.required,
                 options,
             }),
             _ => Err(errors),
@@ -177,6 +251,8 @@ struct QuestionRow {
     help: String,
     required: bool,
     options: Vec<String>,
+    /// How many actions answered it.
+    answers: i64,
 }
 
 /// The questions of an edition, and the form to add one.
@@ -190,6 +266,23 @@ struct QuestionsPage {
     kinds: Vec<KindChoice>,
     form: QuestionForm,
     errors: FormErrors,
+}
+
+impl QuestionsPage {
+    /// The « add » form has no stored option.
+    fn option_hint(&self, _option: &i64) -> String {
+        option_hint(0)
+    }
+}
+
+/// The hint under a stored option: how many actions chose it, its limit.
+fn option_hint(chosen: i64) -> String {
+    let limit = format!("{OPTION_MAX} caractères au maximum");
+    match chosen {
+        0 => limit,
+        1 => format!("Choisie par 1 action — {limit}"),
+        n => format!("Choisie par {n} actions — {limit}"),
+    }
 }
 
 fn questions_ctx(ctx: PageCtx, academy: &Academy, edition: &EditionView) -> PageCtx {
@@ -213,18 +306,18 @@ async fn questions_page(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let view = EditionView::new(edition, Utc::now());
-    let questions = store::questions(conn, edition.id)
-        .await?
-        .into_iter()
-        .map(|q| QuestionRow {
+    let mut questions = Vec::new();
+    for q in store::questions(conn, edition.id).await? {
+        questions.push(QuestionRow {
+            answers: store::answer_count(conn, q.id).await?,
             id: q.id,
             kind: q.kind.label(),
             label: q.label,
             help: q.help,
             required: q.required,
-            options: q.options,
-        })
-        .collect();
+            options: q.options.into_iter().map(|o| o.label).collect(),
+        });
+    }
     Ok(QuestionsPage {
         ctx: questions_ctx(ctx, academy, &view)
             .title("Questions du formulaire")
@@ -258,8 +351,9 @@ async fn list(
     )
 }
 
-fn back_to_list(edition_id: i64) -> Response {
-    Redirect::to(&format!("/editions/{edition_id}/questions")).into_response()
+/// The list of questions, with a notice.
+fn list_address(edition_id: i64, notice: Notice) -> String {
+    notice.at(&format!("/editions/{edition_id}/questions"))
 }
 
 async fn add(
@@ -267,15 +361,17 @@ async fn add(
     user: CurrentUser,
     ctx: PageCtx,
     Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<QuestionForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
-    match form.check() {
+    let form = QuestionForm::read(&pairs);
+    match form.check(&[]) {
         Ok(question) => {
-            let mut db = state.db.acquire().await?;
-            let conn = &mut db.conn();
-            store::add_question(conn, edition.id, &question).await?;
-            Ok(back_to_list(edition.id))
+            once::run(&state.db, &form.once, user.id, async |conn| {
+                store::add_question(conn, edition.id, &question).await?;
+                Ok(list_address(edition.id, Notice::Created))
+            })
+            .await
         }
         Err(errors) => render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -305,31 +401,59 @@ struct QuestionEditPage {
     kinds: Vec<KindChoice>,
     form: QuestionForm,
     errors: FormErrors,
+    /// How many actions chose each stored option: (option, count).
+    counts: Vec<(i64, i64)>,
+    /// What the change would erase, to confirm (empty: nothing).
+    losses: Vec<String>,
 }
 
-fn edit_page_of(
-    ctx: PageCtx,
-    edition: &Edition,
-    academy: &Academy,
+impl QuestionEditPage {
+    /// How many actions chose the stored option, and its limit.
+    fn option_hint(&self, option: &i64) -> String {
+        option_hint(
+            self.counts
+                .iter()
+                .find(|(id, _)| id == option)
+                .map_or(0, |(_, n)| *n),
+        )
+    }
+}
+
+/// The edit page, with the answers each option holds.
+struct EditView {
     question_id: i64,
     form: QuestionForm,
     errors: FormErrors,
-) -> QuestionEditPage {
-    let view = EditionView::new(edition, Utc::now());
-    QuestionEditPage {
-        ctx: questions_ctx(ctx, academy, &view)
+    losses: Vec<String>,
+}
+
+async fn edit_page_of(
+    state: &AppState,
+    ctx: PageCtx,
+    edition: &Edition,
+    academy: &Academy,
+    view: EditView,
+) -> AppResult<QuestionEditPage> {
+    let counts =
+        store::option_answer_counts(&mut state.db.acquire().await?.conn(), view.question_id)
+            .await?;
+    let edition_view = EditionView::new(edition, Utc::now());
+    Ok(QuestionEditPage {
+        ctx: questions_ctx(ctx, academy, &edition_view)
             .crumb(
                 "Questions du formulaire",
                 format!("/editions/{}/questions", edition.id),
             )
             .title("Modifier la question")
             .here(),
-        edition: view,
-        question_id,
+        edition: edition_view,
+        question_id: view.question_id,
         kinds: kinds(),
-        form,
-        errors,
-    }
+        form: view.form,
+        errors: view.errors,
+        counts,
+        losses: view.losses,
+    })
 }
 
 async fn edit_page(
@@ -340,14 +464,57 @@ async fn edit_page(
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
     let question = question_of(&state, &edition, question_id).await?;
-    render(edit_page_of(
-        ctx,
-        &edition,
-        &academy,
-        question.id,
-        QuestionForm::of(&question),
-        FormErrors::default(),
-    ))
+    let view = EditView {
+        question_id: question.id,
+        form: QuestionForm::of(&question),
+        errors: FormErrors::default(),
+        losses: Vec::new(),
+    };
+    render(edit_page_of(&state, ctx, &edition, &academy, view).await?)
+}
+
+/// « 3 actions », « 1 action ».
+fn actions_count(n: i64) -> String {
+    if n > 1 {
+        format!("{n} actions")
+    } else {
+        format!("{n} action")
+    }
+}
+
+/// What changing `before` into `after` would erase, in words (issue 7 item
+/// 9: an edit never drops answers silently).
+async fn losses(state: &AppState, before: &Question, after: &Question) -> AppResult<Vec<String>> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    if !before.kind.keeps_answers_as(after.kind) {
+        let answered = store::answer_count(conn, before.id).await?;
+        return Ok(if answered > 0 {
+            vec![format!(
+                "Passer du type « {} » au type « {} » efface les réponses de {} à cette question.",
+                before.kind.label(),
+                after.kind.label(),
+                actions_count(answered)
+            )]
+        } else {
+            Vec::new()
+        });
+    }
+    let counts = store::option_answer_counts(conn, before.id).await?;
+    Ok(before
+        .options
+        .iter()
+        .filter(|o| !after.options.iter().any(|kept| kept.id == o.id))
+        .filter_map(|o| {
+            let n = counts.iter().find(|(id, _)| *id == o.id)?.1;
+            Some(format!(
+                "Retirer la réponse « {} » efface le choix de {} qui l'avai{}t choisie.",
+                o.label,
+                actions_count(n),
+                if n > 1 { "en" } else { "" }
+            ))
+        })
+        .collect())
 }
 
 async fn update(
@@ -355,43 +522,103 @@ async fn update(
     user: CurrentUser,
     ctx: PageCtx,
     Path((id, question_id)): Path<(i64, i64)>,
-    CsrfForm(form): CsrfForm<QuestionForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
     let existing = question_of(&state, &edition, question_id).await?;
-    match form.check() {
+    let form = QuestionForm::read(&pairs);
+    let (question, losses) = match form.check(&existing.options) {
         Ok(question) => {
             let question = Question {
                 id: existing.id,
                 ..question
             };
-            store::update_question(conn, edition.id, &question).await?;
-            Ok(back_to_list(edition.id))
+            let losses = losses(&state, &existing, &question).await?;
+            (question, losses)
         }
-        Err(errors) => render_with(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            edit_page_of(ctx, &edition, &academy, existing.id, form, errors),
-        ),
+        Err(errors) => {
+            let view = EditView {
+                question_id: existing.id,
+                form,
+                errors,
+                losses: Vec::new(),
+            };
+            return render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                edit_page_of(&state, ctx, &edition, &academy, view).await?,
+            );
+        }
+    };
+    if !losses.is_empty() && !form.confirmed {
+        // Nothing is changed before the person has read what it would erase.
+        let view = EditView {
+            question_id: existing.id,
+            form,
+            errors: FormErrors::default(),
+            losses,
+        };
+        return render_with(
+            StatusCode::CONFLICT,
+            edit_page_of(&state, ctx, &edition, &academy, view).await?,
+        );
     }
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        store::update_question(conn, edition.id, &question).await?;
+        Ok(list_address(edition.id, Notice::Saved))
+    })
+    .await
 }
 
+/// A form with only its token, and a confirmation when it asks for one.
 #[derive(Deserialize)]
-struct Empty {}
+struct Confirm {
+    #[serde(default)]
+    confirm: String,
+    #[serde(default)]
+    once: OnceToken,
+}
+
+/// « Supprimer la question ? » when it holds answers.
+#[derive(Template)]
+#[template(path = "editions/question_delete.html")]
+struct DeletePage {
+    ctx: PageCtx,
+    edition: EditionView,
+    question: Question,
+    answered: String,
+}
 
 async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
+    ctx: PageCtx,
     Path((id, question_id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<Confirm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
-    let (edition, _) = coordinated_edition(&state, &user, id).await?;
+    let (edition, academy) = coordinated_edition(&state, &user, id).await?;
     let question = question_of(&state, &edition, question_id).await?;
-    store::delete_question(conn, edition.id, question.id).await?;
-    Ok(back_to_list(edition.id))
+    let answered = store::answer_count(&mut state.db.acquire().await?.conn(), question.id).await?;
+    if answered > 0 && form.confirm != "1" {
+        let view = EditionView::new(&edition, Utc::now());
+        let page = DeletePage {
+            ctx: questions_ctx(ctx, &academy, &view)
+                .crumb(
+                    "Questions du formulaire",
+                    format!("/editions/{}/questions", edition.id),
+                )
+                .title("Supprimer la question ?")
+                .here(),
+            edition: view,
+            question,
+            answered: actions_count(answered),
+        };
+        return render_with(StatusCode::CONFLICT, page);
+    }
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        store::delete_question(conn, edition.id, question.id).await?;
+        Ok(list_address(edition.id, Notice::Deleted))
+    })
+    .await
 }
 
 async fn shift(
@@ -400,31 +627,34 @@ async fn shift(
     id: i64,
     question_id: i64,
     delta: i64,
+    token: &OnceToken,
 ) -> AppResult<Response> {
     let (edition, _) = coordinated_edition(state, user, id).await?;
     let question = question_of(state, &edition, question_id).await?;
     // Read the order and write it back in one write transaction: two
-    // concurrent moves are applied one after the other, none is lost.
-    let mut tx = state.db.begin().await?;
-    store::move_question(&mut tx.conn(), edition.id, question.id, delta).await?;
-    tx.commit().await?;
-    Ok(back_to_list(edition.id))
+    // concurrent moves are applied one after the other, none is lost; a
+    // double click moves it once.
+    once::run(&state.db, token, user.id, async |conn| {
+        store::move_question(conn, edition.id, question.id, delta).await?;
+        Ok(format!("/editions/{}/questions", edition.id))
+    })
+    .await
 }
 
 async fn move_up(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, question_id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<Confirm>,
 ) -> AppResult<Response> {
-    shift(&state, &user, id, question_id, -1).await
+    shift(&state, &user, id, question_id, -1, &form.once).await
 }
 
 async fn move_down(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, question_id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<Confirm>,
 ) -> AppResult<Response> {
-    shift(&state, &user, id, question_id, 1).await
+    shift(&state, &user, id, question_id, 1, &form.once).await
 }

@@ -6,7 +6,7 @@ use sqlx::{FromRow, QueryBuilder};
 use crate::{
     db::{Conn, DbResult, builder::SqlBuilder},
     domain::{
-        declaration::{Question, QuestionKind},
+        declaration::{Question, QuestionKind, QuestionOption},
         edition::{EditionCalendar, EditionState},
     },
     on_conn,
@@ -201,56 +201,82 @@ struct QuestionRow {
     label: String,
     help: String,
     required: bool,
-    options: String,
 }
 
-impl From<QuestionRow> for Question {
-    fn from(r: QuestionRow) -> Question {
-        Question {
+/// The edition's own questions, in order, with their options.
+pub async fn questions(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Vec<Question>> {
+    let sql = "SELECT id, kind, label, help, required FROM edition_questions WHERE edition_id = $1 ORDER BY position, id";
+    let rows: Vec<QuestionRow> = on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(edition_id)
+        .fetch_all(c)
+        .await)?;
+    let sql = "SELECT o.question_id, o.id, o.label FROM question_options o
+               JOIN edition_questions q ON q.id = o.question_id
+               WHERE q.edition_id = $1 ORDER BY o.position, o.id";
+    let options: Vec<(i64, i64, String)> = on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(edition_id)
+        .fetch_all(c)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Question {
+            options: options
+                .iter()
+                .filter(|(question, _, _)| *question == r.id)
+                .map(|(_, id, label)| QuestionOption {
+                    id: *id,
+                    label: label.clone(),
+                })
+                .collect(),
             id: r.id,
             kind: r.kind,
             label: r.label,
             help: r.help,
             required: r.required,
-            options: r
-                .options
-                .lines()
-                .map(str::trim)
-                .filter(|o| !o.is_empty())
-                .map(String::from)
-                .collect(),
-        }
-    }
+        })
+        .collect())
 }
 
-/// The edition's own questions, in order.
-pub async fn questions(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Vec<Question>> {
-    let sql = "SELECT id, kind, label, help, required, options FROM edition_questions WHERE edition_id = $1 ORDER BY position, id";
-    let rows: Vec<QuestionRow> = on_conn!(conn, |c| sqlx::query_as(sql)
-        .bind(edition_id)
-        .fetch_all(c)
-        .await)?;
-    Ok(rows.into_iter().map(Question::from).collect())
-}
-
-/// Adds a question at the end of the form.
+/// Adds a question at the end of the form, with its options.
 pub async fn add_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question) -> DbResult<i64> {
-    let sql = "INSERT INTO edition_questions (edition_id, position, kind, label, help, required, options)
-               VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM edition_questions WHERE edition_id = $1), $2, $3, $4, $5, $6)
+    let sql = "INSERT INTO edition_questions (edition_id, position, kind, label, help, required)
+               VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM edition_questions WHERE edition_id = $1), $2, $3, $4, $5)
                RETURNING id";
-    on_conn!(conn, |c| sqlx::query_scalar(sql)
+    let id = on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(edition_id)
         .bind(q.kind.code())
         .bind(&q.label)
         .bind(&q.help)
         .bind(q.required)
-        .bind(q.options.join("\n"))
         .fetch_one(c)
-        .await)
+        .await)?;
+    let options: Vec<QuestionOption> = q
+        .options
+        .iter()
+        .map(|o| QuestionOption {
+            id: 0,
+            label: o.label.clone(),
+        })
+        .collect();
+    write_options(conn, id, &options).await?;
+    Ok(id)
 }
 
+/// Changes a question. Its options keep their ids (and the answers that
+/// chose them) when renamed; options left out are deleted with their
+/// choices; a change of kind that gives answers another meaning deletes
+/// them. Ask before (see [`answer_count`], [`option_answer_counts`]).
 pub async fn update_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question) -> DbResult<()> {
-    let sql = "UPDATE edition_questions SET kind = $3, label = $4, help = $5, required = $6, options = $7 WHERE id = $1 AND edition_id = $2";
+    let sql = "SELECT kind FROM edition_questions WHERE id = $1 AND edition_id = $2";
+    let previous: Option<QuestionKind> = on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(q.id)
+        .bind(edition_id)
+        .fetch_optional(c)
+        .await)?;
+    let Some(previous) = previous else {
+        return Ok(());
+    };
+    let sql = "UPDATE edition_questions SET kind = $3, label = $4, help = $5, required = $6 WHERE id = $1 AND edition_id = $2";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(q.id)
         .bind(edition_id)
@@ -258,10 +284,95 @@ pub async fn update_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question)
         .bind(&q.label)
         .bind(&q.help)
         .bind(q.required)
-        .bind(q.options.join("\n"))
         .execute(c)
         .await
-        .map(|_| ()))
+        .map(|_| ()))?;
+    if !previous.keeps_answers_as(q.kind) {
+        let sql = "DELETE FROM action_answers WHERE question_id = $1";
+        on_conn!(conn, |c| sqlx::query(sql)
+            .bind(q.id)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+    }
+    write_options(conn, q.id, &q.options).await
+}
+
+/// Makes the question's options exactly `options`, in that order: those
+/// with an id are renamed in place, those without are added, the others
+/// deleted (with the choices that named them).
+async fn write_options(
+    conn: &mut Conn<'_>,
+    question_id: i64,
+    options: &[QuestionOption],
+) -> DbResult<()> {
+    let sql = "SELECT id FROM question_options WHERE question_id = $1";
+    let existing: Vec<i64> = on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(question_id)
+        .fetch_all(c)
+        .await)?;
+    for id in existing
+        .iter()
+        .filter(|id| !options.iter().any(|o| o.id == **id))
+    {
+        let sql = "DELETE FROM question_options WHERE id = $1";
+        on_conn!(conn, |c| sqlx::query(sql)
+            .bind(id)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+    }
+    for (position, option) in (1_i64..).zip(options) {
+        if existing.contains(&option.id) {
+            let sql = "UPDATE question_options SET label = $2, position = $3 WHERE id = $1";
+            on_conn!(conn, |c| sqlx::query(sql)
+                .bind(option.id)
+                .bind(&option.label)
+                .bind(position)
+                .execute(c)
+                .await
+                .map(|_| ()))?;
+        } else {
+            let sql =
+                "INSERT INTO question_options (question_id, position, label) VALUES ($1, $2, $3)";
+            on_conn!(conn, |c| sqlx::query(sql)
+                .bind(question_id)
+                .bind(position)
+                .bind(&option.label)
+                .execute(c)
+                .await
+                .map(|_| ()))?;
+        }
+    }
+    Ok(())
+}
+
+/// How many actions answered the question.
+pub async fn answer_count(conn: &mut Conn<'_>, question_id: i64) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM (
+                 SELECT action_id FROM action_answers WHERE question_id = $1
+                 UNION
+                 SELECT c.action_id FROM action_choices c JOIN question_options o ON o.id = c.option_id
+                  WHERE o.question_id = $1) answered";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(question_id)
+        .fetch_one(c)
+        .await)
+}
+
+/// How many actions chose each option of the question (options nobody
+/// chose are left out).
+pub async fn option_answer_counts(
+    conn: &mut Conn<'_>,
+    question_id: i64,
+) -> DbResult<Vec<(i64, i64)>> {
+    let sql =
+        "SELECT o.id, COUNT(*) FROM question_options o JOIN action_choices c ON c.option_id = o.id
+               WHERE o.question_id = $1 GROUP BY o.id";
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(question_id)
+        .fetch_all(c)
+        .await)
 }
 
 pub async fn delete_question(

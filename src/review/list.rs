@@ -349,8 +349,14 @@ struct ResultPage {
     ctx: PageCtx,
     back: String,
     done: Vec<Done>,
+    /// Validated already, by this person (a request sent twice): nothing
+    /// was done again.
+    already: Vec<Failure>,
     failures: Vec<Failure>,
 }
+
+const ALREADY: &str =
+    "Cette action est « Validée » : vous l'aviez déjà validée, rien n'a été refait.";
 
 const OUT_OF_REACH: &str =
     "Cette action est introuvable parmi les actions transmises de votre périmètre.";
@@ -387,6 +393,7 @@ pub(super) async fn validate(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let mut done = Vec::new();
+    let mut already = Vec::new();
     let mut failures = Vec::new();
     for action_id in ids {
         let action = actions_store::action_by_id(conn, action_id)
@@ -404,6 +411,20 @@ pub(super) async fn validate(
             });
             continue;
         };
+        // Sent twice (a double click, a resent page): what this person
+        // already validated is reported as such, not as a refusal.
+        if action.state() == ActionState::Validated
+            && actions_store::last_event(conn, action.id)
+                .await?
+                .is_some_and(|e| e.user_id == Some(user.id) && e.to_state == ActionState::Validated)
+        {
+            already.push(Failure {
+                id: action.id,
+                title: Some(action.title),
+                reason: ALREADY.into(),
+            });
+            continue;
+        }
         let outcome = workflow::perform(
             &state,
             &user,
@@ -414,10 +435,18 @@ pub(super) async fn validate(
         )
         .await;
         let reason = match outcome {
-            Ok(_) => {
+            Ok(workflow::Outcome::Moved(_)) => {
                 done.push(Done {
                     id: action.id,
                     title: action.title,
+                });
+                continue;
+            }
+            Ok(workflow::Outcome::AlreadyDone(_)) => {
+                already.push(Failure {
+                    id: action.id,
+                    title: Some(action.title),
+                    reason: ALREADY.into(),
                 });
                 continue;
             }
@@ -445,6 +474,7 @@ pub(super) async fn validate(
         ctx,
         back,
         done,
+        already,
         failures,
     })
 }
@@ -467,12 +497,18 @@ pub(super) async fn export(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let actions = store::export_actions(conn, edition_id, &reach, &filter, selection).await?;
-    let answers: HashMap<(i64, i64), String> =
-        store::export_answers(conn, edition_id, &reach, &filter, selection)
-            .await?
-            .into_iter()
-            .map(|(action, question, value)| ((action, question), value))
-            .collect();
+    let mut answers: HashMap<(i64, i64), String> = HashMap::new();
+    for (action, question, value) in
+        store::export_answers(conn, edition_id, &reach, &filter, selection).await?
+    {
+        answers
+            .entry((action, question))
+            .and_modify(|text| {
+                text.push_str(", ");
+                text.push_str(&value);
+            })
+            .or_insert(value);
+    }
     let questions = editions_store::questions(conn, edition_id).await?;
     let bytes = csv_file(&actions, &questions, &answers)
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the CSV export")))?;

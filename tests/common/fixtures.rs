@@ -64,6 +64,19 @@ impl EditionBuilder {
         self
     }
 
+    /// Adds a question of `kind` (required), with these options for a choice.
+    pub fn question(mut self, kind: QuestionKind, label: &str, options: &[&str]) -> Self {
+        self.questions.push(Question {
+            id: 0,
+            kind,
+            label: label.into(),
+            help: String::new(),
+            required: true,
+            options: options.iter().map(|o| (*o).into()).collect(),
+        });
+        self
+    }
+
     /// Writes the edition and its questions; returns (edition id, question ids).
     pub async fn insert(self, db: &Db) -> (i64, Vec<i64>) {
         let mut tx = db.begin().await.unwrap();

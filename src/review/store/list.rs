@@ -197,7 +197,8 @@ pub async fn export_actions(
     })
 }
 
-/// The answers of the same actions: (action, question, value).
+/// The answers of the same actions: (action, question, value), one row per
+/// text answer and one per chosen option (its label), in the options' order.
 pub async fn export_answers(
     conn: &mut Conn<'_>,
     edition_id: i64,
@@ -207,11 +208,19 @@ pub async fn export_answers(
 ) -> DbResult<Vec<(i64, i64, String)>> {
     on_conn!(conn, |c| {
         let mut q = QueryBuilder::new(
-            "SELECT aa.action_id, aa.question_id, aa.value FROM action_answers aa \
+            "SELECT action_id, question_id, value FROM (\
+             SELECT aa.action_id, aa.question_id, aa.value, 0 AS position FROM action_answers aa \
              WHERE aa.action_id IN (SELECT l.id FROM (",
         );
         push_list(&mut q, edition_id, reach, filter, ids);
-        q.push_sql(") l)");
+        q.push_sql(
+            ") l) UNION ALL \
+             SELECT ac.action_id, o.question_id, o.label, o.position FROM action_choices ac \
+             JOIN question_options o ON o.id = ac.option_id \
+             WHERE ac.action_id IN (SELECT l.id FROM (",
+        );
+        push_list(&mut q, edition_id, reach, filter, ids);
+        q.push_sql(") l)) answers ORDER BY action_id, question_id, position");
         q.build_query_as().fetch_all(c).await
     })
 }

@@ -88,8 +88,10 @@ async fn post_owned(
     app.post(path, &pairs).await
 }
 
+/// Where a redirect leads, without the notice it asks for (`?avis=…`).
 fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_string()
+    let location = response.headers()["location"].to_str().unwrap();
+    location.split('?').next().unwrap().to_string()
 }
 
 async fn coordinator_opens_an_edition(engine: Engine) {
@@ -468,7 +470,10 @@ async fn cloning_prepares_next_year(engine: Engine) {
     for (a, b) in questions.iter().zip(&copied) {
         assert_ne!(a.id, b.id);
         let labels = |q: &perseverance::domain::declaration::Question| {
-            q.options.iter().map(|o| o.label.clone()).collect::<Vec<_>>()
+            q.options
+                .iter()
+                .map(|o| o.label.clone())
+                .collect::<Vec<_>>()
         };
         assert_eq!(
             (&a.label, a.kind, a.required, labels(a)),

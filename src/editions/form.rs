@@ -8,10 +8,11 @@ use super::store::{Edition, EditionValues};
 use crate::{
     domain::{
         Email,
+        declaration::too_long,
         edition::{EditionCalendar, paris_to_utc, parse_reminder_days},
         formats,
     },
-    web::FormErrors,
+    web::{FormErrors, OnceToken},
 };
 
 /// The edition form, as typed (nothing is lost when it comes back with errors).
@@ -29,7 +30,15 @@ pub struct EditionForm {
     pub circular: String,
     pub contact_email: String,
     pub reminder_days: String,
+    /// The form's one-time token (see [`crate::web::once`]).
+    pub once: OnceToken,
 }
+
+/// The longest theme and circular, in characters.
+pub const THEME_MAX: usize = 200;
+pub const CIRCULAR_MAX: usize = 50_000;
+/// The longest list of reminder days.
+const REMINDERS_MAX: usize = 100;
 
 impl EditionForm {
     /// A blank form, with the usual defaults and, when there is one, the
@@ -62,6 +71,7 @@ impl EditionForm {
             circular: edition.circular.clone(),
             contact_email: edition.contact_email.clone(),
             reminder_days: edition.reminder_days.clone(),
+            once: OnceToken::default(),
         }
     }
 
@@ -97,8 +107,11 @@ impl EditionForm {
         let theme = self.theme.trim();
         if theme.is_empty() {
             errors.add("theme", "Indiquez le thème de l'édition.");
-        } else if theme.chars().count() > 200 {
-            errors.add("theme", "Le thème ne doit pas dépasser 200 caractères.");
+        } else if theme.chars().count() > THEME_MAX {
+            errors.add(
+                "theme",
+                too_long("Le thème", THEME_MAX, theme.chars().count()),
+            );
         }
         let week_start = date_field(
             &mut errors,
@@ -125,10 +138,11 @@ impl EditionForm {
             &self.bilan_deadline,
             "Indiquez la date limite des bilans.",
         );
-        if self.circular.chars().count() > 50_000 {
+        let circular = self.circular.chars().count();
+        if circular > CIRCULAR_MAX {
             errors.add(
                 "circular",
-                "La note de cadrage ne doit pas dépasser 50 000 caractères.",
+                too_long("La note de cadrage", CIRCULAR_MAX, circular),
             );
         }
         let contact_email = match Email::parse(&self.contact_email) {
@@ -145,9 +159,17 @@ impl EditionForm {
                 None
             }
         };
-        let reminder_days = parse_reminder_days(&self.reminder_days)
-            .map_err(|message| errors.add("reminder_days", message))
-            .ok();
+        let reminder_days = if self.reminder_days.chars().count() > REMINDERS_MAX {
+            errors.add(
+                "reminder_days",
+                "Indiquez quelques nombres de jours, par exemple « 14 7 2 ».",
+            );
+            None
+        } else {
+            parse_reminder_days(&self.reminder_days)
+                .map_err(|message| errors.add("reminder_days", message))
+                .ok()
+        };
         let calendar = match (
             week_start,
             week_end,
@@ -254,6 +276,7 @@ mod tests {
             circular: "Note".into(),
             contact_email: "Ce.Saio@ac-creteil.fr".into(),
             reminder_days: "J-7, 14".into(),
+            once: OnceToken::default(),
         }
     }
 

@@ -30,8 +30,10 @@ use crate::{
     },
     map::store::{self as map_store, Academy},
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
-        render_with,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
+        PageCtx,
+        once::{self, Ran, Step},
+        render, render_with,
     },
 };
 
@@ -145,16 +147,21 @@ async fn create(
             let mut errors = FormErrors::default();
             check_year_free(&state, academy.id, &values, None, &mut errors).await?;
             if errors.is_empty() {
-                let mut db = state.db.acquire().await?;
-                let conn = &mut db.conn();
-                match store::insert_edition(conn, academy.id, &values, None).await {
-                    Ok(id) => {
-                        return Ok(Redirect::to(&format!("/editions/{id}")).into_response());
+                let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
+                    match store::insert_edition(conn, academy.id, &values, None).await {
+                        Ok(id) => {
+                            let to = Notice::Created.at(&format!("/editions/{id}"));
+                            Ok(Step::Commit(to.clone(), Some(to)))
+                        }
+                        Err(err) if is_unique_violation(&err) => Ok(Step::Abort(None)),
+                        Err(err) => Err(err.into()),
                     }
-                    Err(err) if is_unique_violation(&err) => {
-                        errors.add("year", year_taken_message(values.year))
-                    }
-                    Err(err) => return Err(err.into()),
+                })
+                .await?;
+                match ran {
+                    Ran::Repeat(answer) => return Ok(answer),
+                    Ran::Did(Some(to)) => return Ok(Redirect::to(&to).into_response()),
+                    Ran::Did(None) => errors.add("year", year_taken_message(values.year)),
                 }
             }
             errors
@@ -188,6 +195,7 @@ struct ExtensionForm {
     until_date: String,
     until_time: String,
     uai: String,
+    once: OnceToken,
 }
 
 impl Default for ExtensionForm {
@@ -196,6 +204,7 @@ impl Default for ExtensionForm {
             until_date: String::new(),
             until_time: "23:59".into(),
             uai: String::new(),
+            once: OnceToken::default(),
         }
     }
 }
@@ -344,8 +353,6 @@ async fn update(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<EditionForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     require_coordinator(&user, academy.id, EDIT_REASON)?;
     let errors = match form.check() {
@@ -353,16 +360,19 @@ async fn update(
             let mut errors = FormErrors::default();
             check_year_free(&state, academy.id, &values, Some(edition.id), &mut errors).await?;
             if errors.is_empty() {
-                match store::update_edition(conn, edition.id, &values).await {
-                    Ok(()) => {
-                        return Ok(
-                            Redirect::to(&format!("/editions/{}", edition.id)).into_response()
-                        );
+                let to = Notice::Saved.at(&format!("/editions/{}", edition.id));
+                let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
+                    match store::update_edition(conn, edition.id, &values).await {
+                        Ok(()) => Ok(Step::Commit(to.clone(), true)),
+                        Err(err) if is_unique_violation(&err) => Ok(Step::Abort(false)),
+                        Err(err) => Err(err.into()),
                     }
-                    Err(err) if is_unique_violation(&err) => {
-                        errors.add("year", year_taken_message(values.year))
-                    }
-                    Err(err) => return Err(err.into()),
+                })
+                .await?;
+                match ran {
+                    Ran::Repeat(answer) => return Ok(answer),
+                    Ran::Did(true) => return Ok(Redirect::to(&to).into_response()),
+                    Ran::Did(false) => errors.add("year", year_taken_message(values.year)),
                 }
             }
             errors
@@ -388,6 +398,8 @@ struct StateForm {
     /// The state the page showed, to notice someone else's move.
     #[serde(default)]
     from: String,
+    #[serde(default)]
+    once: OnceToken,
 }
 
 const STALE_STATE: &str = "L'état de l'édition a été changé entre-temps par une autre personne. Rechargez la page et recommencez.";
@@ -398,17 +410,23 @@ async fn move_state(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<StateForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     require_coordinator(
         &user,
         academy.id,
         "Seule la coordination académique change l'état d'une édition.",
     )?;
+    let show = format!("/editions/{}", edition.id);
     let from = edition.stored_state();
     if !form.from.is_empty() && form.from != from.code() {
-        return Err(AppError::Conflict(STALE_STATE.into()));
+        return Err(AppError::Conflict(if form.state.trim() == from.code() {
+            format!(
+                "L'édition est déjà à l'état « {} » : elle y a été mise entre-temps, rien n'a été changé.",
+                from.label()
+            )
+        } else {
+            STALE_STATE.into()
+        }));
     }
     let Some(to) =
         EditionState::parse(form.state.trim()).filter(|to| from.manual_moves().contains(to))
@@ -424,21 +442,29 @@ async fn move_state(
             allowed.join(" ou ")
         )));
     };
-    if !store::move_edition_state(conn, edition.id, from, to).await? {
-        return Err(AppError::Conflict(STALE_STATE.into()));
-    }
-    Ok(Redirect::to(&format!("/editions/{}", edition.id)).into_response())
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        if store::move_edition_state(conn, edition.id, from, to).await? {
+            Ok(Notice::Saved.at(&show))
+        } else {
+            Err(AppError::Conflict(STALE_STATE.into()))
+        }
+    })
+    .await
 }
 
+/// A form with nothing but its token.
 #[derive(Deserialize)]
-struct Empty {}
+struct Once {
+    #[serde(default)]
+    once: OnceToken,
+}
 
 async fn clone_edition(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<Once>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
@@ -466,18 +492,35 @@ async fn clone_edition(
         .is_none()
     {
         let questions = store::questions(conn, edition.id).await?;
-        let mut tx = state.db.begin().await?;
-        let conn = &mut tx.conn();
-        match store::insert_edition(conn, academy.id, &values, Some(edition.id)).await {
-            Ok(new_id) => {
-                for question in &questions {
-                    store::add_question(conn, new_id, question).await?;
-                }
-                tx.commit().await?;
-                return Ok(Redirect::to(&format!("/editions/{new_id}")).into_response());
-            }
-            Err(err) if is_unique_violation(&err) => {}
-            Err(err) => return Err(err.into()),
+        let ran =
+            once::guard(
+                &state.db,
+                &form.once,
+                user.id,
+                async |conn| match store::insert_edition(
+                    conn,
+                    academy.id,
+                    &values,
+                    Some(edition.id),
+                )
+                .await
+                {
+                    Ok(new_id) => {
+                        for question in &questions {
+                            store::add_question(conn, new_id, question).await?;
+                        }
+                        let to = Notice::Created.at(&format!("/editions/{new_id}"));
+                        Ok(Step::Commit(to.clone(), Some(to)))
+                    }
+                    Err(err) if is_unique_violation(&err) => Ok(Step::Abort(None)),
+                    Err(err) => Err(err.into()),
+                },
+            )
+            .await?;
+        match ran {
+            Ran::Repeat(answer) => return Ok(answer),
+            Ran::Did(Some(to)) => return Ok(Redirect::to(&to).into_response()),
+            Ran::Did(None) => {}
         }
     }
     let mut errors = FormErrors::default();
@@ -554,15 +597,18 @@ async fn extend_deadline(
                 "La nouvelle date limite ne peut pas dépasser le premier jour de la semaine.",
             );
         } else if errors.is_empty() {
-            store::extend_deadline(
-                &mut state.db.acquire().await?.conn(),
-                edition.id,
-                school.as_ref().map(|s| s.id),
-                until,
-                user.id,
-            )
-            .await?;
-            return Ok(Redirect::to(&format!("/editions/{}#delais", edition.id)).into_response());
+            return once::run(&state.db, &form.once, user.id, async |conn| {
+                store::extend_deadline(
+                    conn,
+                    edition.id,
+                    school.as_ref().map(|s| s.id),
+                    until,
+                    user.id,
+                )
+                .await?;
+                Ok(Notice::Saved.at(&format!("/editions/{}#delais", edition.id)))
+            })
+            .await;
         }
     }
     let page = edition_page(&state, &user, ctx, edition, academy, form, errors).await?;

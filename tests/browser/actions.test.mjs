@@ -78,7 +78,7 @@ test(
 
       step('le personnel soumet');
       await page.getByRole('button', { name: /Soumettre l’action/ }).click();
-      await page.waitForURL(new RegExp(`/actions/${actionId}$`));
+      await page.waitForURL(new RegExp(`/actions/${actionId}(?:\\?|$)`));
       assert.equal(await badge(page), 'Soumise');
       await signOut(page);
 
@@ -87,7 +87,7 @@ test(
       await page.goto(`/actions/${actionId}`);
       await page.locator('#comment').fill('Précisez le bâtiment du CDI.');
       await page.getByRole('button', { name: /Demander des modifications/ }).click();
-      await page.waitForURL(new RegExp(`/actions/${actionId}$`));
+      await page.waitForURL(new RegExp(`/actions/${actionId}(?:\\?|$)`));
       assert.equal(await badge(page), 'Modifications demandées');
       await signOut(page);
 
@@ -98,7 +98,7 @@ test(
       await page.getByRole('link', { name: /Modifier l’action/ }).click();
       await page.locator('#place').fill('CDI, bâtiment B');
       await page.getByRole('button', { name: /Soumettre l’action/ }).click();
-      await page.waitForURL(new RegExp(`/actions/${actionId}$`));
+      await page.waitForURL(new RegExp(`/actions/${actionId}(?:\\?|$)`));
       assert.equal(await badge(page), 'Soumise');
       await signOut(page);
 
@@ -107,7 +107,7 @@ test(
       await page.goto(`/actions/${actionId}`);
       assert.match(await textOf(page.getByRole('main')), /CDI, bâtiment B/);
       await page.getByRole('button', { name: /^Valider$/ }).click();
-      await page.waitForURL(new RegExp(`/actions/${actionId}$`));
+      await page.waitForURL(new RegExp(`/actions/${actionId}(?:\\?|$)`));
       assert.equal(await badge(page), 'Validée');
 
       step('les courriels sont dans la boîte d’envoi');

@@ -14,6 +14,7 @@ use perseverance::{
     actions::store as actions_store,
     db::Db,
     domain::{
+        ActionId, EditionId, UserId,
         declaration::QuestionKind,
         edition::{format_paris, paris_date},
     },
@@ -82,7 +83,7 @@ fn location(response: &reqwest::Response) -> String {
 }
 
 /// Starts a draft as the signed-in person; returns its id.
-async fn new_draft(app: &TestApp, edition: i64) -> i64 {
+async fn new_draft(app: &TestApp, edition: EditionId) -> ActionId {
     let page = body(
         app.get(&format!("/editions/{edition}/actions/nouvelle"))
             .await,
@@ -106,7 +107,7 @@ async fn new_draft(app: &TestApp, edition: i64) -> i64 {
 }
 
 /// The form's current version.
-async fn version_of(app: &TestApp, action: i64) -> String {
+async fn version_of(app: &TestApp, action: ActionId) -> String {
     let html = body(app.get(&format!("/actions/{action}/modifier")).await).await;
     Page::parse(&html).field("version").expect("a version")
 }
@@ -135,14 +136,15 @@ fn complete(version: &str) -> Vec<(String, String)> {
     ])
 }
 
-async fn stored(db: &Db, id: i64) -> actions_store::Action {
+async fn stored(db: &Db, id: ActionId) -> actions_store::Action {
     actions_store::action_by_id(&mut db.acquire().await.unwrap().conn(), id)
         .await
         .unwrap()
         .unwrap()
 }
 
-async fn count(db: &Db, sql: &'static str, id: i64) -> i64 {
+async fn count(db: &Db, sql: &'static str, id: impl Into<i64>) -> i64 {
+    let id: i64 = id.into();
     on_conn!(db.acquire().await.unwrap().conn(), |c| sqlx::query_scalar(
         sql
     )
@@ -286,7 +288,7 @@ async fn a_double_click_does_one_thing(engine: Engine) {
         page.contains("Votre formulaire avait déjà été envoyé"),
         "the second answer says so"
     );
-    let id: i64 = fresh
+    let id: ActionId = fresh
         .trim_start_matches("/actions/")
         .trim_end_matches("/modifier")
         .parse()
@@ -592,7 +594,7 @@ async fn a_deadline_shown_to_the_minute_includes_that_minute(engine: Engine) {
         edition,
         None,
         minute,
-        1,
+        UserId(1),
     )
     .await
     .unwrap();
@@ -759,7 +761,7 @@ async fn deleting_what_holds_answers_says_how_many_and_asks(engine: Engine) {
     app.post("/deconnexion", &[]).await;
     app.sign_in_demo(STAFF).await;
     let sql_actions = "SELECT MIN(id) FROM actions WHERE edition_id = $1";
-    let id = count(&app.db, sql_actions, edition).await;
+    let id = ActionId(count(&app.db, sql_actions, edition).await);
     let version = version_of(&app, id).await;
     app.post(
         &format!("/actions/{id}/modifier"),

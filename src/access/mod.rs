@@ -6,6 +6,7 @@ mod academies;
 
 pub use academies::parse_domains;
 
+use crate::domain::ids::{AcademyId, GrantId};
 use crate::web::extract::Path;
 use askama::Template;
 use axum::{
@@ -51,7 +52,7 @@ struct AccessPage {
     form: GrantForm,
     errors: FormErrors,
     /// The grants this person may revoke (ids).
-    revocable: Vec<i64>,
+    revocable: Vec<GrantId>,
 }
 
 const NO_GRANTING: &str = "Votre rôle ne permet pas d'attribuer des rôles.";
@@ -82,7 +83,7 @@ async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<Sc
             label: "Plateforme (administration)".into(),
         });
     }
-    let academy_ids: Vec<i64> = if rights.is_admin() {
+    let academy_ids: Vec<AcademyId> = if rights.is_admin() {
         map_store::academies(conn)
             .await?
             .iter()
@@ -281,7 +282,7 @@ async fn grant_role(
             let user_id = auth_store::ensure_user(conn, &email, "").await?;
             auth_store::add_grant(conn, user_id, grant, Some(user.id)).await?;
             tx.commit().await?;
-            tracing::info!(by = user.id, role = grant.role.code(), scope = ?grant.scope, "role granted");
+            tracing::info!(by = user.id.0, role = grant.role.code(), scope = ?grant.scope, "role granted");
             return Ok(Redirect::to("/acces").into_response());
         }
     }
@@ -300,7 +301,7 @@ struct Once {
 async fn revoke_role(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     CsrfForm(form): CsrfForm<Once>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
@@ -321,7 +322,7 @@ async fn revoke_role(
     // A double click revokes once; the second answer says so.
     once::run(&state.db, &form.once, user.id, async |conn| {
         auth_store::remove_grant(conn, id).await?;
-        tracing::info!(by = user.id, grant = id, "role revoked");
+        tracing::info!(by = user.id.0, grant = id.0, "role revoked");
         Ok(Notice::Deleted.at("/acces"))
     })
     .await

@@ -1,5 +1,6 @@
 //! The declaration form: start a draft, save it at every step, submit it.
 
+use crate::domain::ids::{ActionId, EditionId};
 use crate::web::extract::Path;
 use askama::Template;
 use axum::{
@@ -36,7 +37,11 @@ struct NewPage {
 }
 
 /// The edition, if the person holds a role in its académie (else 404).
-async fn edition_in_scope(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Edition> {
+async fn edition_in_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    id: EditionId,
+) -> AppResult<Edition> {
     Ok(crate::editions::visible_edition(state, user, id).await?.0)
 }
 
@@ -44,7 +49,7 @@ pub async fn new_page(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
 ) -> AppResult<Response> {
     let edition = edition_in_scope(&state, &user, id).await?;
     let places = place_choices(&state, &user, &edition).await?;
@@ -104,7 +109,7 @@ pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<NewForm>,
 ) -> AppResult<Response> {
     let edition = edition_in_scope(&state, &user, id).await?;
@@ -245,7 +250,7 @@ enum Editing {
     Closed(store::Action, Edition, String),
 }
 
-async fn editing(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Editing> {
+async fn editing(state: &AppState, user: &CurrentUser, id: ActionId) -> AppResult<Editing> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let action = store::action_by_id(conn, id)
@@ -359,7 +364,7 @@ pub async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
 ) -> AppResult<Response> {
     match editing(&state, &user, id).await? {
         Editing::Open(action, edition) => {
@@ -471,7 +476,7 @@ pub async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let sent = Sent::read(&pairs)?;
@@ -619,7 +624,7 @@ async fn conflict(
     state: &AppState,
     user: &CurrentUser,
     ctx: PageCtx,
-    id: i64,
+    id: ActionId,
     sent: Sent,
 ) -> AppResult<Response> {
     match editing(state, user, id).await? {

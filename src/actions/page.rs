@@ -1,5 +1,6 @@
 //! The action page: its content, its audit trail, and the review decisions.
 
+use crate::domain::ids::{ActionId, QuestionId};
 use crate::web::extract::Path;
 use askama::Template;
 use axum::{
@@ -123,7 +124,7 @@ impl ShowPage {
 async fn visible(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: ActionId,
 ) -> AppResult<(store::Action, Relation)> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
@@ -152,7 +153,7 @@ async fn show_page(
     let edition = editions_store::edition_by_id(conn, action.edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let stored: Vec<(i64, String)> = store::answers(conn, action.id).await?;
+    let stored: Vec<(QuestionId, String)> = store::answers(conn, action.id).await?;
     let answers = editions_store::questions(conn, edition.id)
         .await?
         .into_iter()
@@ -210,7 +211,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
 ) -> AppResult<Response> {
     let (action, relation) = visible(&state, &user, id).await?;
     render(
@@ -246,7 +247,7 @@ pub async fn transition(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
     CsrfForm(form): CsrfForm<TransitionForm>,
 ) -> AppResult<Response> {
     let (action, relation) = visible(&state, &user, id).await?;
@@ -361,7 +362,7 @@ pub struct FlagsForm {
 pub async fn flags(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
     CsrfForm(form): CsrfForm<FlagsForm>,
 ) -> AppResult<Response> {
     let (action, relation) = visible(&state, &user, id).await?;
@@ -398,7 +399,7 @@ pub struct DuplicateForm {
 pub async fn duplicate(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
     CsrfForm(form): CsrfForm<DuplicateForm>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;

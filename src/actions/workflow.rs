@@ -5,6 +5,7 @@
 use askama::Template;
 
 use super::store::{self, Action};
+use crate::domain::UserId;
 use crate::{
     db::Conn,
     domain::{
@@ -42,7 +43,7 @@ pub fn conflict() -> AppError {
 }
 
 /// The conflict message, saying what the action became in between.
-async fn conflict_now(conn: &mut Conn<'_>, action: &Action, user: i64) -> AppResult<AppError> {
+async fn conflict_now(conn: &mut Conn<'_>, action: &Action, user: UserId) -> AppResult<AppError> {
     let Some(last) = store::last_event(conn, action.id).await? else {
         return Ok(conflict());
     };
@@ -172,7 +173,7 @@ pub async fn write(
     action: &Action,
     step: &Move,
     version: i64,
-    by: i64,
+    by: UserId,
 ) -> AppResult<bool> {
     if !store::move_state(
         conn,
@@ -189,8 +190,8 @@ pub async fn write(
     }
     mail::enqueue(conn, &step.mail).await?;
     tracing::info!(
-        action = action.id,
-        by,
+        action = action.id.0,
+        by = by.0,
         from = step.from.code(),
         to = step.to.code(),
         transition = step.transition.code(),

@@ -8,6 +8,7 @@
 pub mod store;
 pub use crate::web::tokens;
 
+use crate::domain::ids::UserId;
 use askama::Template;
 use axum::{
     Router,
@@ -274,7 +275,7 @@ async fn use_link(
 }
 
 /// Starts a fresh session (never reusing an old id) and redirects.
-async fn open_session(state: &AppState, user_id: i64, next: &str) -> AppResult<Response> {
+async fn open_session(state: &AppState, user_id: UserId, next: &str) -> AppResult<Response> {
     let token = tokens::random_token();
     let hours = state.config.session_hours;
     // The session row and the last-login date together.

@@ -1,5 +1,6 @@
 //! Accounts, role grants, login links and sessions in the database.
 
+use crate::domain::ids::{DistrictId, GrantId, UserId};
 use chrono::{Duration, Utc};
 use sqlx::{FromRow, QueryBuilder};
 
@@ -19,7 +20,7 @@ pub async fn user_by_email(conn: &mut Conn<'_>, email: &Email) -> DbResult<Optio
         .await)
 }
 
-pub async fn user_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<User>> {
+pub async fn user_by_id(conn: &mut Conn<'_>, id: UserId) -> DbResult<Option<User>> {
     let sql = "SELECT id, email, display_name FROM users WHERE id = $1";
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
@@ -28,7 +29,11 @@ pub async fn user_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<User>> 
 }
 
 /// Returns the account of `email`, creating it if needed.
-pub async fn ensure_user(conn: &mut Conn<'_>, email: &Email, display_name: &str) -> DbResult<i64> {
+pub async fn ensure_user(
+    conn: &mut Conn<'_>,
+    email: &Email,
+    display_name: &str,
+) -> DbResult<UserId> {
     let sql = "INSERT INTO users (email, display_name, created_at) VALUES ($1, $2, $3)
                ON CONFLICT (email) DO UPDATE SET email = excluded.email RETURNING id";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
@@ -42,9 +47,9 @@ pub async fn ensure_user(conn: &mut Conn<'_>, email: &Email, display_name: &str)
 /// Grants a role (no-op if already held). Returns whether it was new.
 pub async fn add_grant(
     conn: &mut Conn<'_>,
-    user_id: i64,
+    user_id: UserId,
     grant: Grant,
-    by: Option<i64>,
+    by: Option<UserId>,
 ) -> DbResult<bool> {
     let sql =
         "INSERT INTO role_grants (user_id, role, scope_kind, scope_id, granted_by, created_at)
@@ -62,7 +67,7 @@ pub async fn add_grant(
     Ok(done > 0)
 }
 
-pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: i64) -> DbResult<()> {
+pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: GrantId) -> DbResult<()> {
     on_conn!(conn, |c| sqlx::query(
         "DELETE FROM role_grants WHERE id = $1"
     )
@@ -75,7 +80,7 @@ pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: i64) -> DbResult<()> {
 /// A grant listed with its holder, the name of its scope and a link to it.
 #[derive(Clone, Debug, FromRow)]
 pub struct GrantListing {
-    pub id: i64,
+    pub id: GrantId,
     pub email: String,
     pub role: Role,
     pub scope_kind: ScopeKind,
@@ -95,7 +100,7 @@ pub enum GrantQuery {
     /// Every grant whose scope lies within this scope.
     Within(Scope),
     /// The grants of one person.
-    OfUser(i64),
+    OfUser(UserId),
 }
 
 pub async fn list_grants(
@@ -105,11 +110,11 @@ pub async fn list_grants(
 ) -> DbResult<Vec<GrantListing>> {
     let (filter, id) = match query {
         GrantQuery::Within(Scope::Platform) => ("gp.academy_id >= 0 OR gp.academy_id = ", 0),
-        GrantQuery::Within(Scope::Academy(id)) => ("gp.academy_id = ", id),
-        GrantQuery::Within(Scope::Department(id)) => ("gp.department_id = ", id),
-        GrantQuery::Within(Scope::District(id)) => ("gp.district_id = ", id),
-        GrantQuery::Within(Scope::School(id)) => ("gp.school_id = ", id),
-        GrantQuery::OfUser(id) => ("gp.user_id = ", id),
+        GrantQuery::Within(Scope::Academy(id)) => ("gp.academy_id = ", id.0),
+        GrantQuery::Within(Scope::Department(id)) => ("gp.department_id = ", id.0),
+        GrantQuery::Within(Scope::District(id)) => ("gp.district_id = ", id.0),
+        GrantQuery::Within(Scope::School(id)) => ("gp.school_id = ", id.0),
+        GrantQuery::OfUser(id) => ("gp.user_id = ", id.0),
     };
     on_conn!(conn, |c| {
         let mut q = QueryBuilder::new(
@@ -139,7 +144,7 @@ pub async fn list_grants(
 /// Stores a login link's hash; the link is valid for `valid_for`.
 pub async fn create_login_token(
     conn: &mut Conn<'_>,
-    user_id: i64,
+    user_id: UserId,
     token_hash: &str,
     valid_for: Duration,
 ) -> DbResult<()> {
@@ -167,7 +172,10 @@ pub async fn login_token_is_valid(conn: &mut Conn<'_>, token_hash: &str) -> DbRe
 }
 
 /// Uses a login link once: returns its user if it was valid, unused and fresh.
-pub async fn consume_login_token(conn: &mut Conn<'_>, token_hash: &str) -> DbResult<Option<i64>> {
+pub async fn consume_login_token(
+    conn: &mut Conn<'_>,
+    token_hash: &str,
+) -> DbResult<Option<UserId>> {
     let now = Utc::now();
     let sql = "UPDATE login_tokens SET used_at = $2
                WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id";
@@ -183,7 +191,7 @@ pub async fn consume_login_token(conn: &mut Conn<'_>, token_hash: &str) -> DbRes
 /// transaction.
 pub async fn create_session(
     conn: &mut Conn<'_>,
-    user_id: i64,
+    user_id: UserId,
     session_hash: &str,
     valid_for: Duration,
 ) -> DbResult<()> {
@@ -238,7 +246,10 @@ pub async fn purge_expired(conn: &mut Conn<'_>) -> DbResult<()> {
 }
 
 /// The addresses of a district's coordinators, for its page.
-pub async fn district_coordinators(conn: &mut Conn<'_>, district_id: i64) -> DbResult<Vec<String>> {
+pub async fn district_coordinators(
+    conn: &mut Conn<'_>,
+    district_id: DistrictId,
+) -> DbResult<Vec<String>> {
     let sql = "SELECT u.email FROM role_grants g JOIN users u ON u.id = g.user_id
                WHERE g.role = 'district_coordinator' AND g.scope_kind = 'district' AND g.scope_id = $1
                ORDER BY u.email";

@@ -1,6 +1,7 @@
 //! The declaration form (fiche-action): its vocabularies, the edition's own
 //! questions, and the checks a draft and a submission must pass.
 
+use crate::domain::ids::{OptionId, QuestionId};
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime};
@@ -157,14 +158,14 @@ impl QuestionKind {
 /// renamed, so the answers that chose it stay too (0: not stored yet).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuestionOption {
-    pub id: i64,
+    pub id: OptionId,
     pub label: String,
 }
 
 impl From<&str> for QuestionOption {
     fn from(label: &str) -> QuestionOption {
         QuestionOption {
-            id: 0,
+            id: OptionId(0),
             label: label.to_string(),
         }
     }
@@ -172,14 +173,17 @@ impl From<&str> for QuestionOption {
 
 impl From<String> for QuestionOption {
     fn from(label: String) -> QuestionOption {
-        QuestionOption { id: 0, label }
+        QuestionOption {
+            id: OptionId(0),
+            label,
+        }
     }
 }
 
 /// One of the edition's own questions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Question {
-    pub id: i64,
+    pub id: QuestionId,
     pub kind: QuestionKind,
     pub label: String,
     pub help: String,
@@ -194,9 +198,9 @@ impl Question {
     pub fn option(&self, value: &str) -> Option<&QuestionOption> {
         let value = value.trim();
         value
-            .parse::<i64>()
+            .parse::<OptionId>()
             .ok()
-            .and_then(|id| self.options.iter().find(|o| o.id == id && id != 0))
+            .and_then(|id| self.options.iter().find(|o| o.id == id && id.0 != 0))
             .or_else(|| self.options.iter().find(|o| o.label == value))
     }
 
@@ -291,7 +295,7 @@ pub struct ActionInput {
     pub showcase_other: String,
     /// Answers to the edition's questions, by question id: the text, or
     /// the chosen options' ids.
-    pub answers: BTreeMap<i64, Vec<String>>,
+    pub answers: BTreeMap<QuestionId, Vec<String>>,
 }
 
 /// Adds `value` to a multiple choice unless it is already there (a choice
@@ -338,7 +342,7 @@ impl ActionInput {
         input
     }
 
-    pub fn answer(&self, question: i64) -> String {
+    pub fn answer(&self, question: QuestionId) -> String {
         self.answers
             .get(&question)
             .map(|v| v.join("\n"))
@@ -347,7 +351,7 @@ impl ActionInput {
 
     /// Whether the answer to `question` holds `value` (an option's id as
     /// text, or « oui »/« non »).
-    pub fn has_answer(&self, question: i64, value: &str) -> bool {
+    pub fn has_answer(&self, question: QuestionId, value: &str) -> bool {
         self.answers
             .get(&question)
             .is_some_and(|v| v.iter().any(|o| o == value))
@@ -791,6 +795,8 @@ fn check_answer(
 mod tests {
     use super::*;
     use crate::domain::edition::paris_to_utc;
+    #[allow(unused_imports)]
+    use crate::domain::ids::*;
 
     fn calendar() -> EditionCalendar {
         EditionCalendar {
@@ -842,7 +848,7 @@ mod tests {
 
     fn question(kind: QuestionKind) -> Question {
         Question {
-            id: 7,
+            id: QuestionId(7),
             kind,
             label: "Q".into(),
             help: String::new(),
@@ -936,7 +942,9 @@ mod tests {
     #[test]
     fn answers_must_fit_their_question() {
         let mut input = complete_input();
-        input.answers.insert(7, vec!["Peut-être".into()]);
+        input
+            .answers
+            .insert(QuestionId(7), vec!["Peut-être".into()]);
         assert_eq!(
             fields(check(
                 &input,
@@ -946,7 +954,7 @@ mod tests {
             )),
             ["q7"]
         );
-        input.answers.insert(7, vec!["douze".into()]);
+        input.answers.insert(QuestionId(7), vec!["douze".into()]);
         assert_eq!(
             fields(check(
                 &input,
@@ -956,13 +964,13 @@ mod tests {
             )),
             ["q7"]
         );
-        input.answers.insert(7, vec!["oui".into()]);
+        input.answers.insert(QuestionId(7), vec!["oui".into()]);
         assert!(check(&input, &calendar(), &[question(QuestionKind::YesNo)], true).is_ok());
         let optional = Question {
             required: false,
             ..question(QuestionKind::Date)
         };
-        input.answers.remove(&7);
+        input.answers.remove(&QuestionId(7));
         assert!(check(&input, &calendar(), &[optional], true).is_ok());
     }
 }

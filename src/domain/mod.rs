@@ -7,11 +7,16 @@
 pub mod codes;
 pub mod email;
 pub mod formats;
+pub mod ids;
 pub mod roles;
 pub mod school;
 pub mod uai;
 
 pub use email::Email;
+pub use ids::{
+    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, OptionId, QuestionId,
+    SchoolId, UserId,
+};
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
 pub use uai::Uai;

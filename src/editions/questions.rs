@@ -1,6 +1,7 @@
 //! The edition's own questions, added to the declaration form by the
 //! académie coordination: add, edit, delete, reorder.
 
+use crate::domain::ids::{EditionId, OptionId, QuestionId};
 use crate::web::extract::Path;
 use askama::Template;
 use axum::{
@@ -51,7 +52,7 @@ const REASON: &str = "Seule la coordination académique définit les questions d
 async fn coordinated_edition(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: EditionId,
 ) -> AppResult<(Edition, Academy)> {
     let (edition, academy) = visible_edition(state, user, id).await?;
     require_coordinator(user, academy.id, REASON)?;
@@ -76,7 +77,7 @@ pub struct QuestionForm {
     pub required: bool,
     /// The stored options as typed now: (id, label); an emptied one is
     /// deleted.
-    pub existing: Vec<(i64, String)>,
+    pub existing: Vec<(OptionId, String)>,
     /// New options, one per line.
     pub options: String,
     /// The person confirmed what the change erases.
@@ -168,7 +169,7 @@ impl QuestionForm {
             let id = previous
                 .iter()
                 .find(|o| o.label == label)
-                .map_or(0, |o| o.id);
+                .map_or(OptionId(0), |o| o.id);
             (id, label)
         });
         for (id, label) in kept.chain(added) {
@@ -176,7 +177,7 @@ impl QuestionForm {
                 continue;
             }
             let id = if options.iter().any(|o| o.id == id) {
-                0
+                OptionId(0)
             } else {
                 id
             };
@@ -215,7 +216,7 @@ impl QuestionForm {
         }
         match kind {
             Some(kind) if errors.is_empty() => Ok(Question {
-                id: 0,
+                id: QuestionId(0),
                 kind,
                 label: label.to_string(),
                 help: help.to_string(),
@@ -245,7 +246,7 @@ fn kinds() -> Vec<KindChoice> {
 
 /// A question as listed.
 struct QuestionRow {
-    id: i64,
+    id: QuestionId,
     kind: &'static str,
     label: String,
     help: String,
@@ -270,7 +271,7 @@ struct QuestionsPage {
 
 impl QuestionsPage {
     /// The « add » form has no stored option.
-    fn option_hint(&self, _option: &i64) -> String {
+    fn option_hint(&self, _option: &OptionId) -> String {
         option_hint(0)
     }
 }
@@ -335,7 +336,7 @@ async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
     render(
@@ -352,7 +353,7 @@ async fn list(
 }
 
 /// The list of questions, with a notice.
-fn list_address(edition_id: i64, notice: Notice) -> String {
+fn list_address(edition_id: EditionId, notice: Notice) -> String {
     notice.at(&format!("/editions/{edition_id}/questions"))
 }
 
@@ -360,7 +361,7 @@ async fn add(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
@@ -381,7 +382,11 @@ async fn add(
 }
 
 /// One question of the edition, or 404.
-async fn question_of(state: &AppState, edition: &Edition, question_id: i64) -> AppResult<Question> {
+async fn question_of(
+    state: &AppState,
+    edition: &Edition,
+    question_id: QuestionId,
+) -> AppResult<Question> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     store::questions(conn, edition.id)
@@ -397,19 +402,19 @@ async fn question_of(state: &AppState, edition: &Edition, question_id: i64) -> A
 struct QuestionEditPage {
     ctx: PageCtx,
     edition: EditionView,
-    question_id: i64,
+    question_id: QuestionId,
     kinds: Vec<KindChoice>,
     form: QuestionForm,
     errors: FormErrors,
     /// How many actions chose each stored option: (option, count).
-    counts: Vec<(i64, i64)>,
+    counts: Vec<(OptionId, i64)>,
     /// What the change would erase, to confirm (empty: nothing).
     losses: Vec<String>,
 }
 
 impl QuestionEditPage {
     /// How many actions chose the stored option, and its limit.
-    fn option_hint(&self, option: &i64) -> String {
+    fn option_hint(&self, option: &OptionId) -> String {
         option_hint(
             self.counts
                 .iter()
@@ -421,7 +426,7 @@ impl QuestionEditPage {
 
 /// The edit page, with the answers each option holds.
 struct EditView {
-    question_id: i64,
+    question_id: QuestionId,
     form: QuestionForm,
     errors: FormErrors,
     losses: Vec<String>,
@@ -460,7 +465,7 @@ async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
     let question = question_of(&state, &edition, question_id).await?;
@@ -521,7 +526,7 @@ async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
@@ -592,7 +597,7 @@ async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
     CsrfForm(form): CsrfForm<Confirm>,
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
@@ -624,8 +629,8 @@ async fn delete(
 async fn shift(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
-    question_id: i64,
+    id: EditionId,
+    question_id: QuestionId,
     delta: i64,
     token: &OnceToken,
 ) -> AppResult<Response> {
@@ -644,7 +649,7 @@ async fn shift(
 async fn move_up(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
     CsrfForm(form): CsrfForm<Confirm>,
 ) -> AppResult<Response> {
     shift(&state, &user, id, question_id, -1, &form.once).await
@@ -653,7 +658,7 @@ async fn move_up(
 async fn move_down(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
     CsrfForm(form): CsrfForm<Confirm>,
 ) -> AppResult<Response> {
     shift(&state, &user, id, question_id, 1, &form.once).await

@@ -17,7 +17,7 @@ use chrono::{Duration, Utc};
 use serde::Deserialize;
 
 use super::{AppError, AppResult, notice};
-use crate::{db::Conn, on_conn};
+use crate::{db::Conn, domain::UserId, on_conn};
 
 /// The name of the hidden field.
 pub const FIELD: &str = "once";
@@ -61,7 +61,7 @@ impl OnceToken {
     /// transaction that then does the work. `None`: go ahead. `Some`: the
     /// form was already sent; answer this (a redirect to where the first
     /// request led), and do nothing.
-    pub async fn claim(&self, conn: &mut Conn<'_>, user: i64) -> AppResult<Option<Response>> {
+    pub async fn claim(&self, conn: &mut Conn<'_>, user: UserId) -> AppResult<Option<Response>> {
         let Some(token) = self.usable() else {
             return Ok(None);
         };
@@ -85,7 +85,7 @@ impl OnceToken {
             return Ok(None);
         }
         let sql = "SELECT user_id, location FROM form_submissions WHERE token = $1";
-        let first: Option<(i64, String)> = on_conn!(conn, |c| sqlx::query_as(sql)
+        let first: Option<(UserId, String)> = on_conn!(conn, |c| sqlx::query_as(sql)
             .bind(token)
             .fetch_optional(c)
             .await)?;
@@ -153,7 +153,7 @@ pub enum Ran<T> {
 pub async fn guard<T>(
     db: &crate::db::Db,
     token: &OnceToken,
-    user: i64,
+    user: UserId,
     work: impl AsyncFnOnce(&mut Conn<'_>) -> AppResult<Step<T>>,
 ) -> AppResult<Ran<T>> {
     let mut tx = db.begin().await?;
@@ -176,7 +176,7 @@ pub async fn guard<T>(
 pub async fn run(
     db: &crate::db::Db,
     token: &OnceToken,
-    user: i64,
+    user: UserId,
     work: impl AsyncFnOnce(&mut Conn<'_>) -> AppResult<String>,
 ) -> AppResult<Response> {
     let ran = guard(db, token, user, async |conn| {

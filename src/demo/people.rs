@@ -189,10 +189,7 @@ pub const STAFF_ROLES: [(&str, &str); 12] = [
         "Professeur d'histoire-géographie",
     ),
     ("Assistante d'éducation", "Assistant d'éducation"),
-    (
-        "Professeure de sciences et techniques",
-        "Professeur de sciences et techniques",
-    ),
+    ("Professeure d'anglais", "Professeur d'anglais"),
 ];
 
 pub const REFERENT_ROLE: (&str, &str) = (

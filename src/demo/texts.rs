@@ -756,7 +756,7 @@ pub const CHANGE_REQUESTS: &[&str] = &[
 /// What a coordinator writes when declining.
 pub const DECLINES: &[&str] = &[
     "Action déjà déclarée par un collègue de l'établissement : nous gardons la première fiche.",
-    "L'action a lieu après la semaine : nous vous proposons de la déclarer l'an prochain.",
+    "L'action s'adresse à un seul élève : elle relève du suivi individuel plutôt que du programme de la semaine.",
     "Cette action relève du fonctionnement ordinaire de l'établissement ; elle ne sera pas retenue pour le programme.",
 ];
 

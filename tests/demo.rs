@@ -98,6 +98,14 @@ async fn the_demo_tells_the_seeds_story(engine: Engine) {
     }
     assert_eq!((seeded.academies, seeded.editions), (2, 5));
     assert_eq!(seeded.schools, 300 + 14 * 15);
+    assert_eq!(
+        seeded.accounts as i64,
+        count(&db, "SELECT COUNT(*) FROM users").await
+    );
+    assert_eq!(
+        seeded.actions as i64,
+        count(&db, "SELECT COUNT(*) FROM actions").await
+    );
 
     // Créteil: the 8th, 9th and 10th weeks, and the current one, open.
     let creteil = editions_of(&db, "creteil").await;

@@ -265,7 +265,12 @@ async fn story(conn: &mut Conn<'_>, base: &Base, today: NaiveDate) -> anyhow::Re
     Ok(Seeded {
         academies: 2,
         schools: base.creteil.schools().count() + normandie.schools().count(),
-        accounts: ACCOUNTS.len() + NORMANDIE_ACCOUNTS.len() + people.len(),
+        accounts: ACCOUNTS
+            .iter()
+            .chain(NORMANDIE_ACCOUNTS.iter())
+            .filter(|(email, _)| !people.contains_key(*email))
+            .count()
+            + people.len(),
         editions: 5,
         actions,
         events,

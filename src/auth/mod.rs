@@ -63,13 +63,9 @@ struct NextQuery {
     suite: String,
 }
 
-/// Keeps only local paths as a destination after login (no open redirect).
+/// Where to go after signing in: a local path only (no open redirect).
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/mon-espace".to_string()
-    }
+    crate::web::redirect::after_sign_in(next)
 }
 
 async fn login_page(
@@ -293,7 +289,11 @@ async fn open_session(state: &AppState, user_id: i64, next: &str) -> AppResult<R
         hours * 3600,
         state.config.secure_cookies(),
     );
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response())
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        crate::web::redirect::see_other(next),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -45,6 +45,7 @@ use perseverance::{
     auth::{store as auth_store, tokens},
     config::Config,
     db::Db,
+    domain::ids::{AcademyId, ActionId, QuestionId, UserId},
     domain::{
         Uai,
         action::{ActionState, Transition},
@@ -178,7 +179,7 @@ const SHOWCASES: [&str; 4] = [
 
 /// What the fill made, for the measurements.
 struct Fixture {
-    edition: i64,
+    edition: perseverance::domain::EditionId,
     coordinator: i64,
     academy_coordinator: i64,
     /// Drafts (id, owner) in id order.
@@ -406,12 +407,13 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         contact_email: "ce.saio@bench.test".into(),
         reminder_days: "14 7 2".into(),
     };
-    let edition = editions_store::insert_edition(&mut tx.conn(), 1, &values, None).await?;
+    let edition =
+        editions_store::insert_edition(&mut tx.conn(), AcademyId(1), &values, None).await?;
     let poster = editions_store::add_question(
         &mut tx.conn(),
         edition,
         &Question {
-            id: 0,
+            id: QuestionId(0),
             kind: QuestionKind::YesNo,
             label: "Participez-vous au concours d'affiches ?".into(),
             help: String::new(),
@@ -424,7 +426,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         &mut tx.conn(),
         edition,
         &Question {
-            id: 0,
+            id: QuestionId(0),
             kind: QuestionKind::ShortText,
             label: "Partenaire principal".into(),
             help: String::new(),
@@ -469,7 +471,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         let starts_on = week_start + chrono::Duration::days((k / 7) % 5);
         actions.push(vec![
             V::I(id),
-            V::I(edition),
+            V::I(edition.0),
             V::I(school),
             V::Null,
             V::I(owner),
@@ -499,7 +501,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         ]);
         answers.push(vec![
             V::I(id),
-            V::I(poster),
+            V::I(poster.0),
             V::T(if k % 2 == 0 { "oui" } else { "non" }.into()),
         ]);
         let mut from = ActionState::Draft;
@@ -590,7 +592,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
 }
 
 /// The signed-in person, as the session extractor builds it.
-async fn current_user(db: &Db, user_id: i64) -> anyhow::Result<CurrentUser> {
+async fn current_user(db: &Db, user_id: UserId) -> anyhow::Result<CurrentUser> {
     let user = auth_store::user_by_id(&mut db.acquire().await?.conn(), user_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no user {user_id}"))?;
@@ -600,7 +602,7 @@ async fn current_user(db: &Db, user_id: i64) -> anyhow::Result<CurrentUser> {
 
 /// The cookies of a signed-in browser: a session (the row is written
 /// directly) and the anti-forgery token the site gave it.
-async fn session_cookie(db: &Db, user_id: i64) -> anyhow::Result<String> {
+async fn session_cookie(db: &Db, user_id: UserId) -> anyhow::Result<String> {
     let token = tokens::random_token();
     auth_store::create_session(
         &mut db.acquire().await?.conn(),
@@ -638,9 +640,12 @@ async fn submit_all(
                     break;
                 };
                 let t = Instant::now();
-                let action = actions_store::action_by_id(&mut state.db.acquire().await?.conn(), id)
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("no action {id}"))?;
+                let action = actions_store::action_by_id(
+                    &mut state.db.acquire().await?.conn(),
+                    ActionId(id),
+                )
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no action {id}"))?;
                 let to = workflow::perform(
                     &state,
                     &users[&owner],
@@ -779,7 +784,7 @@ async fn main() -> anyhow::Result<()> {
     let mut users: HashMap<i64, CurrentUser> = HashMap::new();
     for (_, owner) in sequential.iter().chain(&concurrent) {
         if !users.contains_key(owner) {
-            users.insert(*owner, current_user(&db, *owner).await?);
+            users.insert(*owner, current_user(&db, UserId(*owner)).await?);
         }
     }
     let users = Arc::new(users);
@@ -806,16 +811,17 @@ async fn main() -> anyhow::Result<()> {
     if !http_batch.is_empty() {
         let mut jobs = Vec::new();
         for (id, owner) in &http_batch {
-            let cookie = session_cookie(&db, *owner).await?;
+            let cookie = session_cookie(&db, UserId(*owner)).await?;
             let csrf = cookie
                 .split("; ")
                 .find_map(|c| c.strip_prefix("perseverance_csrf="))
                 .unwrap_or_default()
                 .to_string();
-            let version = actions_store::action_by_id(&mut db.acquire().await?.conn(), *id)
-                .await?
-                .map(|a| a.version)
-                .unwrap_or_default();
+            let version =
+                actions_store::action_by_id(&mut db.acquire().await?.conn(), ActionId(*id))
+                    .await?
+                    .map(|a| a.version)
+                    .unwrap_or_default();
             jobs.push((*id, cookie, csrf, version));
         }
         let jobs = Arc::new(std::sync::Mutex::new(jobs));
@@ -916,7 +922,7 @@ async fn main() -> anyhow::Result<()> {
         list("?etat=validated&public=eleves&tri=desc"),
         list("?q=%C3%A9l%C3%A8ves&page=3"),
     ];
-    let cookie = session_cookie(&db, fixture.coordinator).await?;
+    let cookie = session_cookie(&db, UserId(fixture.coordinator)).await?;
     let probe = reqwest::Client::new()
         .get(format!("{base}{}", urls[0]))
         .header(reqwest::header::COOKIE, &cookie)
@@ -967,7 +973,7 @@ async fn main() -> anyhow::Result<()> {
 
     // (c) The same list for the académie coordination (every district), for
     // information: a few coordinators at once.
-    let academy_cookie = session_cookie(&db, fixture.academy_coordinator).await?;
+    let academy_cookie = session_cookie(&db, UserId(fixture.academy_coordinator)).await?;
     let urls = vec![
         list(""),
         list("?etat=submitted"),

@@ -5,6 +5,7 @@ mod common;
 
 use chrono::{Duration, NaiveTime, Utc};
 use common::{Engine, TestApp, body, fixtures::EditionBuilder, html::Page};
+use perseverance::domain::ids::{ActionId, EditionId, QuestionId, UserId};
 use perseverance::{
     domain::edition::{EditionState, paris_date, paris_to_utc},
     editions::store as editions_store,
@@ -22,7 +23,7 @@ on_both_engines!(
 
 /// An open edition of the demo académie, deadline `deadline_in` from now,
 /// with one required yes/no question. Returns (edition id, question id).
-async fn open_edition(app: &TestApp, year: i64, deadline_in: Duration) -> (i64, i64) {
+async fn open_edition(app: &TestApp, year: i64, deadline_in: Duration) -> (EditionId, QuestionId) {
     let (id, questions) = EditionBuilder::new(year)
         .deadline_in(deadline_in)
         .yes_no("Participez-vous au concours d'affiches ?")
@@ -32,7 +33,7 @@ async fn open_edition(app: &TestApp, year: i64, deadline_in: Duration) -> (i64, 
 }
 
 /// Starts a draft as the signed-in person, at their only school.
-async fn start_draft(app: &TestApp, edition: i64) -> i64 {
+async fn start_draft(app: &TestApp, edition: EditionId) -> ActionId {
     let page = body(
         app.get(&format!("/editions/{edition}/actions/nouvelle"))
             .await,
@@ -61,7 +62,7 @@ fn version_in(html: &str) -> String {
 }
 
 /// A complete form for the demo edition.
-fn complete(app_week_day: &str, question: i64, version: &str) -> Vec<(String, String)> {
+fn complete(app_week_day: &str, question: QuestionId, version: &str) -> Vec<(String, String)> {
     let q = format!("q{question}");
     [
         ("version", version),
@@ -356,7 +357,7 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
         edition,
         school,
         until,
-        1,
+        UserId(1),
     )
     .await
     .unwrap();
@@ -541,7 +542,7 @@ async fn owners_duplicate_past_actions(engine: Engine) {
     let location = copied.headers()["location"].to_str().unwrap().to_string();
     let form = body(app.get(&location).await).await;
     assert!(form.contains("value=\"Rallye de la persévérance\""));
-    let copy_id: i64 = location
+    let copy_id: ActionId = location
         .trim_start_matches("/actions/")
         .trim_end_matches("/modifier")
         .parse()

@@ -5,6 +5,7 @@ mod common;
 
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use common::{Engine, TestApp, body, html::text};
+use perseverance::domain::ids::{AcademyId, EditionId, QuestionId};
 use perseverance::{
     config::Config,
     db::Db,
@@ -31,7 +32,7 @@ on_both_engines!(
 const COORDINATOR: &str = "coordination.academique@demo.test";
 const STAFF: &str = "personnel@demo.test";
 
-async fn creteil(db: &Db) -> i64 {
+async fn creteil(db: &Db) -> AcademyId {
     map_store::academy_by_slug(&mut db.acquire().await.unwrap().conn(), "creteil")
         .await
         .unwrap()
@@ -161,7 +162,7 @@ async fn coordinator_opens_an_edition(engine: Engine) {
         !page.contains("/actions/nouvelle"),
         "no declaring in a draft edition"
     );
-    let id: i64 = path.trim_start_matches("/editions/").parse().unwrap();
+    let id: EditionId = path.trim_start_matches("/editions/").parse().unwrap();
     let stored = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
         .await
         .unwrap()
@@ -364,7 +365,7 @@ async fn states_move_one_step_at_a_time(engine: Engine) {
     app.sign_in_demo(COORDINATOR).await;
     let created = post_owned(&app, "/a/creteil/editions", &edition_form(2031, ("", ""))).await;
     let path = location(&created);
-    let id: i64 = path.trim_start_matches("/editions/").parse().unwrap();
+    let id: EditionId = path.trim_start_matches("/editions/").parse().unwrap();
     let page = text(&body(app.get(&path).await).await);
     assert!(
         page.contains("Passer à l’état « Déclarations ouvertes »"),
@@ -438,7 +439,7 @@ async fn cloning_prepares_next_year(engine: Engine) {
         .await;
     assert_eq!(cloned.status(), StatusCode::SEE_OTHER);
     let path = location(&cloned);
-    let id: i64 = path.trim_start_matches("/editions/").parse().unwrap();
+    let id: EditionId = path.trim_start_matches("/editions/").parse().unwrap();
     let copy = store::edition_by_id(&mut app.db.acquire().await.unwrap().conn(), id)
         .await
         .unwrap()
@@ -566,12 +567,13 @@ async fn questions_are_checked(engine: Engine) {
     // Move it up, edit it, delete it.
     let up = app.post(&format!("{path}/{}/monter", last.id), &[]).await;
     assert_eq!(up.status(), StatusCode::SEE_OTHER);
-    let order: Vec<i64> = store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|q| q.id)
-        .collect();
+    let order: Vec<QuestionId> =
+        store::questions(&mut app.db.acquire().await.unwrap().conn(), open.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|q| q.id)
+            .collect();
     assert_eq!(order[1], last.id);
     let edit = app.get(&format!("{path}/{}/modifier", last.id)).await;
     assert_eq!(edit.status(), StatusCode::OK);

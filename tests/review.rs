@@ -6,6 +6,7 @@ mod common;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use common::{Engine, TestApp, body, html::text};
+use perseverance::domain::ids::{ActionId, DistrictId, EditionId, QuestionId, SchoolId, UserId};
 use perseverance::{
     actions::store as actions_store,
     auth::store as auth_store,
@@ -41,22 +42,22 @@ const STAFF: &str = "personnel@demo.test";
 /// The demo map as the tests use it, and a fresh open edition.
 struct World {
     app: TestApp,
-    edition: i64,
+    edition: EditionId,
     week_start: NaiveDate,
     /// The district of the district coordinator (first of Seine-Saint-Denis).
-    district: i64,
+    district: DistrictId,
     /// Its schools, the staff member's school first.
     schools: Vec<map_store::School>,
     /// Another district of Seine-Saint-Denis.
-    district_93: i64,
+    district_93: DistrictId,
     school_93: map_store::School,
     /// A district of Seine-et-Marne.
     school_77: map_store::School,
     /// The staff member, owner of the actions.
-    owner: i64,
+    owner: UserId,
 }
 
-async fn user_id(db: &Db, email: &str) -> i64 {
+async fn user_id(db: &Db, email: &str) -> UserId {
     auth_store::user_by_email(
         &mut db.acquire().await.unwrap().conn(),
         &Email::parse(email).unwrap(),
@@ -164,17 +165,22 @@ struct Spec<'a> {
 
 impl World {
     /// Declares a complete action through the stores and moves it to `state`.
-    async fn action(&self, school: Option<i64>, district: Option<i64>, spec: Spec<'_>) -> i64 {
+    async fn action(
+        &self,
+        school: Option<SchoolId>,
+        district: Option<DistrictId>,
+        spec: Spec<'_>,
+    ) -> ActionId {
         self.action_with(school, district, spec, Vec::new()).await
     }
 
     async fn action_with(
         &self,
-        school: Option<i64>,
-        district: Option<i64>,
+        school: Option<SchoolId>,
+        district: Option<DistrictId>,
         spec: Spec<'_>,
-        answers: Vec<(i64, &str)>,
-    ) -> i64 {
+        answers: Vec<(QuestionId, &str)>,
+    ) -> ActionId {
         let db = &self.app.db;
         let starts_on = self.week_start + Duration::days(spec.day);
         let input = ActionInput {
@@ -234,7 +240,7 @@ impl World {
         id
     }
 
-    fn school(&self, i: usize) -> Option<i64> {
+    fn school(&self, i: usize) -> Option<SchoolId> {
         Some(self.schools[i].id)
     }
 
@@ -569,7 +575,7 @@ async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine
     assert!(html.contains("Cochez au moins une action à valider."));
     assert_eq!(titles(&html), ["Forum des métiers"], "the filters are kept");
 
-    let ids: Vec<String> = [forum, cafe, done, draft, elsewhere, 999_999]
+    let ids: Vec<String> = [forum, cafe, done, draft, elsewhere, ActionId(999_999)]
         .iter()
         .map(|i| i.to_string())
         .collect();
@@ -586,7 +592,7 @@ async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine
     assert!(html.contains(
         "Exposition des élèves</a> : Cette action est « Validée » : on ne peut pas la valider."
     ));
-    for id in [draft, elsewhere, 999_999] {
+    for id in [draft, elsewhere, ActionId(999_999)] {
         assert!(
             html.contains(&format!(
                 "Action n° {id} : Cette action est introuvable parmi les actions transmises de votre périmètre."
@@ -687,7 +693,7 @@ async fn export_is_a_csv_for_excel(engine: Engine) {
         &mut tx.conn(),
         w.edition,
         &Question {
-            id: 0,
+            id: QuestionId(0),
             kind: QuestionKind::ShortText,
             label: "Partenaire principal".into(),
             help: String::new(),

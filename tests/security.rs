@@ -13,7 +13,10 @@ use common::{Engine, TestApp, body, fixtures::EditionBuilder, html::Page};
 use perseverance::{
     auth::store as auth_store,
     db::Db,
-    domain::{Email, Grant, Role, Scope},
+    domain::{
+        Email, Grant, Role, Scope,
+        ids::{EditionId, SchoolId, UserId},
+    },
     on_conn,
     web::{csrf, security, tokens},
 };
@@ -63,7 +66,7 @@ async fn post_with_token(
 }
 
 /// An open edition of the demo académie; returns its id.
-async fn open_edition(app: &TestApp) -> i64 {
+async fn open_edition(app: &TestApp) -> EditionId {
     EditionBuilder::new(2041)
         .deadline_in(Duration::days(20))
         .insert(&app.db)
@@ -72,7 +75,7 @@ async fn open_edition(app: &TestApp) -> i64 {
 }
 
 /// Starts a draft as the signed-in person, at their only place.
-async fn start_draft(app: &TestApp, edition: i64) -> i64 {
+async fn start_draft(app: &TestApp, edition: EditionId) -> i64 {
     let page = body(
         app.get(&format!("/editions/{edition}/actions/nouvelle"))
             .await,
@@ -159,7 +162,7 @@ async fn events(db: &Db) -> Vec<security::StoredEvent> {
 }
 
 /// The UAI of the school where the person holds a role.
-async fn school_of(db: &Db, user: i64) -> String {
+async fn school_of(db: &Db, user: UserId) -> String {
     let mut pooled = db.acquire().await.unwrap();
     let conn = &mut pooled.conn();
     on_conn!(conn, |c| sqlx::query_scalar::<_, String>(
@@ -172,7 +175,7 @@ async fn school_of(db: &Db, user: i64) -> String {
     .unwrap()
 }
 
-async fn user_id(db: &Db, email: &str) -> i64 {
+async fn user_id(db: &Db, email: &str) -> UserId {
     auth_store::user_by_email(
         &mut db.acquire().await.unwrap().conn(),
         &Email::parse(email).unwrap(),
@@ -400,7 +403,7 @@ fn stays_here(app: &TestApp, location: &str) -> bool {
 }
 
 /// A login link of `user`, for `suite`, written as the mail would.
-async fn login_token(app: &TestApp, user: i64) -> String {
+async fn login_token(app: &TestApp, user: UserId) -> String {
     let token = tokens::random_token();
     auth_store::create_login_token(
         &mut app.db.acquire().await.unwrap().conn(),
@@ -1037,7 +1040,7 @@ async fn grant_ids_are_never_reused(engine: Engine) {
         .await)
         .unwrap()
     };
-    let grant = |role| Grant::new(role, Scope::School(school)).unwrap();
+    let grant = |role| Grant::new(role, Scope::School(SchoolId(school))).unwrap();
     let mut tx = app.db.begin().await.unwrap();
     let first = auth_store::insert_grant(&mut tx.conn(), user, grant(Role::SchoolReferent), None)
         .await

@@ -220,7 +220,9 @@ async fn grants_know_where_they_apply(engine: Engine) {
     assert_eq!(within_district[0].scope_href, "/etablissements/0930200M");
     let elsewhere = auth_store::list_grants(
         &mut db.acquire().await.unwrap().conn(),
-        auth_store::GrantQuery::Within(Scope::District(district + 1)),
+        auth_store::GrantQuery::Within(Scope::District(perseverance::domain::DistrictId(
+            district.0 + 1,
+        ))),
         10,
     )
     .await
@@ -375,7 +377,7 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
 }
 
 /// A demo database and one of its editions, for the stories below.
-async fn demo_edition(db: &Db) -> i64 {
+async fn demo_edition(db: &Db) -> perseverance::domain::EditionId {
     perseverance::demo::seed(db).await.unwrap();
     let mut conn = db.acquire().await.unwrap();
     let academy = map_store::academy_by_slug(&mut conn.conn(), "creteil")
@@ -403,7 +405,7 @@ async fn concurrent_question_moves_lose_nothing(engine: Engine) {
         .len();
     for i in 0..24 {
         let question = Question {
-            id: 0,
+            id: perseverance::domain::QuestionId(0),
             kind: QuestionKind::ShortText,
             label: format!("Question {i}"),
             help: String::new(),

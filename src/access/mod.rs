@@ -6,6 +6,7 @@ mod academies;
 
 pub use academies::parse_domains;
 
+use crate::domain::ids::{AcademyId, GrantId};
 use askama::Template;
 use axum::{
     Router,
@@ -51,7 +52,7 @@ struct AccessPage {
     form: GrantForm,
     errors: FormErrors,
     /// The grants this person may revoke (ids).
-    revocable: Vec<i64>,
+    revocable: Vec<GrantId>,
 }
 
 const NO_GRANTING: &str = "Votre rôle ne permet pas d'attribuer des rôles.";
@@ -82,7 +83,7 @@ async fn scope_choices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<Sc
             label: "Plateforme (administration)".into(),
         });
     }
-    let academy_ids: Vec<i64> = if rights.is_admin() {
+    let academy_ids: Vec<AcademyId> = if rights.is_admin() {
         map_store::academies(conn)
             .await?
             .iter()
@@ -305,7 +306,7 @@ async fn revoke_role(
     State(state): State<AppState>,
     user: CurrentUser,
     origin: Origin,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;

@@ -1,5 +1,6 @@
 //! The declaration form: start a draft, save it at every step, submit it.
 
+use crate::domain::ids::{ActionId, EditionId};
 use askama::Template;
 use axum::{
     extract::{Path, State},
@@ -33,7 +34,11 @@ struct NewPage {
 }
 
 /// The edition, if the person holds a role in its académie (else 404).
-async fn edition_in_scope(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Edition> {
+async fn edition_in_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    id: EditionId,
+) -> AppResult<Edition> {
     Ok(crate::editions::visible_edition(state, user, id).await?.0)
 }
 
@@ -41,7 +46,7 @@ pub async fn new_page(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
 ) -> AppResult<Response> {
     let edition = edition_in_scope(&state, &user, id).await?;
     let places = place_choices(&state, &user, &edition).await?;
@@ -99,7 +104,7 @@ pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<NewForm>,
 ) -> AppResult<Response> {
     let edition = edition_in_scope(&state, &user, id).await?;
@@ -180,7 +185,7 @@ impl FormPage {
 async fn editable(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: ActionId,
 ) -> AppResult<(store::Action, Edition)> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
@@ -255,7 +260,7 @@ pub async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
 ) -> AppResult<Response> {
     let (action, edition) = editable(&state, &user, id).await?;
     let version = action.version;
@@ -279,7 +284,7 @@ pub async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;

@@ -6,6 +6,7 @@ mod page;
 pub mod store;
 pub mod workflow;
 
+use crate::domain::ids::SchoolId;
 use axum::{
     Router,
     routing::{get, post},
@@ -79,7 +80,7 @@ pub(crate) async fn place_choices(
 pub(crate) async fn ensure_open(
     state: &AppState,
     edition: &Edition,
-    school_id: Option<i64>,
+    school_id: Option<SchoolId>,
     what: &str,
 ) -> AppResult<()> {
     let mut db = state.db.acquire().await?;

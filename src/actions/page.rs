@@ -1,5 +1,6 @@
 //! The action page: its content, its audit trail, and the review decisions.
 
+use crate::domain::ids::{ActionId, QuestionId};
 use askama::Template;
 use axum::{
     extract::{Path, State},
@@ -117,7 +118,7 @@ impl ShowPage {
 async fn visible(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: ActionId,
 ) -> AppResult<(store::Action, Relation)> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
@@ -146,7 +147,7 @@ async fn show_page(
     let edition = editions_store::edition_by_id(conn, action.edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let stored: Vec<(i64, String)> = store::answers(conn, action.id).await?;
+    let stored: Vec<(QuestionId, String)> = store::answers(conn, action.id).await?;
     let answers = editions_store::questions(conn, edition.id)
         .await?
         .into_iter()
@@ -203,7 +204,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
 ) -> AppResult<Response> {
     let (action, relation) = visible(&state, &user, id).await?;
     render(
@@ -234,7 +235,7 @@ pub async fn transition(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
     CsrfForm(form): CsrfForm<TransitionForm>,
 ) -> AppResult<Response> {
     let (action, relation) = visible(&state, &user, id).await?;
@@ -277,7 +278,7 @@ pub struct FlagsForm {
 pub async fn flags(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
     CsrfForm(form): CsrfForm<FlagsForm>,
 ) -> AppResult<Response> {
     let (action, relation) = visible(&state, &user, id).await?;
@@ -303,7 +304,7 @@ pub async fn flags(
 pub async fn duplicate(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;

@@ -1,5 +1,8 @@
 //! Actions, their answers and their audit trail in the database.
 
+use crate::domain::ids::{
+    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, QuestionId, SchoolId, UserId,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
@@ -16,11 +19,11 @@ use crate::{
 /// An action as stored, with where it lives.
 #[derive(Clone, Debug, FromRow)]
 pub struct Action {
-    pub id: i64,
-    pub edition_id: i64,
-    pub school_id: Option<i64>,
-    pub district_id: Option<i64>,
-    pub owner_user_id: i64,
+    pub id: ActionId,
+    pub edition_id: EditionId,
+    pub school_id: Option<SchoolId>,
+    pub district_id: Option<DistrictId>,
+    pub owner_user_id: UserId,
     pub state: ActionState,
     pub version: i64,
     pub title: String,
@@ -46,9 +49,9 @@ pub struct Action {
     pub submitted_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     // Where it lives (from the school, or the district for a district action).
-    pub academy_id: i64,
-    pub department_id: Option<i64>,
-    pub place_district_id: Option<i64>,
+    pub academy_id: AcademyId,
+    pub department_id: Option<DepartmentId>,
+    pub place_district_id: Option<DistrictId>,
     pub school_name: Option<String>,
     pub uai: Option<String>,
     pub district_name: Option<String>,
@@ -89,7 +92,7 @@ impl Action {
     }
 
     /// The stored values as the form shows them.
-    pub fn input(&self, answers: Vec<(i64, String)>) -> ActionInput {
+    pub fn input(&self, answers: Vec<(QuestionId, String)>) -> ActionInput {
         let mut input = ActionInput {
             title: self.title.clone(),
             summary: self.summary.clone(),
@@ -148,7 +151,7 @@ macro_rules! action_select {
 }
 pub const ACTION_SELECT: &str = action_select!();
 
-pub async fn action_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Action>> {
+pub async fn action_by_id(conn: &mut Conn<'_>, id: ActionId) -> DbResult<Option<Action>> {
     let sql = concat!(action_select!(), " WHERE a.id = $1");
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
@@ -159,11 +162,11 @@ pub async fn action_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Actio
 /// Creates an empty draft for a school (or a district) and returns its id.
 pub async fn create_draft(
     conn: &mut Conn<'_>,
-    edition_id: i64,
-    school_id: Option<i64>,
-    district_id: Option<i64>,
-    owner: i64,
-) -> DbResult<i64> {
+    edition_id: EditionId,
+    school_id: Option<SchoolId>,
+    district_id: Option<DistrictId>,
+    owner: UserId,
+) -> DbResult<ActionId> {
     let now = Utc::now();
     let sql = "INSERT INTO actions (edition_id, school_id, district_id, owner_user_id, created_at, updated_at)
                VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
@@ -181,7 +184,7 @@ pub async fn create_draft(
 /// was read. Returns false on a conflict (nothing written).
 pub async fn save_content(
     conn: &mut Conn<'_>,
-    id: i64,
+    id: ActionId,
     version: i64,
     input: &ActionInput,
     checked: &CheckedAction,
@@ -249,7 +252,10 @@ pub async fn save_content(
     Ok(true)
 }
 
-pub async fn answers(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Vec<(i64, String)>> {
+pub async fn answers(
+    conn: &mut Conn<'_>,
+    action_id: ActionId,
+) -> DbResult<Vec<(QuestionId, String)>> {
     let sql = "SELECT question_id, value FROM action_answers WHERE action_id = $1";
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(action_id)
@@ -261,11 +267,11 @@ pub async fn answers(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Vec<(i64, 
 /// move in the audit trail. Returns false on a conflict.
 pub async fn move_state(
     conn: &mut Conn<'_>,
-    id: i64,
+    id: ActionId,
     version: i64,
     from: ActionState,
     to: ActionState,
-    by: i64,
+    by: UserId,
     comment: &str,
 ) -> DbResult<bool> {
     let now = Utc::now();
@@ -301,7 +307,7 @@ pub async fn move_state(
 /// Sets the two review flags of a validated action (optimistic too).
 pub async fn set_flags(
     conn: &mut Conn<'_>,
-    id: i64,
+    id: ActionId,
     version: i64,
     featured: bool,
     proposed: bool,
@@ -344,7 +350,7 @@ impl Event {
     }
 }
 
-pub async fn events(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Vec<Event>> {
+pub async fn events(conn: &mut Conn<'_>, action_id: ActionId) -> DbResult<Vec<Event>> {
     let sql = "SELECT u.email, e.from_state, e.to_state, e.comment, e.at FROM action_events e
                LEFT JOIN users u ON u.id = e.user_id WHERE e.action_id = $1 ORDER BY e.id";
     on_conn!(conn, |c| sqlx::query_as(sql)
@@ -354,7 +360,7 @@ pub async fn events(conn: &mut Conn<'_>, action_id: i64) -> DbResult<Vec<Event>>
 }
 
 /// The actions a person owns, newest first, with their edition.
-pub async fn actions_of_owner(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<Action>> {
+pub async fn actions_of_owner(conn: &mut Conn<'_>, user_id: UserId) -> DbResult<Vec<Action>> {
     let sql = concat!(
         action_select!(),
         " WHERE a.owner_user_id = $1 ORDER BY a.edition_id DESC, a.id DESC"
@@ -368,8 +374,8 @@ pub async fn actions_of_owner(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec
 /// The actions of a school in an edition.
 pub async fn actions_of_school(
     conn: &mut Conn<'_>,
-    edition_id: i64,
-    school_id: i64,
+    edition_id: EditionId,
+    school_id: SchoolId,
 ) -> DbResult<Vec<Action>> {
     let sql = concat!(
         action_select!(),
@@ -385,10 +391,10 @@ pub async fn actions_of_school(
 /// Copies an action's content into a new draft of another edition.
 pub async fn duplicate(
     conn: &mut Conn<'_>,
-    source: i64,
-    edition_id: i64,
-    owner: i64,
-) -> DbResult<i64> {
+    source: ActionId,
+    edition_id: EditionId,
+    owner: UserId,
+) -> DbResult<ActionId> {
     let now = Utc::now();
     let sql = "INSERT INTO actions (edition_id, school_id, district_id, owner_user_id, title, summary, description, owner_name,
                owner_role, people_involved, audiences, levels, scheme, before_week, start_time, end_time, place, partners,

@@ -122,8 +122,8 @@ pub async fn perform(
     tx.commit().await?;
     state.jobs.notify_one();
     tracing::info!(
-        action = action.id,
-        by = user.id,
+        action = action.id.0,
+        by = user.id.0,
         from = from.code(),
         to = to.code(),
         "action moved"

@@ -12,6 +12,7 @@
 pub mod store;
 pub use crate::web::tokens;
 
+use crate::domain::ids::UserId;
 use askama::Template;
 use axum::{
     Router,
@@ -323,7 +324,7 @@ async fn use_link(
 async fn open_session(
     state: &AppState,
     origin: &Origin,
-    user_id: i64,
+    user_id: UserId,
     how: &str,
     next: &str,
 ) -> AppResult<Response> {

@@ -1,5 +1,6 @@
 //! Accounts, role grants, login links and sessions in the database.
 
+use crate::domain::ids::{DistrictId, GrantId, UserId};
 use chrono::{Duration, Utc};
 use sqlx::{FromRow, QueryBuilder};
 
@@ -22,7 +23,7 @@ pub async fn user_by_email(conn: &mut Conn<'_>, email: &Email) -> DbResult<Optio
         .await)
 }
 
-pub async fn user_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<User>> {
+pub async fn user_by_id(conn: &mut Conn<'_>, id: UserId) -> DbResult<Option<User>> {
     let sql = "SELECT id, email, display_name FROM users WHERE id = $1";
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
@@ -31,7 +32,11 @@ pub async fn user_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<User>> 
 }
 
 /// Returns the account of `email`, creating it if needed.
-pub async fn ensure_user(conn: &mut Conn<'_>, email: &Email, display_name: &str) -> DbResult<i64> {
+pub async fn ensure_user(
+    conn: &mut Conn<'_>,
+    email: &Email,
+    display_name: &str,
+) -> DbResult<UserId> {
     let sql = "INSERT INTO users (email, display_name, created_at) VALUES ($1, $2, $3)
                ON CONFLICT (email) DO UPDATE SET email = excluded.email RETURNING id";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
@@ -45,9 +50,9 @@ pub async fn ensure_user(conn: &mut Conn<'_>, email: &Email, display_name: &str)
 /// Grants a role (no-op if already held). Returns whether it was new.
 pub async fn add_grant(
     conn: &mut Conn<'_>,
-    user_id: i64,
+    user_id: UserId,
     grant: Grant,
-    by: Option<i64>,
+    by: Option<UserId>,
 ) -> DbResult<bool> {
     Ok(insert_grant(conn, user_id, grant, by).await?.is_some())
 }
@@ -57,10 +62,10 @@ pub async fn add_grant(
 /// security log names them).
 pub async fn insert_grant(
     conn: &mut Conn<'_>,
-    user_id: i64,
+    user_id: UserId,
     grant: Grant,
-    by: Option<i64>,
-) -> DbResult<Option<i64>> {
+    by: Option<UserId>,
+) -> DbResult<Option<GrantId>> {
     let sql =
         "INSERT INTO role_grants (user_id, role, scope_kind, scope_id, granted_by, created_at)
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id";
@@ -75,7 +80,7 @@ pub async fn insert_grant(
         .await)
 }
 
-pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: i64) -> DbResult<()> {
+pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: GrantId) -> DbResult<()> {
     on_conn!(conn, |c| sqlx::query(
         "DELETE FROM role_grants WHERE id = $1"
     )
@@ -88,7 +93,7 @@ pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: i64) -> DbResult<()> {
 /// A grant listed with its holder, the name of its scope and a link to it.
 #[derive(Clone, Debug, FromRow)]
 pub struct GrantListing {
-    pub id: i64,
+    pub id: GrantId,
     pub email: String,
     pub role: Role,
     pub scope_kind: ScopeKind,
@@ -108,7 +113,7 @@ pub enum GrantQuery {
     /// Every grant whose scope lies within this scope.
     Within(Scope),
     /// The grants of one person.
-    OfUser(i64),
+    OfUser(UserId),
 }
 
 pub async fn list_grants(
@@ -118,11 +123,11 @@ pub async fn list_grants(
 ) -> DbResult<Vec<GrantListing>> {
     let (filter, id) = match query {
         GrantQuery::Within(Scope::Platform) => ("gp.academy_id >= 0 OR gp.academy_id = ", 0),
-        GrantQuery::Within(Scope::Academy(id)) => ("gp.academy_id = ", id),
-        GrantQuery::Within(Scope::Department(id)) => ("gp.department_id = ", id),
-        GrantQuery::Within(Scope::District(id)) => ("gp.district_id = ", id),
-        GrantQuery::Within(Scope::School(id)) => ("gp.school_id = ", id),
-        GrantQuery::OfUser(id) => ("gp.user_id = ", id),
+        GrantQuery::Within(Scope::Academy(id)) => ("gp.academy_id = ", id.0),
+        GrantQuery::Within(Scope::Department(id)) => ("gp.department_id = ", id.0),
+        GrantQuery::Within(Scope::District(id)) => ("gp.district_id = ", id.0),
+        GrantQuery::Within(Scope::School(id)) => ("gp.school_id = ", id.0),
+        GrantQuery::OfUser(id) => ("gp.user_id = ", id.0),
     };
     on_conn!(conn, |c| {
         let mut q = QueryBuilder::new(
@@ -152,7 +157,7 @@ pub async fn list_grants(
 /// Stores a login link's hash; the link is valid for `valid_for`.
 pub async fn create_login_token(
     conn: &mut Conn<'_>,
-    user_id: i64,
+    user_id: UserId,
     token_hash: &str,
     valid_for: Duration,
 ) -> DbResult<()> {
@@ -180,7 +185,10 @@ pub async fn login_token_is_valid(conn: &mut Conn<'_>, token_hash: &str) -> DbRe
 }
 
 /// Uses a login link once: returns its user if it was valid, unused and fresh.
-pub async fn consume_login_token(conn: &mut Conn<'_>, token_hash: &str) -> DbResult<Option<i64>> {
+pub async fn consume_login_token(
+    conn: &mut Conn<'_>,
+    token_hash: &str,
+) -> DbResult<Option<UserId>> {
     let now = Utc::now();
     let sql = "UPDATE login_tokens SET used_at = $2
                WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id";
@@ -202,7 +210,7 @@ pub const ENDED_SESSION_DAYS: i64 = 7;
 /// `session::author_of_token`); the caller keeps `token` for the cookie.
 pub async fn start_session(
     conn: &mut Conn<'_>,
-    user_id: i64,
+    user_id: UserId,
     token: &str,
     valid_for: Duration,
 ) -> DbResult<()> {
@@ -221,7 +229,7 @@ pub async fn start_session(
 /// cookie themselves): its forms cannot be kept after it ends.
 pub async fn create_session(
     conn: &mut Conn<'_>,
-    user_id: i64,
+    user_id: UserId,
     session_hash: &str,
     valid_for: Duration,
 ) -> DbResult<()> {
@@ -230,7 +238,7 @@ pub async fn create_session(
 
 async fn insert_session(
     conn: &mut Conn<'_>,
-    user_id: i64,
+    user_id: UserId,
     session_hash: &str,
     csrf_hash: Option<&str>,
     valid_for: Duration,
@@ -258,7 +266,7 @@ async fn insert_session(
 
 /// Ends a session now (sign-out): it never opens anything again; the row is
 /// remembered [`ENDED_SESSION_DAYS`], then purged. Returns its owner.
-pub async fn end_session(conn: &mut Conn<'_>, session_hash: &str) -> DbResult<Option<i64>> {
+pub async fn end_session(conn: &mut Conn<'_>, session_hash: &str) -> DbResult<Option<UserId>> {
     let now = Utc::now();
     let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1 AND expires_at > $2
                RETURNING user_id";
@@ -297,7 +305,10 @@ pub async fn purge_expired(conn: &mut Conn<'_>) -> DbResult<()> {
 }
 
 /// The addresses of a district's coordinators, for its page.
-pub async fn district_coordinators(conn: &mut Conn<'_>, district_id: i64) -> DbResult<Vec<String>> {
+pub async fn district_coordinators(
+    conn: &mut Conn<'_>,
+    district_id: DistrictId,
+) -> DbResult<Vec<String>> {
     let sql = "SELECT u.email FROM role_grants g JOIN users u ON u.id = g.user_id
                WHERE g.role = 'district_coordinator' AND g.scope_kind = 'district' AND g.scope_id = $1
                ORDER BY u.email";

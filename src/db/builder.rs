@@ -21,13 +21,13 @@ use sqlx::{Postgres, QueryBuilder, Sqlite};
 pub trait SqlBuilder {
     /// Appends SQL text. Only our own fragments, never a value.
     fn push_sql(&mut self, fragment: &str) -> &mut Self;
-    /// Appends a placeholder bound to an integer.
-    fn bind_i64(&mut self, value: i64) -> &mut Self;
+    /// Appends a placeholder bound to an integer (or a typed id).
+    fn bind_i64(&mut self, value: impl Into<i64>) -> &mut Self;
     /// Appends a placeholder bound to a text.
     fn bind_text(&mut self, value: String) -> &mut Self;
 
     /// Appends `a, b, c`: one bound placeholder per value.
-    fn bind_list(&mut self, values: &[i64]) -> &mut Self {
+    fn bind_list<T: Copy + Into<i64>>(&mut self, values: &[T]) -> &mut Self {
         for (i, value) in values.iter().enumerate() {
             if i > 0 {
                 self.push_sql(", ");
@@ -44,8 +44,8 @@ macro_rules! impl_builder {
             fn push_sql(&mut self, fragment: &str) -> &mut Self {
                 self.push(fragment)
             }
-            fn bind_i64(&mut self, value: i64) -> &mut Self {
-                self.push_bind(value)
+            fn bind_i64(&mut self, value: impl Into<i64>) -> &mut Self {
+                self.push_bind(value.into())
             }
             fn bind_text(&mut self, value: String) -> &mut Self {
                 self.push_bind(value)
@@ -69,7 +69,7 @@ impl SqlBuilder for SqlText {
         self.text.push_str(fragment);
         self
     }
-    fn bind_i64(&mut self, _: i64) -> &mut Self {
+    fn bind_i64(&mut self, _: impl Into<i64>) -> &mut Self {
         self.binds += 1;
         self.text.push('?');
         self

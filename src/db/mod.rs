@@ -12,7 +12,6 @@
 
 pub mod builder;
 pub mod dialect;
-pub mod ids;
 pub mod types;
 
 use std::{str::FromStr, time::Duration};

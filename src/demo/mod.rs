@@ -2,6 +2,7 @@
 //! 300 schools with valid UAIs, one demo account per role, and two editions
 //! (one open for declarations, one archived).
 
+use crate::domain::ids::{AcademyId, DepartmentId, DistrictId, SchoolId};
 use crate::{
     auth::{
         DemoAccount,
@@ -87,7 +88,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     }
     let academy = map_store::ensure_academy(conn, "24", "creteil", "Créteil").await?;
     // The demo accounts live in the first district of Seine-Saint-Denis.
-    let mut home: Option<(i64, i64, i64)> = None;
+    let mut home: Option<(DepartmentId, DistrictId, SchoolId)> = None;
     for (d, (code, name, districts)) in DEPARTMENTS.iter().enumerate() {
         let department = map_store::ensure_department(conn, academy, code, name).await?;
         for (k, town) in districts.iter().enumerate() {
@@ -157,10 +158,10 @@ fn demo_schools(code: &str, town: &str, n: usize) -> Vec<DemoSchool> {
 
 async fn insert_school(
     conn: &mut crate::db::Conn<'_>,
-    academy: i64,
-    department: i64,
+    academy: AcademyId,
+    department: DepartmentId,
     s: &DemoSchool,
-) -> crate::db::DbResult<i64> {
+) -> crate::db::DbResult<SchoolId> {
     let sql = "INSERT INTO schools (uai, name, kind, sector, commune, postal_code, academy_id, department_id, is_open, updated_at)
                VALUES ($1, $2, $3, 'public', $4, $5, $6, $7, $8, $9) RETURNING id";
     crate::on_conn!(conn, |c| sqlx::query_scalar(sql)

@@ -1,6 +1,7 @@
 //! The declaration form (fiche-action): its vocabularies, the edition's own
 //! questions, and the checks a draft and a submission must pass.
 
+use crate::domain::ids::QuestionId;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime};
@@ -131,7 +132,7 @@ impl QuestionKind {
 /// One of the edition's own questions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Question {
-    pub id: i64,
+    pub id: QuestionId,
     pub kind: QuestionKind,
     pub label: String,
     pub help: String,
@@ -161,7 +162,7 @@ pub struct ActionInput {
     pub showcase_kinds: Vec<String>,
     pub showcase_other: String,
     /// Answers to the edition's questions, by question id.
-    pub answers: BTreeMap<i64, Vec<String>>,
+    pub answers: BTreeMap<QuestionId, Vec<String>>,
 }
 
 impl ActionInput {
@@ -200,14 +201,14 @@ impl ActionInput {
         input
     }
 
-    pub fn answer(&self, question: i64) -> String {
+    pub fn answer(&self, question: QuestionId) -> String {
         self.answers
             .get(&question)
             .map(|v| v.join("\n"))
             .unwrap_or_default()
     }
 
-    pub fn has_answer(&self, question: i64, option: &str) -> bool {
+    pub fn has_answer(&self, question: QuestionId, option: &str) -> bool {
         self.answers
             .get(&question)
             .is_some_and(|v| v.iter().any(|o| o == option))
@@ -483,6 +484,8 @@ fn check_answer(
 mod tests {
     use super::*;
     use crate::domain::edition::paris_to_utc;
+    #[allow(unused_imports)]
+    use crate::domain::ids::*;
 
     fn calendar() -> EditionCalendar {
         EditionCalendar {
@@ -534,7 +537,7 @@ mod tests {
 
     fn question(kind: QuestionKind) -> Question {
         Question {
-            id: 7,
+            id: QuestionId(7),
             kind,
             label: "Q".into(),
             help: String::new(),
@@ -628,7 +631,9 @@ mod tests {
     #[test]
     fn answers_must_fit_their_question() {
         let mut input = complete_input();
-        input.answers.insert(7, vec!["Peut-être".into()]);
+        input
+            .answers
+            .insert(QuestionId(7), vec!["Peut-être".into()]);
         assert_eq!(
             fields(check(
                 &input,
@@ -638,7 +643,7 @@ mod tests {
             )),
             ["q7"]
         );
-        input.answers.insert(7, vec!["douze".into()]);
+        input.answers.insert(QuestionId(7), vec!["douze".into()]);
         assert_eq!(
             fields(check(
                 &input,
@@ -648,13 +653,13 @@ mod tests {
             )),
             ["q7"]
         );
-        input.answers.insert(7, vec!["oui".into()]);
+        input.answers.insert(QuestionId(7), vec!["oui".into()]);
         assert!(check(&input, &calendar(), &[question(QuestionKind::YesNo)], true).is_ok());
         let optional = Question {
             required: false,
             ..question(QuestionKind::Date)
         };
-        input.answers.remove(&7);
+        input.answers.remove(&QuestionId(7));
         assert!(check(&input, &calendar(), &[optional], true).is_ok());
     }
 }

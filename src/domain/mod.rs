@@ -6,11 +6,15 @@
 
 pub mod codes;
 pub mod email;
+pub mod ids;
 pub mod roles;
 pub mod school;
 pub mod uai;
 
 pub use email::Email;
+pub use ids::{
+    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, QuestionId, SchoolId, UserId,
+};
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
 pub use uai::Uai;

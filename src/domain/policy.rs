@@ -33,6 +33,7 @@
 //!   12 (current grants only), 13 (nobody decides on what they declared)
 //!   and 16 (drafts and editions in preparation are private).
 
+use super::ids::{AcademyId, DepartmentId, DistrictId, SchoolId, UserId};
 use std::fmt;
 
 use super::{
@@ -118,8 +119,8 @@ pub fn role_may(role: Role, ability: Ability) -> bool {
 /// action). Parsed once from the form value (`school:ID`, `district:ID`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeclarePlace {
-    School(i64),
-    District(i64),
+    School(SchoolId),
+    District(DistrictId),
 }
 
 impl DeclarePlace {
@@ -166,7 +167,7 @@ impl DeclarePlace {
     }
 
     /// The school, for a school's action.
-    pub fn school(self) -> Option<i64> {
+    pub fn school(self) -> Option<SchoolId> {
         match self {
             DeclarePlace::School(id) => Some(id),
             DeclarePlace::District(_) => None,
@@ -174,7 +175,7 @@ impl DeclarePlace {
     }
 
     /// The district, for a district action.
-    pub fn district(self) -> Option<i64> {
+    pub fn district(self) -> Option<DistrictId> {
         match self {
             DeclarePlace::School(_) => None,
             DeclarePlace::District(id) => Some(id),
@@ -193,9 +194,9 @@ impl fmt::Display for DeclarePlace {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reach {
     pub whole: bool,
-    pub departments: Vec<i64>,
-    pub districts: Vec<i64>,
-    pub schools: Vec<i64>,
+    pub departments: Vec<DepartmentId>,
+    pub districts: Vec<DistrictId>,
+    pub schools: Vec<SchoolId>,
 }
 
 impl Reach {
@@ -221,7 +222,7 @@ impl Reach {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ActionFacts {
     /// The user who declared it.
-    pub author: i64,
+    pub author: UserId,
     /// Its school's placement, or its district's for a district action.
     pub place: Placement,
     pub state: ActionState,
@@ -247,17 +248,17 @@ pub enum AttachError {
 /// A person's current grants, and every question asked of them.
 #[derive(Clone, Debug, Default)]
 pub struct Rights {
-    user_id: i64,
+    user_id: UserId,
     held: Vec<(Grant, Placement)>,
 }
 
 impl Rights {
     /// `held`: each current grant beside the placement of its scope.
-    pub fn new(user_id: i64, held: Vec<(Grant, Placement)>) -> Rights {
+    pub fn new(user_id: UserId, held: Vec<(Grant, Placement)>) -> Rights {
         Rights { user_id, held }
     }
 
-    pub fn user_id(&self) -> i64 {
+    pub fn user_id(&self) -> UserId {
         self.user_id
     }
 
@@ -292,12 +293,12 @@ impl Rights {
     }
 
     /// The académies where the person holds a role (not the platform).
-    pub fn academies(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self
+    pub fn academies(&self) -> Vec<AcademyId> {
+        let mut ids: Vec<AcademyId> = self
             .held
             .iter()
             .map(|(_, p)| p.academy)
-            .filter(|&a| a > 0)
+            .filter(|a| a.0 > 0)
             .collect();
         ids.sort();
         ids.dedup();
@@ -320,20 +321,20 @@ impl Rights {
     }
 
     /// Whether the person may look into the académie at all (else 404).
-    pub fn sees_academy(&self, academy: i64) -> bool {
+    pub fn sees_academy(&self, academy: AcademyId) -> bool {
         self.may(Ability::See, &Placement::academy(academy))
     }
 
     /// The académie coordination (or the admin): editions, questions,
     /// deadlines, districts, self-registration domains.
-    pub fn manages_academy(&self, academy: i64) -> bool {
+    pub fn manages_academy(&self, academy: AcademyId) -> bool {
         self.may(Ability::Manage, &Placement::academy(academy))
     }
 
     /// Whether the person may open an edition of `academy` whose stored
     /// state is `state`: an edition in preparation is seen only by those who
     /// prepare it (issue 7 item 16), the others by everyone in the académie.
-    pub fn sees_edition(&self, academy: i64, state: EditionState) -> bool {
+    pub fn sees_edition(&self, academy: AcademyId, state: EditionState) -> bool {
         self.sees_academy(academy)
             && (state != EditionState::Draft || self.manages_academy(academy))
     }
@@ -341,7 +342,7 @@ impl Rights {
     /// Where the person may declare actions in `academy`, from their current
     /// grants (school roles at their school, district coordinators at their
     /// district).
-    pub fn declare_places(&self, academy: i64) -> Vec<DeclarePlace> {
+    pub fn declare_places(&self, academy: AcademyId) -> Vec<DeclarePlace> {
         let mut places: Vec<DeclarePlace> = self
             .held
             .iter()
@@ -354,7 +355,7 @@ impl Rights {
     }
 
     /// The part of `academy` where the person holds `ability`; `None` if nowhere.
-    pub fn reach(&self, ability: Ability, academy: i64) -> Option<Reach> {
+    pub fn reach(&self, ability: Ability, academy: AcademyId) -> Option<Reach> {
         let mut reach = Reach::default();
         for (grant, at) in &self.held {
             if !role_may(grant.role, ability) {
@@ -375,14 +376,12 @@ impl Rights {
                 ..Reach::default()
             });
         }
-        for list in [
-            &mut reach.departments,
-            &mut reach.districts,
-            &mut reach.schools,
-        ] {
-            list.sort_unstable();
-            list.dedup();
-        }
+        reach.departments.sort_unstable();
+        reach.departments.dedup();
+        reach.districts.sort_unstable();
+        reach.districts.dedup();
+        reach.schools.sort_unstable();
+        reach.schools.dedup();
         (!reach.is_empty()).then_some(reach)
     }
 
@@ -489,33 +488,38 @@ impl Rights {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::domain::ids::*;
 
     // Académie 1: department 10 with districts 100 (school 1000, 1001) and
     // 101 (school 1010); department 11 with district 110. Académie 2 apart.
-    const ACADEMY: Placement = Placement::academy(1);
-    const DEPARTMENT: Placement = Placement::department(1, 10);
-    const DISTRICT_A: Placement = Placement::district(1, 10, 100);
-    const DISTRICT_B: Placement = Placement::district(1, 10, 101);
+    const ACADEMY: Placement = Placement::academy(AcademyId(1));
+    const DEPARTMENT: Placement = Placement::department(AcademyId(1), DepartmentId(10));
+    const DISTRICT_A: Placement =
+        Placement::district(AcademyId(1), DepartmentId(10), DistrictId(100));
+    const DISTRICT_B: Placement =
+        Placement::district(AcademyId(1), DepartmentId(10), DistrictId(101));
     const SCHOOL_A: Placement = school(100, 1000);
     const SCHOOL_A2: Placement = school(100, 1001);
     const SCHOOL_B: Placement = school(101, 1010);
     const ORPHAN: Placement = Placement {
-        academy: 1,
-        department: Some(10),
+        academy: AcademyId(1),
+        department: Some(DepartmentId(10)),
         district: None,
-        school: Some(1099),
+        school: Some(SchoolId(1099)),
     };
     const ELSEWHERE: Placement = Placement {
-        academy: 2,
-        department: Some(20),
-        district: Some(200),
-        school: Some(2000),
+        academy: AcademyId(2),
+        department: Some(DepartmentId(20)),
+        district: Some(DistrictId(200)),
+        school: Some(SchoolId(2000)),
     };
 
     const fn school(district: i64, id: i64) -> Placement {
+        let (district, id) = (DistrictId(district), SchoolId(id));
         Placement {
-            academy: 1,
-            department: Some(10),
+            academy: AcademyId(1),
+            department: Some(DepartmentId(10)),
             district: Some(district),
             school: Some(id),
         }
@@ -526,8 +530,8 @@ mod tests {
         use super::super::ScopeKind;
         let (academy, department, district) = (
             place.academy,
-            place.department.unwrap_or(0),
-            place.district.unwrap_or(0),
+            place.department.unwrap_or_default(),
+            place.district.unwrap_or_default(),
         );
         let (scope, at) = match role.scope_kind() {
             ScopeKind::Platform => (Scope::Platform, Placement::default()),
@@ -542,7 +546,7 @@ mod tests {
             ),
             ScopeKind::School => (place.of_scope(), place),
         };
-        Rights::new(7, vec![(Grant::new(role, scope).unwrap(), at)])
+        Rights::new(UserId(7), vec![(Grant::new(role, scope).unwrap(), at)])
     }
 
     fn staff_a() -> Rights {
@@ -573,12 +577,12 @@ mod tests {
         assert!(!district.may(Ability::See, &SCHOOL_B));
         assert!(!district.may(Ability::See, &DISTRICT_B));
         let coordinator = one(Role::AcademyCoordinator, ACADEMY);
-        assert!(coordinator.sees_academy(1));
-        assert!(!coordinator.sees_academy(2));
+        assert!(coordinator.sees_academy(AcademyId(1)));
+        assert!(!coordinator.sees_academy(AcademyId(2)));
         assert!(!coordinator.may(Ability::See, &ELSEWHERE));
         let admin = one(Role::Admin, Placement::default());
         assert!(admin.may(Ability::See, &ELSEWHERE));
-        assert!(admin.sees_academy(2));
+        assert!(admin.sees_academy(AcademyId(2)));
     }
 
     #[test]
@@ -586,8 +590,11 @@ mod tests {
         let staff = staff_a();
         assert!(staff.may(Ability::Declare, &SCHOOL_A));
         assert!(!staff.may(Ability::Declare, &DISTRICT_A));
-        assert_eq!(staff.declare_places(1), vec![DeclarePlace::School(1000)]);
-        assert!(staff.declare_places(2).is_empty());
+        assert_eq!(
+            staff.declare_places(AcademyId(1)),
+            vec![DeclarePlace::School(SchoolId(1000))]
+        );
+        assert!(staff.declare_places(AcademyId(2)).is_empty());
         let district = one(Role::DistrictCoordinator, DISTRICT_A);
         assert!(district.may(Ability::Declare, &DISTRICT_A));
         assert!(
@@ -595,8 +602,8 @@ mod tests {
             "not in a school's name"
         );
         assert_eq!(
-            district.declare_places(1),
-            vec![DeclarePlace::District(100)]
+            district.declare_places(AcademyId(1)),
+            vec![DeclarePlace::District(DistrictId(100))]
         );
         for role in [
             Role::Admin,
@@ -604,7 +611,7 @@ mod tests {
             Role::DepartmentViewer,
         ] {
             let rights = one(role, DEPARTMENT);
-            assert!(rights.declare_places(1).is_empty(), "{role:?}");
+            assert!(rights.declare_places(AcademyId(1)).is_empty(), "{role:?}");
             assert!(!rights.may(Ability::Declare, &SCHOOL_A), "{role:?}");
         }
     }
@@ -613,11 +620,11 @@ mod tests {
     fn declare_places_parse_once_from_their_form_value() {
         assert_eq!(
             DeclarePlace::parse("school:12"),
-            Some(DeclarePlace::School(12))
+            Some(DeclarePlace::School(SchoolId(12)))
         );
         assert_eq!(
             DeclarePlace::parse("district:3"),
-            Some(DeclarePlace::District(3))
+            Some(DeclarePlace::District(DistrictId(3)))
         );
         for bad in [
             "",
@@ -629,44 +636,47 @@ mod tests {
         ] {
             assert_eq!(DeclarePlace::parse(bad), None, "{bad}");
         }
-        assert_eq!(DeclarePlace::School(12).value(), "school:12");
+        assert_eq!(DeclarePlace::School(SchoolId(12)).value(), "school:12");
         assert_eq!(
             DeclarePlace::of_placement(&DISTRICT_A),
-            Some(DeclarePlace::District(100))
+            Some(DeclarePlace::District(DistrictId(100)))
         );
     }
 
     #[test]
     fn reaches_follow_the_roles_that_export() {
         assert_eq!(
-            one(Role::AcademyCoordinator, ACADEMY).reach(Ability::Export, 1),
+            one(Role::AcademyCoordinator, ACADEMY).reach(Ability::Export, AcademyId(1)),
             Some(Reach {
                 whole: true,
                 ..Default::default()
             })
         );
         assert_eq!(
-            one(Role::AcademyCoordinator, ACADEMY).reach(Ability::Export, 2),
+            one(Role::AcademyCoordinator, ACADEMY).reach(Ability::Export, AcademyId(2)),
             None
         );
         let dsden = one(Role::DepartmentViewer, DEPARTMENT);
-        let reach = dsden.reach(Ability::Export, 1).unwrap();
-        assert_eq!(reach.departments, vec![10]);
+        let reach = dsden.reach(Ability::Export, AcademyId(1)).unwrap();
+        assert_eq!(reach.departments, vec![DepartmentId(10)]);
         assert!(reach.covers(&SCHOOL_B) && !reach.covers(&ELSEWHERE));
         assert_eq!(
-            dsden.reach(Ability::Review, 1),
+            dsden.reach(Ability::Review, AcademyId(1)),
             None,
             "the DSDEN reads only"
         );
         let district = one(Role::DistrictCoordinator, DISTRICT_A);
         assert_eq!(
-            district.reach(Ability::Review, 1).unwrap().districts,
-            vec![100]
+            district
+                .reach(Ability::Review, AcademyId(1))
+                .unwrap()
+                .districts,
+            vec![DistrictId(100)]
         );
-        assert_eq!(staff_a().reach(Ability::Export, 1), None);
+        assert_eq!(staff_a().reach(Ability::Export, AcademyId(1)), None);
         assert!(
             one(Role::Admin, Placement::default())
-                .reach(Ability::Review, 2)
+                .reach(Ability::Review, AcademyId(2))
                 .unwrap()
                 .whole
         );
@@ -676,24 +686,28 @@ mod tests {
     fn editions_in_preparation_are_for_those_who_prepare_them() {
         for state in EditionState::ALL {
             let open = state != EditionState::Draft;
-            assert_eq!(staff_a().sees_edition(1, state), open, "{state:?}");
             assert_eq!(
-                one(Role::DistrictCoordinator, DISTRICT_A).sees_edition(1, state),
+                staff_a().sees_edition(AcademyId(1), state),
+                open,
+                "{state:?}"
+            );
+            assert_eq!(
+                one(Role::DistrictCoordinator, DISTRICT_A).sees_edition(AcademyId(1), state),
                 open
             );
             assert_eq!(
-                one(Role::DepartmentViewer, DEPARTMENT).sees_edition(1, state),
+                one(Role::DepartmentViewer, DEPARTMENT).sees_edition(AcademyId(1), state),
                 open
             );
-            assert!(one(Role::AcademyCoordinator, ACADEMY).sees_edition(1, state));
-            assert!(one(Role::Admin, Placement::default()).sees_edition(1, state));
-            assert!(!one(Role::AcademyCoordinator, ACADEMY).sees_edition(2, state));
+            assert!(one(Role::AcademyCoordinator, ACADEMY).sees_edition(AcademyId(1), state));
+            assert!(one(Role::Admin, Placement::default()).sees_edition(AcademyId(1), state));
+            assert!(!one(Role::AcademyCoordinator, ACADEMY).sees_edition(AcademyId(2), state));
         }
     }
 
     fn action(author: i64, place: Placement, state: ActionState) -> ActionFacts {
         ActionFacts {
-            author,
+            author: UserId(author),
             place,
             state,
         }
@@ -706,7 +720,7 @@ mod tests {
         assert!(relation.author && relation.owner);
         assert!(relation.can_view(ActionState::Draft));
         // The same person, their staff role revoked: still the author, no longer the owner.
-        let revoked = Rights::new(7, Vec::new()).relation(&facts);
+        let revoked = Rights::new(UserId(7), Vec::new()).relation(&facts);
         assert!(revoked.author && !revoked.owner);
         assert!(!revoked.can_view(ActionState::Draft));
         assert!(!revoked.can_view(ActionState::Validated));
@@ -722,18 +736,18 @@ mod tests {
         let own = coordinator.relation(&action(7, DISTRICT_A, ActionState::Submitted));
         assert!(own.owner && own.reviewer() && !own.decides());
         let colleague = Rights::new(
-            8,
+            UserId(8),
             vec![(
-                Grant::new(Role::DistrictCoordinator, Scope::District(100)).unwrap(),
+                Grant::new(Role::DistrictCoordinator, Scope::District(DistrictId(100))).unwrap(),
                 DISTRICT_A,
             )],
         )
         .relation(&action(7, DISTRICT_A, ActionState::Submitted));
         assert!(colleague.decides(), "another coordinator of the same scope");
         let above = Rights::new(
-            9,
+            UserId(9),
             vec![(
-                Grant::new(Role::AcademyCoordinator, Scope::Academy(1)).unwrap(),
+                Grant::new(Role::AcademyCoordinator, Scope::Academy(AcademyId(1))).unwrap(),
                 ACADEMY,
             )],
         )
@@ -782,8 +796,8 @@ mod tests {
             Err(AttachError::NotCoordinator)
         );
         let other_department = Placement {
-            department: Some(11),
-            district: Some(110),
+            department: Some(DepartmentId(11)),
+            district: Some(DistrictId(110)),
             ..SCHOOL_B
         };
         assert_eq!(
@@ -791,14 +805,16 @@ mod tests {
             Err(AttachError::OtherDepartment)
         );
         let both = Rights::new(
-            7,
+            UserId(7),
             vec![
                 (
-                    Grant::new(Role::DistrictCoordinator, Scope::District(100)).unwrap(),
+                    Grant::new(Role::DistrictCoordinator, Scope::District(DistrictId(100)))
+                        .unwrap(),
                     DISTRICT_A,
                 ),
                 (
-                    Grant::new(Role::DistrictCoordinator, Scope::District(101)).unwrap(),
+                    Grant::new(Role::DistrictCoordinator, Scope::District(DistrictId(101)))
+                        .unwrap(),
                     DISTRICT_B,
                 ),
             ],
@@ -815,25 +831,25 @@ mod tests {
     #[test]
     fn managers_grant_beneath_them_within_scope() {
         let head = one(Role::SchoolHead, SCHOOL_A);
-        let staff_here = Grant::new(Role::Staff, Scope::School(1000)).unwrap();
+        let staff_here = Grant::new(Role::Staff, Scope::School(SchoolId(1000))).unwrap();
         assert!(head.may_grant(&staff_here, &SCHOOL_A).is_ok());
-        let head_here = Grant::new(Role::SchoolHead, Scope::School(1000)).unwrap();
+        let head_here = Grant::new(Role::SchoolHead, Scope::School(SchoolId(1000))).unwrap();
         assert_eq!(
             head.may_grant(&head_here, &SCHOOL_A),
             Err(GrantError::NotAllowed)
         );
-        let staff_elsewhere = Grant::new(Role::Staff, Scope::School(2000)).unwrap();
+        let staff_elsewhere = Grant::new(Role::Staff, Scope::School(SchoolId(2000))).unwrap();
         assert!(head.may_grant(&staff_elsewhere, &ELSEWHERE).is_err());
         let district = one(Role::DistrictCoordinator, DISTRICT_A);
         assert!(district.may_grant(&head_here, &SCHOOL_A).is_ok());
         assert!(
-            !district.offers_scope(Scope::District(100), &DISTRICT_A),
+            !district.offers_scope(Scope::District(DistrictId(100)), &DISTRICT_A),
             "no district-level role to grant"
         );
         assert!(staff_a().may_grant(&staff_here, &SCHOOL_A).is_err());
         assert!(!staff_a().manages_anyone());
         let coordinator = one(Role::AcademyCoordinator, ACADEMY);
-        assert!(coordinator.offers_scope(Scope::Department(10), &DEPARTMENT));
+        assert!(coordinator.offers_scope(Scope::Department(DepartmentId(10)), &DEPARTMENT));
         assert!(!coordinator.offers_scope(Scope::Platform, &Placement::default()));
     }
 

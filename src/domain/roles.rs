@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use super::ids::{AcademyId, DepartmentId, DistrictId, SchoolId};
+
 /// The roles of `DOMAIN.md`, plus the platform administrator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
@@ -134,10 +136,10 @@ impl ScopeKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     Platform,
-    Academy(i64),
-    Department(i64),
-    District(i64),
-    School(i64),
+    Academy(AcademyId),
+    Department(DepartmentId),
+    District(DistrictId),
+    School(SchoolId),
 }
 
 impl Scope {
@@ -151,24 +153,27 @@ impl Scope {
         }
     }
 
-    /// The id stored beside the kind (0 for the platform).
+    /// The id stored beside the kind in `role_grants.scope_id` (0 for the
+    /// platform): the one place a scope's typed id becomes a bare number.
     pub fn id(self) -> i64 {
         match self {
             Scope::Platform => 0,
-            Scope::Academy(id)
-            | Scope::Department(id)
-            | Scope::District(id)
-            | Scope::School(id) => id,
+            Scope::Academy(id) => id.0,
+            Scope::Department(id) => id.0,
+            Scope::District(id) => id.0,
+            Scope::School(id) => id.0,
         }
     }
 
+    /// The scope stored as (`scope_kind`, `scope_id`); the inverse of
+    /// [`Scope::kind`] and [`Scope::id`].
     pub fn from_parts(kind: ScopeKind, id: i64) -> Scope {
         match kind {
             ScopeKind::Platform => Scope::Platform,
-            ScopeKind::Academy => Scope::Academy(id),
-            ScopeKind::Department => Scope::Department(id),
-            ScopeKind::District => Scope::District(id),
-            ScopeKind::School => Scope::School(id),
+            ScopeKind::Academy => Scope::Academy(AcademyId(id)),
+            ScopeKind::Department => Scope::Department(DepartmentId(id)),
+            ScopeKind::District => Scope::District(DistrictId(id)),
+            ScopeKind::School => Scope::School(SchoolId(id)),
         }
     }
 
@@ -210,15 +215,15 @@ impl Scope {
 /// department, district and school.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Placement {
-    pub academy: i64,
-    pub department: Option<i64>,
-    pub district: Option<i64>,
-    pub school: Option<i64>,
+    pub academy: AcademyId,
+    pub department: Option<DepartmentId>,
+    pub district: Option<DistrictId>,
+    pub school: Option<SchoolId>,
 }
 
 impl Placement {
     /// The placement of an académie itself.
-    pub const fn academy(id: i64) -> Placement {
+    pub const fn academy(id: AcademyId) -> Placement {
         Placement {
             academy: id,
             department: None,
@@ -228,7 +233,7 @@ impl Placement {
     }
 
     /// The placement of a department itself.
-    pub const fn department(academy: i64, id: i64) -> Placement {
+    pub const fn department(academy: AcademyId, id: DepartmentId) -> Placement {
         Placement {
             academy,
             department: Some(id),
@@ -238,7 +243,11 @@ impl Placement {
     }
 
     /// The placement of a district itself.
-    pub const fn district(academy: i64, department: i64, id: i64) -> Placement {
+    pub const fn district(
+        academy: AcademyId,
+        department: DepartmentId,
+        id: DistrictId,
+    ) -> Placement {
         Placement {
             academy,
             department: Some(department),
@@ -305,36 +314,38 @@ impl Grant {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::domain::ids::*;
 
     const SCHOOL: Placement = Placement {
-        academy: 1,
-        department: Some(10),
-        district: Some(100),
-        school: Some(1000),
+        academy: AcademyId(1),
+        department: Some(DepartmentId(10)),
+        district: Some(DistrictId(100)),
+        school: Some(SchoolId(1000)),
     };
     const OTHER_ACADEMY_SCHOOL: Placement = Placement {
-        academy: 2,
-        department: Some(20),
-        district: Some(200),
-        school: Some(2000),
+        academy: AcademyId(2),
+        department: Some(DepartmentId(20)),
+        district: Some(DistrictId(200)),
+        school: Some(SchoolId(2000)),
     };
 
     #[test]
     fn scopes_cover_their_descendants_only() {
-        assert!(Scope::Academy(1).covers(&SCHOOL));
-        assert!(Scope::Department(10).covers(&SCHOOL));
-        assert!(Scope::District(100).covers(&SCHOOL));
-        assert!(Scope::School(1000).covers(&SCHOOL));
-        assert!(!Scope::Academy(2).covers(&SCHOOL));
-        assert!(!Scope::School(1001).covers(&SCHOOL));
+        assert!(Scope::Academy(AcademyId(1)).covers(&SCHOOL));
+        assert!(Scope::Department(DepartmentId(10)).covers(&SCHOOL));
+        assert!(Scope::District(DistrictId(100)).covers(&SCHOOL));
+        assert!(Scope::School(SchoolId(1000)).covers(&SCHOOL));
+        assert!(!Scope::Academy(AcademyId(2)).covers(&SCHOOL));
+        assert!(!Scope::School(SchoolId(1001)).covers(&SCHOOL));
         assert!(Scope::Platform.covers(&OTHER_ACADEMY_SCHOOL));
     }
 
     #[test]
     fn roles_fit_one_scope_level() {
-        assert!(Grant::new(Role::Staff, Scope::School(1)).is_ok());
+        assert!(Grant::new(Role::Staff, Scope::School(SchoolId(1))).is_ok());
         assert_eq!(
-            Grant::new(Role::Staff, Scope::District(1)),
+            Grant::new(Role::Staff, Scope::District(DistrictId(1))),
             Err(GrantError::WrongScopeKind)
         );
         assert!(Grant::new(Role::Admin, Scope::Platform).is_ok());
@@ -344,10 +355,10 @@ mod tests {
     fn scope_values_round_trip_and_nothing_else_parses() {
         for scope in [
             Scope::Platform,
-            Scope::Academy(1),
-            Scope::Department(10),
-            Scope::District(100),
-            Scope::School(1000),
+            Scope::Academy(AcademyId(1)),
+            Scope::Department(DepartmentId(10)),
+            Scope::District(DistrictId(100)),
+            Scope::School(SchoolId(1000)),
         ] {
             assert_eq!(Scope::parse_value(&scope.value()), Some(scope));
         }
@@ -367,13 +378,15 @@ mod tests {
 
     #[test]
     fn places_contain_what_lies_beneath_them() {
-        let district = Placement::district(1, 10, 100);
+        let district = Placement::district(AcademyId(1), DepartmentId(10), DistrictId(100));
         assert!(district.contains(&SCHOOL));
         assert!(district.contains(&district));
-        assert!(Placement::academy(1).contains(&SCHOOL));
-        assert!(Placement::department(1, 10).contains(&district));
+        assert!(Placement::academy(AcademyId(1)).contains(&SCHOOL));
+        assert!(Placement::department(AcademyId(1), DepartmentId(10)).contains(&district));
         assert!(!SCHOOL.contains(&district));
-        assert!(!Placement::district(1, 10, 101).contains(&SCHOOL));
+        assert!(
+            !Placement::district(AcademyId(1), DepartmentId(10), DistrictId(101)).contains(&SCHOOL)
+        );
         assert_eq!(SCHOOL.without_school(), district);
     }
 }

@@ -1,5 +1,6 @@
 //! The demo académie's editions: one open for declarations now, one archived.
 
+use crate::domain::ids::{AcademyId, QuestionId};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use super::store::{self, EditionValues};
@@ -45,7 +46,7 @@ Contact : [ce.saio@ac-creteil.fr](mailto:ce.saio@ac-creteil.fr)
 
 fn poster_question() -> Question {
     Question {
-        id: 0,
+        id: QuestionId(0),
         kind: QuestionKind::YesNo,
         label: "Participez-vous au concours d'affiches ?".into(),
         help: "Les classes réalisent une affiche sur le thème de l'année.".into(),
@@ -55,7 +56,7 @@ fn poster_question() -> Question {
 }
 
 /// Adds the demo editions to the académie; `today` is the date in Paris.
-pub async fn seed(conn: &mut Conn<'_>, academy_id: i64, today: NaiveDate) -> DbResult<()> {
+pub async fn seed(conn: &mut Conn<'_>, academy_id: AcademyId, today: NaiveDate) -> DbResult<()> {
     let week_start = today + Duration::days(42);
     let week_end = week_start + Duration::days(4);
     let year = i64::from(week_start.year());
@@ -101,7 +102,7 @@ pub async fn seed(conn: &mut Conn<'_>, academy_id: i64, today: NaiveDate) -> DbR
         conn,
         open_id,
         &Question {
-            id: 0,
+            id: QuestionId(0),
             kind: QuestionKind::SingleChoice,
             label: "Comment avez-vous connu la semaine ?".into(),
             help: String::new(),

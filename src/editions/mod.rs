@@ -9,6 +9,7 @@ mod form;
 mod pages;
 mod questions;
 
+use crate::domain::ids::{AcademyId, EditionId};
 use axum::Router;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -31,7 +32,7 @@ pub fn router() -> Router<AppState> {
 pub async fn visible_edition(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: EditionId,
 ) -> AppResult<(Edition, Academy)> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
@@ -51,18 +52,18 @@ pub async fn visible_edition(
 }
 
 /// Whether the person coordinates the académie (or administers the platform).
-pub fn is_academy_coordinator(user: &CurrentUser, academy_id: i64) -> bool {
+pub fn is_academy_coordinator(user: &CurrentUser, academy_id: AcademyId) -> bool {
     user.rights.manages_academy(academy_id)
 }
 
 /// Refuses (403, with the reason) anyone but the académie's coordination.
-fn require_coordinator(user: &CurrentUser, academy_id: i64, reason: &str) -> AppResult<()> {
+fn require_coordinator(user: &CurrentUser, academy_id: AcademyId, reason: &str) -> AppResult<()> {
     user.require(Ability::Manage, &Placement::academy(academy_id), reason)
 }
 
 /// Whether the person follows the declarations of the académie, or part of
 /// it: coordinations and the DSDEN.
-fn follows_declarations(user: &CurrentUser, academy_id: i64) -> bool {
+fn follows_declarations(user: &CurrentUser, academy_id: AcademyId) -> bool {
     user.rights.reach(Ability::Export, academy_id).is_some()
 }
 
@@ -86,7 +87,7 @@ fn badge_class(state: EditionState) -> &'static str {
 /// An edition as pages show it: everything formatted in French.
 #[derive(Clone, Debug)]
 pub struct EditionView {
-    pub id: i64,
+    pub id: EditionId,
     pub number: i64,
     pub year: i64,
     pub title: String,
@@ -101,7 +102,7 @@ pub struct EditionView {
     pub bilan_deadline: String,
     pub contact_email: String,
     pub reminder_days: String,
-    pub cloned_from: Option<i64>,
+    pub cloned_from: Option<EditionId>,
 }
 
 impl EditionView {

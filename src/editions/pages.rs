@@ -2,6 +2,7 @@
 //! coordination does with an edition: create, edit, move its state, clone it
 //! for next year, extend its deadline.
 
+use crate::domain::ids::{AcademyId, EditionId};
 use askama::Template;
 use axum::{
     Router,
@@ -111,9 +112,9 @@ fn year_taken_message(year: i64) -> String {
 /// Adds the « one edition per year » error if another edition has that year.
 async fn check_year_free(
     state: &AppState,
-    academy_id: i64,
+    academy_id: AcademyId,
     values: &EditionValues,
-    except: Option<i64>,
+    except: Option<EditionId>,
     errors: &mut FormErrors,
 ) -> AppResult<()> {
     let mut db = state.db.acquire().await?;
@@ -282,7 +283,7 @@ async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
 ) -> AppResult<Response> {
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     render(
@@ -323,7 +324,7 @@ async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
 ) -> AppResult<Response> {
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     require_coordinator(&user, academy.id, EDIT_REASON)?;
@@ -340,7 +341,7 @@ async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<EditionForm>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
@@ -394,7 +395,7 @@ const STALE_STATE: &str = "L'état de l'édition a été changé entre-temps par
 async fn move_state(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<StateForm>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
@@ -436,7 +437,7 @@ async fn clone_edition(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
@@ -498,7 +499,7 @@ async fn extend_deadline(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<ExtensionForm>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;

@@ -1,6 +1,7 @@
 //! The edition's own questions, added to the declaration form by the
 //! académie coordination: add, edit, delete, reorder.
 
+use crate::domain::ids::{EditionId, QuestionId};
 use askama::Template;
 use axum::{
     Router,
@@ -50,7 +51,7 @@ const REASON: &str = "Seule la coordination académique définit les questions d
 async fn coordinated_edition(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: EditionId,
 ) -> AppResult<(Edition, Academy)> {
     let (edition, academy) = visible_edition(state, user, id).await?;
     require_coordinator(user, academy.id, REASON)?;
@@ -140,7 +141,7 @@ impl QuestionForm {
         }
         match kind {
             Some(kind) if errors.is_empty() => Ok(Question {
-                id: 0,
+                id: QuestionId(0),
                 kind,
                 label: label.to_string(),
                 help: help.to_string(),
@@ -170,7 +171,7 @@ fn kinds() -> Vec<KindChoice> {
 
 /// A question as listed.
 struct QuestionRow {
-    id: i64,
+    id: QuestionId,
     kind: &'static str,
     label: String,
     help: String,
@@ -241,7 +242,7 @@ async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
     render(
@@ -257,7 +258,7 @@ async fn list(
     )
 }
 
-fn back_to_list(edition_id: i64) -> Response {
+fn back_to_list(edition_id: EditionId) -> Response {
     Redirect::to(&format!("/editions/{edition_id}/questions")).into_response()
 }
 
@@ -265,7 +266,7 @@ async fn add(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<QuestionForm>,
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
@@ -284,7 +285,11 @@ async fn add(
 }
 
 /// One question of the edition, or 404.
-async fn question_of(state: &AppState, edition: &Edition, question_id: i64) -> AppResult<Question> {
+async fn question_of(
+    state: &AppState,
+    edition: &Edition,
+    question_id: QuestionId,
+) -> AppResult<Question> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     store::questions(conn, edition.id)
@@ -300,7 +305,7 @@ async fn question_of(state: &AppState, edition: &Edition, question_id: i64) -> A
 struct QuestionEditPage {
     ctx: PageCtx,
     edition: EditionView,
-    question_id: i64,
+    question_id: QuestionId,
     kinds: Vec<KindChoice>,
     form: QuestionForm,
     errors: FormErrors,
@@ -310,7 +315,7 @@ fn edit_page_of(
     ctx: PageCtx,
     edition: &Edition,
     academy: &Academy,
-    question_id: i64,
+    question_id: QuestionId,
     form: QuestionForm,
     errors: FormErrors,
 ) -> QuestionEditPage {
@@ -335,7 +340,7 @@ async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
 ) -> AppResult<Response> {
     let (edition, academy) = coordinated_edition(&state, &user, id).await?;
     let question = question_of(&state, &edition, question_id).await?;
@@ -353,7 +358,7 @@ async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
     CsrfForm(form): CsrfForm<QuestionForm>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
@@ -382,7 +387,7 @@ struct Empty {}
 async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
@@ -396,8 +401,8 @@ async fn delete(
 async fn shift(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
-    question_id: i64,
+    id: EditionId,
+    question_id: QuestionId,
     delta: i64,
 ) -> AppResult<Response> {
     let (edition, _) = coordinated_edition(state, user, id).await?;
@@ -413,7 +418,7 @@ async fn shift(
 async fn move_up(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     shift(&state, &user, id, question_id, -1).await
@@ -422,7 +427,7 @@ async fn move_up(
 async fn move_down(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(EditionId, QuestionId)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     shift(&state, &user, id, question_id, 1).await

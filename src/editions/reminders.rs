@@ -56,7 +56,7 @@ pub async fn send_due(db: &Db, config: &Config, now: DateTime<Utc>) -> anyhow::R
         match remind(db, config, &edition, now).await {
             Ok(count) => sent += count,
             Err(err) => {
-                tracing::warn!(edition = edition.id, error = %format!("{err:#}"), "reminders failed");
+                tracing::warn!(edition = edition.id.0, error = %format!("{err:#}"), "reminders failed");
                 failure.get_or_insert(err);
             }
         }

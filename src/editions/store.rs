@@ -1,5 +1,6 @@
 //! Editions, their questions, deadline extensions and reminders in the database.
 
+use crate::domain::ids::{AcademyId, EditionId, QuestionId, SchoolId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, QueryBuilder};
 
@@ -15,8 +16,8 @@ use crate::{
 /// An edition as stored.
 #[derive(Clone, Debug, FromRow)]
 pub struct Edition {
-    pub id: i64,
-    pub academy_id: i64,
+    pub id: EditionId,
+    pub academy_id: AcademyId,
     pub year: i64,
     pub number: i64,
     pub theme: String,
@@ -28,7 +29,7 @@ pub struct Edition {
     pub contact_email: String,
     pub state: EditionState,
     pub reminder_days: String,
-    pub cloned_from: Option<i64>,
+    pub cloned_from: Option<EditionId>,
 }
 
 impl Edition {
@@ -80,7 +81,7 @@ macro_rules! edition_columns {
     };
 }
 
-pub async fn edition_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Edition>> {
+pub async fn edition_by_id(conn: &mut Conn<'_>, id: EditionId) -> DbResult<Option<Edition>> {
     let sql = concat!(
         "SELECT ",
         edition_columns!(),
@@ -93,7 +94,7 @@ pub async fn edition_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Edit
 }
 
 /// The editions of an académie, newest first.
-pub async fn editions_of(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<Edition>> {
+pub async fn editions_of(conn: &mut Conn<'_>, academy_id: AcademyId) -> DbResult<Vec<Edition>> {
     let sql = concat!(
         "SELECT ",
         edition_columns!(),
@@ -117,7 +118,7 @@ pub async fn live_editions(conn: &mut Conn<'_>) -> DbResult<Vec<Edition>> {
 
 pub async fn edition_of_year(
     conn: &mut Conn<'_>,
-    academy_id: i64,
+    academy_id: AcademyId,
     year: i64,
 ) -> DbResult<Option<Edition>> {
     let sql = concat!(
@@ -134,10 +135,10 @@ pub async fn edition_of_year(
 
 pub async fn insert_edition(
     conn: &mut Conn<'_>,
-    academy_id: i64,
+    academy_id: AcademyId,
     v: &EditionValues,
-    cloned_from: Option<i64>,
-) -> DbResult<i64> {
+    cloned_from: Option<EditionId>,
+) -> DbResult<EditionId> {
     let now = Utc::now();
     let sql = "INSERT INTO editions (academy_id, year, number, theme, week_start, week_end, declaration_deadline,
                bilan_deadline, circular, contact_email, reminder_days, cloned_from, created_at, updated_at)
@@ -160,7 +161,7 @@ pub async fn insert_edition(
         .await)
 }
 
-pub async fn update_edition(conn: &mut Conn<'_>, id: i64, v: &EditionValues) -> DbResult<()> {
+pub async fn update_edition(conn: &mut Conn<'_>, id: EditionId, v: &EditionValues) -> DbResult<()> {
     let sql =
         "UPDATE editions SET year = $2, number = $3, theme = $4, week_start = $5, week_end = $6,
                declaration_deadline = $7, bilan_deadline = $8, circular = $9, contact_email = $10,
@@ -183,7 +184,11 @@ pub async fn update_edition(conn: &mut Conn<'_>, id: i64, v: &EditionValues) -> 
         .map(|_| ()))
 }
 
-pub async fn set_edition_state(conn: &mut Conn<'_>, id: i64, state: EditionState) -> DbResult<()> {
+pub async fn set_edition_state(
+    conn: &mut Conn<'_>,
+    id: EditionId,
+    state: EditionState,
+) -> DbResult<()> {
     let sql = "UPDATE editions SET state = $2, updated_at = $3 WHERE id = $1";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
@@ -196,7 +201,7 @@ pub async fn set_edition_state(conn: &mut Conn<'_>, id: i64, state: EditionState
 
 #[derive(FromRow)]
 struct QuestionRow {
-    id: i64,
+    id: QuestionId,
     kind: QuestionKind,
     label: String,
     help: String,
@@ -224,7 +229,7 @@ impl From<QuestionRow> for Question {
 }
 
 /// The edition's own questions, in order.
-pub async fn questions(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Vec<Question>> {
+pub async fn questions(conn: &mut Conn<'_>, edition_id: EditionId) -> DbResult<Vec<Question>> {
     let sql = "SELECT id, kind, label, help, required, options FROM edition_questions WHERE edition_id = $1 ORDER BY position, id";
     let rows: Vec<QuestionRow> = on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(edition_id)
@@ -234,7 +239,11 @@ pub async fn questions(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Vec<Que
 }
 
 /// Adds a question at the end of the form.
-pub async fn add_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question) -> DbResult<i64> {
+pub async fn add_question(
+    conn: &mut Conn<'_>,
+    edition_id: EditionId,
+    q: &Question,
+) -> DbResult<QuestionId> {
     let sql = "INSERT INTO edition_questions (edition_id, position, kind, label, help, required, options)
                VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM edition_questions WHERE edition_id = $1), $2, $3, $4, $5, $6)
                RETURNING id";
@@ -249,7 +258,11 @@ pub async fn add_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question) ->
         .await)
 }
 
-pub async fn update_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question) -> DbResult<()> {
+pub async fn update_question(
+    conn: &mut Conn<'_>,
+    edition_id: EditionId,
+    q: &Question,
+) -> DbResult<()> {
     let sql = "UPDATE edition_questions SET kind = $3, label = $4, help = $5, required = $6, options = $7 WHERE id = $1 AND edition_id = $2";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(q.id)
@@ -266,8 +279,8 @@ pub async fn update_question(conn: &mut Conn<'_>, edition_id: i64, q: &Question)
 
 pub async fn delete_question(
     conn: &mut Conn<'_>,
-    edition_id: i64,
-    question_id: i64,
+    edition_id: EditionId,
+    question_id: QuestionId,
 ) -> DbResult<()> {
     let sql = "DELETE FROM edition_questions WHERE id = $1 AND edition_id = $2";
     on_conn!(conn, |c| sqlx::query(sql)
@@ -284,8 +297,8 @@ pub async fn delete_question(
 /// applied one after the other and none is lost.
 pub async fn move_question(
     conn: &mut Conn<'_>,
-    edition_id: i64,
-    question_id: i64,
+    edition_id: EditionId,
+    question_id: QuestionId,
     delta: i64,
 ) -> DbResult<()> {
     // Lock the edition's row first, then read the order: on PostgreSQL a
@@ -297,7 +310,7 @@ pub async fn move_question(
         q.bind_i64(edition_id).push_sql(lock);
         q.build_query_scalar::<i64>().fetch_optional(c).await
     })?;
-    let ids: Vec<i64> = questions(conn, edition_id)
+    let ids: Vec<QuestionId> = questions(conn, edition_id)
         .await?
         .iter()
         .map(|q| q.id)
@@ -328,7 +341,7 @@ pub async fn move_question(
 pub async fn deadline_for(
     conn: &mut Conn<'_>,
     edition: &Edition,
-    school_id: Option<i64>,
+    school_id: Option<SchoolId>,
 ) -> DbResult<DateTime<Utc>> {
     let sql = "SELECT MAX(until) FROM deadline_extensions WHERE edition_id = $1 AND (school_id IS NULL OR school_id = $2)";
     let extension: Option<DateTime<Utc>> = on_conn!(conn, |c| sqlx::query_scalar(sql)
@@ -344,10 +357,10 @@ pub async fn deadline_for(
 /// Grants a later deadline to one school (`Some`) or to every school (`None`).
 pub async fn extend_deadline(
     conn: &mut Conn<'_>,
-    edition_id: i64,
-    school_id: Option<i64>,
+    edition_id: EditionId,
+    school_id: Option<SchoolId>,
     until: DateTime<Utc>,
-    by: i64,
+    by: UserId,
 ) -> DbResult<()> {
     let sql = "INSERT INTO deadline_extensions (edition_id, school_id, until, granted_by, created_at) VALUES ($1, $2, $3, $4, $5)";
     on_conn!(conn, |c| sqlx::query(sql)
@@ -369,7 +382,7 @@ pub struct Extension {
     pub uai: Option<String>,
 }
 
-pub async fn extensions(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Vec<Extension>> {
+pub async fn extensions(conn: &mut Conn<'_>, edition_id: EditionId) -> DbResult<Vec<Extension>> {
     let sql = "SELECT e.until, s.name AS school_name, s.uai FROM deadline_extensions e
                LEFT JOIN schools s ON s.id = e.school_id WHERE e.edition_id = $1 ORDER BY e.id";
     on_conn!(conn, |c| sqlx::query_as(sql)
@@ -381,7 +394,7 @@ pub async fn extensions(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<Vec<Ex
 /// Records that the reminder `days_before` went out; false if it already had.
 pub async fn mark_reminder_sent(
     conn: &mut Conn<'_>,
-    edition_id: i64,
+    edition_id: EditionId,
     days_before: i64,
 ) -> DbResult<bool> {
     let sql = "INSERT INTO edition_reminders (edition_id, days_before, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
@@ -399,7 +412,7 @@ pub async fn mark_reminder_sent(
 /// `from` (someone else moved it first).
 pub async fn move_edition_state(
     conn: &mut Conn<'_>,
-    id: i64,
+    id: EditionId,
     from: EditionState,
     to: EditionState,
 ) -> DbResult<bool> {
@@ -416,7 +429,7 @@ pub async fn move_edition_state(
 }
 
 /// How many actions of the edition went further than a draft.
-pub async fn declared_action_count(conn: &mut Conn<'_>, edition_id: i64) -> DbResult<i64> {
+pub async fn declared_action_count(conn: &mut Conn<'_>, edition_id: EditionId) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM actions WHERE edition_id = $1 AND state <> 'draft'";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(edition_id)
@@ -428,7 +441,7 @@ pub async fn declared_action_count(conn: &mut Conn<'_>, edition_id: i64) -> DbRe
 /// holder of a school role there.
 #[derive(Clone, Debug, FromRow)]
 pub struct ReminderRecipient {
-    pub school_id: i64,
+    pub school_id: SchoolId,
     pub school_name: String,
     pub uai: String,
     pub email: String,

@@ -1,5 +1,6 @@
 //! Districts (réseaux FOQUALE): coordinators create them and attach schools.
 
+use crate::domain::ids::{ActionId, DistrictId};
 use askama::Template;
 use axum::{
     Router,
@@ -121,7 +122,7 @@ struct Programme {
 }
 
 struct ProgrammeLine {
-    id: i64,
+    id: ActionId,
     title: String,
     place: String,
     date: Option<String>,
@@ -129,7 +130,11 @@ struct ProgrammeLine {
     link: bool,
 }
 
-async fn load_district(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<District> {
+async fn load_district(
+    state: &AppState,
+    user: &CurrentUser,
+    id: DistrictId,
+) -> AppResult<District> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let district = store::district_by_id(conn, id)
@@ -239,7 +244,7 @@ async fn district_page(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<DistrictId>,
 ) -> AppResult<Response> {
     let district = load_district(&state, &user, id).await?;
     render(
@@ -265,7 +270,7 @@ async fn attach_school(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<DistrictId>,
     CsrfForm(form): CsrfForm<UaiForm>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
@@ -304,7 +309,7 @@ async fn attach_school(
 async fn detach_school(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<DistrictId>,
     CsrfForm(form): CsrfForm<UaiForm>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;

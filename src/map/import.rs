@@ -5,6 +5,7 @@
 //! a line that places its school in a department of another académie is
 //! rejected, and moving a department is `perseverance department move`.
 
+use crate::domain::ids::{AcademyId, DepartmentId};
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -51,8 +52,8 @@ type Fingerprint = (
     String,
     String,
     String,
-    i64,
-    i64,
+    AcademyId,
+    DepartmentId,
     Option<String>,
     Option<String>,
     Option<f64>,
@@ -63,8 +64,8 @@ type Fingerprint = (
 /// A school ready to write, with the ids of its académie and department.
 struct Row<'a> {
     school: &'a super::annuaire::AnnuaireSchool,
-    academy_id: i64,
-    department_id: i64,
+    academy_id: AcademyId,
+    department_id: DepartmentId,
 }
 
 impl Row<'_> {
@@ -90,8 +91,8 @@ impl Row<'_> {
 /// A department as the import sees it: its id and its académie.
 #[derive(Clone, Debug)]
 struct KnownDepartment {
-    id: i64,
-    academy_id: i64,
+    id: DepartmentId,
+    academy_id: AcademyId,
     academy_code: String,
     academy_name: String,
 }
@@ -148,7 +149,7 @@ pub async fn apply(
             wanted.push(entry);
         }
     }
-    let mut academies: HashMap<String, i64> = store::academies(conn)
+    let mut academies: HashMap<String, AcademyId> = store::academies(conn)
         .await?
         .into_iter()
         .map(|a| (a.code, a.id))
@@ -259,7 +260,7 @@ async fn known_departments(
 ) -> anyhow::Result<HashMap<String, KnownDepartment>> {
     let sql = "SELECT d.code, d.id, d.academy_id, a.code, a.name FROM departments d \
                JOIN academies a ON a.id = d.academy_id";
-    let rows: Vec<(String, i64, i64, String, String)> =
+    let rows: Vec<(String, DepartmentId, AcademyId, String, String)> =
         crate::on_conn!(conn, |c| sqlx::query_as(sql).fetch_all(c).await)?;
     Ok(rows
         .into_iter()
@@ -289,8 +290,8 @@ async fn existing_fingerprints(
         String,
         String,
         String,
-        i64,
-        i64,
+        AcademyId,
+        DepartmentId,
         Option<String>,
         Option<String>,
         Option<f64>,
@@ -411,7 +412,7 @@ pub async fn import_districts(db: &Db, bytes: &[u8]) -> anyhow::Result<ImportRep
             Err(reason) => report.rejected.push(Rejected { line, reason }),
         },
     )?;
-    let mut department_codes: HashMap<i64, String> = HashMap::new();
+    let mut department_codes: HashMap<DepartmentId, String> = HashMap::new();
     // Reads and writes on one write transaction, so that the schools we
     // check are the ones we attach.
     let mut tx = db.begin().await?;
@@ -434,7 +435,7 @@ pub async fn import_districts(db: &Db, bytes: &[u8]) -> anyhow::Result<ImportRep
 async fn district_line(
     conn: &mut Conn<'_>,
     row: &DistrictLine,
-    department_codes: &mut HashMap<i64, String>,
+    department_codes: &mut HashMap<DepartmentId, String>,
 ) -> anyhow::Result<Result<bool, String>> {
     let uai = match Uai::parse(&row.uai) {
         Ok(uai) => uai,

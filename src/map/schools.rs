@@ -1,5 +1,6 @@
 //! The académie overview, the school directory and the school page.
 
+use crate::domain::ids::{DepartmentId, DistrictId};
 use askama::Template;
 use axum::{
     Router,
@@ -37,7 +38,7 @@ struct AcademyPage {
     /// Whether the person may create districts here.
     can_edit: bool,
     /// The districts whose page the person may open (others are not linked).
-    visible_districts: Vec<i64>,
+    visible_districts: Vec<DistrictId>,
     /// Whether the person may open the school directory (else no link).
     sees_directory: bool,
     /// The form to create a district: its values and errors.
@@ -134,8 +135,8 @@ struct DirectoryPage {
     page: i64,
     pages: i64,
     q: String,
-    department_id: Option<i64>,
-    district_id: Option<i64>,
+    department_id: Option<DepartmentId>,
+    district_id: Option<DistrictId>,
     departments: Vec<Department>,
     districts: Vec<District>,
 }
@@ -147,9 +148,9 @@ const PAGE_SIZE: i64 = 50;
 fn scoped_filter(
     user: &CurrentUser,
     academy: &Academy,
-    department: Option<i64>,
-    district: Option<i64>,
-) -> Option<(Option<i64>, Option<i64>)> {
+    department: Option<DepartmentId>,
+    district: Option<DistrictId>,
+) -> Option<(Option<DepartmentId>, Option<DistrictId>)> {
     let reach = user.rights.reach(Ability::Export, academy.id)?;
     if reach.whole {
         return Some((department, district));
@@ -171,7 +172,7 @@ fn scoped_filter(
     ))
 }
 
-fn parse_id(text: &Option<String>) -> Option<i64> {
+fn parse_id<T: std::str::FromStr>(text: &Option<String>) -> Option<T> {
     text.as_deref().and_then(|t| t.parse().ok())
 }
 

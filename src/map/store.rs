@@ -1,5 +1,6 @@
 //! The académie's map in the database: académies, departments, districts, schools.
 
+use crate::domain::ids::{AcademyId, DepartmentId, DistrictId, SchoolId};
 use chrono::Utc;
 use sqlx::FromRow;
 
@@ -12,7 +13,7 @@ use crate::{
 
 #[derive(Clone, Debug, FromRow)]
 pub struct Academy {
-    pub id: i64,
+    pub id: AcademyId,
     pub code: String,
     pub slug: String,
     pub name: String,
@@ -30,18 +31,18 @@ impl Academy {
 
 #[derive(Clone, Debug, FromRow)]
 pub struct Department {
-    pub id: i64,
-    pub academy_id: i64,
+    pub id: DepartmentId,
+    pub academy_id: AcademyId,
     pub code: String,
     pub name: String,
 }
 
 #[derive(Clone, Debug, FromRow)]
 pub struct District {
-    pub id: i64,
-    pub department_id: i64,
+    pub id: DistrictId,
+    pub department_id: DepartmentId,
     pub name: String,
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub department_name: String,
     pub school_count: i64,
 }
@@ -59,16 +60,16 @@ impl District {
 
 #[derive(Clone, Debug, FromRow)]
 pub struct School {
-    pub id: i64,
+    pub id: SchoolId,
     pub uai: String,
     pub name: String,
     pub kind: String,
     pub sector: String,
     pub commune: String,
     pub postal_code: String,
-    pub academy_id: i64,
-    pub department_id: i64,
-    pub district_id: Option<i64>,
+    pub academy_id: AcademyId,
+    pub department_id: DepartmentId,
+    pub district_id: Option<DistrictId>,
     pub bassin_name: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
@@ -116,7 +117,7 @@ pub async fn academies(conn: &mut Conn<'_>) -> DbResult<Vec<Academy>> {
     on_conn!(conn, |c| sqlx::query_as(sql).fetch_all(c).await)
 }
 
-pub async fn academy_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Academy>> {
+pub async fn academy_by_id(conn: &mut Conn<'_>, id: AcademyId) -> DbResult<Option<Academy>> {
     let sql = "SELECT id, code, slug, name, email_domains FROM academies WHERE id = $1";
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
@@ -139,7 +140,7 @@ pub async fn ensure_academy(
     code: &str,
     slug: &str,
     name: &str,
-) -> DbResult<i64> {
+) -> DbResult<AcademyId> {
     let sql = "INSERT INTO academies (code, slug, name, created_at) VALUES ($1, $2, $3, $4)
                ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
@@ -153,7 +154,7 @@ pub async fn ensure_academy(
 
 pub async fn set_email_domains(
     conn: &mut Conn<'_>,
-    academy_id: i64,
+    academy_id: AcademyId,
     domains: &str,
 ) -> DbResult<()> {
     let sql = "UPDATE academies SET email_domains = $2 WHERE id = $1";
@@ -174,7 +175,7 @@ pub async fn academies_allowing(conn: &mut Conn<'_>, domain: &str) -> DbResult<V
         .collect())
 }
 
-pub async fn departments(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<Department>> {
+pub async fn departments(conn: &mut Conn<'_>, academy_id: AcademyId) -> DbResult<Vec<Department>> {
     let sql =
         "SELECT id, academy_id, code, name FROM departments WHERE academy_id = $1 ORDER BY code";
     on_conn!(conn, |c| sqlx::query_as(sql)
@@ -191,7 +192,10 @@ pub async fn department_by_code(conn: &mut Conn<'_>, code: &str) -> DbResult<Opt
         .await)
 }
 
-pub async fn department_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Department>> {
+pub async fn department_by_id(
+    conn: &mut Conn<'_>,
+    id: DepartmentId,
+) -> DbResult<Option<Department>> {
     let sql = "SELECT id, academy_id, code, name FROM departments WHERE id = $1";
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
@@ -204,10 +208,10 @@ pub async fn department_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<D
 /// académie is [`move_department`], never a side effect.
 pub async fn ensure_department(
     conn: &mut Conn<'_>,
-    academy_id: i64,
+    academy_id: AcademyId,
     code: &str,
     name: &str,
-) -> DbResult<i64> {
+) -> DbResult<DepartmentId> {
     let sql = "INSERT INTO departments (academy_id, code, name) VALUES ($1, $2, $3)
                ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
@@ -218,7 +222,7 @@ pub async fn ensure_department(
         .await)
 }
 
-pub async fn districts(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<District>> {
+pub async fn districts(conn: &mut Conn<'_>, academy_id: AcademyId) -> DbResult<Vec<District>> {
     let sql = concat!(
         district_select!(),
         " WHERE dp.academy_id = $1 ORDER BY dp.code, di.name"
@@ -229,7 +233,7 @@ pub async fn districts(conn: &mut Conn<'_>, academy_id: i64) -> DbResult<Vec<Dis
         .await)
 }
 
-pub async fn district_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<District>> {
+pub async fn district_by_id(conn: &mut Conn<'_>, id: DistrictId) -> DbResult<Option<District>> {
     let sql = concat!(district_select!(), " WHERE di.id = $1");
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
@@ -239,7 +243,7 @@ pub async fn district_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Dis
 
 pub async fn district_by_name(
     conn: &mut Conn<'_>,
-    department_id: i64,
+    department_id: DepartmentId,
     name: &str,
 ) -> DbResult<Option<District>> {
     let sql = concat!(
@@ -254,7 +258,11 @@ pub async fn district_by_name(
 }
 
 /// Creates a district, or returns the id of the one with that name.
-pub async fn ensure_district(conn: &mut Conn<'_>, department_id: i64, name: &str) -> DbResult<i64> {
+pub async fn ensure_district(
+    conn: &mut Conn<'_>,
+    department_id: DepartmentId,
+    name: &str,
+) -> DbResult<DistrictId> {
     let sql = "INSERT INTO districts (department_id, name) VALUES ($1, $2)
                ON CONFLICT (department_id, name) DO UPDATE SET name = excluded.name RETURNING id";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
@@ -267,8 +275,8 @@ pub async fn ensure_district(conn: &mut Conn<'_>, department_id: i64, name: &str
 /// Attaches a school to a district (or detaches it with `None`).
 pub async fn set_school_district(
     conn: &mut Conn<'_>,
-    school_id: i64,
-    district_id: Option<i64>,
+    school_id: SchoolId,
+    district_id: Option<DistrictId>,
 ) -> DbResult<()> {
     let sql = "UPDATE schools SET district_id = $2, updated_at = $3 WHERE id = $1";
     on_conn!(conn, |c| sqlx::query(sql)
@@ -288,7 +296,7 @@ pub async fn school_by_uai(conn: &mut Conn<'_>, uai: &str) -> DbResult<Option<Sc
         .await)
 }
 
-pub async fn school_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<School>> {
+pub async fn school_by_id(conn: &mut Conn<'_>, id: SchoolId) -> DbResult<Option<School>> {
     let sql = concat!("SELECT ", school_columns!(), " FROM schools WHERE id = $1");
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
@@ -296,7 +304,10 @@ pub async fn school_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Schoo
         .await)
 }
 
-pub async fn schools_of_district(conn: &mut Conn<'_>, district_id: i64) -> DbResult<Vec<School>> {
+pub async fn schools_of_district(
+    conn: &mut Conn<'_>,
+    district_id: DistrictId,
+) -> DbResult<Vec<School>> {
     let sql = concat!(
         "SELECT ",
         school_columns!(),
@@ -311,9 +322,9 @@ pub async fn schools_of_district(conn: &mut Conn<'_>, district_id: i64) -> DbRes
 /// A filter on the school directory of one académie.
 #[derive(Clone, Debug, Default)]
 pub struct SchoolFilter {
-    pub academy_id: i64,
-    pub department_id: Option<i64>,
-    pub district_id: Option<i64>,
+    pub academy_id: AcademyId,
+    pub department_id: Option<DepartmentId>,
+    pub district_id: Option<DistrictId>,
     /// Matches the name, commune or UAI (case-insensitive).
     pub text: Option<String>,
     pub offset: i64,
@@ -377,8 +388,8 @@ pub struct DepartmentMove {
 /// Only `perseverance department move` calls this: an import never does.
 pub async fn move_department(
     conn: &mut Conn<'_>,
-    department_id: i64,
-    academy_id: i64,
+    department_id: DepartmentId,
+    academy_id: AcademyId,
 ) -> DbResult<DepartmentMove> {
     let count_grants = "SELECT COUNT(*) FROM grant_placements
         WHERE department_id = $1 AND scope_kind IN ('department', 'district', 'school')";

@@ -3,6 +3,7 @@
 //! référent), and the actions by state, audience and showcase kind.
 //! Every figure is aggregated by the database (GROUP BY district).
 
+use crate::domain::ids::{DistrictId, EditionId};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -44,7 +45,7 @@ struct Silent {
 /// One line of the tables: a district, « sans district », or the total.
 #[derive(Default)]
 struct Line {
-    district_id: Option<i64>,
+    district_id: Option<DistrictId>,
     name: String,
     schools: i64,
     covered: i64,
@@ -56,7 +57,7 @@ struct Line {
 }
 
 impl Line {
-    fn new(district_id: Option<i64>, name: String) -> Line {
+    fn new(district_id: Option<DistrictId>, name: String) -> Line {
         Line {
             district_id,
             name,
@@ -107,7 +108,7 @@ impl Line {
 #[template(path = "review/dashboard.html")]
 struct DashboardPage {
     ctx: PageCtx,
-    edition_id: i64,
+    edition_id: EditionId,
     edition_title: String,
     lines: Vec<Line>,
     total: Line,
@@ -115,7 +116,7 @@ struct DashboardPage {
     audience_labels: Vec<&'static str>,
     showcase_labels: Vec<&'static str>,
     /// The district in focus, when the person picked one among several.
-    focus: Option<i64>,
+    focus: Option<DistrictId>,
     /// Whether the person has several districts to choose from.
     several: bool,
     /// Whether the schools without action are listed.
@@ -127,7 +128,7 @@ pub(super) async fn dashboard(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     Query(params): Query<DashboardParams>,
 ) -> AppResult<Response> {
     let access = access(&state, &user, id).await?;
@@ -149,13 +150,13 @@ pub(super) async fn dashboard(
         .filter(|d| focus.is_none_or(|f| f == d.id))
         .map(|d| Line::new(Some(d.id), format!("{} ({})", d.name, d.department_code)))
         .collect();
-    let mut index: HashMap<Option<i64>, usize> = lines
+    let mut index: HashMap<Option<DistrictId>, usize> = lines
         .iter()
         .enumerate()
         .map(|(i, l)| (l.district_id, i))
         .collect();
     // Schools and actions outside any district get a line of their own.
-    let mut line_of = |district: Option<i64>, lines: &mut Vec<Line>| -> Option<usize> {
+    let mut line_of = |district: Option<DistrictId>, lines: &mut Vec<Line>| -> Option<usize> {
         match (index.get(&district), district) {
             (Some(i), _) => Some(*i),
             (None, None) => {
@@ -188,7 +189,7 @@ pub(super) async fn dashboard(
     if show_silent {
         let silent =
             store::silent_schools(db, edition_id, access.edition.academy_id, &reach).await?;
-        let positions: HashMap<Option<i64>, usize> = lines
+        let positions: HashMap<Option<DistrictId>, usize> = lines
             .iter()
             .enumerate()
             .map(|(i, l)| (l.district_id, i))

@@ -1,6 +1,7 @@
 //! The review list of an edition, and its bulk actions: validate the
 //! selection, export the selection (or the whole filtered list) as CSV.
 
+use crate::domain::ids::{ActionId, DistrictId, EditionId, QuestionId};
 use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
@@ -95,7 +96,7 @@ async fn narrowed(
     state: &AppState,
     access: &Access,
     district: &str,
-) -> AppResult<(Reach, Option<i64>, Vec<store::DistrictName>)> {
+) -> AppResult<(Reach, Option<DistrictId>, Vec<store::DistrictName>)> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let single = !access.reach.whole
@@ -132,7 +133,7 @@ fn choices(list: Choices, current: &str) -> Vec<Choice> {
 
 /// A line of the table, ready to show.
 struct Line {
-    id: i64,
+    id: ActionId,
     title: String,
     date: String,
     school: String,
@@ -187,7 +188,7 @@ impl From<ReviewRow> for Line {
 #[template(path = "review/list.html")]
 struct ReviewPage {
     ctx: PageCtx,
-    edition_id: i64,
+    edition_id: EditionId,
     edition_title: String,
     params: ListParams,
     states: Vec<Choice>,
@@ -271,7 +272,7 @@ pub(super) async fn review_list(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     Query(params): Query<ListParams>,
 ) -> AppResult<Response> {
     let access = access(&state, &user, id).await?;
@@ -282,7 +283,7 @@ pub(super) async fn review_list(
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct BulkForm {
     #[serde(default)]
-    ids: Vec<i64>,
+    ids: Vec<ActionId>,
     #[serde(default)]
     etat: String,
     #[serde(default)]
@@ -311,8 +312,8 @@ impl BulkForm {
     }
 
     /// The ticked ids, once each, in order.
-    fn ids(&self) -> AppResult<Vec<i64>> {
-        let ids: Vec<i64> = self
+    fn ids(&self) -> AppResult<Vec<ActionId>> {
+        let ids: Vec<ActionId> = self
             .ids
             .iter()
             .copied()
@@ -330,13 +331,13 @@ impl BulkForm {
 
 /// An action validated by the bulk request.
 struct Done {
-    id: i64,
+    id: ActionId,
     title: String,
 }
 
 /// An action the bulk request could not validate, and why.
 struct Failure {
-    id: i64,
+    id: ActionId,
     /// Unknown when the action lies outside the person's reach.
     title: Option<String>,
     reason: String,
@@ -360,7 +361,7 @@ pub(super) async fn validate(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<BulkForm>,
 ) -> AppResult<Response> {
     let access = access(&state, &user, id).await?;
@@ -427,7 +428,7 @@ pub(super) async fn validate(
             ) => reason,
             Err(AppError::NotFound) => OUT_OF_REACH.into(),
             Err(err) => {
-                tracing::error!(action = action.id, error = %format!("{err:#}"), "bulk validation");
+                tracing::error!(action = action.id.0, error = %format!("{err:#}"), "bulk validation");
                 "Erreur inattendue : l'action n'a pas été validée. Réessayez dans quelques instants."
                     .into()
             }
@@ -453,7 +454,7 @@ pub(super) async fn validate(
 pub(super) async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<BulkForm>,
 ) -> AppResult<Response> {
     let access = access(&state, &user, id).await?;
@@ -466,7 +467,7 @@ pub(super) async fn export(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let actions = store::export_actions(conn, edition_id, &reach, &filter, selection).await?;
-    let answers: HashMap<(i64, i64), String> =
+    let answers: HashMap<(ActionId, QuestionId), String> =
         store::export_answers(conn, edition_id, &reach, &filter, selection)
             .await?
             .into_iter()
@@ -504,7 +505,7 @@ fn cell(text: &str) -> String {
 fn csv_file(
     actions: &[Action],
     questions: &[crate::domain::declaration::Question],
-    answers: &HashMap<(i64, i64), String>,
+    answers: &HashMap<(ActionId, QuestionId), String>,
 ) -> Result<Vec<u8>, csv::Error> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {

@@ -9,6 +9,7 @@ mod dashboard;
 mod list;
 pub mod store;
 
+use crate::domain::ids::EditionId;
 use axum::{
     Router,
     routing::{get, post},
@@ -64,7 +65,7 @@ impl Access {
 pub(crate) async fn access(
     state: &AppState,
     user: &CurrentUser,
-    edition_id: i64,
+    edition_id: EditionId,
 ) -> AppResult<Access> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
@@ -98,6 +99,6 @@ pub(crate) async fn access(
 }
 
 /// Reads an id typed in a query or a form (anything else is no id).
-fn parse_id(text: &str) -> Option<i64> {
+fn parse_id<T: std::str::FromStr>(text: &str) -> Option<T> {
     text.trim().parse().ok()
 }

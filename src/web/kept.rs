@@ -32,6 +32,7 @@ use super::{
 };
 use crate::{
     db::{Conn, DbResult},
+    domain::ids::UserId,
     on_conn,
 };
 
@@ -55,7 +56,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Clone, Debug, FromRow)]
 pub struct KeptForm {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub path: String,
     /// The form as posted (URL-encoded), without its token.
     pub fields: String,
@@ -96,7 +97,7 @@ impl KeptForm {
 }
 
 /// Keeps (or replaces) the person's form for `path`; returns its id.
-pub async fn keep(conn: &mut Conn<'_>, user_id: i64, path: &str, fields: &str) -> DbResult<i64> {
+pub async fn keep(conn: &mut Conn<'_>, user_id: UserId, path: &str, fields: &str) -> DbResult<i64> {
     let now = Utc::now();
     let sql = "INSERT INTO kept_forms (user_id, path, fields, created_at, expires_at)
                VALUES ($1, $2, $3, $4, $5)
@@ -115,7 +116,7 @@ pub async fn keep(conn: &mut Conn<'_>, user_id: i64, path: &str, fields: &str) -
 }
 
 /// The person's kept forms still waiting, newest first.
-pub async fn kept_for(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<KeptForm>> {
+pub async fn kept_for(conn: &mut Conn<'_>, user_id: UserId) -> DbResult<Vec<KeptForm>> {
     let sql = "SELECT id, user_id, path, fields, created_at FROM kept_forms
                WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id DESC";
     on_conn!(conn, |c| sqlx::query_as(sql)
@@ -126,7 +127,11 @@ pub async fn kept_for(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<KeptFor
 }
 
 /// One of the person's kept forms (never someone else's).
-pub async fn kept_by_id(conn: &mut Conn<'_>, id: i64, user_id: i64) -> DbResult<Option<KeptForm>> {
+pub async fn kept_by_id(
+    conn: &mut Conn<'_>,
+    id: i64,
+    user_id: UserId,
+) -> DbResult<Option<KeptForm>> {
     let sql = "SELECT id, user_id, path, fields, created_at FROM kept_forms
                WHERE id = $1 AND user_id = $2 AND expires_at > $3";
     on_conn!(conn, |c| sqlx::query_as(sql)
@@ -138,7 +143,7 @@ pub async fn kept_by_id(conn: &mut Conn<'_>, id: i64, user_id: i64) -> DbResult<
 }
 
 /// Forgets one of the person's kept forms.
-pub async fn forget(conn: &mut Conn<'_>, id: i64, user_id: i64) -> DbResult<()> {
+pub async fn forget(conn: &mut Conn<'_>, id: i64, user_id: UserId) -> DbResult<()> {
     on_conn!(conn, |c| sqlx::query(
         "DELETE FROM kept_forms WHERE id = $1 AND user_id = $2"
     )
@@ -198,7 +203,7 @@ pub fn take_marker(body: Bytes) -> (Bytes, Option<i64>) {
 #[derive(Clone, Copy, Debug)]
 pub struct Kept {
     pub id: i64,
-    pub author: i64,
+    pub author: UserId,
 }
 
 /// Keeps a refused form for its author, if the service can tell who that

@@ -238,8 +238,8 @@ async fn finish(State(state): State<AppState>, request: Request, next: Next) -> 
     // A resend answered by its handler (a redirect, or the form shown again
     // with what was typed: 422, 409) no longer needs the kept copy; one
     // refused again (an error page) keeps it.
-    let answered = response.extensions().get::<error::ErrorPage>().is_none()
-        && !status.is_server_error();
+    let answered =
+        response.extensions().get::<error::ErrorPage>().is_none() && !status.is_server_error();
     if let Some(Posted {
         body,
         resend: Some(id),

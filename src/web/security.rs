@@ -20,7 +20,10 @@ use sqlx::FromRow;
 use super::client::Client;
 use crate::{
     db::{Conn, Db, DbResult},
-    domain::Grant,
+    domain::{
+        Grant,
+        ids::{GrantId, UserId},
+    },
     on_conn,
 };
 
@@ -104,7 +107,7 @@ impl Origin {
     }
 
     /// An event of this origin.
-    pub fn event(&self, kind: Kind, user: Option<i64>, detail: impl Into<String>) -> Event {
+    pub fn event(&self, kind: Kind, user: Option<UserId>, detail: impl Into<String>) -> Event {
         Event {
             kind,
             user,
@@ -131,7 +134,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Origin {
 
 /// What the log says of a grant: its id and content (holder, role, scope),
 /// so that a revocation names what it took away.
-pub fn grant_detail(grant_id: i64, holder_email: &str, holder_id: i64, grant: &Grant) -> String {
+pub fn grant_detail(
+    grant_id: GrantId,
+    holder_email: &str,
+    holder_id: UserId,
+    grant: &Grant,
+) -> String {
     format!(
         "rôle n° {grant_id} : {} ({}) pour {holder_email} (compte {holder_id}), niveau {}:{}",
         grant.role.label(),
@@ -145,7 +153,7 @@ pub fn grant_detail(grant_id: i64, holder_email: &str, holder_id: i64, grant: &G
 #[derive(Clone, Debug)]
 pub struct Event {
     pub kind: Kind,
-    pub user: Option<i64>,
+    pub user: Option<UserId>,
     pub client: String,
     pub method: String,
     pub path: String,
@@ -158,7 +166,7 @@ pub struct StoredEvent {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub kind: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub client: String,
     pub method: String,
     pub path: String,
@@ -195,7 +203,7 @@ pub async fn record(conn: &mut Conn<'_>, event: &Event) -> DbResult<()> {
     tracing::info!(
         target: "security",
         kind = event.kind.code(),
-        user = event.user,
+        user = event.user.map(|u| u.0),
         client = %client,
         method = %method,
         path = %path,

@@ -3,6 +3,7 @@
 //! page header). Loaded at most once per request, and only by the handlers
 //! and pages that ask for it.
 
+use crate::domain::ids::{AcademyId, DepartmentId, DistrictId, GrantId, SchoolId, UserId};
 use axum::{extract::FromRequestParts, http::request::Parts};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::FromRow;
@@ -17,7 +18,7 @@ use crate::{
 /// A person with an account.
 #[derive(Clone, Debug, FromRow)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
 }
@@ -26,15 +27,15 @@ pub struct User {
 /// and the name of its académie (empty for the platform).
 #[derive(Clone, Debug, FromRow)]
 pub struct GrantRow {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: GrantId,
+    pub user_id: UserId,
     pub role: Role,
     pub scope_kind: ScopeKind,
     pub scope_id: i64,
-    pub academy_id: i64,
-    pub department_id: Option<i64>,
-    pub district_id: Option<i64>,
-    pub school_id: Option<i64>,
+    pub academy_id: AcademyId,
+    pub department_id: Option<DepartmentId>,
+    pub district_id: Option<DistrictId>,
+    pub school_id: Option<SchoolId>,
     pub academy_name: String,
 }
 
@@ -66,7 +67,7 @@ macro_rules! grant_select {
 }
 
 /// Every grant of a person, oldest first.
-pub async fn grants_of(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<GrantRow>> {
+pub async fn grants_of(conn: &mut Conn<'_>, user_id: UserId) -> DbResult<Vec<GrantRow>> {
     let sql = concat!(grant_select!(), "WHERE gp.user_id = $1 ORDER BY gp.id");
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(user_id)
@@ -74,7 +75,7 @@ pub async fn grants_of(conn: &mut Conn<'_>, user_id: i64) -> DbResult<Vec<GrantR
         .await)
 }
 
-pub async fn grant_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<GrantRow>> {
+pub async fn grant_by_id(conn: &mut Conn<'_>, id: GrantId) -> DbResult<Option<GrantRow>> {
     let sql = concat!(grant_select!(), "WHERE gp.id = $1");
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
@@ -84,7 +85,7 @@ pub async fn grant_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<GrantR
 
 #[derive(FromRow)]
 struct LiveSession {
-    id: i64,
+    id: UserId,
     email: String,
     display_name: String,
     expires_at: DateTime<Utc>,
@@ -141,7 +142,7 @@ pub async fn session_user(
 /// Whose session (live, or ended a few days ago at most) the anti-forgery
 /// token `csrf_token` belongs to: the person who was shown the form it came
 /// with. Sessions opened without a token hash (tools) are never found.
-pub async fn author_of_token(conn: &mut Conn<'_>, csrf_token: &str) -> DbResult<Option<i64>> {
+pub async fn author_of_token(conn: &mut Conn<'_>, csrf_token: &str) -> DbResult<Option<UserId>> {
     let sql = "SELECT user_id FROM sessions WHERE csrf_hash = $1";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(tokens::hash(csrf_token))
@@ -152,10 +153,10 @@ pub async fn author_of_token(conn: &mut Conn<'_>, csrf_token: &str) -> DbResult<
 /// Filled with the signed-in person's id once the session is read, so that
 /// the middleware around the handler (the security log) knows who asked.
 #[derive(Clone, Debug, Default)]
-pub struct UserSlot(pub std::sync::Arc<std::sync::OnceLock<i64>>);
+pub struct UserSlot(pub std::sync::Arc<std::sync::OnceLock<UserId>>);
 
 impl UserSlot {
-    pub fn get(&self) -> Option<i64> {
+    pub fn get(&self) -> Option<UserId> {
         self.0.get().copied()
     }
 }
@@ -163,13 +164,13 @@ impl UserSlot {
 /// A signed-in person, and what their current grants let them do.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     /// The access policy over their current grants: ask it, never the roles.
     pub rights: Rights,
     /// The académies where the person holds a role: id and name.
-    pub academies: Vec<(i64, String)>,
+    pub academies: Vec<(AcademyId, String)>,
 }
 
 impl CurrentUser {
@@ -214,7 +215,7 @@ async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>
         }
     };
     if let Some(user) = &user {
-        tracing::Span::current().record("user", user.id);
+        tracing::Span::current().record("user", user.id.0);
         if let Some(slot) = parts.extensions.get::<UserSlot>() {
             let _ = slot.0.set(user.id);
         }
@@ -230,9 +231,9 @@ impl CurrentUser {
             .iter()
             .filter_map(|r| Some((r.grant()?, r.placement())))
             .collect();
-        let mut academies: Vec<(i64, String)> = rows
+        let mut academies: Vec<(AcademyId, String)> = rows
             .into_iter()
-            .filter(|r| r.academy_id != 0)
+            .filter(|r| r.academy_id.0 != 0)
             .map(|r| (r.academy_id, r.academy_name))
             .collect();
         academies.sort();

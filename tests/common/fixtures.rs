@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use perseverance::{
     db::Db,
+    domain::ids::{AcademyId, EditionId, QuestionId},
     domain::{
         declaration::{Question, QuestionKind},
         edition::{EditionCalendar, EditionState, paris_date},
@@ -15,7 +16,7 @@ use perseverance::{
 /// An edition to write: by default the demo académie's, year 2040, open,
 /// the week 40 days from now and the deadline 20 days from now, no question.
 pub struct EditionBuilder {
-    pub academy_id: Option<i64>,
+    pub academy_id: Option<AcademyId>,
     pub year: i64,
     pub state: EditionState,
     pub deadline: DateTime<Utc>,
@@ -35,7 +36,7 @@ impl EditionBuilder {
         }
     }
 
-    pub fn academy(mut self, id: i64) -> Self {
+    pub fn academy(mut self, id: AcademyId) -> Self {
         self.academy_id = Some(id);
         self
     }
@@ -54,7 +55,7 @@ impl EditionBuilder {
     /// Adds a required yes/no question.
     pub fn yes_no(mut self, label: &str) -> Self {
         self.questions.push(Question {
-            id: 0,
+            id: QuestionId(0),
             kind: QuestionKind::YesNo,
             label: label.into(),
             help: String::new(),
@@ -65,7 +66,7 @@ impl EditionBuilder {
     }
 
     /// Writes the edition and its questions; returns (edition id, question ids).
-    pub async fn insert(self, db: &Db) -> (i64, Vec<i64>) {
+    pub async fn insert(self, db: &Db) -> (EditionId, Vec<QuestionId>) {
         let mut tx = db.begin().await.unwrap();
         let academy = match self.academy_id {
             Some(id) => id,

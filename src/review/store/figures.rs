@@ -1,6 +1,7 @@
 //! The dashboard's figures: districts, school coverage, silent schools and
 //! action counts within a person's reach.
 
+use crate::domain::ids::{AcademyId, DepartmentId, DistrictId, EditionId, SchoolId};
 use sqlx::{FromRow, QueryBuilder};
 
 use super::{Reach, push_beyond_draft, push_reach_from, push_reach_terms};
@@ -16,8 +17,8 @@ use crate::{
 /// A district, for the filter and the dashboard.
 #[derive(Clone, Debug, FromRow)]
 pub struct DistrictName {
-    pub id: i64,
-    pub department_id: i64,
+    pub id: DistrictId,
+    pub department_id: DepartmentId,
     pub name: String,
     pub department_code: String,
 }
@@ -25,7 +26,7 @@ pub struct DistrictName {
 /// The districts of an académie within the reach, by department then name.
 pub async fn districts_in_reach(
     conn: &mut Conn<'_>,
-    academy_id: i64,
+    academy_id: AcademyId,
     reach: &Reach,
 ) -> DbResult<Vec<DistrictName>> {
     on_conn!(conn, |c| {
@@ -65,7 +66,7 @@ pub async fn districts_in_reach(
 /// Pushes the conditions on the open schools `s` within the reach: the
 /// académie's (by `schools_academy_district`, migration 0003), or those of
 /// the districts and departments (by their own indexes).
-fn push_school_conditions(q: &mut impl SqlBuilder, academy_id: i64, reach: &Reach) {
+fn push_school_conditions(q: &mut impl SqlBuilder, academy_id: AcademyId, reach: &Reach) {
     q.push_sql("(");
     let mut places = 0;
     if reach.whole {
@@ -95,7 +96,7 @@ fn push_school_conditions(q: &mut impl SqlBuilder, academy_id: i64, reach: &Reac
 /// Schools, and schools with at least one action beyond the draft, by district.
 #[derive(Clone, Debug, FromRow)]
 pub struct SchoolCoverage {
-    pub district_id: Option<i64>,
+    pub district_id: Option<DistrictId>,
     pub schools: i64,
     pub covered: i64,
 }
@@ -104,8 +105,8 @@ pub struct SchoolCoverage {
 /// actions beyond the draft, how many distinct schools have one.
 pub async fn school_coverage(
     conn: &mut Conn<'_>,
-    edition_id: i64,
-    academy_id: i64,
+    edition_id: EditionId,
+    academy_id: AcademyId,
     reach: &Reach,
 ) -> DbResult<Vec<SchoolCoverage>> {
     let mut lines: Vec<SchoolCoverage> = on_conn!(conn, |c| {
@@ -141,8 +142,8 @@ pub async fn school_coverage(
 /// A school that has declared nothing yet, with one of its référents.
 #[derive(Clone, Debug, FromRow)]
 pub struct SilentSchool {
-    pub district_id: Option<i64>,
-    pub id: i64,
+    pub district_id: Option<DistrictId>,
+    pub id: SchoolId,
     pub name: String,
     pub uai: String,
     pub referent: Option<String>,
@@ -152,8 +153,8 @@ pub struct SilentSchool {
 /// line per référent (or one line without), by district, name and UAI.
 pub async fn silent_schools(
     conn: &mut Conn<'_>,
-    edition_id: i64,
-    academy_id: i64,
+    edition_id: EditionId,
+    academy_id: AcademyId,
     reach: &Reach,
 ) -> DbResult<Vec<SilentSchool>> {
     on_conn!(conn, |c| {
@@ -180,7 +181,7 @@ pub async fn silent_schools(
 /// carries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ActionCounts {
-    pub district_id: Option<i64>,
+    pub district_id: Option<DistrictId>,
     pub states: Vec<i64>,
     pub audiences: Vec<i64>,
     pub showcases: Vec<i64>,
@@ -213,7 +214,7 @@ fn push_count_columns(q: &mut impl SqlBuilder) {
 /// one line per district, one column per state, audience and showcase kind.
 pub async fn action_counts(
     conn: &mut Conn<'_>,
-    edition_id: i64,
+    edition_id: EditionId,
     reach: &Reach,
 ) -> DbResult<Vec<ActionCounts>> {
     let (states, audiences) = (ActionState::ALL.len(), AUDIENCES.len());

@@ -1,5 +1,6 @@
 //! The review list (one page, or the whole filtered list for the export).
 
+use crate::domain::ids::{ActionId, EditionId, QuestionId};
 use chrono::NaiveDate;
 use sqlx::{FromRow, QueryBuilder};
 
@@ -16,7 +17,7 @@ use crate::{
 /// One line of the review list.
 #[derive(Clone, Debug, FromRow)]
 pub struct ReviewRow {
-    pub id: i64,
+    pub id: ActionId,
     pub state: ActionState,
     pub title: String,
     pub starts_on: Option<NaiveDate>,
@@ -35,10 +36,10 @@ pub struct ReviewRow {
 /// `id, starts_on`.
 fn push_list(
     q: &mut impl SqlBuilder,
-    edition_id: i64,
+    edition_id: EditionId,
     reach: &Reach,
     filter: &ReviewFilter,
-    ids: Option<&[i64]>,
+    ids: Option<&[ActionId]>,
 ) {
     let state = filter.state.filter(|_| ids.is_none());
     let filters = ids.is_none().then_some(filter);
@@ -133,7 +134,7 @@ fn push_order(q: &mut impl SqlBuilder, filter: &ReviewFilter, alias: &str) {
 /// then joined to their school (or, for a district action, district).
 pub async fn review_page(
     conn: &mut Conn<'_>,
-    edition_id: i64,
+    edition_id: EditionId,
     reach: &Reach,
     filter: &ReviewFilter,
     offset: i64,
@@ -182,10 +183,10 @@ pub async fn review_page(
 /// filtered list, always within the reach and never drafts.
 pub async fn export_actions(
     conn: &mut Conn<'_>,
-    edition_id: i64,
+    edition_id: EditionId,
     reach: &Reach,
     filter: &ReviewFilter,
-    ids: Option<&[i64]>,
+    ids: Option<&[ActionId]>,
 ) -> DbResult<Vec<Action>> {
     on_conn!(conn, |c| {
         let mut q = QueryBuilder::new(ACTION_SELECT);
@@ -200,11 +201,11 @@ pub async fn export_actions(
 /// The answers of the same actions: (action, question, value).
 pub async fn export_answers(
     conn: &mut Conn<'_>,
-    edition_id: i64,
+    edition_id: EditionId,
     reach: &Reach,
     filter: &ReviewFilter,
-    ids: Option<&[i64]>,
-) -> DbResult<Vec<(i64, i64, String)>> {
+    ids: Option<&[ActionId]>,
+) -> DbResult<Vec<(ActionId, QuestionId, String)>> {
     on_conn!(conn, |c| {
         let mut q = QueryBuilder::new(
             "SELECT aa.action_id, aa.question_id, aa.value FROM action_answers aa \
@@ -220,12 +221,14 @@ pub async fn export_answers(
 mod tests {
     use super::*;
     use crate::db::builder::SqlText;
+    #[allow(unused_imports)]
+    use crate::domain::ids::*;
 
     #[test]
     fn a_plain_district_list_reads_no_action_row() {
-        let reach = Reach::districts(vec![3]);
+        let reach = Reach::districts(vec![DistrictId(3)]);
         let mut q = SqlText::default();
-        push_list(&mut q, 7, &reach, &ReviewFilter::default(), None);
+        push_list(&mut q, EditionId(7), &reach, &ReviewFilter::default(), None);
         assert!(
             q.text.starts_with("SELECT r.id, r.starts_on FROM (SELECT"),
             "{}",
@@ -241,7 +244,7 @@ mod tests {
             ..Default::default()
         };
         let mut q = SqlText::default();
-        push_list(&mut q, 7, &reach, &filter, None);
+        push_list(&mut q, EditionId(7), &reach, &filter, None);
         assert!(
             q.text.contains(") r CROSS JOIN actions a WHERE"),
             "{}",
@@ -262,7 +265,13 @@ mod tests {
             ..Default::default()
         };
         let mut q = SqlText::default();
-        push_list(&mut q, 7, &Reach::districts(vec![3]), &filter, None);
+        push_list(
+            &mut q,
+            EditionId(7),
+            &Reach::districts(vec![DistrictId(3)]),
+            &filter,
+            None,
+        );
         assert!(
             !q.text.contains("DROP") && !q.text.contains("'1'"),
             "{}",

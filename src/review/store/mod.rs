@@ -11,6 +11,7 @@
 mod figures;
 mod list;
 
+use crate::domain::ids::{DepartmentId, DistrictId, EditionId};
 use sqlx::FromRow;
 
 pub use figures::{
@@ -39,8 +40,8 @@ pub const REVIEWED_STATES: [ActionState; 4] = [
 pub struct Reach {
     /// The whole académie of the edition.
     pub whole: bool,
-    pub departments: Vec<i64>,
-    pub districts: Vec<i64>,
+    pub departments: Vec<DepartmentId>,
+    pub districts: Vec<DistrictId>,
 }
 
 impl Reach {
@@ -54,7 +55,7 @@ impl Reach {
     }
 
     /// Only these districts.
-    pub fn districts(ids: Vec<i64>) -> Reach {
+    pub fn districts(ids: Vec<DistrictId>) -> Reach {
         Reach {
             whole: false,
             departments: Vec::new(),
@@ -98,7 +99,7 @@ fn push_beyond_draft(q: &mut impl SqlBuilder, alias: &str) {
 /// edition's 20,000 actions. `CROSS JOIN` keeps that order on SQLite, whose
 /// planner (without statistics) would otherwise start from the edition;
 /// PostgreSQL reads it as an inner join and plans freely.
-fn push_reach_actions(q: &mut impl SqlBuilder, edition_id: i64, reach: &Reach) {
+fn push_reach_actions(q: &mut impl SqlBuilder, edition_id: EditionId, reach: &Reach) {
     const COLUMNS: &str = "SELECT x.id, x.state, x.starts_on ";
     // The parts of one kind of place are disjoint (an action's school has a
     // district or not; a department's schools or its district actions), so
@@ -158,7 +159,7 @@ fn push_reach_actions(q: &mut impl SqlBuilder, edition_id: i64, reach: &Reach) {
 
 /// Pushes the `FROM` of the edition's actions `a` within the reach, drafts
 /// included; [`push_reach_terms`] pushes the matching `WHERE` terms.
-fn push_reach_from(q: &mut impl SqlBuilder, edition_id: i64, reach: &Reach) {
+fn push_reach_from(q: &mut impl SqlBuilder, edition_id: EditionId, reach: &Reach) {
     if reach.whole {
         q.push_sql("actions a");
     } else {
@@ -169,7 +170,7 @@ fn push_reach_from(q: &mut impl SqlBuilder, edition_id: i64, reach: &Reach) {
 }
 
 /// The `WHERE` terms that go with [`push_reach_from`].
-fn push_reach_terms(q: &mut impl SqlBuilder, edition_id: i64, reach: &Reach) {
+fn push_reach_terms(q: &mut impl SqlBuilder, edition_id: EditionId, reach: &Reach) {
     q.push_sql("a.edition_id = ").bind_i64(edition_id);
     if !reach.whole {
         q.push_sql(" AND a.id = r.id");
@@ -188,7 +189,7 @@ pub struct EditionInAcademy {
 /// The edition and its académie, in one query (every review page needs both).
 pub async fn edition_in_academy(
     conn: &mut Conn<'_>,
-    edition_id: i64,
+    edition_id: EditionId,
 ) -> DbResult<Option<EditionInAcademy>> {
     let sql = "SELECT e.*, ac.name AS academy_name, ac.slug AS academy_slug
                FROM editions e JOIN academies ac ON ac.id = e.academy_id WHERE e.id = $1";
@@ -202,6 +203,8 @@ pub async fn edition_in_academy(
 mod tests {
     use super::*;
     use crate::db::builder::SqlText;
+    #[allow(unused_imports)]
+    use crate::domain::ids::*;
 
     #[test]
     fn patterns_escape_wildcards_and_blur_non_ascii_letters() {
@@ -213,7 +216,11 @@ mod tests {
     #[test]
     fn a_district_reach_starts_from_its_schools() {
         let mut q = SqlText::default();
-        push_reach_from(&mut q, 7, &Reach::districts(vec![3, 4]));
+        push_reach_from(
+            &mut q,
+            EditionId(7),
+            &Reach::districts(vec![DistrictId(3), DistrictId(4)]),
+        );
         let from = q.text;
         assert!(
             from.starts_with(
@@ -229,15 +236,15 @@ mod tests {
             ..Default::default()
         };
         let mut q = SqlText::default();
-        push_reach_from(&mut q, 7, &whole);
+        push_reach_from(&mut q, EditionId(7), &whole);
         assert_eq!(q.text, "actions a");
         let both = Reach {
             whole: false,
-            departments: vec![1],
-            districts: vec![3],
+            departments: vec![DepartmentId(1)],
+            districts: vec![DistrictId(3)],
         };
         let mut q = SqlText::default();
-        push_reach_from(&mut q, 7, &both);
+        push_reach_from(&mut q, EditionId(7), &both);
         assert!(q.text.contains(" UNION SELECT"), "{}", q.text);
     }
 }

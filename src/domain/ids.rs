@@ -1,13 +1,14 @@
 //! Typed ids: the id of each table is its own type, so that an edition id
 //! cannot be passed where a school id is expected. Each is an `i64` on the
-//! wire, in the database (sqlx `transparent`) and in URLs.
+//! wire, in the database (sqlx `transparent`, the only trace of storage here)
+//! and in URLs.
 
 /// Declares an id type over `i64`.
 macro_rules! decl_id {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
         $(#[$doc])*
         #[derive(
-            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+            Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize, sqlx::Type,
         )]
         #[serde(transparent)]
@@ -17,6 +18,12 @@ macro_rules! decl_id {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
             }
         }
 

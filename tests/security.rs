@@ -1019,6 +1019,15 @@ async fn the_security_log_says_who_what_when_where(engine: Engine) {
     assert_eq!(export.user_id, Some(district));
     assert!(export.detail.contains(".csv"), "{export:?}");
 
+    // What anyone can cause at will, anonymously, costs no database write.
+    app.post("/deconnexion", &[]).await;
+    let before = events(&app.db).await.len();
+    for _ in 0..5 {
+        let forged = post_with_token(&app, "/connexion", "forged", &[("email", "a@b.fr")]).await;
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    }
+    assert_eq!(events(&app.db).await.len(), before);
+
     for event in &log {
         for text in [&event.path, &event.detail, &event.client] {
             assert!(!text.contains(&token), "never a token: {event:?}");

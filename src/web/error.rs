@@ -89,7 +89,7 @@ impl AppError {
             AppError::Forbidden(reason) => ("Action non autorisée", reason.clone()),
             AppError::Csrf => (
                 "Formulaire expiré",
-                "Ce formulaire a expiré ou n'a pas été envoyé depuis ce site. Revenez en arrière, rechargez la page et recommencez.".into(),
+                "Ce formulaire a expiré (la page venait d'une session précédente) ou n'a pas été envoyé depuis ce site : rien n'a été enregistré.".into(),
             ),
             AppError::BadRequest(reason) => ("Requête incorrecte", reason.clone()),
             AppError::Conflict(reason) => ("Modification concurrente", reason.clone()),

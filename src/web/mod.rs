@@ -304,7 +304,14 @@ async fn finish(State(state): State<AppState>, request: Request, next: Next) -> 
     };
     if let Some(kind) = logged {
         let event = origin.event(kind, user_id, page.message.clone());
-        security::record_now(&state.db, &event).await;
+        // What an anonymous visitor can cause at will (unknown objects,
+        // forged forms) goes to the tracing target only: no database write
+        // per request for anyone who asks.
+        if user_id.is_none() && kind != security::Kind::Forbidden {
+            security::trace(&event);
+        } else {
+            security::record_now(&state.db, &event).await;
+        }
     }
 
     let offer = match kept {
@@ -343,6 +350,7 @@ async fn finish(State(state): State<AppState>, request: Request, next: Next) -> 
         status: status.as_u16(),
         message: page.message,
         kept: offer,
+        title_is_stale_form: page.stale_form,
     };
     let mut rendered = match askama::Template::render(&template) {
         Ok(html) => (status, axum::response::Html(html)).into_response(),
@@ -432,6 +440,8 @@ pub struct ErrorTemplate {
     pub status: u16,
     pub message: String,
     pub kept: KeptOffer,
+    /// A refused anti-forgery token with nothing kept: say how to start again.
+    pub title_is_stale_form: bool,
 }
 
 /// Percent-encodes a path for a query string.

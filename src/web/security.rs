@@ -191,9 +191,9 @@ pub fn clean(text: &str, max: usize) -> String {
     out
 }
 
-/// Writes the event to the log table and to the `security` tracing target;
-/// inside a transaction, it is written with what it tells.
-pub async fn record(conn: &mut Conn<'_>, event: &Event) -> DbResult<()> {
+/// Writes the event to the `security` tracing target only; returns its
+/// cleaned texts (client, method, path, detail).
+pub fn trace(event: &Event) -> (String, String, String, String) {
     let (client, method, path, detail) = (
         clean(&event.client, 64),
         clean(&event.method, 16),
@@ -210,6 +210,13 @@ pub async fn record(conn: &mut Conn<'_>, event: &Event) -> DbResult<()> {
         detail = %detail,
         "security event"
     );
+    (client, method, path, detail)
+}
+
+/// Writes the event to the log table and to the `security` tracing target;
+/// inside a transaction, it is written with what it tells.
+pub async fn record(conn: &mut Conn<'_>, event: &Event) -> DbResult<()> {
+    let (client, method, path, detail) = trace(event);
     let sql = "INSERT INTO security_events (at, kind, user_id, client, method, path, detail)
                VALUES ($1, $2, $3, $4, $5, $6, $7)";
     on_conn!(conn, |c| sqlx::query(sql)

@@ -24,6 +24,7 @@ use crate::{
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, PageCtx, render,
         render_with,
+        security::{self, Kind, Origin},
     },
 };
 
@@ -265,6 +266,7 @@ async fn grant_role(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
+    origin: Origin,
     CsrfForm(form): CsrfForm<GrantForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::default();
@@ -279,9 +281,15 @@ async fn grant_role(
             let mut tx = state.db.begin().await?;
             let conn = &mut tx.conn();
             let user_id = auth_store::ensure_user(conn, &email, "").await?;
-            auth_store::add_grant(conn, user_id, grant, Some(user.id)).await?;
+            if let Some(id) = auth_store::insert_grant(conn, user_id, grant, Some(user.id)).await? {
+                let detail = security::grant_detail(id, &email.to_string(), user_id, &grant);
+                security::record(
+                    conn,
+                    &origin.event(Kind::RoleGranted, Some(user.id), detail),
+                )
+                .await?;
+            }
             tx.commit().await?;
-            tracing::info!(by = user.id.0, role = grant.role.code(), scope = ?grant.scope, "role granted");
             return Ok(Redirect::to("/acces").into_response());
         }
     }
@@ -297,6 +305,7 @@ struct Empty {}
 async fn revoke_role(
     State(state): State<AppState>,
     user: CurrentUser,
+    origin: Origin,
     Path(id): Path<GrantId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
@@ -315,7 +324,19 @@ async fn revoke_role(
     user.rights
         .may_grant(&grant, &row.placement())
         .map_err(|_| AppError::forbidden("Vous ne pouvez pas retirer ce rôle."))?;
+    let holder = auth_store::user_by_id(conn, row.user_id)
+        .await?
+        .map(|u| u.email)
+        .unwrap_or_default();
+    let mut tx = state.db.begin().await?;
+    let conn = &mut tx.conn();
     auth_store::remove_grant(conn, id).await?;
-    tracing::info!(by = user.id.0, grant = id.0, "role revoked");
+    let detail = security::grant_detail(id, &holder, row.user_id, &grant);
+    security::record(
+        conn,
+        &origin.event(Kind::RoleRevoked, Some(user.id), detail),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Redirect::to("/acces").into_response())
 }

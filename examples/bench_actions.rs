@@ -611,9 +611,10 @@ async fn session_cookie(db: &Db, user_id: UserId) -> anyhow::Result<String> {
         chrono::Duration::hours(12),
     )
     .await?;
+    // The anti-forgery token is bound to the session.
     Ok(format!(
         "perseverance_session={token}; perseverance_csrf={}",
-        tokens::random_token()
+        perseverance::web::csrf::for_session(&token)
     ))
 }
 
@@ -811,18 +812,20 @@ async fn main() -> anyhow::Result<()> {
     // (a') Submissions over HTTP, by the owners themselves.
     let http_batch: Vec<(i64, i64)> = drafts.take(http_submissions).collect();
     if !http_batch.is_empty() {
-        let csrf = tokens::random_token();
         let mut jobs = Vec::new();
         for (id, owner) in &http_batch {
-            let session = session_cookie(&db, UserId(*owner)).await?;
-            let session = session.split("; ").next().unwrap_or_default();
-            let cookie = format!("{session}; perseverance_csrf={csrf}");
+            let cookie = session_cookie(&db, UserId(*owner)).await?;
+            let csrf = cookie
+                .split("; ")
+                .find_map(|c| c.strip_prefix("perseverance_csrf="))
+                .unwrap_or_default()
+                .to_string();
             let version =
                 actions_store::action_by_id(&mut db.acquire().await?.conn(), ActionId(*id))
                     .await?
                     .map(|a| a.version)
                     .unwrap_or_default();
-            jobs.push((*id, cookie, version));
+            jobs.push((*id, cookie, csrf, version));
         }
         let jobs = Arc::new(std::sync::Mutex::new(jobs));
         let t = Instant::now();
@@ -830,7 +833,6 @@ async fn main() -> anyhow::Result<()> {
         for _ in 0..8 {
             let jobs = jobs.clone();
             let base = base.clone();
-            let csrf = csrf.clone();
             let client = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()?;
@@ -838,7 +840,7 @@ async fn main() -> anyhow::Result<()> {
                 let mut latencies = Vec::new();
                 let mut failures = 0usize;
                 loop {
-                    let Some((id, cookie, version)) = jobs.lock().unwrap().pop() else {
+                    let Some((id, cookie, csrf, version)) = jobs.lock().unwrap().pop() else {
                         break;
                     };
                     let started = Instant::now();

@@ -30,6 +30,12 @@ pub struct Config {
     pub sqlite_synchronous: String,
     /// How long a session lasts without activity, in hours.
     pub session_hours: i64,
+    /// How long a session lasts at most, however active, in days.
+    pub session_max_days: i64,
+    /// How many reverse proxies (load balancers) stand in front of the service
+    /// and append the client's address to `X-Forwarded-For`; 0 (default) reads
+    /// the client from the connection.
+    pub trusted_proxies: usize,
     /// How long a login link stays valid, in minutes.
     pub login_link_minutes: i64,
 }
@@ -101,6 +107,15 @@ impl Config {
                 get("PERSEVERANCE_SESSION_HOURS"),
                 12,
             )?,
+            session_max_days: parse_int(
+                "PERSEVERANCE_SESSION_MAX_DAYS",
+                get("PERSEVERANCE_SESSION_MAX_DAYS"),
+                7,
+            )?,
+            trusted_proxies: parse_count(
+                "PERSEVERANCE_TRUSTED_PROXIES",
+                get("PERSEVERANCE_TRUSTED_PROXIES"),
+            )?,
             login_link_minutes: parse_int(
                 "PERSEVERANCE_LOGIN_LINK_MINUTES",
                 get("PERSEVERANCE_LOGIN_LINK_MINUTES"),
@@ -118,7 +133,8 @@ impl Config {
         }
     }
 
-    /// Cookies get the `Secure` flag when the site is served over HTTPS.
+    /// Whether the site is served over HTTPS: then cookies get the `Secure`
+    /// flag and the `__Host-` prefix, and responses carry HSTS.
     pub fn secure_cookies(&self) -> bool {
         self.base_url().starts_with("https://")
     }
@@ -155,6 +171,17 @@ fn parse_int(name: &'static str, value: Option<String>, default: i64) -> Result<
     }
 }
 
+fn parse_count(name: &'static str, value: Option<String>) -> Result<usize, ConfigError> {
+    match value {
+        None => Ok(0),
+        Some(text) => text.trim().parse::<usize>().map_err(|_| ConfigError {
+            name,
+            value: text,
+            reason: "attendu un nombre entier (0 ou plus)",
+        }),
+    }
+}
+
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
@@ -165,6 +192,9 @@ impl fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("state_brand", &self.state_brand)
             .field("demo", &self.demo)
+            .field("session_hours", &self.session_hours)
+            .field("session_max_days", &self.session_max_days)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
@@ -189,6 +219,8 @@ mod tests {
         assert_eq!(config.addr.to_string(), "127.0.0.1:8080");
         assert!(config.database_url.starts_with("sqlite:"));
         assert!(!config.secure_cookies());
+        assert_eq!(config.session_max_days, 7);
+        assert_eq!(config.trusted_proxies, 0);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::editions::router())
         .merge(crate::actions::router())
         .merge(crate::review::router())
+        .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)
 }

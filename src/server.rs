@@ -67,9 +67,13 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
     ));
     let app = crate::routes::app(state.clone());
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        // The peer's address reaches handlers (`web::Client`).
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     });
     Ok(Running {
         addr,

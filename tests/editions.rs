@@ -27,6 +27,7 @@ on_both_engines!(
     questions_are_checked,
     deadline_is_extended_for_one_school,
     reminders_go_once_to_schools_without_actions,
+    schedules_tied_to_a_date_follow_it,
 );
 
 const COORDINATOR: &str = "coordination.academique@demo.test";
@@ -433,7 +434,17 @@ async fn states_move_one_step_at_a_time(engine: Engine) {
 async fn cloning_prepares_next_year(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let open = demo_edition(&app.db, "open").await;
-    let past = demo_edition(&app.db, "archived").await;
+    let editions = store::editions_of(&mut app.db.acquire().await.unwrap().conn(), open.academy_id)
+        .await
+        .unwrap();
+    // The oldest archived edition: the year after it exists already.
+    let past = editions
+        .iter()
+        .filter(|e| e.state.code() == "archived")
+        .min_by_key(|e| e.year)
+        .expect("an archived demo edition")
+        .clone();
+    assert!(editions.iter().any(|e| e.year == past.year + 1));
     app.sign_in_demo(COORDINATOR).await;
 
     let cloned = app
@@ -483,7 +494,8 @@ async fn cloning_prepares_next_year(engine: Engine) {
     }
     let page = text(&body(app.get(&path).await).await);
     assert!(page.contains(&format!(
-        "11e semaine de la persévérance scolaire ({})",
+        "{}e semaine de la persévérance scolaire ({})",
+        open.number + 1,
         open.year + 1
     )));
 
@@ -499,7 +511,7 @@ async fn cloning_prepares_next_year(engine: Engine) {
             .await
             .unwrap()
             .len(),
-        3
+        editions.len() + 1
     );
 }
 
@@ -872,11 +884,265 @@ async fn reminders_go_once_to_schools_without_actions(engine: Engine) {
     assert_eq!(send(one_day_before).await, 0);
     assert_eq!(send(real_now + Duration::days(31)).await, 0);
     let sent: i64 = perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM edition_reminders WHERE edition_id = $1")
+        sqlx::query_scalar("SELECT COUNT(*) FROM deadline_reminders WHERE edition_id = $1")
             .bind(id)
             .fetch_one(pool)
             .await
     })
     .unwrap();
     assert_eq!(sent, 3, "J-14, J-7 and J-2 recorded");
+}
+
+/// The mails enqueued since the job `seen` (moved on to the last one).
+async fn new_mails(db: &Db, seen: &mut i64) -> Vec<perseverance::jobs::mail::Mail> {
+    let rows: Vec<(i64, String)> =
+        perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| {
+            sqlx::query_as(
+                "SELECT id, payload FROM jobs WHERE kind = 'mail' AND id > $1 ORDER BY id",
+            )
+            .bind(*seen)
+            .fetch_all(pool)
+            .await
+        })
+        .unwrap();
+    if let Some((last, _)) = rows.last() {
+        *seen = *last;
+    }
+    rows.iter()
+        .map(|(_, payload)| serde_json::from_str(payload).unwrap())
+        .collect()
+}
+
+/// Issue 7, item 4 (kind: schedules tied to a date). Reminders belong to a
+/// deadline value: the deadline is set to tomorrow 23:59 (J-14, J-7 and J-2
+/// are due at once: one mail), then postponed by 13 days: the schools are
+/// told the new date, and the new deadline's J-7 and J-2 go, each once. An
+/// extension for one school tells that school and re-arms its reminders
+/// only; the others keep the edition's.
+async fn schedules_tied_to_a_date_follow_it(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = common::fresh_db(engine, &dir).await;
+    perseverance::demo::seed(&db).await.unwrap();
+    let academy = creteil(&db).await;
+    let mut config = Config::from_lookup(|_| None).unwrap();
+    config.outbox_dir = dir.path().join("outbox");
+    let conn = || async { db.acquire().await.unwrap() };
+    let school = |number: u32| {
+        let db = db.clone();
+        async move {
+            map_store::school_by_uai(
+                &mut db.acquire().await.unwrap().conn(),
+                Uai::from_number(number).as_str(),
+            )
+            .await
+            .unwrap()
+            .unwrap()
+        }
+    };
+    let home = school(930_200).await;
+    let neighbour = school(930_201).await;
+    let referent = perseverance::auth::store::ensure_user(
+        &mut conn().await.conn(),
+        &Email::parse("referente.voisine@ac-creteil.fr").unwrap(),
+        "",
+    )
+    .await
+    .unwrap();
+    perseverance::auth::store::add_grant(
+        &mut conn().await.conn(),
+        referent,
+        Grant::new(Role::SchoolReferent, Scope::School(neighbour.id)).unwrap(),
+        None,
+    )
+    .await
+    .unwrap();
+
+    // Only the edition under test reminds: the demo's open one is closed.
+    let demo_open = demo_edition(&db, "open").await;
+    store::set_edition_state(&mut conn().await.conn(), demo_open.id, EditionState::Closed)
+        .await
+        .unwrap();
+
+    // Today at 10:00 in Paris; the deadline tomorrow at 23:59.
+    let today = paris_date(Utc::now());
+    let time = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let t0 = paris_to_utc(today, time(10, 0));
+    let first = paris_to_utc(today + Duration::days(1), time(23, 59));
+    let week_start = today + Duration::days(30);
+    let calendar = |deadline| EditionCalendar {
+        week_start,
+        week_end: week_start + Duration::days(4),
+        declaration_deadline: deadline,
+        bilan_deadline: week_start + Duration::days(60),
+    };
+    let mut tx = db.begin().await.unwrap();
+    let id = store::insert_edition(
+        &mut tx.conn(),
+        academy,
+        &values(2090, calendar(first)),
+        None,
+    )
+    .await
+    .unwrap();
+    store::set_edition_state(&mut tx.conn(), id, EditionState::Open)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let send = |now| {
+        let (db, config) = (db.clone(), config.clone());
+        async move {
+            perseverance::editions::reminders::send_due(&db, &config, now)
+                .await
+                .unwrap()
+        }
+    };
+    let mut seen = 0;
+    let recipients = |mails: &[perseverance::jobs::mail::Mail]| {
+        let mut to: Vec<String> = mails.iter().map(|m| m.to.clone()).collect();
+        to.sort();
+        to
+    };
+    let home_people = [
+        "chef.etablissement@demo.test",
+        "personnel@demo.test",
+        "referent@demo.test",
+    ];
+    let everyone = [
+        "chef.etablissement@demo.test",
+        "personnel@demo.test",
+        "referent@demo.test",
+        "referente.voisine@ac-creteil.fr",
+    ];
+
+    // Tomorrow's deadline: its three reminders are due together, one mail each.
+    assert_eq!(send(t0).await, 4);
+    let mails = new_mails(&db, &mut seen).await;
+    assert_eq!(recipients(&mails), everyone);
+    let first_text = perseverance::domain::edition::format_paris(first);
+    assert!(
+        mails
+            .iter()
+            .all(|m| m.subject == format!("Rappel : déclarez vos actions avant le {first_text}")),
+        "{mails:?}"
+    );
+    assert_eq!(send(t0 + Duration::hours(1)).await, 0, "sent once");
+
+    // Postponed by 13 days: everyone is told the new date, once.
+    let second = first + Duration::days(13);
+    let second_text = perseverance::domain::edition::format_paris(second);
+    store::update_edition(
+        &mut conn().await.conn(),
+        id,
+        &values(2090, calendar(second)),
+    )
+    .await
+    .unwrap();
+    // Four workers at once: the notice still goes once.
+    let at = t0 + Duration::hours(2);
+    let (a, b, c, d) = tokio::join!(send(at), send(at), send(at), send(at));
+    assert_eq!(a + b + c + d, 4);
+    let mails = new_mails(&db, &mut seen).await;
+    assert_eq!(recipients(&mails), everyone);
+    for mail in &mails {
+        assert_eq!(
+            mail.subject,
+            format!("Nouvelle date limite des déclarations : {second_text}")
+        );
+        assert!(
+            mail.text.contains(&format!(
+                "jusqu'au {second_text} (heure de Paris), au lieu du {first_text}"
+            )),
+            "{}",
+            mail.text
+        );
+    }
+    assert_eq!(send(t0 + Duration::hours(3)).await, 0, "told once");
+    // Its J-14 (tonight) is the notice itself.
+    assert_eq!(send(t0 + Duration::hours(20)).await, 0);
+
+    // The new deadline's J-7: everyone who declared nothing, once.
+    let j7 = second - Duration::days(7) + Duration::hours(1);
+    let (a, b, c) = tokio::join!(send(j7), send(j7), send(j7));
+    assert_eq!(a + b + c, 4);
+    let mails = new_mails(&db, &mut seen).await;
+    assert!(
+        mails.iter().all(|m| m.subject
+            == format!("Rappel : déclarez vos actions avant le {second_text}")
+            && m.text.contains("soit encore 7 jours")),
+        "{mails:?}"
+    );
+    assert_eq!(send(j7 + Duration::hours(1)).await, 0);
+
+    // An extension for the home school: it alone is told, and its own
+    // reminders take over from the edition's.
+    let until = second + Duration::days(3);
+    let until_text = perseverance::domain::edition::format_paris(until);
+    store::extend_deadline(&mut conn().await.conn(), id, Some(home.id), until, referent)
+        .await
+        .unwrap();
+    assert_eq!(send(j7 + Duration::hours(2)).await, 3);
+    let mails = new_mails(&db, &mut seen).await;
+    assert_eq!(recipients(&mails), home_people);
+    for mail in &mails {
+        assert_eq!(
+            mail.subject,
+            format!("Délai accordé à votre établissement : déclarations jusqu'au {until_text}")
+        );
+        assert!(
+            mail.text.contains(&format!("{} ({})", home.name, home.uai))
+                && mail.text.contains(&format!("au lieu du {second_text}")),
+            "{}",
+            mail.text
+        );
+    }
+    // The extension's J-7 goes to the home school only…
+    assert_eq!(
+        send(until - Duration::days(7) + Duration::hours(1)).await,
+        3
+    );
+    let mails = new_mails(&db, &mut seen).await;
+    assert_eq!(recipients(&mails), home_people);
+    assert!(mails.iter().all(|m| m.subject.ends_with(&until_text)));
+    // …the edition's J-2 to the neighbour only…
+    let j2 = second - Duration::days(2) + Duration::hours(1);
+    assert_eq!(send(j2).await, 1);
+    let mails = new_mails(&db, &mut seen).await;
+    assert_eq!(recipients(&mails), ["referente.voisine@ac-creteil.fr"]);
+    assert!(mails[0].subject.ends_with(&second_text));
+    assert_eq!(send(j2 + Duration::hours(1)).await, 0);
+    // …and after the edition's deadline, the extension's J-2, once.
+    let late = until - Duration::days(2) + Duration::hours(1);
+    assert!(late > second);
+    assert_eq!(send(late).await, 3);
+    assert_eq!(recipients(&new_mails(&db, &mut seen).await), home_people);
+    assert_eq!(send(late + Duration::hours(1)).await, 0);
+    assert_eq!(send(until + Duration::hours(1)).await, 0);
+
+    // Each deadline value has its own reminders, each recorded once.
+    let sent: Vec<(Option<perseverance::domain::SchoolId>, i64)> =
+        perseverance::on_conn!(db.acquire().await.unwrap().conn(), |pool| {
+            sqlx::query_as(
+                "SELECT school_id, days_before FROM deadline_reminders WHERE edition_id = $1
+                 ORDER BY deadline, school_id, days_before DESC",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await
+        })
+        .unwrap();
+    let home_id = Some(home.id);
+    assert_eq!(
+        sent,
+        [
+            (None, 14),
+            (None, 7),
+            (None, 2),
+            (None, 14),
+            (None, 7),
+            (None, 2),
+            (home_id, 14),
+            (home_id, 7),
+            (home_id, 2),
+        ]
+    );
 }

@@ -448,6 +448,20 @@ fn rows() -> Vec<Row> {
             |w, _| format!("/editions/{}/tableau-de-bord", w.edition),
             FOLLOWERS,
         ),
+        // Forms kept while their author was signed out: each person's own.
+        get(
+            "/saisies-conservees",
+            "ses saisies conservées",
+            |_, _| "/saisies-conservees".into(),
+            SIGNED_IN_200,
+        ),
+        post(
+            "/saisies-conservees/{id}/abandonner",
+            "saisie d'un autre",
+            |_, _| "/saisies-conservees/999999/abandonner".into(),
+            no_form,
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
         // Last: signing out ends each person's session.
         post(
             "/deconnexion",

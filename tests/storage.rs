@@ -269,6 +269,7 @@ async fn login_links_and_sessions_expire(engine: Engine) {
     );
 
     let hours = chrono::Duration::hours(12);
+    let days = chrono::Duration::days(7);
     auth_store::create_session(&mut db.acquire().await.unwrap().conn(), user, "live", hours)
         .await
         .unwrap();
@@ -281,22 +282,22 @@ async fn login_links_and_sessions_expire(engine: Engine) {
     .await
     .unwrap();
     assert!(
-        auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "live", hours)
+        auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "live", hours, days)
             .await
             .unwrap()
             .is_some()
     );
     assert!(
-        auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "dead", hours)
+        auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "dead", hours, days)
             .await
             .unwrap()
             .is_none()
     );
-    auth_store::delete_session(&mut db.acquire().await.unwrap().conn(), "live")
+    auth_store::end_session(&mut db.acquire().await.unwrap().conn(), "live")
         .await
         .unwrap();
     assert!(
-        auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "live", hours)
+        auth_store::session_user(&mut db.acquire().await.unwrap().conn(), "live", hours, days)
             .await
             .unwrap()
             .is_none()

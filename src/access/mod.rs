@@ -25,6 +25,7 @@ use crate::{
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
         PageCtx, once, render, render_with,
+        security::{self, Kind, Origin},
     },
 };
 
@@ -266,6 +267,7 @@ async fn grant_role(
     State(state): State<AppState>,
     user: CurrentUser,
     ctx: PageCtx,
+    origin: Origin,
     CsrfForm(form): CsrfForm<GrantForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::default();
@@ -280,9 +282,15 @@ async fn grant_role(
             let mut tx = state.db.begin().await?;
             let conn = &mut tx.conn();
             let user_id = auth_store::ensure_user(conn, &email, "").await?;
-            auth_store::add_grant(conn, user_id, grant, Some(user.id)).await?;
+            if let Some(id) = auth_store::insert_grant(conn, user_id, grant, Some(user.id)).await? {
+                let detail = security::grant_detail(id, &email.to_string(), user_id, &grant);
+                security::record(
+                    conn,
+                    &origin.event(Kind::RoleGranted, Some(user.id), detail),
+                )
+                .await?;
+            }
             tx.commit().await?;
-            tracing::info!(by = user.id.0, role = grant.role.code(), scope = ?grant.scope, "role granted");
             return Ok(Redirect::to("/acces").into_response());
         }
     }
@@ -301,6 +309,7 @@ struct Once {
 async fn revoke_role(
     State(state): State<AppState>,
     user: CurrentUser,
+    origin: Origin,
     Path(id): Path<GrantId>,
     CsrfForm(form): CsrfForm<Once>,
 ) -> AppResult<Response> {
@@ -319,10 +328,19 @@ async fn revoke_role(
     user.rights
         .may_grant(&grant, &row.placement())
         .map_err(|_| AppError::forbidden("Vous ne pouvez pas retirer ce rôle."))?;
-    // A double click revokes once; the second answer says so.
+    let holder = auth_store::user_by_id(conn, row.user_id)
+        .await?
+        .map(|u| u.email)
+        .unwrap_or_default();
+    // A double click revokes (and logs) once; the second answer says so.
     once::run(&state.db, &form.once, user.id, async |conn| {
         auth_store::remove_grant(conn, id).await?;
-        tracing::info!(by = user.id.0, grant = id.0, "role revoked");
+        let detail = security::grant_detail(id, &holder, row.user_id, &grant);
+        security::record(
+            conn,
+            &origin.event(Kind::RoleRevoked, Some(user.id), detail),
+        )
+        .await?;
         Ok(Notice::Deleted.at("/acces"))
     })
     .await

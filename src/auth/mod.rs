@@ -1,9 +1,13 @@
 //! Signing in with a one-time link sent by e-mail, demo sign-in, signing out.
 //!
 //! Asking for a link always gives the same answer, whether or not the address
-//! has an account. A link is single-use and expires; opening it shows a
-//! button, so that mail scanners that follow links do not use it up (and no
-//! GET changes anything).
+//! has an account, and whether or not a rate limit held the mail back (see
+//! `web::limits`: per address and per client). A link is single-use and
+//! expires; opening it shows a button, so that mail scanners that follow
+//! links do not use it up (and no GET changes anything). Signing in renews
+//! the session and its anti-forgery token, and offers back the forms kept
+//! while the person was signed out (`web::kept`). Every sign-in, refused
+//! link, link asked for and sign-out goes to the security log.
 
 pub mod store;
 pub use crate::web::tokens;
@@ -14,7 +18,7 @@ use axum::{
     Router,
     extract::{Query, State},
     http::{StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
     routing::{get, post},
 };
 use chrono::Duration;
@@ -25,8 +29,9 @@ use crate::{
     jobs::mail::{self, Mail},
     map::store as map_store,
     web::{
-        AppError, AppResult, AppState, CsrfForm, FormErrors, PageCtx, cookies, render, render_with,
-        session,
+        AppError, AppResult, AppState, Client, CsrfForm, FormErrors, PageCtx, cookies, csrf, kept,
+        limits, redirect, render, render_with,
+        security::{self, Kind, Origin},
     },
 };
 
@@ -56,21 +61,21 @@ struct LoginPage {
     errors: FormErrors,
     /// Demo accounts (demo mode only).
     demo_accounts: Vec<DemoAccount>,
+    /// A form was kept while the person was signed out: say so.
+    kept_notice: bool,
 }
 
 #[derive(Deserialize, Default)]
 struct NextQuery {
     #[serde(default)]
     suite: String,
+    #[serde(default)]
+    conservee: String,
 }
 
-/// Keeps only local paths as a destination after login (no open redirect).
+/// Where to go after signing in: a local path only (no open redirect).
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/mon-espace".to_string()
-    }
+    redirect::after_sign_in(next)
 }
 
 async fn login_page(
@@ -85,6 +90,7 @@ async fn login_page(
         next: safe_next(&q.suite),
         errors: FormErrors::default(),
         demo_accounts,
+        kept_notice: !q.conservee.is_empty(),
     })
 }
 
@@ -117,6 +123,8 @@ struct LinkSentPage {
 async fn request_link(
     State(state): State<AppState>,
     ctx: PageCtx,
+    client: Client,
+    origin: Origin,
     CsrfForm(form): CsrfForm<LinkRequest>,
 ) -> AppResult<Response> {
     let email = match Email::parse(&form.email) {
@@ -130,11 +138,37 @@ async fn request_link(
                 next: safe_next(&form.suite),
                 errors,
                 demo_accounts: demo_accounts(&state).await?,
+                kept_notice: false,
             };
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
         }
     };
-    send_link(&state, &email, &safe_next(&form.suite)).await?;
+    // Every request counts, for the address and for the client; over a
+    // limit the mail is not sent, and the page says the same as always.
+    let over = {
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
+        let by_client = limits::hit(conn, &limits::LINK_PER_CLIENT, &client.limit_key()).await?;
+        let by_address = limits::hit(conn, &limits::LINK_PER_ADDRESS, email.as_str()).await?;
+        by_client.or(by_address)
+    };
+    let detail = match over {
+        Some(limit) => format!(
+            "{email} : lien non envoyé, limite {} ({})",
+            limit.name,
+            limit.describe()
+        ),
+        None => format!("{email} : lien demandé"),
+    };
+    let kind = if over.is_some() {
+        Kind::RateLimited
+    } else {
+        Kind::LinkRequested
+    };
+    security::record_now(&state.db, &origin.event(kind, None, detail)).await;
+    if over.is_none() {
+        send_link(&state, &email, &safe_next(&form.suite)).await?;
+    }
     render(LinkSentPage {
         ctx: ctx.title("Vérifiez votre messagerie").here(),
         minutes: state.config.login_link_minutes,
@@ -256,13 +290,22 @@ async fn link_page(
 async fn use_link(
     State(state): State<AppState>,
     ctx: PageCtx,
+    origin: Origin,
     CsrfForm(form): CsrfForm<LinkQuery>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     match store::consume_login_token(conn, &tokens::hash(&form.jeton)).await? {
-        Some(user_id) => open_session(&state, user_id, &safe_next(&form.suite)).await,
+        Some(user_id) => {
+            open_session(&state, &origin, user_id, "lien", &safe_next(&form.suite)).await
+        }
         None => {
+            let event = origin.event(
+                Kind::SignInRefused,
+                None,
+                "lien de connexion déjà utilisé, expiré ou inconnu",
+            );
+            security::record(conn, &event).await?;
             let page = LinkPage {
                 ctx: ctx.title("Connexion").here(),
                 token: String::new(),
@@ -274,27 +317,49 @@ async fn use_link(
     }
 }
 
-/// Starts a fresh session (never reusing an old id) and redirects.
-async fn open_session(state: &AppState, user_id: UserId, next: &str) -> AppResult<Response> {
+/// Starts a fresh session (never reusing an old id) with a fresh
+/// anti-forgery token, logs the sign-in, and redirects: to the forms kept
+/// for the person while they were signed out if there are any, else to
+/// `next`.
+async fn open_session(
+    state: &AppState,
+    origin: &Origin,
+    user_id: UserId,
+    how: &str,
+    next: &str,
+) -> AppResult<Response> {
     let token = tokens::random_token();
     let hours = state.config.session_hours;
-    // The session row and the last-login date together.
+    // The session row, the last-login date and the log entry together.
     let mut tx = state.db.begin().await?;
-    store::create_session(
-        &mut tx.conn(),
-        user_id,
-        &tokens::hash(&token),
-        Duration::hours(hours),
-    )
-    .await?;
+    let conn = &mut tx.conn();
+    store::start_session(conn, user_id, &token, Duration::hours(hours)).await?;
+    let event = origin.event(Kind::SignIn, Some(user_id), format!("connexion par {how}"));
+    security::record(conn, &event).await?;
+    let waiting = !kept::kept_for(conn, user_id).await?.is_empty();
     tx.commit().await?;
-    let cookie = cookies::set(
-        session::COOKIE,
-        &token,
-        hours * 3600,
-        state.config.secure_cookies(),
+    let secure = state.config.secure_cookies();
+    // The browser drops the cookie when the session can live no longer; the
+    // server ends it sooner when it is left idle.
+    let max_age = state.config.session_max_days * 24 * 3600;
+    let session = cookies::set(cookies::session_name(secure), &token, Some(max_age), secure);
+    let form_token = cookies::set(
+        cookies::csrf_name(secure),
+        &csrf::for_session(&token),
+        None,
+        secure,
     );
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response())
+    let target = if waiting {
+        format!("{}?suite={}", kept::PAGE, crate::web::urlencode(next))
+    } else {
+        next.to_string()
+    };
+    let mut response = redirect::see_other(&target);
+    response.headers_mut().append(header::SET_COOKIE, session);
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, form_token);
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -304,6 +369,7 @@ struct DemoForm {
 
 async fn demo_login(
     State(state): State<AppState>,
+    origin: Origin,
     CsrfForm(form): CsrfForm<DemoForm>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
@@ -319,7 +385,14 @@ async fn demo_login(
     let user = store::user_by_email(conn, &email)
         .await?
         .ok_or(AppError::NotFound)?;
-    open_session(&state, user.id, "/mon-espace").await
+    open_session(
+        &state,
+        &origin,
+        user.id,
+        "compte de démonstration",
+        redirect::DEFAULT_TARGET,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -328,13 +401,34 @@ struct Empty {}
 async fn logout(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    origin: Origin,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
-    if let Some(token) = cookies::read(&headers, session::COOKIE) {
-        store::delete_session(conn, &tokens::hash(&token)).await?;
+    let secure = state.config.secure_cookies();
+    let session = cookies::session_name(secure);
+    if let Some(token) = cookies::read(&headers, session).filter(|t| !t.is_empty()) {
+        let mut tx = state.db.begin().await?;
+        let conn = &mut tx.conn();
+        if let Some(user_id) = store::end_session(conn, &tokens::hash(&token)).await? {
+            let event = origin.event(Kind::SignOut, Some(user_id), "déconnexion");
+            security::record(conn, &event).await?;
+        }
+        tx.commit().await?;
     }
-    let cookie = cookies::set(session::COOKIE, "", 0, state.config.secure_cookies());
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+    let mut response = redirect::see_other("/");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(session, "", Some(0), secure),
+    );
+    // A new anonymous token: the signed-out session's one is worthless now.
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(
+            cookies::csrf_name(secure),
+            &tokens::random_token(),
+            None,
+            secure,
+        ),
+    );
+    Ok(response)
 }

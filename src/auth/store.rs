@@ -8,9 +8,12 @@ use crate::{
     db::{Conn, DbResult, builder::SqlBuilder},
     domain::{Email, Grant, Role, Scope, ScopeKind},
     on_conn,
+    web::{csrf, tokens},
 };
 
-pub use crate::web::session::{GrantRow, User, grant_by_id, grants_of, session_user};
+pub use crate::web::session::{
+    GrantRow, User, author_of_token, grant_by_id, grants_of, session_user,
+};
 
 pub async fn user_by_email(conn: &mut Conn<'_>, email: &Email) -> DbResult<Option<User>> {
     let sql = "SELECT id, email, display_name FROM users WHERE email = $1";
@@ -51,20 +54,30 @@ pub async fn add_grant(
     grant: Grant,
     by: Option<UserId>,
 ) -> DbResult<bool> {
+    Ok(insert_grant(conn, user_id, grant, by).await?.is_some())
+}
+
+/// Grants a role (no-op if already held). Returns the new grant's id, or
+/// `None` if the person already held it. Grant ids are never reused (the
+/// security log names them).
+pub async fn insert_grant(
+    conn: &mut Conn<'_>,
+    user_id: UserId,
+    grant: Grant,
+    by: Option<UserId>,
+) -> DbResult<Option<GrantId>> {
     let sql =
         "INSERT INTO role_grants (user_id, role, scope_kind, scope_id, granted_by, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-    let done = on_conn!(conn, |c| sqlx::query(sql)
+               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(user_id)
         .bind(grant.role.code())
         .bind(grant.scope.kind().code())
         .bind(grant.scope.id())
         .bind(by)
         .bind(Utc::now())
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(done > 0)
+        .fetch_optional(c)
+        .await)
 }
 
 pub async fn remove_grant(conn: &mut Conn<'_>, grant_id: GrantId) -> DbResult<()> {
@@ -186,23 +199,59 @@ pub async fn consume_login_token(
         .await)
 }
 
-/// Opens a session for the user; the caller keeps the token for the cookie.
+/// How long an ended or expired session is remembered (hashes and owner
+/// only; it never opens anything again): a form posted from one of its tabs
+/// within that time is kept for its author (see `web::kept`).
+pub const ENDED_SESSION_DAYS: i64 = 7;
+
 /// Opens a session and records the sign-in: two writes, to be run in a write
-/// transaction.
+/// transaction. The session is stored by the SHA-256 of its id, and of its
+/// anti-forgery token (to recognise that token later, see
+/// `session::author_of_token`); the caller keeps `token` for the cookie.
+pub async fn start_session(
+    conn: &mut Conn<'_>,
+    user_id: UserId,
+    token: &str,
+    valid_for: Duration,
+) -> DbResult<()> {
+    let csrf_hash = tokens::hash(&csrf::for_session(token));
+    insert_session(
+        conn,
+        user_id,
+        &tokens::hash(token),
+        Some(&csrf_hash),
+        valid_for,
+    )
+    .await
+}
+
+/// Opens a session known by its hash only (tools and tests that write the
+/// cookie themselves): its forms cannot be kept after it ends.
 pub async fn create_session(
     conn: &mut Conn<'_>,
     user_id: UserId,
     session_hash: &str,
     valid_for: Duration,
 ) -> DbResult<()> {
+    insert_session(conn, user_id, session_hash, None, valid_for).await
+}
+
+async fn insert_session(
+    conn: &mut Conn<'_>,
+    user_id: UserId,
+    session_hash: &str,
+    csrf_hash: Option<&str>,
+    valid_for: Duration,
+) -> DbResult<()> {
     let now = Utc::now();
-    let sql =
-        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+    let sql = "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, csrf_hash)
+               VALUES ($1, $2, $3, $4, $5)";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(session_hash)
         .bind(user_id)
         .bind(now)
         .bind(now + valid_for)
+        .bind(csrf_hash)
         .execute(c)
         .await
         .map(|_| ()))?;
@@ -215,23 +264,30 @@ pub async fn create_session(
         .map(|_| ()))
 }
 
-pub async fn delete_session(conn: &mut Conn<'_>, session_hash: &str) -> DbResult<()> {
-    on_conn!(conn, |c| sqlx::query(
-        "DELETE FROM sessions WHERE id_hash = $1"
-    )
-    .bind(session_hash)
-    .execute(c)
-    .await
-    .map(|_| ()))
+/// Ends a session now (sign-out): it never opens anything again; the row is
+/// remembered [`ENDED_SESSION_DAYS`], then purged. Returns its owner.
+pub async fn end_session(conn: &mut Conn<'_>, session_hash: &str) -> DbResult<Option<UserId>> {
+    let now = Utc::now();
+    let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1 AND expires_at > $2
+               RETURNING user_id";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(session_hash)
+        .bind(now)
+        .fetch_optional(c)
+        .await)
 }
 
-/// Removes expired sessions and login links (run by the worker now and then).
+/// Purges what has outlived its use (run by the worker every hour): sessions
+/// ended more than [`ENDED_SESSION_DAYS`] ago, login links a week after they
+/// expired, kept forms past their time, rate-limit counters of past windows,
+/// security events past their retention.
 pub async fn purge_expired(conn: &mut Conn<'_>) -> DbResult<()> {
     let now = Utc::now();
+    let ended = now - Duration::days(ENDED_SESSION_DAYS);
     on_conn!(conn, |c| sqlx::query(
         "DELETE FROM sessions WHERE expires_at < $1"
     )
-    .bind(now)
+    .bind(ended)
     .execute(c)
     .await
     .map(|_| ()))?;
@@ -242,7 +298,10 @@ pub async fn purge_expired(conn: &mut Conn<'_>) -> DbResult<()> {
     .bind(old)
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ()))?;
+    crate::web::kept::purge(conn).await?;
+    crate::web::limits::purge(conn).await?;
+    crate::web::security::purge(conn).await
 }
 
 /// The addresses of a district's coordinators, for its page.

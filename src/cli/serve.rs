@@ -21,8 +21,10 @@ pub async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     }
     config.demo = args.demo;
     let db = crate::server::open_db(&config).await?;
-    if config.demo && crate::demo::seed(&db).await? {
-        println!("Données de démonstration créées (académie de Créteil).");
+    if config.demo
+        && let Some(seeded) = crate::demo::seed_story(&db).await?
+    {
+        println!("Données de démonstration créées : {seeded}.");
     }
     let running = crate::server::start(config, db).await?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "prêt");

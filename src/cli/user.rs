@@ -6,6 +6,7 @@ use crate::{
     db::Conn,
     domain::{Email, Grant, Role, Scope, codes},
     map::store as map_store,
+    web::security::{self, Kind, Origin},
 };
 
 #[derive(clap::Subcommand, Debug)]
@@ -35,12 +36,22 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
             let mut tx = db.begin().await?;
             let conn = &mut tx.conn();
             let user = auth_store::ensure_user(conn, &email, "").await?;
-            let new = auth_store::add_grant(conn, user, grant, None).await?;
+            let new = auth_store::insert_grant(conn, user, grant, None).await?;
+            if let Some(id) = new {
+                let detail = security::grant_detail(id, email.as_str(), user, &grant);
+                let event =
+                    Origin::cli("perseverance user add").event(Kind::RoleGranted, None, detail);
+                security::record(conn, &event).await?;
+            }
             tx.commit().await?;
             println!(
                 "{email} : {} {}",
                 role.label(),
-                if new { "attribué" } else { "déjà attribué" }
+                if new.is_some() {
+                    "attribué"
+                } else {
+                    "déjà attribué"
+                }
             );
         }
     }

@@ -1,19 +1,50 @@
-//! Demo data: the académie de Créteil with 3 departments, 12 districts,
-//! 300 schools with valid UAIs, one demo account per role, and two editions
-//! (one open for declarations, one archived).
+//! Demo data.
+//!
+//! [`seed`] writes the demo académie the tests build on: Créteil (3
+//! departments, 12 districts, 300 schools with valid UAIs), one sign-in
+//! account per role, and its editions (2022, 2023, 2024, and the current one
+//! open for declarations), without actions.
+//!
+//! [`seed_story`] (what `perseverance serve --demo` runs) writes the same,
+//! then the story the seeds tell: the académie de Normandie (departments 14,
+//! 27, 50, 61, 76) with its 2023 edition and its own sign-in accounts, and a
+//! few hundred actions in each past edition, spread over districts and
+//! schools, in every state, declared by a staff roster of the schools and
+//! reviewed by each district's coordination; the current edition has its
+//! first declarations. The story is deterministic: the same every time,
+//! but for the current edition, whose dates follow today.
 
-use crate::domain::ids::{AcademyId, DepartmentId, DistrictId, SchoolId};
+mod map;
+mod people;
+mod rng;
+mod store;
+mod story;
+mod texts;
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, NaiveTime, Utc};
+
 use crate::{
     auth::{
         DemoAccount,
         store::{self as auth_store, GrantQuery},
     },
     db::{Conn, Db},
-    domain::{Email, Grant, Role, Scope, Uai},
+    domain::{
+        Email, Grant, Role, Scope, ScopeKind,
+        edition::paris_to_utc,
+        ids::{DistrictId, SchoolId},
+    },
+    editions::demo::{self as editions_demo, DemoEdition},
     map::store as map_store,
 };
+use map::DemoAcademy;
+use story::{Cast, EditionStory, Moment};
+use texts::Theme;
 
-/// The demo accounts, one per role (the e-mail domain `.test` cannot exist).
+/// The demo accounts of Créteil, one per role (the domain `.test` cannot
+/// exist). Tests and browser journeys sign in with them.
 pub const ACCOUNTS: [(&str, Role); 7] = [
     ("admin@demo.test", Role::Admin),
     (
@@ -27,161 +58,251 @@ pub const ACCOUNTS: [(&str, Role); 7] = [
     ("personnel@demo.test", Role::Staff),
 ];
 
-const DEPARTMENTS: [(&str, &str, [&str; 4]); 3] = [
-    (
-        "77",
-        "Seine-et-Marne",
-        ["Meaux", "Melun", "Chelles", "Provins"],
-    ),
-    (
-        "93",
-        "Seine-Saint-Denis",
-        ["Saint-Denis", "Bobigny", "Montreuil", "Aulnay-sous-Bois"],
-    ),
-    (
-        "94",
-        "Val-de-Marne",
-        [
-            "Créteil",
-            "Vitry-sur-Seine",
-            "Champigny-sur-Marne",
-            "Villejuif",
-        ],
-    ),
+/// The demo accounts of Normandie (written by [`seed_story`]): the académie,
+/// the DSDEN of Seine-Maritime, the district of Rouen and one of its schools.
+pub const NORMANDIE_ACCOUNTS: [(&str, Role); 6] = [
+    ("coordination.normandie@demo.test", Role::AcademyCoordinator),
+    ("dsden76@demo.test", Role::DepartmentViewer),
+    ("coordination.rouen@demo.test", Role::DistrictCoordinator),
+    ("chef.etablissement.normandie@demo.test", Role::SchoolHead),
+    ("referent.normandie@demo.test", Role::SchoolReferent),
+    ("personnel.normandie@demo.test", Role::Staff),
 ];
 
-const PATRONS: [&str; 25] = [
-    "Jean Moulin",
-    "Louise Michel",
-    "Victor Hugo",
-    "Jules Ferry",
-    "Marie Curie",
-    "Pablo Neruda",
-    "Jean Jaurès",
-    "Olympe de Gouges",
-    "Aimé Césaire",
-    "Simone Veil",
-    "Paul Éluard",
-    "Condorcet",
-    "Gustave Eiffel",
-    "Rosa Parks",
-    "Albert Camus",
-    "Jacques Prévert",
-    "Lucie Aubrac",
-    "Nelson Mandela",
-    "Germaine Tillion",
-    "Georges Brassens",
-    "Joséphine Baker",
-    "Louis Pasteur",
-    "Gisèle Halimi",
-    "Henri Wallon",
-    "Samuel Paty",
-];
+/// What a seeding wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seeded {
+    pub academies: usize,
+    pub schools: usize,
+    pub accounts: usize,
+    pub editions: usize,
+    pub actions: usize,
+    pub events: usize,
+    pub elapsed: Duration,
+}
 
-/// Fills an empty database with the demo académie. Does nothing if any
-/// académie exists already.
+impl std::fmt::Display for Seeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} académies, {} établissements, {} comptes, {} éditions, {} actions et {} étapes de leur historique, en {:.1} s",
+            self.academies,
+            self.schools,
+            self.accounts,
+            self.editions,
+            self.actions,
+            self.events,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// The demo académie as the base seeding left it.
+struct Base {
+    creteil: DemoAcademy,
+    home_district: DistrictId,
+    home_school: SchoolId,
+    editions: editions_demo::CreteilEditions,
+}
+
+fn today() -> NaiveDate {
+    crate::domain::edition::paris_date(Utc::now())
+}
+
+/// Fills an empty database with the demo académie, without actions (the
+/// tests' starting point). Does nothing if any académie exists already.
 pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     let mut tx = db.begin().await?;
     let conn = &mut tx.conn();
     if !map_store::academies(conn).await?.is_empty() {
         return Ok(false);
     }
-    let academy = map_store::ensure_academy(conn, "24", "creteil", "Créteil").await?;
-    // The demo accounts live in the first district of Seine-Saint-Denis.
-    let mut home: Option<(DepartmentId, DistrictId, SchoolId)> = None;
-    for (d, (code, name, districts)) in DEPARTMENTS.iter().enumerate() {
-        let department = map_store::ensure_department(conn, academy, code, name).await?;
-        for (k, town) in districts.iter().enumerate() {
-            let district =
-                map_store::ensure_district(conn, department, &format!("District de {town}"))
-                    .await?;
-            let schools = demo_schools(code, town, d * 4 + k);
-            for school in &schools {
-                let id = insert_school(conn, academy, department, school).await?;
-                map_store::set_school_district(conn, id, Some(district)).await?;
-                if *code == "93" && home.is_none() {
-                    home = Some((department, district, id));
-                }
-            }
-        }
-    }
-    let (department_93, district, school) = home.expect("the demo map has a district in 93");
-    for (email, role) in ACCOUNTS {
-        let scope = match role.scope_kind() {
-            crate::domain::ScopeKind::Platform => Scope::Platform,
-            crate::domain::ScopeKind::Academy => Scope::Academy(academy),
-            crate::domain::ScopeKind::Department => Scope::Department(department_93),
-            crate::domain::ScopeKind::District => Scope::District(district),
-            crate::domain::ScopeKind::School => Scope::School(school),
-        };
-        let user = auth_store::ensure_user(conn, &Email::parse(email)?, "").await?;
-        auth_store::add_grant(conn, user, Grant::new(role, scope)?, None).await?;
-    }
-    let today = crate::domain::edition::paris_date(chrono::Utc::now());
-    crate::editions::demo::seed(conn, academy, today).await?;
-    map_store::set_email_domains(conn, academy, "ac-creteil.fr").await?;
+    base(conn, today()).await?;
     tx.commit().await?;
     Ok(true)
 }
 
-/// A demo school before it is written.
-struct DemoSchool {
-    uai: Uai,
-    name: String,
-    kind: &'static str,
-    commune: String,
-    postal_code: String,
+/// Fills an empty database with the whole demo story (see the module's
+/// documentation). Does nothing and returns `None` if any académie exists.
+pub async fn seed_story(db: &Db) -> anyhow::Result<Option<Seeded>> {
+    seed_story_on(db, today()).await
 }
 
-/// 25 schools for the district numbered `n`, in the department `code`.
-fn demo_schools(code: &str, town: &str, n: usize) -> Vec<DemoSchool> {
-    (0..25)
-        .map(|i| {
-            let number: u32 = format!("0{code}{:04}", 100 + n * 25 + i).parse().unwrap();
-            let (kind, label) = match i % 5 {
-                0..=2 => ("college", "Collège"),
-                3 => ("lycee", "Lycée"),
-                _ => ("lp", "Lycée professionnel"),
-            };
-            let kind = if n == 0 && i == 24 { "erea" } else { kind };
-            let label = if kind == "erea" { "EREA" } else { label };
-            DemoSchool {
-                uai: Uai::from_number(number),
-                name: format!("{label} {}", PATRONS[(i + n * 7) % PATRONS.len()]),
-                kind,
-                commune: town.to_string(),
-                postal_code: format!("{code}{:03}", 100 + (n * 10 + i % 7) % 900),
-            }
-        })
-        .collect()
+/// [`seed_story`] as if today were `today` (in Paris).
+pub async fn seed_story_on(db: &Db, today: NaiveDate) -> anyhow::Result<Option<Seeded>> {
+    let started = Instant::now();
+    let mut tx = db.begin().await?;
+    let conn = &mut tx.conn();
+    if !map_store::academies(conn).await?.is_empty() {
+        return Ok(None);
+    }
+    let base = base(conn, today).await?;
+    let mut seeded = story(conn, &base, today).await?;
+    tx.commit().await?;
+    seeded.elapsed = started.elapsed();
+    Ok(Some(seeded))
 }
 
-async fn insert_school(
-    conn: &mut crate::db::Conn<'_>,
-    academy: AcademyId,
-    department: DepartmentId,
-    s: &DemoSchool,
-) -> crate::db::DbResult<SchoolId> {
-    let sql = "INSERT INTO schools (uai, name, kind, sector, commune, postal_code, academy_id, department_id, is_open, updated_at)
-               VALUES ($1, $2, $3, 'public', $4, $5, $6, $7, $8, $9) RETURNING id";
-    crate::on_conn!(conn, |c| sqlx::query_scalar(sql)
-        .bind(s.uai.as_str())
-        .bind(&s.name)
-        .bind(s.kind)
-        .bind(&s.commune)
-        .bind(&s.postal_code)
-        .bind(academy)
-        .bind(department)
-        .bind(true)
-        .bind(chrono::Utc::now())
-        .fetch_one(c)
-        .await)
+async fn base(conn: &mut Conn<'_>, today: NaiveDate) -> anyhow::Result<Base> {
+    let creteil = map::creteil(conn).await?;
+    // The demo accounts live in the first district of Seine-Saint-Denis.
+    let (department_93, district) = creteil
+        .districts()
+        .find(|(dp, _)| dp.code == "93")
+        .expect("the demo map has a district in 93");
+    let school = district.schools[0].id;
+    let (department_93, district) = (department_93.id, district.id);
+    for (email, role) in ACCOUNTS {
+        let scope = match role.scope_kind() {
+            ScopeKind::Platform => Scope::Platform,
+            ScopeKind::Academy => Scope::Academy(creteil.id),
+            ScopeKind::Department => Scope::Department(department_93),
+            ScopeKind::District => Scope::District(district),
+            ScopeKind::School => Scope::School(school),
+        };
+        let user = auth_store::ensure_user(conn, &Email::parse(email)?, "").await?;
+        auth_store::add_grant(conn, user, Grant::new(role, scope)?, None).await?;
+    }
+    let editions = editions_demo::seed(conn, creteil.id, today).await?;
+    map_store::set_email_domains(conn, creteil.id, "ac-creteil.fr").await?;
+    Ok(Base {
+        creteil,
+        home_district: district,
+        home_school: school,
+        editions,
+    })
+}
+
+/// The story on top of the base: Normandie, the people, the actions.
+async fn story(conn: &mut Conn<'_>, base: &Base, today: NaiveDate) -> anyhow::Result<Seeded> {
+    let normandie = map::normandie(conn).await?;
+    map_store::set_email_domains(conn, normandie.id, "ac-normandie.fr").await?;
+    let (seine_maritime, rouen) = normandie
+        .districts()
+        .find(|(_, di)| di.town == "Rouen")
+        .expect("Rouen is on the map");
+    let rouen_school = rouen.schools[0].id;
+    let (seine_maritime, rouen) = (seine_maritime.id, rouen.id);
+    let normandie_edition = editions_demo::seed_normandie(conn, normandie.id).await?;
+    let e = &base.editions;
+
+    let mut creteil_cast = Cast::new(
+        &base.creteil,
+        10,
+        Some((
+            base.home_school,
+            [("personnel@demo.test", 0), ("referent@demo.test", 1)],
+        )),
+        &[(base.home_district, "coordination.district@demo.test")],
+    );
+    let mut normandie_cast = Cast::new(
+        &normandie,
+        1_000,
+        Some((
+            rouen_school,
+            [
+                ("personnel.normandie@demo.test", 3),
+                ("referent.normandie@demo.test", 4),
+            ],
+        )),
+        &[(rouen, "coordination.rouen@demo.test")],
+    );
+    let creteil_coordination = ACCOUNTS[1].0;
+    let normandie_coordination = NORMANDIE_ACCOUNTS[0].0;
+    let open_until = paris_to_utc(today, NaiveTime::MIN);
+    let mut planned = Vec::new();
+    for (edition, theme, moment, seed) in [
+        (&e.y2022, Theme::Mobilites, Moment::Past, 2022),
+        (&e.y2023, Theme::Projet, Moment::Past, 2023),
+        (&e.y2024, Theme::Totem, Moment::Past, 2024),
+        (
+            &e.current,
+            Theme::Collectif,
+            Moment::Open { until: open_until },
+            2025,
+        ),
+    ] {
+        planned.extend(story::plan(
+            &edition_story(
+                edition,
+                theme,
+                &base.creteil,
+                creteil_coordination,
+                moment,
+                seed,
+            ),
+            &mut creteil_cast,
+        )?);
+    }
+    let mut normandie_story = edition_story(
+        &normandie_edition,
+        Theme::Engagement,
+        &normandie,
+        normandie_coordination,
+        Moment::Past,
+        7_002_023,
+    );
+    normandie_story.participation = (50, 90);
+    planned.extend(story::plan(&normandie_story, &mut normandie_cast)?);
+
+    // The Normandie sign-in accounts, then everyone the story needs.
+    for (email, role) in NORMANDIE_ACCOUNTS {
+        let scope = match role.scope_kind() {
+            ScopeKind::Academy => Scope::Academy(normandie.id),
+            ScopeKind::Department => Scope::Department(seine_maritime),
+            ScopeKind::District => Scope::District(rouen),
+            _ => Scope::School(rouen_school),
+        };
+        let user = auth_store::ensure_user(conn, &Email::parse(email)?, "").await?;
+        auth_store::add_grant(conn, user, Grant::new(role, scope)?, None).await?;
+    }
+    let mut people = creteil_cast.used;
+    people.append(&mut normandie_cast.used);
+    let opened = e.y2022.calendar.declaration_deadline - chrono::Duration::days(60);
+    let mut users = store::write_accounts(conn, &people, opened).await?;
+    users.extend(store::account_ids(conn, &[creteil_coordination, normandie_coordination]).await?);
+    let (actions, events) = store::write_actions(conn, &planned, &users).await?;
+    Ok(Seeded {
+        academies: 2,
+        schools: base.creteil.schools().count() + normandie.schools().count(),
+        accounts: ACCOUNTS
+            .iter()
+            .chain(NORMANDIE_ACCOUNTS.iter())
+            .filter(|(email, _)| !people.contains_key(*email))
+            .count()
+            + people.len(),
+        editions: 5,
+        actions,
+        events,
+        elapsed: Duration::ZERO,
+    })
+}
+
+fn edition_story<'a>(
+    edition: &'a DemoEdition,
+    theme: Theme,
+    academy: &'a DemoAcademy,
+    academy_coordinator: &'a str,
+    moment: Moment,
+    seed: u64,
+) -> EditionStory<'a> {
+    EditionStory {
+        edition_id: edition.id,
+        theme,
+        calendar: edition.calendar,
+        questions: &edition.questions,
+        academy,
+        academy_coordinator,
+        seed,
+        moment,
+        participation: (35, 85),
+    }
 }
 
 /// The demo accounts that exist in this database, labelled by role and place.
 pub async fn accounts(conn: &mut Conn<'_>) -> crate::db::DbResult<Vec<DemoAccount>> {
     let mut accounts = Vec::new();
-    for (email, _) in ACCOUNTS {
+    for (email, _) in ACCOUNTS.iter().chain(NORMANDIE_ACCOUNTS.iter()) {
         let Ok(parsed) = Email::parse(email) else {
             continue;
         };

@@ -502,23 +502,6 @@ pub async fn extensions(conn: &mut Conn<'_>, edition_id: EditionId) -> DbResult<
         .await)
 }
 
-/// Records that the reminder `days_before` went out; false if it already had.
-pub async fn mark_reminder_sent(
-    conn: &mut Conn<'_>,
-    edition_id: EditionId,
-    days_before: i64,
-) -> DbResult<bool> {
-    let sql = "INSERT INTO edition_reminders (edition_id, days_before, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-    let done = on_conn!(conn, |c| sqlx::query(sql)
-        .bind(edition_id)
-        .bind(days_before)
-        .bind(Utc::now())
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(done > 0)
-}
-
 /// Moves the edition from `from` to `to`; false if its state was no longer
 /// `from` (someone else moved it first).
 pub async fn move_edition_state(
@@ -548,8 +531,171 @@ pub async fn declared_action_count(conn: &mut Conn<'_>, edition_id: EditionId) -
         .await)
 }
 
-/// Someone to remind: a school that has declared nothing yet, and one
-/// holder of a school role there.
+/// Whom a deadline applies to: every school of the edition's académie
+/// (the edition's deadline, with any extension granted to all), or one
+/// school with an extension of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineScope {
+    Edition,
+    School(SchoolId),
+}
+
+impl DeadlineScope {
+    /// The key of the scope in `deadline_reminders` and `announced_deadlines`
+    /// (their unique indexes read a NULL school as 0).
+    fn key(self) -> i64 {
+        match self {
+            DeadlineScope::Edition => 0,
+            DeadlineScope::School(id) => id.0,
+        }
+    }
+
+    fn school(self) -> Option<SchoolId> {
+        match self {
+            DeadlineScope::Edition => None,
+            DeadlineScope::School(id) => Some(id),
+        }
+    }
+}
+
+/// The schools whose own extension ends after `after` (the edition's
+/// deadline for all), with that extension's end.
+pub async fn own_deadlines(
+    conn: &mut Conn<'_>,
+    edition_id: EditionId,
+    after: DateTime<Utc>,
+) -> DbResult<Vec<(SchoolId, DateTime<Utc>)>> {
+    let sql = "SELECT school_id, MAX(until) FROM deadline_extensions
+               WHERE edition_id = $1 AND school_id IS NOT NULL
+               GROUP BY school_id HAVING MAX(until) > $2 ORDER BY school_id";
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(edition_id)
+        .bind(after)
+        .fetch_all(c)
+        .await)
+}
+
+/// The deadline last announced to the scope, if any was.
+pub async fn announced_deadline(
+    conn: &mut Conn<'_>,
+    edition_id: EditionId,
+    scope: DeadlineScope,
+) -> DbResult<Option<DateTime<Utc>>> {
+    let sql = "SELECT deadline FROM announced_deadlines WHERE edition_id = $1 AND COALESCE(school_id, 0) = $2";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .bind(scope.key())
+        .fetch_optional(c)
+        .await)
+}
+
+/// Records that `deadline` is announced to the scope, if the one announced
+/// before is still `previous` (none: nothing was). False if another worker
+/// announced it first: only one of them tells the schools.
+pub async fn announce_deadline(
+    conn: &mut Conn<'_>,
+    edition_id: EditionId,
+    scope: DeadlineScope,
+    previous: Option<DateTime<Utc>>,
+    deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let done = match previous {
+        None => {
+            let sql =
+                "INSERT INTO announced_deadlines (edition_id, school_id, deadline, announced_at)
+                       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+            on_conn!(conn, |c| sqlx::query(sql)
+                .bind(edition_id)
+                .bind(scope.school())
+                .bind(deadline)
+                .bind(now)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?
+        }
+        Some(previous) => {
+            let sql = "UPDATE announced_deadlines SET deadline = $3, announced_at = $4
+                       WHERE edition_id = $1 AND COALESCE(school_id, 0) = $2 AND deadline = $5";
+            on_conn!(conn, |c| sqlx::query(sql)
+                .bind(edition_id)
+                .bind(scope.key())
+                .bind(deadline)
+                .bind(now)
+                .bind(previous)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?
+        }
+    };
+    Ok(done > 0)
+}
+
+/// Forgets the deadlines announced to schools that have no later deadline
+/// of their own any more (`keep` have): they were just told the edition's.
+pub async fn forget_own_announcements(
+    conn: &mut Conn<'_>,
+    edition_id: EditionId,
+    keep: &[SchoolId],
+) -> DbResult<()> {
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(
+            "DELETE FROM announced_deadlines WHERE school_id IS NOT NULL AND edition_id = ",
+        );
+        q.bind_i64(edition_id);
+        if !keep.is_empty() {
+            q.push_sql(" AND school_id NOT IN (")
+                .bind_list(keep)
+                .push_sql(")");
+        }
+        q.build().execute(c).await.map(|_| ())
+    })
+}
+
+/// The reminder days already sent for this deadline of the scope.
+pub async fn reminders_sent(
+    conn: &mut Conn<'_>,
+    edition_id: EditionId,
+    scope: DeadlineScope,
+    deadline: DateTime<Utc>,
+) -> DbResult<Vec<i64>> {
+    let sql = "SELECT days_before FROM deadline_reminders
+               WHERE edition_id = $1 AND COALESCE(school_id, 0) = $2 AND deadline = $3";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .bind(scope.key())
+        .bind(deadline)
+        .fetch_all(c)
+        .await)
+}
+
+/// Records that the reminder `days_before` of this deadline of the scope
+/// went out; false if it already had.
+pub async fn mark_reminder_sent(
+    conn: &mut Conn<'_>,
+    edition_id: EditionId,
+    scope: DeadlineScope,
+    deadline: DateTime<Utc>,
+    days_before: i64,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let sql =
+        "INSERT INTO deadline_reminders (edition_id, school_id, deadline, days_before, sent_at)
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+    let done = on_conn!(conn, |c| sqlx::query(sql)
+        .bind(edition_id)
+        .bind(scope.school())
+        .bind(deadline)
+        .bind(days_before)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done > 0)
+}
+
+/// Someone to write to about a deadline: a school, and one holder of a
+/// school role there.
 #[derive(Clone, Debug, FromRow)]
 pub struct ReminderRecipient {
     pub school_id: SchoolId,
@@ -558,25 +704,48 @@ pub struct ReminderRecipient {
     pub email: String,
 }
 
-/// The heads, référents and staff of the académie's open schools that have
-/// no action beyond a draft in the edition (one row per school and person).
-pub async fn reminder_recipients(
+/// The heads, référents and staff of the open schools a deadline applies
+/// to (one row per school and person): the académie's schools but `except`
+/// (those with a later deadline of their own), or the one school. With
+/// `silent_only`, only the schools with no action beyond a draft in the
+/// edition (those a reminder is for).
+pub async fn deadline_recipients(
     conn: &mut Conn<'_>,
     edition: &Edition,
+    scope: DeadlineScope,
+    except: &[SchoolId],
+    silent_only: bool,
 ) -> DbResult<Vec<ReminderRecipient>> {
-    let sql = "SELECT DISTINCT s.id AS school_id, s.name AS school_name, s.uai, u.email
-               FROM schools s
-               JOIN role_grants g ON g.scope_kind = 'school' AND g.scope_id = s.id
-                    AND g.role IN ('school_head', 'school_referent', 'staff')
-               JOIN users u ON u.id = g.user_id
-               WHERE s.academy_id = $1 AND s.is_open = $3
-                 AND NOT EXISTS (SELECT 1 FROM actions a
-                                 WHERE a.edition_id = $2 AND a.school_id = s.id AND a.state <> 'draft')
-               ORDER BY s.id, u.email";
-    on_conn!(conn, |c| sqlx::query_as(sql)
-        .bind(edition.academy_id)
-        .bind(edition.id)
-        .bind(true)
-        .fetch_all(c)
-        .await)
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(
+            "SELECT DISTINCT s.id AS school_id, s.name AS school_name, s.uai, u.email
+             FROM schools s
+             JOIN role_grants g ON g.scope_kind = 'school' AND g.scope_id = s.id
+                  AND g.role IN ('school_head', 'school_referent', 'staff')
+             JOIN users u ON u.id = g.user_id
+             WHERE s.is_open = TRUE AND s.academy_id = ",
+        );
+        q.bind_i64(edition.academy_id);
+        match scope {
+            DeadlineScope::School(id) => {
+                q.push_sql(" AND s.id = ").bind_i64(id);
+            }
+            DeadlineScope::Edition if !except.is_empty() => {
+                q.push_sql(" AND s.id NOT IN (")
+                    .bind_list(except)
+                    .push_sql(")");
+            }
+            DeadlineScope::Edition => {}
+        }
+        if silent_only {
+            q.push_sql(
+                " AND NOT EXISTS (SELECT 1 FROM actions a
+                                  WHERE a.edition_id = ",
+            )
+            .bind_i64(edition.id)
+            .push_sql(" AND a.school_id = s.id AND a.state <> 'draft')");
+        }
+        q.push_sql(" ORDER BY s.id, u.email");
+        q.build_query_as().fetch_all(c).await
+    })
 }

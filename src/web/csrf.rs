@@ -1,39 +1,83 @@
 //! Anti-forgery tokens for every state-changing form.
 //!
-//! A random token lives in an `HttpOnly`, `SameSite=Lax` cookie; every form
-//! repeats it in a hidden `csrf` field; [`CsrfForm`] refuses a body whose
-//! field does not match the cookie. Handlers that change state take a
-//! `CsrfForm<T>` instead of `Form<T>`, so the check cannot be forgotten.
+//! Every form repeats the visitor's token in a hidden `csrf` field, and
+//! [`CsrfForm`] refuses a body whose field is not the token expected:
+//!
+//! - for a browser with a session, the token is derived from the session's
+//!   secret id ([`for_session`]): it is bound to the session, changes at every
+//!   sign-in, and a value planted in the anti-forgery cookie is worthless;
+//!   nothing is stored, so every instance of the service agrees on it;
+//! - before sign-in (the sign-in forms), it is a random value kept in an
+//!   `HttpOnly`, `SameSite=Lax` cookie (double submit), `__Host-` prefixed and
+//!   `Secure` over HTTPS, so that no other host can plant it.
+//!
+//! The cookie always holds the token the pages use. Handlers that change
+//! state take a `CsrfForm<T>` instead of `Form<T>`, so the check cannot be
+//! forgotten.
 
 use axum::{
     body::Bytes,
-    extract::{FromRequest, FromRequestParts, Request},
-    http::{HeaderValue, header, request::Parts},
+    extract::{FromRequest, FromRequestParts, Request, State},
+    http::{header, request::Parts},
     middleware::Next,
     response::Response,
 };
+use base64::Engine as _;
 use serde::{Deserialize, de::DeserializeOwned};
+use sha2::{Digest, Sha256};
 
-use super::{AppError, cookies};
+use super::{AppError, AppState, cookies};
 
-pub const COOKIE: &str = "perseverance_csrf";
+/// The name of the hidden field every form carries.
+pub const FIELD: &str = "csrf";
 
 /// The token of the current visitor, to put in forms.
 #[derive(Clone, Debug)]
 pub struct CsrfToken(pub String);
 
-/// Gives every visitor a token, setting the cookie on the first response.
-pub async fn ensure_token(mut request: Request, next: Next) -> Response {
-    let existing = cookies::read(request.headers(), COOKIE).filter(|t| t.len() >= 32);
-    let fresh = existing.is_none();
-    let token = existing.unwrap_or_else(super::tokens::random_token);
-    request.extensions_mut().insert(CsrfToken(token.clone()));
-    let mut response = next.run(request).await;
-    if fresh {
-        let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
+/// The token a posted form must carry; `None` for a visitor the site has not
+/// given a token yet (no form of ours can have been shown to them).
+#[derive(Clone, Debug)]
+struct Expected(Option<String>);
+
+/// The anti-forgery token of the session whose secret id is `session_token`:
+/// a one-way function of it, so the token (which pages show) reveals nothing
+/// of the session id.
+pub fn for_session(session_token: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"perseverance anti-forgery token\0");
+    hasher.update(session_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hasher.finalize())
+}
+
+/// Works out the visitor's token, and keeps the cookie in step with it.
+pub async fn ensure_token(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let secure = state.config.secure_cookies();
+    let cookie_name = cookies::csrf_name(secure);
+    let in_cookie = cookies::read(request.headers(), cookie_name);
+    let session =
+        cookies::read(request.headers(), cookies::session_name(secure)).filter(|t| !t.is_empty());
+    let (token, expected) = match session {
+        Some(session) => {
+            let token = for_session(&session);
+            (token.clone(), Some(token))
         }
+        None => match in_cookie.clone().filter(|t| t.len() >= 32) {
+            Some(token) => (token.clone(), Some(token)),
+            None => (super::tokens::random_token(), None),
+        },
+    };
+    let cookie_stale = in_cookie.as_deref() != Some(token.as_str());
+    request.extensions_mut().insert(CsrfToken(token.clone()));
+    request.extensions_mut().insert(Expected(expected));
+    let mut response = next.run(request).await;
+    if cookie_stale && !cookies::sets(response.headers(), cookie_name) {
+        let cookie = cookies::set(cookie_name, &token, None, secure);
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }
@@ -56,6 +100,14 @@ struct CsrfField {
     csrf: String,
 }
 
+/// The anti-forgery token a URL-encoded body carries, if any.
+pub fn posted_token(body: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<CsrfField>(body)
+        .ok()
+        .map(|f| f.csrf)
+        .filter(|t| !t.is_empty())
+}
+
 /// A URL-encoded form whose anti-forgery token has been checked.
 pub struct CsrfForm<T>(pub T);
 
@@ -63,12 +115,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let cookie = cookies::read(request.headers(), COOKIE).ok_or(AppError::Csrf)?;
+        let expected = request
+            .extensions()
+            .get::<Expected>()
+            .and_then(|e| e.0.clone())
+            .ok_or(AppError::Csrf)?;
         let body = Bytes::from_request(request, state).await.map_err(|_| {
             AppError::BadRequest("Le formulaire envoyé est trop volumineux ou illisible.".into())
         })?;
-        let field: CsrfField = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Csrf)?;
-        if !constant_time_eq(field.csrf.as_bytes(), cookie.as_bytes()) {
+        let posted = posted_token(&body).ok_or(AppError::Csrf)?;
+        if !constant_time_eq(posted.as_bytes(), expected.as_bytes()) {
             return Err(AppError::Csrf);
         }
         // serde_html_form reads repeated keys (checkboxes) into lists.
@@ -80,4 +136,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn session_tokens_are_bound_and_one_way() {
+        let (a, b) = (super::for_session("one"), super::for_session("two"));
+        assert_ne!(a, b);
+        assert_eq!(a, super::for_session("one"));
+        assert_eq!(a.len(), 43);
+        assert!(!a.contains("one"));
+        assert_eq!(
+            super::posted_token(b"x=1&csrf=abc&y=2").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(super::posted_token(b"x=1"), None);
+    }
 }

@@ -3,7 +3,7 @@
 //! Policy: a user sees a French message that helps them (what is wrong, what
 //! to do); they never see internals. Every 500 is logged once, with its cause
 //! chain, here and nowhere else. The response carries an [`ErrorPage`]
-//! extension; the `error_pages` middleware turns it into a full HTML page with
+//! extension; the `finish` middleware turns it into a full HTML page with
 //! the person's header and menu.
 
 use axum::{
@@ -32,6 +32,9 @@ pub enum AppError {
     /// Someone else changed the object first.
     #[error("{0}")]
     Conflict(String),
+    /// Too many costly requests in a short time (see `web::limits`).
+    #[error("trop de demandes")]
+    TooManyRequests { retry_after_secs: i64 },
     /// Anything unexpected: logged, shown as a plain 500 page.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -49,11 +52,14 @@ impl From<askama::Error> for AppError {
     }
 }
 
-/// What the error page shows; read by the `error_pages` middleware.
+/// What the error page shows; read by the `finish` middleware.
 #[derive(Clone, Debug)]
 pub struct ErrorPage {
     pub title: &'static str,
     pub message: String,
+    /// The refusal was about the form's anti-forgery token (the form's
+    /// content can then be kept and offered back).
+    pub stale_form: bool,
 }
 
 impl ErrorPage {
@@ -81,6 +87,7 @@ impl ErrorPage {
         ErrorPage {
             title,
             message: message.into(),
+            stale_form: false,
         }
     }
 }
@@ -97,6 +104,7 @@ impl AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,16 +119,27 @@ impl AppError {
             AppError::Forbidden(reason) => ("Action non autorisée", reason.clone()),
             AppError::Csrf => (
                 "Formulaire expiré",
-                "Ce formulaire a expiré ou n'a pas été envoyé depuis ce site. Revenez en arrière, rechargez la page et recommencez.".into(),
+                "Ce formulaire a expiré (la page venait d'une session précédente) ou n'a pas été envoyé depuis ce site : rien n'a été enregistré.".into(),
             ),
             AppError::BadRequest(reason) => ("Requête incorrecte", reason.clone()),
             AppError::Conflict(reason) => ("Modification concurrente", reason.clone()),
+            AppError::TooManyRequests { retry_after_secs } => (
+                "Trop de demandes",
+                format!(
+                    "Vous avez fait beaucoup de demandes de ce type en peu de temps. Réessayez dans {} minutes au plus.",
+                    (retry_after_secs + 59) / 60
+                ),
+            ),
             AppError::Internal(_) => (
                 "Erreur inattendue",
                 "Désolés, le service a rencontré un problème. Réessayez dans quelques instants ; si le problème persiste, contactez l'équipe de la plateforme.".into(),
             ),
         };
-        ErrorPage { title, message }
+        ErrorPage {
+            title,
+            message,
+            stale_form: matches!(self, AppError::Csrf),
+        }
     }
 }
 
@@ -130,6 +149,12 @@ impl IntoResponse for AppError {
             tracing::error!(error = %format!("{err:#}"), "internal error");
         }
         let mut response = self.status().into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = &self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after_secs),
+            );
+        }
         response.extensions_mut().insert(self.page());
         response
     }

@@ -2,13 +2,18 @@
 //! routes, and the middleware every response goes through.
 
 pub mod assets;
+pub mod client;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod kept;
+pub mod limits;
 pub mod notice;
 pub mod once;
 pub mod page;
+pub mod redirect;
+pub mod security;
 pub mod session;
 pub mod tokens;
 
@@ -16,10 +21,11 @@ use std::sync::Arc;
 
 use axum::{
     Router,
-    extract::{MatchedPath, Request, State},
-    http::{HeaderName, HeaderValue, StatusCode, header},
+    body::{Body, Bytes},
+    extract::{FromRequestParts, MatchedPath, Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use tokio::sync::Notify;
 use tower_http::{
@@ -27,6 +33,7 @@ use tower_http::{
     set_header::SetResponseHeaderLayer, trace::TraceLayer,
 };
 
+pub use client::Client;
 pub use csrf::{CsrfForm, CsrfToken};
 pub use error::{AppError, AppResult};
 pub use notice::Notice;
@@ -47,17 +54,27 @@ pub struct AppState {
 
 /// Wraps the application's routes (merged by [`crate::routes`]) in the
 /// middleware every response goes through, from the outside in: security
-/// headers, the request span, gzip, panic catching, the anti-forgery cookie,
-/// and the French error pages.
+/// headers (HSTS over HTTPS), the request span, gzip, the client's address,
+/// the anti-forgery token, [`finish`] (error pages, forms kept for their
+/// author, the security log, `no-store` on personal pages), panic catching,
+/// and the rate limits of costly routes.
 pub fn layers(routes: Router<AppState>, state: AppState) -> Router {
     let routes = routes
         .fallback(|| async { AppError::NotFound })
-        .layer(middleware::from_fn_with_state(state.clone(), error_pages))
-        .layer(middleware::from_fn(csrf::ensure_token))
-        .layer(CatchPanicLayer::custom(|_| {
-            tracing::error!("a handler panicked");
-            AppError::Internal(anyhow::anyhow!("panic")).into_response()
-        }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::routes,
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(state.clone(), finish))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf::ensure_token,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client::identify,
+        ))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
@@ -67,15 +84,32 @@ pub fn layers(routes: Router<AppState>, state: AppState) -> Router {
                 // A 500 is logged once, by `AppError`, inside this span.
                 .on_failure(()),
         );
-    let with_headers = SECURITY_HEADERS
-        .iter()
-        .fold(routes, |router, (name, value)| {
-            router.layer(SetResponseHeaderLayer::if_not_present(
-                HeaderName::from_static(name),
-                HeaderValue::from_static(value),
-            ))
-        });
+    let mut headers = SECURITY_HEADERS.to_vec();
+    if state.config.secure_cookies() {
+        headers.push(HSTS);
+    }
+    let with_headers = headers.into_iter().fold(routes, |router, (name, value)| {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ))
+    });
     with_headers.with_state(state)
+}
+
+/// A panic in a handler: logged once with its message, answered with the
+/// French 500 page (rendered by [`finish`]).
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    AppError::Internal(anyhow::anyhow!(
+        "a handler panicked: {}",
+        security::clean(&message, 500)
+    ))
+    .into_response()
 }
 
 /// One span per request: method, matched route (the pattern, never the
@@ -119,16 +153,115 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
     ),
 ];
 
-/// Turns error responses into full French pages (with the person's header),
-/// and sends anonymous visitors of protected pages to the login page. The
-/// page's context is built only when an error page is shown: other
-/// responses (static files, the health check, pages) pay nothing here.
-async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// HTTPS only, for two years, subdomains of the service's host included.
+const HSTS: (&str, &str) = (
+    "strict-transport-security",
+    "max-age=63072000; includeSubDomains",
+);
+
+/// The largest form body kept aside for [`finish`] (axum's own body limit).
+const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A URL-encoded form as posted, kept aside in case it is refused.
+struct Posted {
+    /// The body the handler read (with its token, without the resend marker).
+    body: Bytes,
+    /// The kept form this post resends, if it is a resend.
+    resend: Option<i64>,
+}
+
+fn is_form_post(request: &Request) -> bool {
+    request.method() == Method::POST
+        && request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+        && request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+            .is_none_or(|length| length <= FORM_LIMIT)
+}
+
+/// What every response goes through, around the handler:
+///
+/// - a URL-encoded form is read aside first; if it is refused because the
+///   session ended (401) or its token is stale (403), it is kept for its
+///   author ([`kept`]); a resend of a kept form forgets it once answered;
+/// - anonymous visitors of a protected page go to the sign-in page, with
+///   the page (or, for a form, the page it was on) as return address;
+/// - refusals (403, 404 on an object route) and exports (a file sent as an
+///   attachment) go to the security log;
+/// - pages shown to a signed-in person (or about signing in) get
+///   `Cache-Control: no-store`, static files keep their own;
+/// - error responses become full French pages (with the person's header);
+///   the page's context is built only then: other responses pay nothing.
+async fn finish(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
     let path = request.uri().path().to_string();
-    let back = back_link(request.headers()).filter(|b| b.split('?').next() != Some(path.as_str()));
-    let cookies = request.headers().get(header::COOKIE).cloned();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |p| p.as_str().to_string());
+    let headers = request.headers().clone();
+    let back = back_link(&headers).filter(|b| b.split('?').next() != Some(path.as_str()));
     let csrf = request.extensions().get::<CsrfToken>().cloned();
-    let response = next.run(request).await;
+    let client = request
+        .extensions()
+        .get::<Client>()
+        .copied()
+        .unwrap_or_default();
+    let on_route = request.extensions().get::<MatchedPath>().is_some();
+    let slot = session::UserSlot::default();
+    let origin = security::Origin::of(&client, &method, &path);
+
+    let mut posted = None;
+    let mut response = if is_form_post(&request) {
+        let (parts, body) = request.into_parts();
+        match axum::body::to_bytes(body, FORM_LIMIT).await {
+            Ok(bytes) => {
+                let (body, resend) = kept::take_marker(bytes);
+                let mut request = Request::from_parts(parts, Body::from(body.clone()));
+                request.extensions_mut().insert(slot.clone());
+                posted = Some(Posted { body, resend });
+                next.run(request).await
+            }
+            Err(_) => AppError::BadRequest(
+                "Le formulaire envoyé est trop volumineux ou illisible.".into(),
+            )
+            .into_response(),
+        }
+    } else {
+        let mut request = request;
+        request.extensions_mut().insert(slot.clone());
+        next.run(request).await
+    };
+    let secure = state.config.secure_cookies();
+    no_store_if_personal(secure, &headers, &path, &mut response);
+    let status = response.status();
+
+    // A resend answered by its handler (a redirect, or the form shown again
+    // with what was typed: 422, 409) no longer needs the kept copy; one
+    // refused again (an error page) keeps it.
+    let answered =
+        response.extensions().get::<error::ErrorPage>().is_none() && !status.is_server_error();
+    if let Some(Posted {
+        body,
+        resend: Some(id),
+    }) = &posted
+        && answered
+        && let Err(err) = kept::resent(&state, *id, body).await
+    {
+        tracing::error!(error = %format!("{err:#}"), "kept form not forgotten");
+    }
+    if status.is_success()
+        && let Some(file) = attachment(response.headers())
+    {
+        let event = origin.event(security::Kind::Export, slot.get(), file);
+        security::record_now(&state.db, &event).await;
+    }
+
     let page = match response.extensions().get::<error::ErrorPage>() {
         Some(page) => page.clone(),
         // A refusal that did not come through `AppError` (a method the route
@@ -139,24 +272,79 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
         }
         None => return response,
     };
-    let status = response.status();
-    if status == StatusCode::UNAUTHORIZED {
-        let target = format!("/connexion?suite={}", urlencode(&path));
-        return Redirect::to(&target).into_response();
+
+    // A form refused because its session ended or its token went stale is
+    // kept for its author.
+    let mut kept = None;
+    if let Some(posted) = &posted
+        && (status == StatusCode::UNAUTHORIZED || page.stale_form)
+    {
+        match kept::keep_refused(&state, &origin, &path, &posted.body).await {
+            Ok(k) => kept = k,
+            Err(err) => tracing::error!(error = %format!("{err:#}"), "refused form not kept"),
+        }
     }
-    // A fresh request with the same cookies, to build the person's header.
+    if status == StatusCode::UNAUTHORIZED {
+        let back = if method == Method::GET || method == Method::HEAD {
+            path_and_query
+        } else {
+            referer_path(&headers).unwrap_or_else(|| redirect::DEFAULT_TARGET.to_string())
+        };
+        return redirect::see_other(&sign_in_href(&back, kept.is_some()));
+    }
+
+    // A fresh request with the same cookies, to know the person and build
+    // their header.
     let mut parts = Request::new(()).into_parts().0;
     parts.uri = path.parse().unwrap_or_default();
-    if let Some(cookies) = cookies {
-        parts.headers.insert(header::COOKIE, cookies);
+    if let Some(cookies) = headers.get(header::COOKIE) {
+        parts.headers.insert(header::COOKIE, cookies.clone());
     }
     if let Some(csrf) = csrf {
         parts.extensions.insert(csrf);
     }
-    let ctx = <PageCtx as axum::extract::FromRequestParts<AppState>>::from_request_parts(
-        &mut parts, &state,
-    )
-    .await;
+    let user = MaybeUser::from_request_parts(&mut parts, &state)
+        .await
+        .ok()
+        .and_then(|u| u.0);
+    let user_id = slot.get().or(user.as_ref().map(|u| u.id));
+
+    let logged = match status {
+        StatusCode::FORBIDDEN if page.stale_form => Some(security::Kind::FormExpired),
+        StatusCode::FORBIDDEN => Some(security::Kind::Forbidden),
+        StatusCode::NOT_FOUND if on_route => Some(security::Kind::NotFound),
+        _ => None,
+    };
+    if let Some(kind) = logged {
+        let event = origin.event(kind, user_id, page.message.clone());
+        // What an anonymous visitor can cause at will (unknown objects,
+        // forged forms) goes to the tracing target only: no database write
+        // per request for anyone who asks.
+        if user_id.is_none() && kind != security::Kind::Forbidden {
+            security::trace(&event);
+        } else {
+            security::record_now(&state.db, &event).await;
+        }
+    }
+
+    let offer = match kept {
+        Some(k) if user.as_ref().is_some_and(|u| u.id == k.author) => {
+            match state.db.acquire().await {
+                Ok(mut db) => kept::kept_by_id(&mut db.conn(), k.id, k.author)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map_or(KeptOffer::None, |form| KeptOffer::Here(form.view())),
+                Err(_) => KeptOffer::None,
+            }
+        }
+        Some(_) if user.is_none() => KeptOffer::AfterSignIn(sign_in_href(kept::PAGE, true)),
+        Some(_) => KeptOffer::None,
+        None if posted.as_ref().is_some_and(|p| p.resend.is_some()) => KeptOffer::StillKept,
+        None => KeptOffer::None,
+    };
+
+    let ctx = <PageCtx as FromRequestParts<AppState>>::from_request_parts(&mut parts, &state).await;
     let ctx = match ctx {
         Ok(ctx) => ctx,
         Err(_) => PageCtx {
@@ -176,10 +364,69 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
         status: status.as_u16(),
         message: page.message,
         back,
+        kept: offer,
+        title_is_stale_form: page.stale_form,
     };
-    match askama::Template::render(&template) {
+    let mut rendered = match askama::Template::render(&template) {
         Ok(html) => (status, axum::response::Html(html)).into_response(),
         Err(_) => (status, page.title).into_response(),
+    };
+    // The error's own headers (Retry-After, Set-Cookie…) stay.
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rendered.headers_mut().append(name, value.clone());
+        }
+    }
+    rendered
+}
+
+/// `/connexion?suite=…`, noting that a form was kept.
+fn sign_in_href(back: &str, kept: bool) -> String {
+    let mut href = format!("/connexion?suite={}", urlencode(back));
+    if kept {
+        href.push_str("&conservee=1");
+    }
+    href
+}
+
+/// The local page a form was posted from (its `Referer`), if any.
+fn referer_path(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let url = url::Url::parse(referer).ok()?;
+    let path = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    };
+    redirect::local_target(&path)
+}
+
+/// The name of the file a response sends as an attachment.
+fn attachment(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_DISPOSITION)?.to_str().ok()?;
+    value
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("attachment")
+        .then(|| format!("fichier envoyé : {value}"))
+}
+
+/// `Cache-Control: no-store` on every response to a signed-in person (or
+/// about signing in, or opening a session), unless it set its own (static
+/// files are cached; exports already say `no-store`).
+fn no_store_if_personal(secure: bool, request: &HeaderMap, path: &str, response: &mut Response) {
+    if response.headers().contains_key(header::CACHE_CONTROL) {
+        return;
+    }
+    let session = cookies::session_name(secure);
+    let signed_in = cookies::read(request, session).is_some_and(|t| !t.is_empty());
+    if signed_in
+        || path.starts_with("/connexion")
+        || path.starts_with(kept::PAGE)
+        || cookies::sets(response.headers(), session)
+    {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }
 
@@ -198,33 +445,52 @@ fn is_bare_refusal(path: &str, response: &Response) -> bool {
         && path != "/healthz"
 }
 
-/// The French error page (404, 403, 500…), rendered by [`error_pages`].
+/// What the error page offers about a form kept for its author.
+pub enum KeptOffer {
+    None,
+    /// The author is the person signed in: the form, to resend right here.
+    Here(kept::KeptView),
+    /// Nobody is signed in: sign in (then the form is offered).
+    AfterSignIn(String),
+    /// A resend that was refused again: the form is still kept.
+    StillKept,
+}
+
+impl KeptOffer {
+    pub fn is_none(&self) -> bool {
+        matches!(self, KeptOffer::None)
+    }
+}
+
+/// The French error page (404, 403, 500…), rendered by [`finish`].
 #[derive(askama::Template)]
 #[template(path = "error.html")]
 pub struct ErrorTemplate {
     pub ctx: PageCtx,
     pub status: u16,
     pub message: String,
+    pub kept: KeptOffer,
+    /// A refused anti-forgery token with nothing kept: say how to start again.
+    pub title_is_stale_form: bool,
     /// The page the person came from, on this site: an error page is
     /// never a dead end (issue 7 item 17).
     pub back: Option<String>,
 }
 
 /// The page the request came from (its `Referer`), when it is a page of
-/// this site (same host), as a local path with its query.
-fn back_link(headers: &axum::http::HeaderMap) -> Option<String> {
+/// this very site (same host and port), as a local path with its query.
+fn back_link(headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
     let referer = headers.get(header::REFERER)?.to_str().ok()?;
-    let rest = referer
-        .strip_prefix("https://")
-        .or_else(|| referer.strip_prefix("http://"))?;
-    let path = rest.strip_prefix(host)?;
-    let local = path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && path.len() <= 2_000
-        && path.chars().all(|c| c.is_ascii_graphic());
-    local.then(|| path.to_string())
+    let url = url::Url::parse(referer).ok()?;
+    let authority = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str()?),
+        None => url.host_str()?.to_string(),
+    };
+    if authority != host {
+        return None;
+    }
+    referer_path(headers)
 }
 
 /// Percent-encodes a path for a query string.

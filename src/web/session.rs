@@ -83,30 +83,51 @@ pub async fn grant_by_id(conn: &mut Conn<'_>, id: GrantId) -> DbResult<Option<Gr
         .await)
 }
 
-/// The user of a live session (by the SHA-256 of its id), pushing its expiry
-/// forward by `valid_for` when half of it is used.
+#[derive(FromRow)]
+struct LiveSession {
+    id: UserId,
+    email: String,
+    display_name: String,
+    expires_at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+}
+
+/// The user of a live session (by the SHA-256 of its id). A session lives
+/// `valid_for` after its last use (its expiry is pushed forward when half of
+/// it is used) and never longer than `max_age` after it was opened: past
+/// that, it is refused and the person signs in again.
 pub async fn session_user(
     conn: &mut Conn<'_>,
     session_hash: &str,
     valid_for: Duration,
+    max_age: Duration,
 ) -> DbResult<Option<User>> {
     let now = Utc::now();
-    let sql = "SELECT u.id, u.email, u.display_name, s.expires_at FROM sessions s
-               JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2";
-    let row: Option<(UserId, String, String, DateTime<Utc>)> =
-        on_conn!(conn, |c| sqlx::query_as(sql)
-            .bind(session_hash)
-            .bind(now)
-            .fetch_optional(c)
-            .await)?;
-    let Some((id, email, display_name, expires_at)) = row else {
+    let sql = "SELECT u.id, u.email, u.display_name, s.expires_at, s.created_at FROM sessions s
+               JOIN users u ON u.id = s.user_id
+               WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.created_at > $3";
+    let row: Option<LiveSession> = on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(session_hash)
+        .bind(now)
+        .bind(now - max_age)
+        .fetch_optional(c)
+        .await)?;
+    let Some(LiveSession {
+        id,
+        email,
+        display_name,
+        expires_at,
+        created_at,
+    }) = row
+    else {
         return Ok(None);
     };
     if expires_at - now < valid_for / 2 {
-        let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1";
+        let extended = (now + valid_for).min(created_at + max_age);
+        let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1 AND expires_at < $2";
         on_conn!(conn, |c| sqlx::query(sql)
             .bind(session_hash)
-            .bind(now + valid_for)
+            .bind(extended)
             .execute(c)
             .await
             .map(|_| ()))?;
@@ -118,7 +139,27 @@ pub async fn session_user(
     }))
 }
 
-pub const COOKIE: &str = "perseverance_session";
+/// Whose session (live, or ended a few days ago at most) the anti-forgery
+/// token `csrf_token` belongs to: the person who was shown the form it came
+/// with. Sessions opened without a token hash (tools) are never found.
+pub async fn author_of_token(conn: &mut Conn<'_>, csrf_token: &str) -> DbResult<Option<UserId>> {
+    let sql = "SELECT user_id FROM sessions WHERE csrf_hash = $1";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(tokens::hash(csrf_token))
+        .fetch_optional(c)
+        .await)
+}
+
+/// Filled with the signed-in person's id once the session is read, so that
+/// the middleware around the handler (the security log) knows who asked.
+#[derive(Clone, Debug, Default)]
+pub struct UserSlot(pub std::sync::Arc<std::sync::OnceLock<UserId>>);
+
+impl UserSlot {
+    pub fn get(&self) -> Option<UserId> {
+        self.0.get().copied()
+    }
+}
 
 /// A signed-in person, and what their current grants let them do.
 #[derive(Clone, Debug)]
@@ -156,13 +197,15 @@ async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>
     if let Some(user) = parts.extensions.get::<Option<CurrentUser>>() {
         return Ok(user.clone());
     }
-    let user = match cookies::read(&parts.headers, COOKIE) {
+    let name = cookies::session_name(state.config.secure_cookies());
+    let user = match cookies::read(&parts.headers, name).filter(|t| !t.is_empty()) {
         None => None,
         Some(token) => {
             let mut db = state.db.acquire().await?;
             let conn = &mut db.conn();
             let valid_for = Duration::hours(state.config.session_hours);
-            match session_user(conn, &tokens::hash(&token), valid_for).await? {
+            let max_age = Duration::days(state.config.session_max_days);
+            match session_user(conn, &tokens::hash(&token), valid_for, max_age).await? {
                 None => None,
                 Some(user) => {
                     let grants = grants_of(conn, user.id).await?;
@@ -173,6 +216,9 @@ async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>
     };
     if let Some(user) = &user {
         tracing::Span::current().record("user", user.id.0);
+        if let Some(slot) = parts.extensions.get::<UserSlot>() {
+            let _ = slot.0.set(user.id);
+        }
     }
     parts.extensions.insert(user.clone());
     Ok(user)

@@ -103,6 +103,15 @@ impl TestApp {
     }
 
     pub async fn spawn_with(engine: Engine, demo: bool) -> TestApp {
+        Self::spawn_configured(engine, demo, |_| {}).await
+    }
+
+    /// Starts the app with settings of the test's own (`configure` runs last).
+    pub async fn spawn_configured(
+        engine: Engine,
+        demo: bool,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let (db, url) = fresh_db(engine, &dir).await;
         if demo {
@@ -114,6 +123,7 @@ impl TestApp {
         config.addr = "127.0.0.1:0".parse().unwrap();
         config.outbox_dir = outbox.clone();
         config.demo = demo;
+        configure(&mut config);
         let running = server::start(config, db.clone())
             .await
             .expect("server starts");

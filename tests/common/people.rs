@@ -183,6 +183,9 @@ impl Visitor {
             &format!("perseverance_session={token}"),
             &self.url.parse().unwrap(),
         );
+        // The anti-forgery token is bound to the session: the next response
+        // gives this browser the new one.
+        self.get("/healthz").await;
     }
 }
 

@@ -3,6 +3,7 @@
 mod form;
 mod mine;
 mod page;
+mod save;
 pub mod store;
 pub mod workflow;
 
@@ -26,7 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/actions/{id}", get(page::show))
         .route(
             "/actions/{id}/modifier",
-            get(form::edit_page).post(form::save),
+            get(form::edit_page).post(save::save),
         )
         .route("/actions/{id}/transition", post(page::transition))
         .route("/actions/{id}/signalements", post(page::flags))

@@ -7,6 +7,7 @@ pub mod store;
 
 mod form;
 mod pages;
+mod question_form;
 mod questions;
 
 use crate::domain::ids::{AcademyId, EditionId};

@@ -270,7 +270,18 @@ pub async fn transition(
     } else {
         Notice::Decided
     };
-    let step = workflow::prepare(&state, &user, &action, transition, &form.comment).await?;
+    let step = match workflow::prepare(&state, &user, &action, transition, &form.comment).await {
+        Ok(step) => step,
+        // Read after another tab's identical move committed: say so.
+        Err(AppError::Forbidden(_))
+            if form.version < action.version
+                && workflow::already_done(&state, &user, &action, transition, &form.comment)
+                    .await? =>
+        {
+            return Ok(Redirect::to(&notice::repeated(&notice.at(&show))).into_response());
+        }
+        Err(err) => return Err(err),
+    };
     let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
         Ok(
             if workflow::write(conn, &action, &step, form.version, user.id).await? {

@@ -403,13 +403,14 @@ pub async fn events(conn: &mut Conn<'_>, action_id: ActionId) -> DbResult<Vec<Ev
 pub struct LastEvent {
     pub user_id: Option<UserId>,
     pub email: Option<String>,
+    pub from_state: ActionState,
     pub to_state: ActionState,
     pub comment: String,
     pub at: DateTime<Utc>,
 }
 
 pub async fn last_event(conn: &mut Conn<'_>, action_id: ActionId) -> DbResult<Option<LastEvent>> {
-    let sql = "SELECT e.user_id, u.email, e.to_state, e.comment, e.at FROM action_events e
+    let sql = "SELECT e.user_id, u.email, e.from_state, e.to_state, e.comment, e.at FROM action_events e
                LEFT JOIN users u ON u.id = e.user_id WHERE e.action_id = $1 ORDER BY e.id DESC LIMIT 1";
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(action_id)

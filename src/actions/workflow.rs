@@ -248,6 +248,28 @@ pub async fn perform(
 /// The answer to a move written at a stale version: « already done » when
 /// the action's last move is this very one by this very person (another
 /// tab, a resent page), else the conflict, saying what the action became.
+/// Whether `transition` by this person, refused on the action as it stands
+/// now, is the very move they made last (a second tab or a resent page that
+/// read the action before the first move committed): then the truthful
+/// answer is « already done », not a refusal.
+pub async fn already_done(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &Action,
+    transition: Transition,
+    comment: &str,
+) -> AppResult<bool> {
+    let mut db = state.db.acquire().await?;
+    let Some(last) = store::last_event(&mut db.conn(), action.id).await? else {
+        return Ok(false);
+    };
+    Ok(last.user_id == Some(user.id)
+        && last.to_state == action.state()
+        && last.comment == comment.trim()
+        && action::apply(last.from_state, transition, relation(user, action), comment)
+            == Ok(last.to_state))
+}
+
 pub async fn stale(
     state: &AppState,
     user: &CurrentUser,

@@ -91,11 +91,17 @@ async fn list(
 
 /// Checks a space- or comma-separated list of mail domains.
 pub fn parse_domains(text: &str) -> Result<String, String> {
-    let domains: Vec<String> = text
+    let mut domains: Vec<String> = Vec::new();
+    for domain in text
         .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
         .filter(|d| !d.is_empty())
         .map(|d| d.trim_start_matches('@').to_lowercase())
-        .collect();
+    {
+        // Each domain once, in the order typed.
+        if !domains.contains(&domain) {
+            domains.push(domain);
+        }
+    }
     for domain in &domains {
         let ok = domain.contains('.')
             && domain

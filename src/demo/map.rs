@@ -279,7 +279,7 @@ async fn write_map(
         let mut districts = Vec::new();
         for (town, postal) in towns.iter() {
             let district =
-                map_store::ensure_district(conn, department, &format!("District de {town}"))
+                map_store::ensure_district(conn, department, &district_name(town))
                     .await?;
             let mut schools = Vec::new();
             for i in 0..per_district {
@@ -326,4 +326,24 @@ async fn insert_school(
         .bind(mapped_at())
         .fetch_one(c)
         .await)
+}
+
+/// « District de Montreuil », « District d'Aulnay-sous-Bois », « District du
+/// Havre »: the French elision and contraction before the town's name.
+fn district_name(town: &str) -> String {
+    if let Some(rest) = town.strip_prefix("Le ") {
+        return format!("District du {rest}");
+    }
+    if let Some(rest) = town.strip_prefix("Les ") {
+        return format!("District des {rest}");
+    }
+    let vowel = town
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUYÉÈÊÂÎÔH".contains(c.to_ascii_uppercase()) || "ÉÈÊÂÎÔ".contains(c));
+    if vowel {
+        format!("District d'{town}")
+    } else {
+        format!("District de {town}")
+    }
 }

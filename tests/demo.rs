@@ -33,6 +33,7 @@ on_both_engines!(
     the_demo_tells_the_seeds_story,
     the_story_is_the_same_every_time,
     every_demo_account_finds_the_story,
+    demo_choices_are_stored_as_the_form_stores_them,
 );
 
 /// A fixed « today » for the stories compared below.
@@ -697,4 +698,38 @@ async fn every_demo_account_finds_the_story(engine: Engine) {
     let mine = text(&body(app.get("/mes-actions").await).await);
     assert!(mine.contains("Déclarer une action"), "{mine}");
     assert!(mine.matches("Collège Jules Ferry").count() >= 4, "{mine}");
+}
+
+/// The demo's answers to choice questions are rows of `action_choices`, as
+/// the form writes them, so that the edition's questions page counts them
+/// before an option is removed (a text copy would be orphaned silently).
+async fn demo_choices_are_stored_as_the_form_stores_them(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = story_db(engine, &dir, today()).await;
+    let mut conn = db.acquire().await.unwrap();
+    let texts: i64 = perseverance::on_conn!(conn.conn(), |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM action_answers a JOIN edition_questions q ON q.id = a.question_id
+         WHERE q.kind IN ('single_choice', 'multiple_choice')"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
+    assert_eq!(texts, 0, "no choice kept as text");
+    let questions: Vec<i64> = perseverance::on_conn!(conn.conn(), |c| sqlx::query_scalar(
+        "SELECT id FROM edition_questions WHERE kind IN ('single_choice', 'multiple_choice')"
+    )
+    .fetch_all(c)
+    .await)
+    .unwrap();
+    let mut counted = 0;
+    for question in questions {
+        let counts = editions_store::option_answer_counts(
+            &mut conn.conn(),
+            perseverance::domain::QuestionId(question),
+        )
+        .await
+        .unwrap();
+        counted += counts.iter().map(|(_, n)| n).sum::<i64>();
+    }
+    assert!(counted > 100, "the story's choices are counted: {counted}");
 }

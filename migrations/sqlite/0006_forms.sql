@@ -15,7 +15,7 @@ CREATE INDEX form_submissions_created ON form_submissions(created_at);
 -- The options of a choice question, each with its own id: renaming an option keeps the
 -- answers that chose it.
 CREATE TABLE question_options (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     question_id INTEGER NOT NULL REFERENCES edition_questions(id) ON DELETE CASCADE,
     position    INTEGER NOT NULL,
     label       TEXT NOT NULL

@@ -279,8 +279,7 @@ async fn write_map(
         let mut districts = Vec::new();
         for (town, postal) in towns.iter() {
             let district =
-                map_store::ensure_district(conn, department, &district_name(town))
-                    .await?;
+                map_store::ensure_district(conn, department, &district_name(town)).await?;
             let mut schools = Vec::new();
             for i in 0..per_district {
                 let mut s = school(code, town, postal, n, i);

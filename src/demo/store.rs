@@ -121,6 +121,21 @@ pub async fn write_actions(
             q.build().execute(c).await.map(|_| ())
         })?;
     }
+    // Choices are rows of their own (`action_choices`, by option id), as the
+    // declaration form writes them: move the choice answers written above
+    // there, so that renaming, counting and deleting options see them.
+    let to_choices = "INSERT INTO action_choices (action_id, option_id)
+        SELECT a.action_id, o.id FROM action_answers a
+          JOIN edition_questions q ON q.id = a.question_id
+          JOIN question_options o ON o.question_id = q.id
+               AND (CAST(o.id AS TEXT) = a.value OR o.label = a.value)
+         WHERE q.kind IN ('single_choice', 'multiple_choice')
+        ON CONFLICT DO NOTHING";
+    let drop_texts = "DELETE FROM action_answers WHERE question_id IN
+        (SELECT id FROM edition_questions WHERE kind IN ('single_choice', 'multiple_choice'))";
+    for sql in [to_choices, drop_texts] {
+        on_conn!(conn, |c| sqlx::query(sql).execute(c).await.map(|_| ()))?;
+    }
     Ok((actions.len(), events.len()))
 }
 

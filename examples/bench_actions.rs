@@ -2,7 +2,15 @@
 //!
 //! ```text
 //! cargo run --release --example bench_actions
+//! cargo run --release --example bench_actions -- fill DATABASE_URL
+//! cargo run --release --example bench_actions -- sessions DATABASE_URL
 //! ```
+//!
+//! `fill` builds the same dataset (below) in an empty database, SQLite or
+//! PostgreSQL, and stops there; `sessions` opens a session for a school staff
+//! member, the district coordinator and the académie coordinator of such a
+//! database and prints them, with the edition's id, as shell assignments.
+//! `scripts/bench-pages` uses both (page rates under `wrk`).
 //!
 //! Builds a fresh SQLite database in a temporary folder, fills it with bulk
 //! multi-row INSERTs in one transaction (1 académie, 100 departments, 600
@@ -44,7 +52,7 @@ use perseverance::{
     actions::{store as actions_store, workflow},
     auth::{store as auth_store, tokens},
     config::Config,
-    db::Db,
+    db::{Conn, Db},
     domain::ids::{AcademyId, ActionId, QuestionId, UserId},
     domain::{
         Uai,
@@ -53,10 +61,9 @@ use perseverance::{
         edition::{EditionCalendar, EditionState, paris_date, paris_to_utc},
     },
     editions::store::{self as editions_store, EditionValues},
-    server,
+    on_conn, server,
     web::CurrentUser,
 };
-use sqlx::{Sqlite, SqliteConnection, query::Query, sqlite::SqliteArguments};
 
 const DEPARTMENTS: i64 = 100;
 const DISTRICTS_PER_DEPARTMENT: i64 = 6;
@@ -80,26 +87,30 @@ enum V {
     B(bool),
     D(NaiveDate),
     Ts(DateTime<Utc>),
+    /// A missing number.
     Null,
+    /// A missing timestamp (PostgreSQL types the parameter).
+    NullTs,
 }
 
-fn bind<'q>(
-    query: Query<'q, Sqlite, SqliteArguments<'q>>,
-    value: &'q V,
-) -> Query<'q, Sqlite, SqliteArguments<'q>> {
-    match value {
-        V::I(v) => query.bind(*v),
-        V::T(v) => query.bind(v.as_str()),
-        V::B(v) => query.bind(*v),
-        V::D(v) => query.bind(*v),
-        V::Ts(v) => query.bind(*v),
-        V::Null => query.bind(None::<i64>),
-    }
+/// Binds a value to a query of either engine.
+macro_rules! bind_value {
+    ($query:expr, $value:expr) => {
+        match $value {
+            V::I(v) => $query.bind(*v),
+            V::T(v) => $query.bind(v.as_str()),
+            V::B(v) => $query.bind(*v),
+            V::D(v) => $query.bind(*v),
+            V::Ts(v) => $query.bind(*v),
+            V::Null => $query.bind(None::<i64>),
+            V::NullTs => $query.bind(None::<DateTime<Utc>>),
+        }
+    };
 }
 
 /// `INSERT INTO table (columns) VALUES (…), (…)…` by chunks of 500 rows.
 async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     table: &str,
     columns: &[&str],
     rows: &[Vec<V>],
@@ -116,13 +127,15 @@ async fn insert(
             }
             sql.push(')');
         }
-        let mut query = sqlx::query(&sql);
-        for row in chunk {
-            for value in row {
-                query = bind(query, value);
+        on_conn!(conn, |c| {
+            let mut query = sqlx::query(&sql);
+            for row in chunk {
+                for value in row {
+                    query = bind_value!(query, value);
+                }
             }
-        }
-        query.execute(&mut *conn).await?;
+            query.execute(c).await.map(|_| ())
+        })?;
     }
     Ok(())
 }
@@ -188,10 +201,10 @@ struct Fixture {
     uai: String,
 }
 
+/// Fills an empty, migrated database (either engine) with the benchmark's
+/// dataset. Deterministic but for the dates, which follow today's (the
+/// edition is open, its deadline 30 days ahead).
 async fn fill(db: &Db) -> anyhow::Result<Fixture> {
-    let Db::Sqlite(pool) = db else {
-        anyhow::bail!("the benchmark runs on SQLite");
-    };
     let now = Utc::now();
     let today = paris_date(now);
     let week_start = today + chrono::Duration::days(60);
@@ -204,10 +217,9 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         ),
         bilan_deadline: week_start + chrono::Duration::days(64),
     };
-    let mut tx = pool.begin().await?;
-    let conn: &mut SqliteConnection = &mut tx;
+    let mut tx = db.begin().await?;
     insert(
-        conn,
+        &mut tx.conn(),
         "academies",
         &["id", "code", "slug", "name", "email_domains", "created_at"],
         &[vec![
@@ -231,7 +243,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         })
         .collect();
     insert(
-        conn,
+        &mut tx.conn(),
         "departments",
         &["id", "academy_id", "code", "name"],
         &departments,
@@ -252,7 +264,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         })
         .collect();
     insert(
-        conn,
+        &mut tx.conn(),
         "districts",
         &["id", "department_id", "name"],
         &districts,
@@ -289,7 +301,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         })
         .collect();
     insert(
-        conn,
+        &mut tx.conn(),
         "schools",
         &[
             "id",
@@ -381,14 +393,14 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
         ]);
     }
     insert(
-        conn,
+        &mut tx.conn(),
         "users",
         &["id", "email", "display_name", "created_at"],
         &users,
     )
     .await?;
     insert(
-        conn,
+        &mut tx.conn(),
         "role_grants",
         &["user_id", "role", "scope_kind", "scope_id", "created_at"],
         &grants,
@@ -495,7 +507,7 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
             V::I(20 + k % 80),
             V::T(SHOWCASES[((k / 13) % 4) as usize].into()),
             V::T(String::new()),
-            if path.is_empty() { V::Null } else { V::Ts(now) },
+            if path.is_empty() { V::NullTs } else { V::Ts(now) },
             V::Ts(now),
             V::Ts(now),
         ]);
@@ -522,10 +534,9 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
             from = *to;
         }
     }
-    let mut tx = pool.begin().await?;
-    let conn: &mut SqliteConnection = &mut tx;
+    let mut tx = db.begin().await?;
     insert(
-        conn,
+        &mut tx.conn(),
         "actions",
         &[
             "id",
@@ -561,14 +572,14 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
     )
     .await?;
     insert(
-        conn,
+        &mut tx.conn(),
         "action_answers",
         &["action_id", "question_id", "value"],
         &answers,
     )
     .await?;
     insert(
-        conn,
+        &mut tx.conn(),
         "action_events",
         &[
             "action_id",
@@ -582,6 +593,25 @@ async fn fill(db: &Db) -> anyhow::Result<Fixture> {
     )
     .await?;
     tx.commit().await?;
+    if let Db::Postgres(pool) = db {
+        // The rows above carry their ids: move the identity sequences past them.
+        for table in [
+            "academies",
+            "departments",
+            "districts",
+            "schools",
+            "users",
+            "role_grants",
+            "actions",
+            "action_events",
+        ] {
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            ))
+            .execute(pool)
+            .await?;
+        }
+    }
     Ok(Fixture {
         edition,
         coordinator: 1,
@@ -751,6 +781,86 @@ fn report(label: &str, latencies: &[Duration], elapsed: Duration, errors: usize,
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] => benchmark().await,
+        ["fill", url] => fill_command(url).await,
+        ["sessions", url] => sessions_command(url).await,
+        _ => anyhow::bail!("usage: bench_actions [fill DATABASE_URL | sessions DATABASE_URL]"),
+    }
+}
+
+/// Connects to the database (`sqlite://…` or `postgres://…`) and migrates it.
+async fn open(url: &str) -> anyhow::Result<Db> {
+    let mut config = Config::from_lookup(|_| None)?;
+    config.database_url = url.to_string();
+    server::open_db(&config).await
+}
+
+/// `fill URL`: the dataset, in an empty database.
+async fn fill_command(url: &str) -> anyhow::Result<()> {
+    let db = open(url).await?;
+    let academies: i64 = on_conn!(db.acquire().await?.conn(), |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM academies"
+    )
+    .fetch_one(pool)
+    .await)?;
+    anyhow::ensure!(
+        academies == 0,
+        "the database is not empty ({academies} académies)"
+    );
+    let t = Instant::now();
+    let fixture = fill(&db).await?;
+    println!(
+        "Base remplie en {:.1} s : 1 académie, {DEPARTMENTS} départements, {} districts, {SCHOOLS} établissements, {ACTIONS} actions ({} brouillons), 1 édition ouverte (id {})",
+        t.elapsed().as_secs_f64(),
+        DEPARTMENTS * DISTRICTS_PER_DEPARTMENT,
+        fixture.drafts.len(),
+        fixture.edition,
+    );
+    db.close().await;
+    Ok(())
+}
+
+/// `sessions URL`: signs in a school staff member (the owner of the first
+/// action, in the coordinator's district), the district coordinator and the
+/// académie coordinator of a filled database, and prints their cookies and
+/// the edition's id as shell assignments (`BENCH_…=…`).
+async fn sessions_command(url: &str) -> anyhow::Result<()> {
+    let db = open(url).await?;
+    let (edition, schools, actions): (i64, i64, i64) = on_conn!(
+        db.acquire().await?.conn(),
+        |pool| {
+            sqlx::query_as(
+        "SELECT (SELECT MIN(id) FROM editions), (SELECT COUNT(*) FROM schools), (SELECT COUNT(*) FROM actions)"
+    )
+    .fetch_one(pool)
+    .await
+        }
+    )?;
+    let staff: i64 = on_conn!(db.acquire().await?.conn(), |pool| sqlx::query_scalar(
+        "SELECT owner_user_id FROM actions ORDER BY id LIMIT 1"
+    )
+    .fetch_one(pool)
+    .await)?;
+    println!("BENCH_EDITION={edition}");
+    println!("BENCH_SCHOOLS={schools}");
+    println!("BENCH_ACTIONS={actions}");
+    for (name, user) in [("STAFF", staff), ("DISTRICT", 1), ("ACADEMY", 2)] {
+        let cookie = session_cookie(&db, UserId(user)).await?;
+        println!("BENCH_COOKIE_{name}='{cookie}'");
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// The issue 3 benchmark (no arguments).
+async fn benchmark() -> anyhow::Result<()> {
     let seconds = env_number("BENCH_SECONDS", 10);
     let clients = env_number("BENCH_CLIENTS", 16) as usize;
     let academy_clients = env_number("BENCH_ACADEMY_CLIENTS", 4) as usize;

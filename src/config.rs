@@ -38,6 +38,10 @@ pub struct Config {
     pub trusted_proxies: usize,
     /// How long a login link stays valid, in minutes.
     pub login_link_minutes: i64,
+    /// Multiplies every rate limit of `web::limits` (default 1). Only for
+    /// load tests on 127.0.0.1, where one account makes thousands of requests:
+    /// the counters are still written, so the cost is still measured.
+    pub rate_limit_factor: i64,
 }
 
 /// A setting that could not be read.
@@ -121,6 +125,11 @@ impl Config {
                 get("PERSEVERANCE_LOGIN_LINK_MINUTES"),
                 30,
             )?,
+            rate_limit_factor: parse_int(
+                "PERSEVERANCE_RATE_LIMIT_FACTOR",
+                get("PERSEVERANCE_RATE_LIMIT_FACTOR"),
+                1,
+            )?,
         })
     }
 
@@ -195,6 +204,7 @@ impl fmt::Debug for Config {
             .field("session_hours", &self.session_hours)
             .field("session_max_days", &self.session_max_days)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("rate_limit_factor", &self.rate_limit_factor)
             .finish_non_exhaustive()
     }
 }

@@ -25,6 +25,7 @@ on_both_engines!(
     concurrent_question_moves_lose_nothing,
     stored_codes_decode_or_fail,
     dates_bucket_alike_on_both_engines,
+    text_searches_take_wildcards_literally,
 );
 
 const ANNUAIRE: &str = "identifiant_de_l_etablissement;nom_etablissement;type_etablissement;statut_public_prive;code_postal;nom_commune;code_departement;libelle_departement;code_academie;libelle_academie;latitude;longitude;etat
@@ -612,4 +613,41 @@ async fn schema_of(db: &Db) -> std::collections::BTreeSet<String> {
         }
     }
     set
+}
+
+/// Kind: a text search escapes LIKE patterns. In the school directory, `%`,
+/// `_` and a NUL byte are plain characters, never wildcards.
+async fn text_searches_take_wildcards_literally(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = fresh_db(engine, &dir).await;
+    perseverance::demo::seed(&db).await.unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    let academy = map_store::academy_by_slug(&mut conn.conn(), "creteil")
+        .await
+        .unwrap()
+        .unwrap();
+    let search = |text: &str| map_store::SchoolFilter {
+        academy_id: academy.id,
+        department_id: None,
+        district_id: None,
+        text: Some(text.to_string()),
+        offset: 0,
+        limit: 1000,
+    };
+    for (text, expected_none) in [("%", true), ("_", true), ("\0", true), ("Coll%ge", true)] {
+        let filter = search(text);
+        let (_, total) = map_store::search_schools(&mut conn.conn(), &filter)
+            .await
+            .unwrap();
+        assert_eq!(
+            total == 0,
+            expected_none,
+            "« {text} » matched {total} schools"
+        );
+    }
+    let filter = search("collège");
+    let (_, total) = map_store::search_schools(&mut conn.conn(), &filter)
+        .await
+        .unwrap();
+    assert!(total > 100, "a plain word still finds schools: {total}");
 }

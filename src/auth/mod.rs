@@ -148,8 +148,11 @@ async fn request_link(
     let over = {
         let mut db = state.db.acquire().await?;
         let conn = &mut db.conn();
-        let by_client = limits::hit(conn, &limits::LINK_PER_CLIENT, &client.limit_key()).await?;
-        let by_address = limits::hit(conn, &limits::LINK_PER_ADDRESS, email.as_str()).await?;
+        let factor = state.config.rate_limit_factor;
+        let by_client =
+            limits::hit(conn, &limits::LINK_PER_CLIENT, &client.limit_key(), factor).await?;
+        let by_address =
+            limits::hit(conn, &limits::LINK_PER_ADDRESS, email.as_str(), factor).await?;
         by_client.or(by_address)
     };
     let detail = match over {

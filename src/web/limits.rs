@@ -162,8 +162,14 @@ pub const ROUTES: [RouteLimit; 6] = [
 ];
 
 /// Counts one hit for `key` against each limit; returns the first limit
-/// the key is now over, if any.
-pub async fn hit(conn: &mut Conn<'_>, limits: &[Limit], key: &str) -> DbResult<Option<Limit>> {
+/// the key is now over, if any. `factor` multiplies every limit
+/// (`PERSEVERANCE_RATE_LIMIT_FACTOR`, 1 unless load testing).
+pub async fn hit(
+    conn: &mut Conn<'_>,
+    limits: &[Limit],
+    key: &str,
+    factor: i64,
+) -> DbResult<Option<Limit>> {
     let now = Utc::now().timestamp();
     let key_hash = tokens::hash(key);
     let mut over = None;
@@ -190,7 +196,7 @@ pub async fn hit(conn: &mut Conn<'_>, limits: &[Limit], key: &str) -> DbResult<O
             .bind(now - limit.window_secs)
             .fetch_one(c)
             .await)?;
-        if hits > limit.max && over.is_none() {
+        if hits > limit.max.saturating_mul(factor) && over.is_none() {
             over = Some(*limit);
         }
     }
@@ -242,7 +248,10 @@ pub async fn routes(State(state): State<AppState>, request: Request, next: Next)
         |id| format!("user:{id}"),
     );
     let over = match state.db.acquire().await {
-        Ok(mut db) => hit(&mut db.conn(), &[rule.limit], &key).await,
+        Ok(mut db) => {
+            let factor = state.config.rate_limit_factor;
+            hit(&mut db.conn(), &[rule.limit], &key, factor).await
+        }
         Err(err) => Err(err),
     };
     match over {

@@ -634,7 +634,12 @@ async fn text_searches_take_wildcards_literally(engine: Engine) {
         offset: 0,
         limit: 1000,
     };
-    for (text, expected_none) in [("%", true), ("_", true), ("\0", true), ("Coll%ge", true)] {
+    for (text, expected_none) in [
+        ("%", true),
+        ("_", true),
+        ("Coll\0ge", true),
+        ("Coll%ge", true),
+    ] {
         let filter = search(text);
         let (_, total) = map_store::search_schools(&mut conn.conn(), &filter)
             .await

@@ -32,31 +32,6 @@ async fn open_edition(app: &TestApp, year: i64, deadline_in: Duration) -> (Editi
     (id, questions[0])
 }
 
-/// Starts a draft as the signed-in person, at their only school.
-async fn start_draft(app: &TestApp, edition: EditionId) -> ActionId {
-    let page = body(
-        app.get(&format!("/editions/{edition}/actions/nouvelle"))
-            .await,
-    )
-    .await;
-    let place = Page::parse(&page)
-        .attr("input[name=\"place\"]", "value")
-        .expect("a place to choose");
-    let response = app
-        .post(
-            &format!("/editions/{edition}/actions"),
-            &[("place", &place)],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let location = response.headers()["location"].to_str().unwrap().to_string();
-    location
-        .trim_start_matches("/actions/")
-        .trim_end_matches("/modifier")
-        .parse()
-        .unwrap()
-}
-
 fn version_in(html: &str) -> String {
     Page::parse(html).field("version").expect("a version field")
 }
@@ -113,7 +88,7 @@ async fn a_declaration_goes_from_draft_to_validated(engine: Engine) {
 
     // The staff member declares and submits.
     app.sign_in_demo("personnel@demo.test").await;
-    let id = start_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
     let mut pairs = complete(&week_day(), question, &version_in(&form));
     pairs.push(("intent".into(), "submit".into()));
@@ -226,7 +201,7 @@ async fn incomplete_or_wrong_forms_keep_what_was_typed(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (edition, question) = open_edition(&app, 2040, Duration::days(20)).await;
     app.sign_in_demo("personnel@demo.test").await;
-    let id = start_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
     let version = version_in(&form);
 
@@ -303,7 +278,7 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (edition, question) = open_edition(&app, 2040, Duration::days(20)).await;
     app.sign_in_demo("personnel@demo.test").await;
-    let id = start_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     // The deadline passes.
     let sql = "UPDATE editions SET declaration_deadline = $1 WHERE id = $2";
     let past = Utc::now() - Duration::hours(1);
@@ -382,7 +357,7 @@ async fn actions_stay_within_their_scope(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (edition, question) = open_edition(&app, 2040, Duration::days(20)).await;
     app.sign_in_demo("personnel@demo.test").await;
-    let id = start_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     // Submitted, so that the DSDEN may read it (drafts are private: tests/access.rs).
     let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
     let mut pairs = complete(&week_day(), question, &version_in(&form));
@@ -470,7 +445,7 @@ async fn two_reviewers_at_once_do_not_overwrite(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (edition, question) = open_edition(&app, 2040, Duration::days(20)).await;
     app.sign_in_demo("personnel@demo.test").await;
-    let id = start_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
     let mut pairs = complete(&week_day(), question, &version_in(&form));
     pairs.push(("intent".into(), "submit".into()));
@@ -517,7 +492,7 @@ async fn owners_duplicate_past_actions(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (old, _) = open_edition(&app, 2039, Duration::days(20)).await;
     app.sign_in_demo("personnel@demo.test").await;
-    let id = start_draft(&app, old).await;
+    let id = app.start_draft(old).await;
     let version = version_in(&body(app.get(&format!("/actions/{id}/modifier")).await).await);
     app.post(
         &format!("/actions/{id}/modifier"),

@@ -14,7 +14,7 @@ use perseverance::{
     actions::store as actions_store,
     db::Db,
     domain::{
-        ActionId, EditionId, UserId,
+        ActionId, UserId,
         declaration::QuestionKind,
         edition::{format_paris, paris_date},
     },
@@ -82,30 +82,6 @@ fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_string()
 }
 
-/// Starts a draft as the signed-in person; returns its id.
-async fn new_draft(app: &TestApp, edition: EditionId) -> ActionId {
-    let page = body(
-        app.get(&format!("/editions/{edition}/actions/nouvelle"))
-            .await,
-    )
-    .await;
-    let place = Page::parse(&page)
-        .attr("input[name=\"place\"]", "value")
-        .expect("a place");
-    let response = app
-        .post(
-            &format!("/editions/{edition}/actions"),
-            &[("place", &place)],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    location(&response)
-        .trim_start_matches("/actions/")
-        .trim_end_matches("/modifier")
-        .parse()
-        .unwrap()
-}
-
 /// The form's current version.
 async fn version_of(app: &TestApp, action: ActionId) -> String {
     let html = body(app.get(&format!("/actions/{action}/modifier")).await).await;
@@ -158,7 +134,7 @@ async fn a_draft_keeps_every_well_formed_field_and_flags_the_rest(engine: Engine
     let app = TestApp::spawn(engine).await;
     let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
     app.sign_in_demo(STAFF).await;
-    let id = new_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     // A date already saved, to see that a bad one never replaces it.
     let version = version_of(&app, id).await;
     let good_day = iso(week_day());
@@ -354,7 +330,7 @@ async fn two_submits_at_once_submit_once_and_the_second_answer_says_so(engine: E
     let app = TestApp::spawn(engine).await;
     let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
     app.sign_in_demo(STAFF).await;
-    let id = new_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     let version = version_of(&app, id).await;
     let mut sent = complete(&version);
     sent.push(("intent".into(), "save".into()));
@@ -418,7 +394,7 @@ async fn every_named_format_is_accepted(engine: Engine) {
         .insert(&app.db)
         .await;
     app.sign_in_demo(STAFF).await;
-    let id = new_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
 
     // Dates as JJ/MM/AAAA, times as French people write them.
     let version = version_of(&app, id).await;
@@ -539,7 +515,7 @@ async fn a_deadline_shown_to_the_minute_includes_that_minute(engine: Engine) {
     let minute = Utc::now().duration_trunc(Duration::minutes(1)).unwrap();
     let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
     app.sign_in_demo(STAFF).await;
-    let id = new_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     let version = version_of(&app, id).await;
     let mut sent = complete(&version);
     sent.push(("intent".into(), "save".into()));
@@ -574,7 +550,7 @@ async fn a_deadline_shown_to_the_minute_includes_that_minute(engine: Engine) {
 
     // Another draft: a deadline a minute ago has passed, but an extension
     // to this very minute keeps declarations open.
-    let other = new_draft(&app, edition).await;
+    let other = app.start_draft(edition).await;
     let version = version_of(&app, other).await;
     let mut sent = complete(&version);
     sent.push(("intent".into(), "save".into()));
@@ -619,7 +595,7 @@ async fn renaming_an_option_carries_its_answers(engine: Engine) {
         .await;
     let question = questions[0];
     app.sign_in_demo(STAFF).await;
-    let id = new_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     let form = Page::parse(&body(app.get(&format!("/actions/{id}/modifier")).await).await);
     let option = form
         .attr(&format!("#q{question}-1"), "value")
@@ -707,7 +683,7 @@ async fn deleting_what_holds_answers_says_how_many_and_asks(engine: Engine) {
     // Two actions chose « Mairie ».
     let mut chosen = String::new();
     for _ in 0..2 {
-        let id = new_draft(&app, edition).await;
+        let id = app.start_draft(edition).await;
         let form = Page::parse(&body(app.get(&format!("/actions/{id}/modifier")).await).await);
         chosen = form.attr(&format!("#q{question}-1"), "value").unwrap();
         let version = form.field("version").unwrap();
@@ -789,7 +765,7 @@ async fn a_refusal_about_a_form_leads_back_to_the_form(engine: Engine) {
         .insert(&app.db)
         .await;
     app.sign_in_demo(STAFF).await;
-    let id = new_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
 
     // « Enregistrer le brouillon » with only a title: saved, and said so.
     let version = version_of(&app, id).await;
@@ -850,7 +826,7 @@ async fn every_text_has_a_limit_and_every_choice_counts_once(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
     app.sign_in_demo(STAFF).await;
-    let id = new_draft(&app, edition).await;
+    let id = app.start_draft(edition).await;
     let form = Page::parse(&body(app.get(&format!("/actions/{id}/modifier")).await).await);
     // Each limit is shown with its field.
     for (field, shown) in [

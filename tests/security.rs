@@ -74,30 +74,6 @@ async fn open_edition(app: &TestApp) -> EditionId {
         .0
 }
 
-/// Starts a draft as the signed-in person, at their only place.
-async fn start_draft(app: &TestApp, edition: EditionId) -> i64 {
-    let page = body(
-        app.get(&format!("/editions/{edition}/actions/nouvelle"))
-            .await,
-    )
-    .await;
-    let place = Page::parse(&page)
-        .attr("input[name=\"place\"]", "value")
-        .expect("a place to choose");
-    let response = app
-        .post(
-            &format!("/editions/{edition}/actions"),
-            &[("place", &place)],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    location(&response)
-        .trim_start_matches("/actions/")
-        .trim_end_matches("/modifier")
-        .parse()
-        .unwrap()
-}
-
 const TITLE: &str = "Forum des anciens élèves";
 const DESCRIPTION: &str = "Table ronde au CDI,\npuis échanges en petits groupes « 3e ».";
 
@@ -143,7 +119,7 @@ async fn post_pairs(app: &TestApp, path: &str, pairs: &[(String, String)]) -> Re
 }
 
 /// The stored title of an action.
-async fn stored_title(db: &Db, id: i64) -> String {
+async fn stored_title(db: &Db, id: perseverance::domain::ActionId) -> String {
     let mut pooled = db.acquire().await.unwrap();
     let conn = &mut pooled.conn();
     on_conn!(conn, |c| sqlx::query_scalar::<_, String>(
@@ -188,7 +164,7 @@ async fn user_id(db: &Db, email: &str) -> UserId {
 
 /// The resend proves the text is back: posted again with a fresh token, it
 /// is saved, and the kept copy is forgotten.
-async fn resend_and_check(app: &TestApp, page: &str, action: i64) {
+async fn resend_and_check(app: &TestApp, page: &str, action: perseverance::domain::ActionId) {
     let path = format!("/actions/{action}/modifier");
     let fields = resend_form(page, &path);
     assert!(
@@ -216,7 +192,7 @@ async fn input_survives_every_refusal_when_the_session_ends(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let edition = open_edition(&app).await;
     app.sign_in_demo("personnel@demo.test").await;
-    let action = start_draft(&app, edition).await;
+    let action = app.start_draft(edition).await;
     let form_path = format!("/actions/{action}/modifier");
     let form = body(app.get(&form_path).await).await;
     let version = Page::parse(&form).field("version").unwrap();
@@ -284,7 +260,7 @@ async fn input_survives_every_refusal_with_a_stale_form_token(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let edition = open_edition(&app).await;
     app.sign_in_demo("personnel@demo.test").await;
-    let action = start_draft(&app, edition).await;
+    let action = app.start_draft(edition).await;
     let form_path = format!("/actions/{action}/modifier");
     let form = body(app.get(&form_path).await).await;
     let version = Page::parse(&form).field("version").unwrap();
@@ -335,7 +311,7 @@ async fn kept_input_is_never_shown_to_anyone_else(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let edition = open_edition(&app).await;
     app.sign_in_demo("personnel@demo.test").await;
-    let action = start_draft(&app, edition).await;
+    let action = app.start_draft(edition).await;
     let form_path = format!("/actions/{action}/modifier");
     let form = body(app.get(&form_path).await).await;
     let version = Page::parse(&form).field("version").unwrap();

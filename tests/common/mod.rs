@@ -193,6 +193,38 @@ impl TestApp {
         );
     }
 
+    /// Starts a draft as the signed-in person, at the first place the
+    /// declaration page offers them; returns its id.
+    pub async fn start_draft(
+        &self,
+        edition: perseverance::domain::EditionId,
+    ) -> perseverance::domain::ActionId {
+        let page = body(
+            self.get(&format!("/editions/{edition}/actions/nouvelle"))
+                .await,
+        )
+        .await;
+        let place = html::Page::parse(&page)
+            .attr("input[name=\"place\"]", "value")
+            .expect("a place to choose");
+        let response = self
+            .post(
+                &format!("/editions/{edition}/actions"),
+                &[("place", &place)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/actions/")
+            .split(['/', '?'])
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
     /// Waits until the outbox holds at least `count` mails, and returns them all.
     pub async fn mails(&self, count: usize) -> Vec<String> {
         for _ in 0..100 {

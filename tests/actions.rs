@@ -68,14 +68,6 @@ fn complete(app_week_day: &str, question: QuestionId, version: &str) -> Vec<(Str
     .collect()
 }
 
-async fn post_pairs(app: &TestApp, path: &str, pairs: &[(String, String)]) -> reqwest::Response {
-    let fields: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    app.post(path, &fields).await
-}
-
 fn week_day() -> String {
     (paris_date(Utc::now()) + Duration::days(41))
         .format("%Y-%m-%d")
@@ -92,7 +84,9 @@ async fn a_declaration_goes_from_draft_to_validated(engine: Engine) {
     let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
     let mut pairs = complete(&week_day(), question, &version_in(&form));
     pairs.push(("intent".into(), "submit".into()));
-    let response = post_pairs(&app, &format!("/actions/{id}/modifier"), &pairs).await;
+    let response = app
+        .post_pairs(&format!("/actions/{id}/modifier"), &pairs)
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let receipt = app.mails(1).await;
     assert!(receipt[0].contains("To: personnel@demo.test"));
@@ -148,7 +142,7 @@ async fn a_declaration_goes_from_draft_to_validated(engine: Engine) {
     pairs.push(("place".into(), "CDI, bâtiment B".into()));
     pairs.push(("intent".into(), "submit".into()));
     assert_eq!(
-        post_pairs(&app, &format!("/actions/{id}/modifier"), &pairs)
+        app.post_pairs(&format!("/actions/{id}/modifier"), &pairs)
             .await
             .status(),
         StatusCode::SEE_OTHER
@@ -257,7 +251,11 @@ async fn incomplete_or_wrong_forms_keep_what_was_typed(engine: Engine) {
         }
     }
     pairs.push(("intent".into(), "submit".into()));
-    let html = body(post_pairs(&app, &format!("/actions/{id}/modifier"), &pairs).await).await;
+    let html = body(
+        app.post_pairs(&format!("/actions/{id}/modifier"), &pairs)
+            .await,
+    )
+    .await;
     for message in [
         "pendant la semaine",
         "L&#39;heure de fin doit suivre",
@@ -294,7 +292,9 @@ async fn the_deadline_closes_submissions_unless_extended(engine: Engine) {
     let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
     let mut pairs = complete(&week_day(), question, &version_in(&form));
     pairs.push(("intent".into(), "submit".into()));
-    let refused = post_pairs(&app, &format!("/actions/{id}/modifier"), &pairs).await;
+    let refused = app
+        .post_pairs(&format!("/actions/{id}/modifier"), &pairs)
+        .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert!(
         body(refused)
@@ -362,7 +362,9 @@ async fn actions_stay_within_their_scope(engine: Engine) {
     let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
     let mut pairs = complete(&week_day(), question, &version_in(&form));
     pairs.push(("intent".into(), "submit".into()));
-    let submitted = post_pairs(&app, &format!("/actions/{id}/modifier"), &pairs).await;
+    let submitted = app
+        .post_pairs(&format!("/actions/{id}/modifier"), &pairs)
+        .await;
     assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
     app.post("/deconnexion", &[]).await;
 
@@ -449,7 +451,8 @@ async fn two_reviewers_at_once_do_not_overwrite(engine: Engine) {
     let form = body(app.get(&format!("/actions/{id}/modifier")).await).await;
     let mut pairs = complete(&week_day(), question, &version_in(&form));
     pairs.push(("intent".into(), "submit".into()));
-    post_pairs(&app, &format!("/actions/{id}/modifier"), &pairs).await;
+    app.post_pairs(&format!("/actions/{id}/modifier"), &pairs)
+        .await;
     app.post("/deconnexion", &[]).await;
 
     // Both coordinators load the page at the same version.

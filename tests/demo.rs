@@ -7,13 +7,12 @@
 
 mod common;
 
-use std::{collections::BTreeSet, sync::Arc, time::Duration};
+use std::{collections::BTreeSet, time::Duration};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use common::{Engine, TestApp, body, fresh_db, html::text};
 use perseverance::{
     actions::store::{self as actions_store, ACTION_SELECT, Action},
-    config::Config,
     db::Db,
     demo::{self, ACCOUNTS, NORMANDIE_ACCOUNTS},
     domain::{
@@ -606,30 +605,7 @@ async fn story_app(engine: Engine) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (db, url) = fresh_db(engine, &dir).await;
     demo::seed_story(&db).await.unwrap().expect("the story");
-    let outbox = dir.path().join("outbox");
-    let mut config = Config::from_lookup(|_| None).unwrap();
-    config.database_url = url;
-    config.addr = "127.0.0.1:0".parse().unwrap();
-    config.outbox_dir = outbox.clone();
-    config.demo = true;
-    let running = perseverance::server::start(config, db.clone())
-        .await
-        .expect("server starts");
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        url: format!("http://{}", running.addr),
-        db,
-        client,
-        jar,
-        outbox,
-        running,
-        dir,
-    }
+    TestApp::serve(db, url, dir, true, |_| {}).await
 }
 
 /// The number written just before `marker` in the page's text.

@@ -70,14 +70,6 @@ fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn post_pairs(app: &TestApp, path: &str, pairs: &[(String, String)]) -> reqwest::Response {
-    let fields: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    app.post(path, &fields).await
-}
-
 fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_string()
 }
@@ -277,8 +269,8 @@ async fn a_double_click_does_one_thing(engine: Engine) {
     sent.push(("once".into(), once_of(&form, &target)));
     sent.push(("intent".into(), "submit".into()));
     let (first, second) = tokio::join!(
-        post_pairs(&app, &target, &sent),
-        post_pairs(&app, &target, &sent)
+        app.post_pairs(&target, &sent),
+        app.post_pairs(&target, &sent)
     );
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     assert_eq!(second.status(), StatusCode::SEE_OTHER);
@@ -334,7 +326,8 @@ async fn two_submits_at_once_submit_once_and_the_second_answer_says_so(engine: E
     let version = version_of(&app, id).await;
     let mut sent = complete(&version);
     sent.push(("intent".into(), "save".into()));
-    post_pairs(&app, &format!("/actions/{id}/modifier"), &sent).await;
+    app.post_pairs(&format!("/actions/{id}/modifier"), &sent)
+        .await;
 
     // Two tabs on the action page press « Soumettre » (two tokens, one version).
     let show = format!("/actions/{id}");
@@ -349,10 +342,8 @@ async fn two_submits_at_once_submit_once_and_the_second_answer_says_so(engine: E
         ])
     };
     let (one, two) = (tab(once_of(&html, &target)), tab(once_of(&html, &target)));
-    let (first, second) = tokio::join!(
-        post_pairs(&app, &target, &one),
-        post_pairs(&app, &target, &two)
-    );
+    let (first, second) =
+        tokio::join!(app.post_pairs(&target, &one), app.post_pairs(&target, &two));
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     assert_eq!(second.status(), StatusCode::SEE_OTHER, "not a conflict");
     let sql = "SELECT COUNT(*) FROM action_events WHERE action_id = $1";
@@ -368,7 +359,9 @@ async fn two_submits_at_once_submit_once_and_the_second_answer_says_so(engine: E
     // The same form resent later (a tab restored): the truth, not « nothing saved ».
     let mut resent = complete(&version);
     resent.push(("intent".into(), "submit".into()));
-    let response = post_pairs(&app, &format!("/actions/{id}/modifier"), &resent).await;
+    let response = app
+        .post_pairs(&format!("/actions/{id}/modifier"), &resent)
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(location(&response).contains("avis=soumise&deja=1"));
     // Different content, too late: kept on the page, and said not saved.
@@ -376,7 +369,9 @@ async fn two_submits_at_once_submit_once_and_the_second_answer_says_so(engine: E
     changed.retain(|(k, _)| k != "place");
     changed.push(("place".into(), "Salle des fêtes".into()));
     changed.push(("intent".into(), "submit".into()));
-    let response = post_pairs(&app, &format!("/actions/{id}/modifier"), &changed).await;
+    let response = app
+        .post_pairs(&format!("/actions/{id}/modifier"), &changed)
+        .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let html = body(response).await;
     assert!(html.contains("Cette action est soumise"));
@@ -414,7 +409,9 @@ async fn every_named_format_is_accepted(engine: Engine) {
     ));
     sent.push((format!("q{}", questions[1]), "1 250,50".into()));
     sent.push(("intent".into(), "save".into()));
-    let response = post_pairs(&app, &format!("/actions/{id}/modifier"), &sent).await;
+    let response = app
+        .post_pairs(&format!("/actions/{id}/modifier"), &sent)
+        .await;
     assert_eq!(
         response.status(),
         StatusCode::SEE_OTHER,
@@ -480,7 +477,7 @@ async fn every_named_format_is_accepted(engine: Engine) {
         ("contact_email", "ce.saio@ac-creteil.fr"),
         ("reminder_days", "J-14 J-7"),
     ]);
-    let created = post_pairs(&app, "/a/creteil/editions", &form).await;
+    let created = app.post_pairs("/a/creteil/editions", &form).await;
     assert_eq!(
         created.status(),
         StatusCode::SEE_OTHER,
@@ -519,7 +516,8 @@ async fn a_deadline_shown_to_the_minute_includes_that_minute(engine: Engine) {
     let version = version_of(&app, id).await;
     let mut sent = complete(&version);
     sent.push(("intent".into(), "save".into()));
-    post_pairs(&app, &format!("/actions/{id}/modifier"), &sent).await;
+    app.post_pairs(&format!("/actions/{id}/modifier"), &sent)
+        .await;
     let set_deadline = |at: chrono::DateTime<Utc>| {
         let db = app.db.clone();
         async move {
@@ -554,7 +552,8 @@ async fn a_deadline_shown_to_the_minute_includes_that_minute(engine: Engine) {
     let version = version_of(&app, other).await;
     let mut sent = complete(&version);
     sent.push(("intent".into(), "save".into()));
-    post_pairs(&app, &format!("/actions/{other}/modifier"), &sent).await;
+    app.post_pairs(&format!("/actions/{other}/modifier"), &sent)
+        .await;
     set_deadline(minute - Duration::minutes(1)).await;
     let show = body(app.get(&format!("/actions/{other}")).await).await;
     let version = Page::parse(&show).field("version").unwrap();
@@ -713,7 +712,7 @@ async fn deleting_what_holds_answers_says_how_many_and_asks(engine: Engine) {
         (&mairie, ""),
     ]);
     fields.extend(others.clone());
-    let asked = post_pairs(&app, &edit, &fields).await;
+    let asked = app.post_pairs(&edit, &fields).await;
     assert_eq!(asked.status(), StatusCode::CONFLICT);
     let html = body(asked).await;
     let page = Page::parse(&html);
@@ -728,7 +727,7 @@ async fn deleting_what_holds_answers_says_how_many_and_asks(engine: Engine) {
     assert_eq!(count(&app.db, sql, option).await, 2, "nothing erased yet");
     // Confirmed: done.
     fields.push(("confirm".into(), "1".into()));
-    let confirmed = post_pairs(&app, &edit, &fields).await;
+    let confirmed = app.post_pairs(&edit, &fields).await;
     assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
     assert_eq!(count(&app.db, sql, option).await, 0);
 
@@ -874,7 +873,9 @@ async fn every_text_has_a_limit_and_every_choice_counts_once(engine: Engine) {
     ));
     sent.push(("levels".into(), "3e".into()));
     sent.push(("levels".into(), "3e".into()));
-    let response = post_pairs(&app, &format!("/actions/{id}/modifier"), &sent).await;
+    let response = app
+        .post_pairs(&format!("/actions/{id}/modifier"), &sent)
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let action = stored(&app.db, id).await;
     assert_eq!(

@@ -47,6 +47,31 @@ macro_rules! on_both_engines {
     };
 }
 
+/// An HTTP client with its own cookie jar, never following redirects (the
+/// tests look at each answer).
+pub fn cookie_client() -> (reqwest::Client, Arc<reqwest::cookie::Jar>) {
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    (client, jar)
+}
+
+/// The anti-forgery token in `jar` for the site at `url` (empty if none yet).
+pub fn csrf_cookie(jar: &reqwest::cookie::Jar, url: &str) -> String {
+    let cookies = jar
+        .cookies(&url.parse().unwrap())
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    cookies
+        .split("; ")
+        .find_map(|c| c.strip_prefix("perseverance_csrf="))
+        .map(str::to_string)
+        .unwrap_or_default()
+}
+
 /// A fresh, migrated database for one test.
 pub async fn fresh_db(engine: Engine, dir: &tempfile::TempDir) -> (Db, String) {
     match engine {
@@ -117,6 +142,19 @@ impl TestApp {
         if demo {
             perseverance::demo::seed(&db).await.expect("demo data");
         }
+        Self::serve(db, url, dir, demo, configure).await
+    }
+
+    /// Starts the service on a database already filled (`db_url` names it),
+    /// with its outbox in `dir`.
+    pub async fn serve(
+        db: Db,
+        db_url: String,
+        dir: tempfile::TempDir,
+        demo: bool,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        let url = db_url;
         let outbox = dir.path().join("outbox");
         let mut config = Config::from_lookup(|_| None).unwrap();
         config.database_url = url;
@@ -127,12 +165,7 @@ impl TestApp {
         let running = server::start(config, db.clone())
             .await
             .expect("server starts");
-        let jar = Arc::new(reqwest::cookie::Jar::default());
-        let client = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let (client, jar) = cookie_client();
         TestApp {
             url: format!("http://{}", running.addr),
             db,
@@ -154,17 +187,16 @@ impl TestApp {
 
     /// The anti-forgery token the site gave this client (after any GET).
     pub fn csrf(&self) -> String {
-        let url = self.url.parse().unwrap();
-        let cookies = self
-            .jar
-            .cookies(&url)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        cookies
-            .split("; ")
-            .find_map(|c| c.strip_prefix("perseverance_csrf="))
-            .map(str::to_string)
-            .unwrap_or_default()
+        csrf_cookie(&self.jar, &self.url)
+    }
+
+    /// Posts owned pairs (see [`TestApp::post`]).
+    pub async fn post_pairs(&self, path: &str, pairs: &[(String, String)]) -> Response {
+        let fields: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.post(path, &fields).await
     }
 
     /// Posts a form with the client's anti-forgery token.

@@ -14,7 +14,7 @@ use perseverance::{
     auth::{store as auth_store, tokens},
     domain::Email,
 };
-use reqwest::{Response, StatusCode, cookie::CookieStore};
+use reqwest::{Response, StatusCode};
 
 use super::{TestApp, body};
 
@@ -78,12 +78,7 @@ pub struct Visitor {
 
 impl Visitor {
     pub fn new(app: &TestApp) -> Visitor {
-        let jar = Arc::new(reqwest::cookie::Jar::default());
-        let client = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let (client, jar) = super::cookie_client();
         Visitor {
             url: app.url.clone(),
             client,
@@ -101,16 +96,7 @@ impl Visitor {
 
     /// The anti-forgery token the site gave this browser.
     pub fn csrf(&self) -> String {
-        let cookies = self
-            .jar
-            .cookies(&self.url.parse().unwrap())
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        cookies
-            .split("; ")
-            .find_map(|c| c.strip_prefix("perseverance_csrf="))
-            .map(str::to_string)
-            .unwrap_or_default()
+        super::csrf_cookie(&self.jar, &self.url)
     }
 
     /// Posts a form with this browser's anti-forgery token.

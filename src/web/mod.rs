@@ -208,7 +208,14 @@ async fn finish(State(state): State<AppState>, request: Request, next: Next) -> 
         .uri()
         .path_and_query()
         .map_or_else(|| path.clone(), |p| p.as_str().to_string());
-    let headers = request.headers().clone();
+    // Only what is read after the handler: the cookies (who asked, for the
+    // error page and no-store), the referer and host (the error page's way back).
+    let mut headers = HeaderMap::new();
+    for name in [header::COOKIE, header::REFERER, header::HOST] {
+        if let Some(value) = request.headers().get(&name) {
+            headers.insert(name, value.clone());
+        }
+    }
     let back = back_link(&headers).filter(|b| b.split('?').next() != Some(path.as_str()));
     let csrf = request.extensions().get::<CsrfToken>().cloned();
     let client = request

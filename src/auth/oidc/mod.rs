@@ -40,17 +40,16 @@ use crate::{
     },
 };
 
-/// Where the button posts.
-pub const START: &str = "/connexion/oidc";
 /// Where the provider sends the person back (the redirect URI to register).
 pub const CALLBACK: &str = "/connexion/oidc/retour";
 /// How long a sign-in may stay at the provider, in minutes.
 pub const LOGIN_MINUTES: i64 = 10;
 
 pub fn router() -> Router<AppState> {
+    // Literal paths: tests/permissions.rs reads them from this call.
     Router::new()
-        .route(START, post(start))
-        .route(CALLBACK, get(callback))
+        .route("/connexion/oidc", post(start))
+        .route("/connexion/oidc/retour", get(callback))
 }
 
 /// The cookie that binds a sign-in's `state` to the browser that started it.

@@ -101,7 +101,19 @@ server.listen(Number(env('OIDC_PORT', '0')), '127.0.0.1', () => {
     features: {
       devInteractions: { enabled: false },
       jwtUserinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The provider's own pages would load web fonts from outside: plain pages instead.
+        async logoutSource(ctx, form) {
+          ctx.body = `<!doctype html><html lang="fr"><head><title>Déconnexion</title></head><body>
+<h1>Se déconnecter du fournisseur d’identité de test ?</h1>${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Se déconnecter</button>
+</body></html>`;
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.body = '<!doctype html><html lang="fr"><head><title>Déconnecté</title></head><body><h1>Vous êtes déconnecté.</h1></body></html>';
+        },
+      },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, sub) {

@@ -164,6 +164,9 @@ struct CallbackQuery {
     state: String,
     #[serde(default)]
     error: String,
+    /// The issuer that answers (RFC 9207), when the provider says it.
+    #[serde(default)]
+    iss: String,
 }
 
 /// The provider's answer: checks it, finds or creates the account, opens
@@ -269,6 +272,11 @@ async fn sign_in(
         Ok(found) => found,
         Err(err) => return Ok(Err(err.into())),
     };
+    if !q.iss.is_empty() && q.iss != found.metadata.issuer {
+        return Ok(Err(Refusal::Provider(
+            "réponse d'un autre émetteur (paramètre iss)".into(),
+        )));
+    }
     let exchanged = provider
         .exchange(
             &found,

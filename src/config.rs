@@ -60,6 +60,8 @@ pub struct OidcConfig {
     pub name: String,
     /// The one algorithm its ID tokens may be signed with.
     pub alg: crate::domain::id_token::SigningAlg,
+    /// After a failed discovery, how long before the next try, in seconds.
+    pub retry_seconds: u64,
 }
 
 impl fmt::Debug for OidcConfig {
@@ -70,6 +72,7 @@ impl fmt::Debug for OidcConfig {
             .field("client_secret", &"***")
             .field("name", &self.name)
             .field("alg", &self.alg)
+            .field("retry_seconds", &self.retry_seconds)
             .finish()
     }
 }
@@ -146,6 +149,11 @@ impl OidcConfig {
             client_secret,
             name: read("PERSEVERANCE_OIDC_NAME").unwrap_or_else(|| "ProConnect".into()),
             alg,
+            retry_seconds: parse_int(
+                "PERSEVERANCE_OIDC_RETRY_SECONDS",
+                read("PERSEVERANCE_OIDC_RETRY_SECONDS"),
+                30,
+            )? as u64,
         }))
     }
 }

@@ -4,7 +4,7 @@
 //! held by `AppState`; the sign-in pages are in `auth::oidc`.
 //!
 //! Discovery is lazy: tried once in the background at start-up, then again
-//! when someone needs it, at most every [`RETRY_SECONDS`], so that a
+//! when someone needs it, at most every `retry_seconds` (30 by default), so that a
 //! provider that is down or misconfigured never stops the service; its
 //! failure is logged once (until it works again), and the sign-in button
 //! leads to a French page. The document and the keys are a cache: nothing
@@ -36,9 +36,6 @@ use crate::{
 /// The scopes asked for (ProConnect's: the agent's address, names, id,
 /// organisation).
 pub const SCOPES: &str = "openid email given_name usual_name uid siret organizational_unit";
-
-/// How long after a failed discovery the next one may be tried, in seconds.
-pub const RETRY_SECONDS: u64 = 30;
 
 /// How long after fetching the keys an unknown key makes us fetch them again.
 const KEYS_REFRESH_SECONDS: u64 = 60;
@@ -210,7 +207,7 @@ impl Provider {
     }
 
     /// The provider's document and keys: cached, else fetched (at most every
-    /// [`RETRY_SECONDS`] after a failure, which is logged once).
+    /// `retry_seconds` after a failure, which is logged once).
     pub async fn discovered(&self) -> Result<Arc<Discovered>, OidcError> {
         {
             let cache = self.cache();
@@ -218,7 +215,7 @@ impl Provider {
                 return Ok(found.clone());
             }
             if let Some(at) = cache.failed_at
-                && at.elapsed() < Duration::from_secs(RETRY_SECONDS)
+                && at.elapsed() < Duration::from_secs(self.config.retry_seconds)
             {
                 return Err(OidcError::Unavailable(cache.last_error.clone()));
             }

@@ -399,15 +399,24 @@ async fn without_configuration_there_is_no_button() {
 
 #[tokio::test]
 async fn with_a_broken_configuration_the_service_runs_and_the_button_explains() {
-    // An issuer nobody answers at.
+    // An issuer nobody answers at (yet).
+    let app_port = free_port();
+    let idp_port = std::iter::repeat_with(free_port)
+        .find(|p| *p != app_port)
+        .unwrap();
     let unreachable = perseverance::config::OidcConfig {
-        issuer: format!("http://127.0.0.1:{}", free_port()),
-        client_id: "client".into(),
-        client_secret: "secret".into(),
+        issuer: format!("http://127.0.0.1:{idp_port}"),
+        client_id: common::oidc::CLIENT_ID.into(),
+        client_secret: common::oidc::CLIENT_SECRET.into(),
         name: "ProConnect".into(),
         alg: perseverance::domain::id_token::SigningAlg::Rs256,
+        retry_seconds: 1,
     };
-    let app = TestApp::spawn_configured(Engine::Sqlite, true, |c| c.oidc = Some(unreachable)).await;
+    let app = TestApp::spawn_configured(Engine::Sqlite, true, move |c| {
+        c.addr = format!("127.0.0.1:{app_port}").parse().unwrap();
+        c.oidc = Some(unreachable);
+    })
+    .await;
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     let page = body(app.get("/connexion").await).await;
     assert!(Page::parse(&page).text("button.fr-connect").is_some());
@@ -423,6 +432,16 @@ async fn with_a_broken_configuration_the_service_runs_and_the_button_explains() 
         );
         assert!(page.contains("lien reçu par courriel"));
     }
+
+    // The provider comes up: discovery is tried again on use, and works.
+    let Some(idp) = TestProvider::start_on(app_port, idp_port) else {
+        return;
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let response = app.post("/connexion/oidc", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response, &app.url).starts_with(&format!("{}/auth?", idp.issuer)));
+    drop(idp);
 
     // A provider that answers, but does not sign with the algorithm we pin.
     let port = free_port();

@@ -36,6 +36,11 @@ pub fn free_port() -> u16 {
 impl TestProvider {
     /// Starts the provider for a service that will listen on `app_port`.
     pub fn start(app_port: u16) -> Option<TestProvider> {
+        Self::start_on(app_port, 0)
+    }
+
+    /// The same, the provider listening on `port` (0: any free port).
+    pub fn start_on(app_port: u16, port: u16) -> Option<TestProvider> {
         let root = env!("CARGO_MANIFEST_DIR");
         if !std::path::Path::new(root)
             .join("node_modules/oidc-provider")
@@ -52,6 +57,7 @@ impl TestProvider {
             .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
             .env("OIDC_REDIRECT_URI", format!("{app}/connexion/oidc/retour"))
             .env("OIDC_POST_LOGOUT_URI", format!("{app}/"))
+            .env("OIDC_PORT", port.to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -87,6 +93,7 @@ impl TestProvider {
             client_secret: CLIENT_SECRET.into(),
             name: "ProConnect".into(),
             alg: SigningAlg::Rs256,
+            retry_seconds: 30,
         }
     }
 

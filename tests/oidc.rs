@@ -27,6 +27,7 @@ on_both_engines!(
     a_callback_with_another_state_or_replayed_is_refused,
     tokens_a_provider_must_not_send_are_refused,
     signing_out_ends_the_session_at_the_provider_too,
+    the_store_takes_a_sign_in_once_and_purges_what_expired,
 );
 
 /// The service with the test provider configured, and the provider.
@@ -457,4 +458,78 @@ async fn with_a_broken_configuration_the_service_runs_and_the_button_explains() 
     .await;
     let response = app.post("/connexion/oidc", &[]).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+async fn the_store_takes_a_sign_in_once_and_purges_what_expired(engine: Engine) {
+    use chrono::Duration;
+    use perseverance::auth::{oidc::store, store as accounts};
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = common::fresh_db(engine, &dir).await;
+    let mut pooled = db.acquire().await.unwrap();
+    let conn = &mut pooled.conn();
+    let login = store::PendingLogin {
+        nonce: "n".repeat(43),
+        pkce_verifier: "v".repeat(43),
+        next_path: "/mon-espace".into(),
+    };
+    store::start_login(conn, "live", &login, Duration::minutes(10))
+        .await
+        .unwrap();
+    store::start_login(conn, "stale", &login, Duration::minutes(-1))
+        .await
+        .unwrap();
+    assert!(
+        store::take_login(conn, "stale").await.unwrap().is_none(),
+        "expired"
+    );
+    let taken = store::take_login(conn, "live").await.unwrap().unwrap();
+    assert_eq!(taken.nonce, login.nonce);
+    assert!(
+        store::take_login(conn, "live").await.unwrap().is_none(),
+        "once"
+    );
+
+    // A subject is attached once; the e-mail then no longer matters.
+    let email = Email::parse("agent@ac-exemple.gouv.fr").unwrap();
+    let (id, matched) = store::account_for(conn, "iss", "sub-1", &email, "A B")
+        .await
+        .unwrap();
+    assert_eq!(matched, store::Matched::Created);
+    let other = Email::parse("nouvelle.adresse@ac-exemple.gouv.fr").unwrap();
+    let again = store::account_for(conn, "iss", "sub-1", &other, "")
+        .await
+        .unwrap();
+    assert_eq!(again, (id, store::Matched::Subject));
+    let elsewhere = store::account_for(conn, "autre-iss", "sub-1", &email, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        elsewhere,
+        (id, store::Matched::Email),
+        "the same sub elsewhere is another subject"
+    );
+
+    // An expired session forgets its ID token at the hourly purge.
+    accounts::create_session(conn, id, "hash-expired", Duration::minutes(-1))
+        .await
+        .unwrap();
+    store::keep_id_token(conn, "hash-expired", "a.b.c")
+        .await
+        .unwrap();
+    accounts::purge_expired(conn).await.unwrap();
+    let left: Option<Option<String>> = on_conn!(conn, |c| sqlx::query_scalar(
+        "SELECT id_token FROM sessions WHERE id_hash = $1"
+    )
+    .bind("hash-expired")
+    .fetch_optional(c)
+    .await)
+    .unwrap();
+    assert_eq!(left, Some(None));
+    let stale: i64 = on_conn!(conn, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM oidc_logins"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
+    assert_eq!(stale, 0);
 }

@@ -148,13 +148,20 @@ pub async fn id_token_of(conn: &mut Conn<'_>, session_hash: &str) -> DbResult<Op
     Ok(found.flatten())
 }
 
-/// Forgets sign-ins that never came back.
+/// Forgets sign-ins that never came back, and the ID tokens of sessions
+/// that expired (an ended session's is cleared when it ends).
 pub async fn purge(conn: &mut Conn<'_>) -> DbResult<()> {
-    on_conn!(conn, |c| sqlx::query(
-        "DELETE FROM oidc_logins WHERE expires_at < $1"
-    )
-    .bind(Utc::now())
-    .execute(c)
-    .await
-    .map(|_| ()))
+    let now = Utc::now();
+    let sql = "DELETE FROM oidc_logins WHERE expires_at < $1";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    let sql = "UPDATE sessions SET id_token = NULL WHERE expires_at < $1 AND id_token IS NOT NULL";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
 }

@@ -444,20 +444,26 @@ async fn with_a_broken_configuration_the_service_runs_and_the_button_explains() 
     assert!(location(&response, &app.url).starts_with(&format!("{}/auth?", idp.issuer)));
     drop(idp);
 
-    // A provider that answers, but does not sign with the algorithm we pin.
+    // A provider that answers, but does not sign with the algorithm we pin;
+    // one whose discovery document is broken.
     let port = free_port();
     let Some(idp) = TestProvider::start(port) else {
         return;
     };
-    let mut config = idp.config();
-    config.alg = perseverance::domain::id_token::SigningAlg::Es256;
-    let app = TestApp::spawn_configured(Engine::Sqlite, true, move |c| {
-        c.addr = format!("127.0.0.1:{port}").parse().unwrap();
-        c.oidc = Some(config);
-    })
-    .await;
-    let response = app.post("/connexion/oidc", &[]).await;
-    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let mut other_alg = idp.config();
+    other_alg.alg = perseverance::domain::id_token::SigningAlg::Es256;
+    let mut broken = idp.config();
+    broken.issuer = format!("{}/_test/broken", idp.issuer);
+    for config in [other_alg, broken] {
+        let app = TestApp::spawn_configured(Engine::Sqlite, true, move |c| {
+            c.addr = format!("127.0.0.1:{port}").parse().unwrap();
+            c.oidc = Some(config);
+        })
+        .await;
+        assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+        let response = app.post("/connexion/oidc", &[]).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
 }
 
 async fn the_store_takes_a_sign_in_once_and_purges_what_expired(engine: Engine) {

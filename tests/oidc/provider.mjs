@@ -19,7 +19,9 @@
 //   `none` (unsigned, `alg: none`), `badsig` (signature of another key),
 //   `replay` (the ID token of the previous login, with its old nonce),
 //   `` (none: tokens pass untouched). The rewritten tokens are signed with
-//   the provider's own key, so only the tampered claim is wrong.
+//   the provider's own key, so only the tampered claim is wrong;
+// - GET /_test/broken/.well-known/openid-configuration : a broken discovery
+//   document (the issuer `ISSUER/_test/broken` is a misconfigured provider).
 
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -157,6 +159,9 @@ server.listen(Number(env('OIDC_PORT', '0')), '127.0.0.1', () => {
       } else if (req.method === 'POST' && url.pathname === '/_test/tamper') {
         tamper = url.searchParams.get('mode') ?? '';
         res.writeHead(204).end();
+      } else if (url.pathname === '/_test/broken/.well-known/openid-configuration') {
+        // A discovery document that is not one (for the broken-configuration test).
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"issuer": 42, "jwks_uri":');
       } else if (url.pathname.startsWith('/interaction/')) {
         await interaction(provider, req, res, url);
       } else {

@@ -344,7 +344,7 @@ async fn use_link(
 /// Starts a fresh session (never reusing an old id) with a fresh
 /// anti-forgery token, logs the sign-in, and redirects: to the forms kept
 /// for the person while they were signed out if there are any, else to
-/// `next`.
+/// `next`. `how` is the security log's detail (« connexion par lien »…);
 /// `id_token` is the ID token of a sign-in through the OpenID provider,
 /// kept with the session for the provider's logout.
 pub(crate) async fn open_session(

@@ -133,15 +133,23 @@ pub async fn session_user(
     max_age: Duration,
 ) -> DbResult<Option<(User, Vec<GrantRow>)>> {
     let now = Utc::now();
+    // The session's line (no grant), then one line per grant. Not a LEFT
+    // JOIN of `grant_placements`: SQLite would materialise the whole view.
     let sql = "SELECT u.id, u.email, u.display_name, s.expires_at, s.created_at,
-                      gp.id AS grant_id, gp.role, gp.scope_kind, gp.scope_id, gp.academy_id,
-                      gp.department_id, gp.district_id, gp.school_id, a.name AS academy_name
-               FROM sessions s
-               JOIN users u ON u.id = s.user_id
-               LEFT JOIN grant_placements gp ON gp.user_id = u.id
+                      NULL AS grant_id, NULL AS role, NULL AS scope_kind, NULL AS scope_id,
+                      NULL AS academy_id, NULL AS department_id, NULL AS district_id,
+                      NULL AS school_id, NULL AS academy_name
+               FROM sessions s JOIN users u ON u.id = s.user_id
+               WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.created_at > $3
+               UNION ALL
+               SELECT u.id, u.email, u.display_name, s.expires_at, s.created_at,
+                      gp.id, gp.role, gp.scope_kind, gp.scope_id, gp.academy_id,
+                      gp.department_id, gp.district_id, gp.school_id, a.name
+               FROM sessions s JOIN users u ON u.id = s.user_id
+               JOIN grant_placements gp ON gp.user_id = u.id
                LEFT JOIN academies a ON a.id = gp.academy_id
                WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.created_at > $3
-               ORDER BY gp.id";
+               ORDER BY 6";
     let lines: Vec<LiveSession> = on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(session_hash)
         .bind(now)

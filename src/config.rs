@@ -1,7 +1,7 @@
 //! Typed settings: defaults, overridden by environment variables.
 //!
 //! A bad setting stops start-up with a French message naming the variable.
-//! Secrets (the SMTP URL) never appear in `Debug` output.
+//! Secrets (the SMTP URL, the OpenID client secret) never appear in `Debug` output.
 
 use std::{fmt, net::SocketAddr, path::PathBuf};
 
@@ -42,6 +42,120 @@ pub struct Config {
     /// load tests on 127.0.0.1, where one account makes thousands of requests:
     /// the counters are still written, so the cost is still measured.
     pub rate_limit_factor: i64,
+    /// Signing in through an OpenID Connect provider (ProConnect); `None`
+    /// when `PERSEVERANCE_OIDC_ISSUER` is not set (no button).
+    pub oidc: Option<OidcConfig>,
+}
+
+/// The OpenID Connect provider and our client there. The secret is hidden
+/// from `Debug`.
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// The issuer, exactly as the provider names itself (its discovery
+    /// document is at `ISSUER/.well-known/openid-configuration`).
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The provider's name on the button and pages (« ProConnect »).
+    pub name: String,
+    /// The one algorithm its ID tokens may be signed with.
+    pub alg: crate::domain::id_token::SigningAlg,
+    /// After a failed discovery, how long before the next try, in seconds.
+    pub retry_seconds: u64,
+}
+
+impl fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("name", &self.name)
+            .field("alg", &self.alg)
+            .field("retry_seconds", &self.retry_seconds)
+            .finish()
+    }
+}
+
+impl OidcConfig {
+    /// The issuer's origin (`https://host[:port]`): forms may lead there
+    /// (the sign-in and sign-out redirects, see the CSP `form-action`).
+    pub fn origin(&self) -> String {
+        url::Url::parse(&self.issuer)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default()
+    }
+
+    /// Reads `PERSEVERANCE_OIDC_*`: all of issuer, client id and secret, or
+    /// none of them.
+    fn from_lookup(
+        get: &impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<OidcConfig>, ConfigError> {
+        let read = |name| {
+            get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let issuer = read("PERSEVERANCE_OIDC_ISSUER");
+        let client_id = read("PERSEVERANCE_OIDC_CLIENT_ID");
+        let client_secret = read("PERSEVERANCE_OIDC_CLIENT_SECRET");
+        let (issuer, client_id, client_secret) = match (issuer, client_id, client_secret) {
+            (None, None, None) => return Ok(None),
+            (Some(i), Some(c), Some(s)) => (i, c, s),
+            (issuer, client_id, _) => {
+                let name = if issuer.is_none() {
+                    "PERSEVERANCE_OIDC_ISSUER"
+                } else if client_id.is_none() {
+                    "PERSEVERANCE_OIDC_CLIENT_ID"
+                } else {
+                    "PERSEVERANCE_OIDC_CLIENT_SECRET"
+                };
+                return Err(ConfigError {
+                    name,
+                    value: String::new(),
+                    reason: "les trois réglages PERSEVERANCE_OIDC_ISSUER, _CLIENT_ID et \
+                             _CLIENT_SECRET vont ensemble",
+                });
+            }
+        };
+        let url = url::Url::parse(&issuer).ok();
+        let loopback = url
+            .as_ref()
+            .and_then(|u| u.host_str())
+            .is_some_and(|h| h == "localhost" || h == "[::1]" || h.starts_with("127."));
+        let scheme_ok = url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https" || (u.scheme() == "http" && loopback));
+        if !scheme_ok
+            || url
+                .as_ref()
+                .is_some_and(|u| u.query().is_some() || u.fragment().is_some())
+        {
+            return Err(ConfigError {
+                name: "PERSEVERANCE_OIDC_ISSUER",
+                value: issuer,
+                reason: "attendu une adresse https://… (http:// seulement sur 127.0.0.1), sans paramètres",
+            });
+        }
+        let alg_text = read("PERSEVERANCE_OIDC_ALG").unwrap_or_else(|| "RS256".into());
+        let alg = crate::domain::id_token::SigningAlg::parse(&alg_text).ok_or(ConfigError {
+            name: "PERSEVERANCE_OIDC_ALG",
+            value: alg_text,
+            reason: "attendu RS256 ou ES256",
+        })?;
+        Ok(Some(OidcConfig {
+            issuer,
+            client_id,
+            client_secret,
+            name: read("PERSEVERANCE_OIDC_NAME").unwrap_or_else(|| "ProConnect".into()),
+            alg,
+            retry_seconds: parse_int(
+                "PERSEVERANCE_OIDC_RETRY_SECONDS",
+                read("PERSEVERANCE_OIDC_RETRY_SECONDS"),
+                30,
+            )? as u64,
+        }))
+    }
 }
 
 /// A setting that could not be read.
@@ -130,6 +244,7 @@ impl Config {
                 get("PERSEVERANCE_RATE_LIMIT_FACTOR"),
                 1,
             )?,
+            oidc: OidcConfig::from_lookup(&get)?,
         })
     }
 
@@ -205,6 +320,7 @@ impl fmt::Debug for Config {
             .field("session_max_days", &self.session_max_days)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("rate_limit_factor", &self.rate_limit_factor)
+            .field("oidc", &self.oidc)
             .finish_non_exhaustive()
     }
 }
@@ -252,5 +368,44 @@ mod tests {
         let shown = format!("{config:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("mail.example"));
+        let oidc = |n: &str| match n {
+            "PERSEVERANCE_OIDC_ISSUER" => Some("https://auth.example.gouv.fr/api/v2".into()),
+            "PERSEVERANCE_OIDC_CLIENT_ID" => Some("client".into()),
+            "PERSEVERANCE_OIDC_CLIENT_SECRET" => Some("s3cr3t-oidc".into()),
+            _ => None,
+        };
+        let config = Config::from_lookup(oidc).unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cr3t-oidc"), "{shown}");
+        assert!(shown.contains("auth.example.gouv.fr"));
+        assert_eq!(
+            config.oidc.unwrap().origin(),
+            "https://auth.example.gouv.fr"
+        );
+    }
+
+    #[test]
+    fn openid_settings_go_together_and_need_https() {
+        assert!(Config::from_lookup(|_| None).unwrap().oidc.is_none());
+        let err = Config::from_lookup(|n| {
+            (n == "PERSEVERANCE_OIDC_ISSUER").then(|| "https://idp.example".into())
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("PERSEVERANCE_OIDC_CLIENT_ID"),
+            "{err}"
+        );
+        let with_issuer = |issuer: &'static str| {
+            move |n: &str| match n {
+                "PERSEVERANCE_OIDC_ISSUER" => Some(issuer.to_string()),
+                "PERSEVERANCE_OIDC_CLIENT_ID" | "PERSEVERANCE_OIDC_CLIENT_SECRET" => {
+                    Some("x".into())
+                }
+                _ => None,
+            }
+        };
+        assert!(Config::from_lookup(with_issuer("http://idp.example")).is_err());
+        assert!(Config::from_lookup(with_issuer("http://127.0.0.1:9000")).is_ok());
+        assert!(Config::from_lookup(with_issuer("https://idp.example/?a=1")).is_err());
     }
 }

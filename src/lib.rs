@@ -15,6 +15,7 @@ pub mod editions;
 pub mod home;
 pub mod jobs;
 pub mod map;
+pub mod openid;
 pub mod review;
 pub mod routes;
 pub mod server;

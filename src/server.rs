@@ -54,10 +54,22 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
     if config.public_url.is_empty() {
         config.public_url = format!("http://{addr}");
     }
+    let oidc = match &config.oidc {
+        Some(settings) => Some(Arc::new(crate::openid::Provider::new(settings.clone())?)),
+        None => None,
+    };
+    if let Some(provider) = oidc.clone() {
+        // A first discovery in the background: a provider that is down or
+        // misconfigured is logged now, and never delays or stops start-up.
+        tokio::spawn(async move {
+            let _ = provider.discovered().await;
+        });
+    }
     let state = AppState {
         db: db.clone(),
         config: Arc::new(config),
         jobs: Arc::new(Notify::new()),
+        oidc,
     };
     let jobs = crate::jobs::JobContext::new(state.config.clone(), db)?;
     let worker = tokio::spawn(crate::jobs::worker(

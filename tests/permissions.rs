@@ -118,6 +118,21 @@ fn rows() -> Vec<Row> {
             |_, _| vec![("jeton", "perime".into())],
             "410 410 410 410 410 410 410 410 410 410 410",
         ),
+        // No OpenID provider in this world: its routes do not exist (tests/oidc.rs
+        // drives them against a real provider).
+        post(
+            "/connexion/oidc",
+            "sans fournisseur configuré",
+            |_, _| "/connexion/oidc".into(),
+            no_form,
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
+        get(
+            "/connexion/oidc/retour",
+            "sans fournisseur configuré",
+            |_, _| "/connexion/oidc/retour?code=x&state=y".into(),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
         post(
             "/connexion/demo",
             "compte hors démo",

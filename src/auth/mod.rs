@@ -7,8 +7,11 @@
 //! links do not use it up (and no GET changes anything). Signing in renews
 //! the session and its anti-forgery token, and offers back the forms kept
 //! while the person was signed out (`web::kept`). Every sign-in, refused
-//! link, link asked for and sign-out goes to the security log.
+//! link, link asked for and sign-out goes to the security log. Signing in
+//! through an OpenID provider (ProConnect) is in [`oidc`]; it opens its
+//! session through the same [`open_session`].
 
+pub mod oidc;
 pub mod store;
 pub use crate::web::tokens;
 
@@ -41,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/connexion/lien", get(link_page).post(use_link))
         .route("/connexion/demo", post(demo_login))
         .route("/deconnexion", post(logout))
+        .merge(oidc::router())
 }
 
 /// A demo account offered for one-click sign-in.
@@ -63,6 +67,9 @@ struct LoginPage {
     demo_accounts: Vec<DemoAccount>,
     /// A form was kept while the person was signed out: say so.
     kept_notice: bool,
+    /// The OpenID provider's name (« ProConnect »), when one is configured:
+    /// its button shows.
+    oidc_name: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -91,7 +98,12 @@ async fn login_page(
         errors: FormErrors::default(),
         demo_accounts,
         kept_notice: !q.conservee.is_empty(),
+        oidc_name: oidc_name(&state),
     })
+}
+
+fn oidc_name(state: &AppState) -> Option<String> {
+    state.oidc.as_ref().map(|p| p.config.name.clone())
 }
 
 async fn demo_accounts(state: &AppState) -> AppResult<Vec<DemoAccount>> {
@@ -139,6 +151,7 @@ async fn request_link(
                 errors,
                 demo_accounts: demo_accounts(&state).await?,
                 kept_notice: false,
+                oidc_name: oidc_name(&state),
             };
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
         }
@@ -300,7 +313,15 @@ async fn use_link(
     let conn = &mut db.conn();
     match store::consume_login_token(conn, &tokens::hash(&form.jeton)).await? {
         Some(user_id) => {
-            open_session(&state, &origin, user_id, "lien", &safe_next(&form.suite)).await
+            open_session(
+                &state,
+                &origin,
+                user_id,
+                "connexion par lien",
+                &safe_next(&form.suite),
+                None,
+            )
+            .await
         }
         None => {
             let event = origin.event(
@@ -323,13 +344,16 @@ async fn use_link(
 /// Starts a fresh session (never reusing an old id) with a fresh
 /// anti-forgery token, logs the sign-in, and redirects: to the forms kept
 /// for the person while they were signed out if there are any, else to
-/// `next`.
-async fn open_session(
+/// `next`. `how` is the security log's detail (« connexion par lien »…);
+/// `id_token` is the ID token of a sign-in through the OpenID provider,
+/// kept with the session for the provider's logout.
+pub(crate) async fn open_session(
     state: &AppState,
     origin: &Origin,
     user_id: UserId,
     how: &str,
     next: &str,
+    id_token: Option<&str>,
 ) -> AppResult<Response> {
     let token = tokens::random_token();
     let hours = state.config.session_hours;
@@ -337,7 +361,10 @@ async fn open_session(
     let mut tx = state.db.begin().await?;
     let conn = &mut tx.conn();
     store::start_session(conn, user_id, &token, Duration::hours(hours)).await?;
-    let event = origin.event(Kind::SignIn, Some(user_id), format!("connexion par {how}"));
+    if let Some(id_token) = id_token {
+        oidc::store::keep_id_token(conn, &tokens::hash(&token), id_token).await?;
+    }
+    let event = origin.event(Kind::SignIn, Some(user_id), how.to_string());
     security::record(conn, &event).await?;
     let waiting = !kept::kept_for(conn, user_id).await?.is_empty();
     tx.commit().await?;
@@ -392,8 +419,9 @@ async fn demo_login(
         &state,
         &origin,
         user.id,
-        "compte de démonstration",
+        "connexion par compte de démonstration",
         redirect::DEFAULT_TARGET,
+        None,
     )
     .await
 }
@@ -409,16 +437,31 @@ async fn logout(
 ) -> AppResult<Response> {
     let secure = state.config.secure_cookies();
     let session = cookies::session_name(secure);
+    let mut id_token = None;
     if let Some(token) = cookies::read(&headers, session).filter(|t| !t.is_empty()) {
         let mut tx = state.db.begin().await?;
         let conn = &mut tx.conn();
+        id_token = oidc::store::id_token_of(conn, &tokens::hash(&token)).await?;
         if let Some(user_id) = store::end_session(conn, &tokens::hash(&token)).await? {
-            let event = origin.event(Kind::SignOut, Some(user_id), "déconnexion");
+            let detail = if id_token.is_some() {
+                "déconnexion (et déconnexion du fournisseur d’identité)"
+            } else {
+                "déconnexion"
+            };
+            let event = origin.event(Kind::SignOut, Some(user_id), detail);
             security::record(conn, &event).await?;
         }
         tx.commit().await?;
     }
-    let mut response = redirect::see_other("/");
+    // A session opened through the provider ends there too.
+    let provider_logout = match &id_token {
+        Some(id_token) => oidc::logout_target(&state, id_token).await,
+        None => None,
+    };
+    let mut response = match provider_logout {
+        Some(url) => redirect::see_other_external(&url),
+        None => redirect::see_other("/"),
+    };
     response.headers_mut().append(
         header::SET_COOKIE,
         cookies::set(session, "", Some(0), secure),

@@ -268,7 +268,7 @@ async fn insert_session(
 /// remembered [`ENDED_SESSION_DAYS`], then purged. Returns its owner.
 pub async fn end_session(conn: &mut Conn<'_>, session_hash: &str) -> DbResult<Option<UserId>> {
     let now = Utc::now();
-    let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1 AND expires_at > $2
+    let sql = "UPDATE sessions SET expires_at = $2, id_token = NULL WHERE id_hash = $1 AND expires_at > $2
                RETURNING user_id";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(session_hash)
@@ -279,7 +279,7 @@ pub async fn end_session(conn: &mut Conn<'_>, session_hash: &str) -> DbResult<Op
 
 /// Purges what has outlived its use (run by the worker every hour): sessions
 /// ended more than [`ENDED_SESSION_DAYS`] ago, login links a week after they
-/// expired, kept forms past their time, rate-limit counters of past windows,
+/// expired, OpenID sign-ins that never came back, kept forms past their time, rate-limit counters of past windows,
 /// security events past their retention.
 pub async fn purge_expired(conn: &mut Conn<'_>) -> DbResult<()> {
     let now = Utc::now();
@@ -299,6 +299,7 @@ pub async fn purge_expired(conn: &mut Conn<'_>) -> DbResult<()> {
     .execute(c)
     .await
     .map(|_| ()))?;
+    crate::auth::oidc::store::purge(conn).await?;
     crate::web::kept::purge(conn).await?;
     crate::web::limits::purge(conn).await?;
     crate::web::security::purge(conn).await

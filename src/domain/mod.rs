@@ -7,6 +7,7 @@
 pub mod codes;
 pub mod email;
 pub mod formats;
+pub mod id_token;
 pub mod ids;
 pub mod roles;
 pub mod school;

@@ -92,7 +92,7 @@ pub struct RouteLimit {
 }
 
 /// Every route that sends mail or does heavy work, besides sign-in links.
-pub const ROUTES: [RouteLimit; 6] = [
+pub const ROUTES: [RouteLimit; 7] = [
     // Each decision e-mails the action's owner.
     RouteLimit {
         method: "POST",
@@ -145,6 +145,17 @@ pub const ROUTES: [RouteLimit; 6] = [
         limit: Limit {
             name: "edition-clone/person/10min",
             max: 10,
+            window_secs: 600,
+        },
+    },
+    // Starts a sign-in through the OpenID provider: a row and a redirect each.
+    RouteLimit {
+        method: "POST",
+        route: "/connexion/oidc",
+        per: Per::Client,
+        limit: Limit {
+            name: "oidc-sign-in/client/10min",
+            max: 30,
             window_secs: 600,
         },
     },

@@ -52,6 +52,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Wakes the job worker when a job is enqueued.
     pub jobs: Arc<Notify>,
+    /// The OpenID Connect provider (ProConnect), when one is configured.
+    pub oidc: Option<Arc<crate::openid::Provider>>,
 }
 
 /// Wraps the application's routes (merged by [`crate::routes`]) in the
@@ -88,14 +90,21 @@ pub fn layers(routes: Router<AppState>, state: AppState) -> Router {
                 // A 500 is logged once, by `AppError`, inside this span.
                 .on_failure(()),
         );
-    let mut headers = SECURITY_HEADERS.to_vec();
+    let mut headers: Vec<(&str, HeaderValue)> = SECURITY_HEADERS
+        .iter()
+        .map(|(name, value)| (*name, HeaderValue::from_static(value)))
+        .collect();
+    headers.push((
+        "content-security-policy",
+        content_security_policy(&state.config),
+    ));
     if state.config.secure_cookies() {
-        headers.push(HSTS);
+        headers.push((HSTS.0, HeaderValue::from_static(HSTS.1)));
     }
     let with_headers = headers.into_iter().fold(routes, |router, (name, value)| {
         router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
-            HeaderValue::from_static(value),
+            value,
         ))
     });
     with_headers.with_state(state)
@@ -140,14 +149,25 @@ fn on_response(response: &Response, latency: std::time::Duration, span: &tracing
     tracing::debug!("response");
 }
 
-/// The security headers of every response.
-const SECURITY_HEADERS: [(&str, &str); 5] = [
-    (
-        "content-security-policy",
+/// The content security policy of every response: no inline script, no
+/// framing; forms lead to this site only, or to the OpenID provider's origin
+/// when one is configured (the sign-in and sign-out buttons post here, then
+/// redirect there, and browsers apply `form-action` to that redirect).
+fn content_security_policy(config: &Config) -> HeaderValue {
+    let form_action = match &config.oidc {
+        Some(oidc) if !oidc.origin().is_empty() => format!("'self' {}", oidc.origin()),
+        _ => "'self'".to_string(),
+    };
+    HeaderValue::from_str(&format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
          font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'",
-    ),
+         form-action {form_action}; frame-ancestors 'none'"
+    ))
+    .expect("an origin is visible ASCII")
+}
+
+/// The other security headers of every response.
+const SECURITY_HEADERS: [(&str, &str); 4] = [
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "same-origin"),
     ("x-frame-options", "DENY"),

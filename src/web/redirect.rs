@@ -59,6 +59,14 @@ pub fn see_other(target: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
+/// A 303 to an address of another site that we built ourselves (the
+/// OpenID provider's sign-in and sign-out pages), never one taken from the
+/// request. An address that is not a valid header value leads home.
+pub fn see_other_external(url: &str) -> Response {
+    let location = HeaderValue::from_str(url).unwrap_or(HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::local_target;

@@ -1,7 +1,7 @@
 // Outils communs aux parcours navigateur (node:test + playwright-core + Chromium de Debian).
 //
-// startApp()        lance `target/debug/perseverance serve --demo` sur un port libre, dans un
-//                   dossier temporaire (base SQLite, boîte d'envoi, données), et attend qu'il écoute.
+// startApp()        lance `target/debug/perseverance serve --demo` sur un port libre (ou `addr`), dans
+//                   un dossier temporaire (base SQLite, boîte d'envoi, données), et attend qu'il écoute.
 // launchBrowser()   lance /usr/bin/chromium en headless avec les options qui conviennent à cette machine.
 // skipIfNoChromium  raison d'ignorer un test quand Chromium est absent (sinon false).
 // journey(t, fn)    tout ce qu'il faut pour un parcours : application, navigateur, page, erreurs de
@@ -55,13 +55,13 @@ function keepTail(buffer, chunk) {
  * Lance l'application de démonstration sur 127.0.0.1, port choisi par le système.
  * @returns {Promise<{url: string, outboxDir: string, dataDir: string, logs: () => string, stop: () => Promise<void>}>}
  */
-export async function startApp({ args = [], env = {} } = {}) {
+export async function startApp({ args = [], env = {}, addr = '127.0.0.1:0' } = {}) {
   if (!existsSync(BINARY)) {
     throw new Error(`binaire introuvable : ${BINARY} (lancez \`cargo build\` d'abord)`);
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'perseverance-parcours-'));
   const outboxDir = join(dataDir, 'outbox');
-  const child = spawn(BINARY, ['serve', '--demo', '--addr', '127.0.0.1:0', ...args], {
+  const child = spawn(BINARY, ['serve', '--demo', '--addr', addr, ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -203,8 +203,8 @@ export async function saveFailureArtifacts(page, name) {
  * En cas d'échec : capture d'écran + HTML dans test-results/, adresse de la page et journaux de
  * l'application dans les diagnostics du test.
  */
-export async function journey(t, fn) {
-  const app = await startApp();
+export async function journey(t, fn, appOptions = {}) {
+  const app = await startApp(appOptions);
   let browser;
   let page;
   let currentStep = 'démarrage';

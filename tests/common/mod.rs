@@ -5,6 +5,7 @@
 
 pub mod fixtures;
 pub mod html;
+pub mod oidc;
 pub mod people;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};

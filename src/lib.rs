@@ -6,8 +6,10 @@
 pub mod access;
 pub mod actions;
 pub mod auth;
+pub mod bilans;
 pub mod cli;
 pub mod config;
+pub mod dashboards;
 pub mod db;
 pub mod demo;
 pub mod domain;

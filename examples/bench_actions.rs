@@ -1188,12 +1188,31 @@ async fn fill_national(db: &Db) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    insert(c, "academies", &["id", "code", "slug", "name", "email_domains", "created_at"], &academies).await?;
+    insert(
+        c,
+        "academies",
+        &["id", "code", "slug", "name", "email_domains", "created_at"],
+        &academies,
+    )
+    .await?;
     let academy_of_department = |d: i64| (d - 1) % NATIONAL_ACADEMIES + 1;
     let departments: Vec<Vec<V>> = (1..=DEPARTMENTS)
-        .map(|d| vec![V::I(d), V::I(academy_of_department(d)), V::T(format!("N{d:03}")), V::T(format!("Département {d}"))])
+        .map(|d| {
+            vec![
+                V::I(d),
+                V::I(academy_of_department(d)),
+                V::T(format!("N{d:03}")),
+                V::T(format!("Département {d}")),
+            ]
+        })
         .collect();
-    insert(c, "departments", &["id", "academy_id", "code", "name"], &departments).await?;
+    insert(
+        c,
+        "departments",
+        &["id", "academy_id", "code", "name"],
+        &departments,
+    )
+    .await?;
     let district_count = DEPARTMENTS * DISTRICTS_PER_DEPARTMENT;
     let districts: Vec<Vec<V>> = (1..=district_count)
         .map(|k| {
@@ -1230,26 +1249,89 @@ async fn fill_national(db: &Db) -> anyhow::Result<()> {
     insert(
         c,
         "schools",
-        &["id", "uai", "name", "kind", "sector", "commune", "postal_code", "academy_id", "department_id", "district_id", "is_open", "updated_at"],
+        &[
+            "id",
+            "uai",
+            "name",
+            "kind",
+            "sector",
+            "commune",
+            "postal_code",
+            "academy_id",
+            "department_id",
+            "district_id",
+            "is_open",
+            "updated_at",
+        ],
         &schools,
     )
     .await?;
     drop(schools);
     let mut users = vec![
-        vec![V::I(1), V::T("coordination.district@national.test".into()), V::T(String::new()), V::Ts(now)],
-        vec![V::I(2), V::T("coordination.academique@national.test".into()), V::T(String::new()), V::Ts(now)],
-        vec![V::I(3), V::T("admin@national.test".into()), V::T(String::new()), V::Ts(now)],
+        vec![
+            V::I(1),
+            V::T("coordination.district@national.test".into()),
+            V::T(String::new()),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(2),
+            V::T("coordination.academique@national.test".into()),
+            V::T(String::new()),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(3),
+            V::T("admin@national.test".into()),
+            V::T(String::new()),
+            V::Ts(now),
+        ],
     ];
     users.extend((1..=NATIONAL_ACADEMIES).map(|a| {
-        vec![V::I(9 + a), V::T(format!("porteur.{a}@national.test")), V::T(String::new()), V::Ts(now)]
+        vec![
+            V::I(9 + a),
+            V::T(format!("porteur.{a}@national.test")),
+            V::T(String::new()),
+            V::Ts(now),
+        ]
     }));
-    insert(c, "users", &["id", "email", "display_name", "created_at"], &users).await?;
+    insert(
+        c,
+        "users",
+        &["id", "email", "display_name", "created_at"],
+        &users,
+    )
+    .await?;
     let grants = vec![
-        vec![V::I(1), V::T("district_coordinator".into()), V::T("district".into()), V::I(1), V::Ts(now)],
-        vec![V::I(2), V::T("academy_coordinator".into()), V::T("academy".into()), V::I(1), V::Ts(now)],
-        vec![V::I(3), V::T("admin".into()), V::T("platform".into()), V::I(0), V::Ts(now)],
+        vec![
+            V::I(1),
+            V::T("district_coordinator".into()),
+            V::T("district".into()),
+            V::I(1),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(2),
+            V::T("academy_coordinator".into()),
+            V::T("academy".into()),
+            V::I(1),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(3),
+            V::T("admin".into()),
+            V::T("platform".into()),
+            V::I(0),
+            V::Ts(now),
+        ],
     ];
-    insert(c, "role_grants", &["user_id", "role", "scope_kind", "scope_id", "created_at"], &grants).await?;
+    insert(
+        c,
+        "role_grants",
+        &["user_id", "role", "scope_kind", "scope_id", "created_at"],
+        &grants,
+    )
+    .await?;
 
     // 300 editions: id (a-1)*10 + (year-2016) + 1, their weeks in April.
     let mut editions = Vec::new();
@@ -1267,7 +1349,10 @@ async fn fill_national(db: &Db) -> anyhow::Result<()> {
                 V::T("La persévérance".into()),
                 V::D(start),
                 V::D(start + chrono::Duration::days(4)),
-                V::Ts(paris_to_utc(start - chrono::Duration::days(20), NaiveTime::from_hms_opt(23, 59, 0).expect("a time"))),
+                V::Ts(paris_to_utc(
+                    start - chrono::Duration::days(20),
+                    NaiveTime::from_hms_opt(23, 59, 0).expect("a time"),
+                )),
                 V::D(NaiveDate::from_ymd_opt(year as i32, 6, 30).expect("a date")),
                 V::T("ce.saio@national.test".into()),
                 V::T("open".into()),
@@ -1296,11 +1381,31 @@ async fn fill_national(db: &Db) -> anyhow::Result<()> {
     insert(
         c,
         "editions",
-        &["id", "academy_id", "year", "number", "theme", "week_start", "week_end", "declaration_deadline", "bilan_deadline", "contact_email", "state", "created_at", "updated_at"],
+        &[
+            "id",
+            "academy_id",
+            "year",
+            "number",
+            "theme",
+            "week_start",
+            "week_end",
+            "declaration_deadline",
+            "bilan_deadline",
+            "contact_email",
+            "state",
+            "created_at",
+            "updated_at",
+        ],
         &editions,
     )
     .await?;
-    insert(c, "bilan_questions", &["id", "edition_id", "position", "kind", "label", "required"], &questions).await?;
+    insert(
+        c,
+        "bilan_questions",
+        &["id", "edition_id", "position", "kind", "label", "required"],
+        &questions,
+    )
+    .await?;
 
     // 200,000 actions over the 300 editions; the benchmark district (1)
     // gets its share of académie 1's.
@@ -1361,32 +1466,80 @@ async fn fill_national(db: &Db) -> anyhow::Result<()> {
                 figure(k % 20),
                 figure(2 + k % 8),
                 figure(k % 4),
-                V::T(if k % 3 == 0 { "Les élèves ont apprécié de témoigner devant leurs familles.".into() } else { String::new() }),
-                V::T(if k % 5 == 0 { "Prévoir une salle plus grande.".into() } else { String::new() }),
+                V::T(if k % 3 == 0 {
+                    "Les élèves ont apprécié de témoigner devant leurs familles.".into()
+                } else {
+                    String::new()
+                }),
+                V::T(if k % 5 == 0 {
+                    "Prévoir une salle plus grande.".into()
+                } else {
+                    String::new()
+                }),
                 V::Ts(now),
                 V::Ts(now),
             ]);
             if held {
-                answers.push(vec![V::I(id), V::I(edition * 3), V::T((1 + rng.next() % 5).to_string())]);
-                answers.push(vec![V::I(id), V::I(edition * 3 + 1), V::T((1 + rng.next() % 5).to_string())]);
+                answers.push(vec![
+                    V::I(id),
+                    V::I(edition * 3),
+                    V::T((1 + rng.next() % 5).to_string()),
+                ]);
+                answers.push(vec![
+                    V::I(id),
+                    V::I(edition * 3 + 1),
+                    V::T((1 + rng.next() % 5).to_string()),
+                ]);
             }
         }
     }
     insert(
         c,
         "actions",
-        &["id", "edition_id", "school_id", "owner_user_id", "state", "title", "audiences", "showcase_kinds", "starts_on", "expected_participants", "created_at", "updated_at"],
+        &[
+            "id",
+            "edition_id",
+            "school_id",
+            "owner_user_id",
+            "state",
+            "title",
+            "audiences",
+            "showcase_kinds",
+            "starts_on",
+            "expected_participants",
+            "created_at",
+            "updated_at",
+        ],
         &actions,
     )
     .await?;
     insert(
         c,
         "bilans",
-        &["action_id", "edition_id", "state", "took_place", "pupils", "parents", "staff", "partners", "feedback", "vigilance", "created_at", "updated_at"],
+        &[
+            "action_id",
+            "edition_id",
+            "state",
+            "took_place",
+            "pupils",
+            "parents",
+            "staff",
+            "partners",
+            "feedback",
+            "vigilance",
+            "created_at",
+            "updated_at",
+        ],
         &bilans,
     )
     .await?;
-    insert(c, "bilan_answers", &["action_id", "question_id", "value"], &answers).await?;
+    insert(
+        c,
+        "bilan_answers",
+        &["action_id", "question_id", "value"],
+        &answers,
+    )
+    .await?;
     tx.commit().await?;
     println!(
         "Base nationale : {NATIONAL_ACADEMIES} académies, {DEPARTMENTS} départements, {district_count} districts, {SCHOOLS} établissements, {} éditions, {} actions, {} bilans, {} réponses",
@@ -1429,31 +1582,75 @@ async fn national_command(url: Option<&str>) -> anyhow::Result<()> {
     let last = NATIONAL_EDITIONS; // académie 1's 2025 edition
     let year = FIRST_YEAR + NATIONAL_EDITIONS - 1;
     let cases = [
-        ("fichier statique /static/app.css", 0, "/static/app.css".to_string(), None),
-        ("tableau de bord de l'académie (+ 4 éditions précédentes)", 2, format!("/editions/{last}/indicateurs"), Some(100.0)),
-        ("tableau de bord d'un district", 1, format!("/editions/{last}/indicateurs?niveau=district-1"), Some(30.0)),
-        ("vue nationale (30 académies, une année)", 3, format!("/indicateurs/national?annee={year}"), Some(500.0)),
+        (
+            "fichier statique /static/app.css",
+            0,
+            "/static/app.css".to_string(),
+            None,
+        ),
+        (
+            "tableau de bord de l'académie (+ 4 éditions précédentes)",
+            2,
+            format!("/editions/{last}/indicateurs"),
+            Some(100.0),
+        ),
+        (
+            "tableau de bord d'un district",
+            1,
+            format!("/editions/{last}/indicateurs?niveau=district-1"),
+            Some(30.0),
+        ),
+        (
+            "vue nationale (30 académies, une année)",
+            3,
+            format!("/indicateurs/national?annee={year}"),
+            Some(500.0),
+        ),
     ];
     let mut missed = false;
     let mut ceiling = 0.0;
     for (label, user, path, target) in cases {
-        let cookie = if user == 0 { String::new() } else { session_cookie(&db, UserId(user)).await? };
+        let cookie = if user == 0 {
+            String::new()
+        } else {
+            session_cookie(&db, UserId(user)).await?
+        };
         // Warm-up, and a check that the page answers.
-        let (_, _, errors) = load(&base, if cookie.is_empty() { "x=y" } else { &cookie }, std::slice::from_ref(&path), 1, 1).await?;
+        let (_, _, errors) = load(
+            &base,
+            if cookie.is_empty() { "x=y" } else { &cookie },
+            std::slice::from_ref(&path),
+            1,
+            1,
+        )
+        .await?;
         anyhow::ensure!(errors == 0, "{path} does not answer 200");
-        let (latencies, elapsed, errors) = load(&base, if cookie.is_empty() { "x=y" } else { &cookie }, &[path], clients, seconds).await?;
+        let (latencies, elapsed, errors) = load(
+            &base,
+            if cookie.is_empty() { "x=y" } else { &cookie },
+            &[path],
+            clients,
+            seconds,
+        )
+        .await?;
         report(label, &latencies, elapsed, errors, clients);
         let rate = latencies.len() as f64 / elapsed.as_secs_f64();
         if user == 0 {
             ceiling = rate;
         } else {
-            println!("  débit : {:.1} % du fichier statique", 100.0 * rate / ceiling);
+            println!(
+                "  débit : {:.1} % du fichier statique",
+                100.0 * rate / ceiling
+            );
         }
         if let Some(target) = target {
             let p99 = percentile(&latencies, 99.0).as_secs_f64() * 1000.0;
             let ok = p99 < target && errors == 0;
             missed |= !ok;
-            println!("  objectif p99 < {target} ms : {}", if ok { "atteint" } else { "MANQUÉ" });
+            println!(
+                "  objectif p99 < {target} ms : {}",
+                if ok { "atteint" } else { "MANQUÉ" }
+            );
         }
     }
     running.stop();

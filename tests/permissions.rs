@@ -490,7 +490,12 @@ fn rows() -> Vec<Row> {
         get(
             "/editions/{id}/indicateurs/actions",
             "édition ouverte, actions validées",
-            |w, _| format!("/editions/{}/indicateurs/actions?indicateur=validees", w.edition),
+            |w, _| {
+                format!(
+                    "/editions/{}/indicateurs/actions?indicateur=validees",
+                    w.edition
+                )
+            },
             FOLLOWERS,
         ),
         get(
@@ -521,7 +526,12 @@ fn rows() -> Vec<Row> {
         post(
             "/editions/{id}/questionnaire-bilan/{question}/supprimer",
             "question inconnue",
-            |w, _| format!("/editions/{}/questionnaire-bilan/999999/supprimer", w.edition),
+            |w, _| {
+                format!(
+                    "/editions/{}/questionnaire-bilan/999999/supprimer",
+                    w.edition
+                )
+            },
             no_form,
             "S 403 403 403 403 403 403 403 404 404 404",
         ),

@@ -344,7 +344,7 @@ pub async fn follow_up(
              d.name AS district_name, u.email AS owner_email, b.state, b.took_place, \
              b.submitted_at \
              FROM actions a LEFT JOIN schools s ON s.id = a.school_id \
-             LEFT JOIN districts d ON d.id = COALESCE(s.district_id, a.district_id) \
+             LEFT JOIN districts d ON d.id = a.place_district_id \
              JOIN users u ON u.id = a.owner_user_id \
              LEFT JOIN bilans b ON b.action_id = a.id \
              WHERE a.state = 'validated' AND a.edition_id = ",

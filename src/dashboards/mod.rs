@@ -88,6 +88,24 @@ impl Access {
 
     /// The layout context of a dashboard page.
     pub fn page(&self, ctx: PageCtx, title: &str) -> PageCtx {
+        self.trail(ctx, title).here()
+    }
+
+    /// The layout context of a page under the dashboard at `level`.
+    pub fn page_under(&self, ctx: PageCtx, title: &str, level: &Level) -> PageCtx {
+        self.trail(ctx, title)
+            .crumb(
+                "Indicateurs et bilans",
+                format!(
+                    "/editions/{}/indicateurs?niveau={}",
+                    self.edition.id,
+                    level.scope.value()
+                ),
+            )
+            .here()
+    }
+
+    fn trail(&self, ctx: PageCtx, title: &str) -> PageCtx {
         ctx.title(title)
             .academy(self.academy_name.clone())
             .crumb(
@@ -98,7 +116,6 @@ impl Access {
                 self.edition.title(),
                 format!("/editions/{}", self.edition.id),
             )
-            .here()
     }
 }
 

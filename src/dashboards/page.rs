@@ -141,10 +141,7 @@ pub(super) async fn behind(
     let mut db = state.db.acquire().await?;
     let actions = store::behind(&mut db.conn(), id, &level.scope, &indicator).await?;
     let title = format!("{} — {}", indicator.label(), level.label);
-    let ctx = access.page(ctx, &title).crumb(
-        "Indicateurs et bilans",
-        format!("/editions/{id}/indicateurs?niveau={}", level.scope.value()),
-    );
+    let ctx = access.page_under(ctx, &title, &level);
     render(BehindPage {
         ctx,
         edition_id: id,

@@ -3,8 +3,8 @@
 //! figure can go stale.
 //!
 //! Every query reads the actions `a` of some editions (by the
-//! `actions_edition_*` indexes), each with its school `s` (LEFT JOIN), and
-//! keeps those within a [`Scope`] ([`push_scope`]).
+//! `actions_edition_*` indexes) and keeps those within a [`Scope`] by their
+//! stored place ([`push_scope`]).
 
 use chrono::NaiveDate;
 use sqlx::{FromRow, QueryBuilder, Row};
@@ -20,31 +20,21 @@ use crate::{
     on_conn,
 };
 
-/// Pushes the condition that keeps the actions `a` (joined to their school
-/// `s`) placed within `scope`: a school's action by its school, a district
-/// action by its district. The académie's scope needs no condition (each
-/// query already names editions of that académie).
+/// Pushes the condition that keeps the actions `a` placed within `scope`,
+/// by their stored place (`place_district_id`, `place_department_id`,
+/// migration 0007: a school's district and department, or a district
+/// action's, kept by triggers). The académie's scope needs no condition
+/// (each query already names editions of that académie).
 pub fn push_scope(q: &mut impl SqlBuilder, scope: &Scope) {
     match scope {
         Scope::Academy(_) => {
             q.push_sql("1 = 1");
         }
         Scope::Department(id) => {
-            q.push_sql("(s.department_id = ")
-                .bind_i64(*id)
-                .push_sql(
-                    " OR (a.school_id IS NULL AND a.district_id IN \
-                     (SELECT xd.id FROM districts xd WHERE xd.department_id = ",
-                )
-                .bind_i64(*id)
-                .push_sql(")))");
+            q.push_sql("a.place_department_id = ").bind_i64(*id);
         }
         Scope::District(id) => {
-            q.push_sql("(s.district_id = ")
-                .bind_i64(*id)
-                .push_sql(" OR (a.school_id IS NULL AND a.district_id = ")
-                .bind_i64(*id)
-                .push_sql("))");
+            q.push_sql("a.place_district_id = ").bind_i64(*id);
         }
     }
 }
@@ -131,7 +121,7 @@ pub async fn totals(
         return Ok(Vec::new());
     }
     let district = if by_district {
-        "COALESCE(s.district_id, a.district_id)"
+        "a.place_district_id"
     } else {
         "CAST(NULL AS BIGINT)"
     };
@@ -140,12 +130,14 @@ pub async fn totals(
         q.push_sql(district).push_sql(", ");
         push_totals_columns(&mut q);
         q.push_sql(
-            " FROM actions a LEFT JOIN schools s ON s.id = a.school_id \
+            " FROM actions a \
              LEFT JOIN bilans b ON b.action_id = a.id AND b.state = 'submitted' \
              WHERE a.edition_id IN (",
         )
         .bind_list(editions)
-        .push_sql(") AND ");
+        // Drafts count nowhere: leaving them out lets a district read the
+        // partial index of the actions beyond the draft (migration 0007).
+        .push_sql(") AND a.state <> 'draft' AND ");
         push_scope(&mut q, scope);
         q.push_sql(" GROUP BY a.edition_id");
         if by_district {
@@ -200,7 +192,7 @@ pub async fn national(conn: &mut Conn<'_>, year: i64) -> DbResult<Vec<(Totals, S
             ", MIN(ac.name) FROM editions e JOIN academies ac ON ac.id = e.academy_id \
              JOIN actions a ON a.edition_id = e.id \
              LEFT JOIN bilans b ON b.action_id = a.id AND b.state = 'submitted' \
-             WHERE e.year = ",
+             WHERE a.state <> 'draft' AND e.year = ",
         )
         .bind_i64(year)
         .push_sql(" GROUP BY a.edition_id ORDER BY MIN(ac.name)");
@@ -257,7 +249,7 @@ pub async fn distributions(
             "SELECT ba.question_id, ba.value, COUNT(*) AS count \
              FROM bilans b JOIN bilan_answers ba ON ba.action_id = b.action_id \
              JOIN bilan_questions bq ON bq.id = ba.question_id AND bq.kind = 'scale' \
-             JOIN actions a ON a.id = b.action_id LEFT JOIN schools s ON s.id = a.school_id \
+             JOIN actions a ON a.id = b.action_id \
              WHERE b.state = 'submitted' AND b.edition_id = ",
         );
         q.bind_i64(edition).push_sql(" AND ");
@@ -497,7 +489,7 @@ pub async fn behind(
             "SELECT a.id, a.title, s.name AS school_name, s.uai, d.name AS district_name, \
              a.starts_on, b.state AS bilan_state FROM actions a \
              LEFT JOIN schools s ON s.id = a.school_id \
-             LEFT JOIN districts d ON d.id = COALESCE(s.district_id, a.district_id) \
+             LEFT JOIN districts d ON d.id = a.place_district_id \
              LEFT JOIN bilans b ON b.action_id = a.id WHERE a.edition_id = ",
         );
         q.bind_i64(edition).push_sql(" AND ");

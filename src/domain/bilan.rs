@@ -524,10 +524,7 @@ mod tests {
             at(30, 6, 12, 0)
         ));
         // Two weeks from the day it is sent back, never before the deadline.
-        assert_eq!(
-            extension_after_return(deadline, at(1, 6, 9, 0)),
-            deadline
-        );
+        assert_eq!(extension_after_return(deadline, at(1, 6, 9, 0)), deadline);
         assert_eq!(
             extension_after_return(deadline, at(25, 6, 9, 0)),
             NaiveDate::from_ymd_opt(2026, 7, 9).unwrap()

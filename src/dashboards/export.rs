@@ -114,7 +114,7 @@ fn workbook(tables: &[Table], texts: &[[String; 5]]) -> Result<Vec<u8>, XlsxErro
 
 fn write_table(sheet: &mut Worksheet, table: &Table, bold: &Format) -> Result<(), XlsxError> {
     sheet.write_string_with_format(0, 0, &table.caption, bold)?;
-    sheet.write_string_with_format(2, 0, "Indicateur", bold)?;
+    sheet.write_string_with_format(2, 0, &table.corner, bold)?;
     for (col, head) in table.head.iter().enumerate() {
         sheet.write_string_with_format(2, col as u16 + 1, head, bold)?;
     }

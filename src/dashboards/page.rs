@@ -206,6 +206,7 @@ pub(super) async fn national(
     let table = Table {
         sheet: "National".into(),
         caption: format!("Éditions {year} de chaque académie"),
+        corner: "Académie".into(),
         head: [
             "Actions transmises",
             "Validées",

@@ -52,6 +52,8 @@ pub struct Table {
     /// A short name (the spreadsheet's sheet name, 31 characters at most).
     pub sheet: String,
     pub caption: String,
+    /// The header of the first column (what the lines are).
+    pub corner: String,
     pub head: Vec<String>,
     pub lines: Vec<Line>,
 }
@@ -192,6 +194,7 @@ pub async fn gather(conn: &mut Conn<'_>, access: &Access, level: &Level) -> AppR
             "Indicateurs de l'édition {} et des éditions précédentes — {}",
             edition.year, level.label
         ),
+        corner: "Indicateur".into(),
         head: editions.iter().map(|(_, year)| year.to_string()).collect(),
         lines,
     };
@@ -211,6 +214,7 @@ pub async fn gather(conn: &mut Conn<'_>, access: &Access, level: &Level) -> AppR
         let table = Table {
             sheet: sheet.into(),
             caption: title.clone(),
+            corner: "Valeur".into(),
             head: vec!["Nombre".into()],
             lines: bars
                 .iter()
@@ -309,6 +313,7 @@ pub async fn gather(conn: &mut Conn<'_>, access: &Access, level: &Level) -> AppR
         let table = Table {
             sheet: format!("Question {}", n + 1),
             caption: format!("Réponses à « {} »", question.label),
+            corner: "Réponse".into(),
             head: vec!["Bilans".into()],
             lines: bars
                 .iter()
@@ -401,6 +406,7 @@ async fn district_table(
     Ok(Table {
         sheet: "Districts".into(),
         caption: format!("Couverture et bilans par district — {}", level.label),
+        corner: "District".into(),
         head: [
             "Établissements",
             "Participants",

@@ -4,7 +4,13 @@
 //! cargo run --release --example bench_actions
 //! cargo run --release --example bench_actions -- fill DATABASE_URL
 //! cargo run --release --example bench_actions -- sessions DATABASE_URL
+//! cargo run --release --example bench_actions -- national [DATABASE_URL]
 //! ```
+//!
+//! `national` (issue 11) fills the national dataset (30 académies, 200,000
+//! actions over 10 editions each, 150,000 bilans) and measures the
+//! dashboards under 8 clients beside the static asset (see
+//! [`national_command`]).
 //!
 //! `fill` builds the same dataset (below) in an empty database, SQLite or
 //! PostgreSQL, and stops there; `sessions` opens a session for a school staff
@@ -791,7 +797,11 @@ async fn main() -> anyhow::Result<()> {
         [] => benchmark().await,
         ["fill", url] => fill_command(url).await,
         ["sessions", url] => sessions_command(url).await,
-        _ => anyhow::bail!("usage: bench_actions [fill DATABASE_URL | sessions DATABASE_URL]"),
+        ["national"] => national_command(None).await,
+        ["national", url] => national_command(Some(url)).await,
+        _ => anyhow::bail!(
+            "usage: bench_actions [fill DATABASE_URL | sessions DATABASE_URL | national [DATABASE_URL]]"
+        ),
     }
 }
 
@@ -1140,6 +1150,512 @@ async fn benchmark() -> anyhow::Result<()> {
     if std::env::var("BENCH_KEEP").is_ok_and(|v| v == "1") {
         let kept = dir.keep();
         println!("Base gardée : {}", kept.join("bench.db").display());
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The national dataset and the dashboards (issue 11, « Speed »).
+// ---------------------------------------------------------------------------
+
+const NATIONAL_ACADEMIES: i64 = 30;
+const NATIONAL_EDITIONS: i64 = 10;
+const NATIONAL_ACTIONS: i64 = 200_000;
+const NATIONAL_BILANS: i64 = 150_000;
+const FIRST_YEAR: i64 = 2016;
+
+/// Fills an empty database with the national dataset: 30 académies, 100
+/// departments (department d in académie (d-1) % 30 + 1), 600 districts,
+/// 60,000 schools, 10 editions per académie (2016–2025, 3 questionnaire
+/// questions each), 200,000 actions spread over the 300 editions (80 %
+/// validated), 150,000 bilans (95 % submitted) with their answers; the
+/// coordinator of district 1, the académie coordinator of académie 1
+/// (users 1, 2), the platform administrator (user 3), one owner per
+/// académie (users 10…). Deterministic.
+async fn fill_national(db: &Db) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let c = &mut tx.conn();
+    let academies: Vec<Vec<V>> = (1..=NATIONAL_ACADEMIES)
+        .map(|a| {
+            vec![
+                V::I(a),
+                V::T(format!("{}", 100 + a)),
+                V::T(format!("academie-{a}")),
+                V::T(format!("Académie {a}")),
+                V::T(String::new()),
+                V::Ts(now),
+            ]
+        })
+        .collect();
+    insert(
+        c,
+        "academies",
+        &["id", "code", "slug", "name", "email_domains", "created_at"],
+        &academies,
+    )
+    .await?;
+    let academy_of_department = |d: i64| (d - 1) % NATIONAL_ACADEMIES + 1;
+    let departments: Vec<Vec<V>> = (1..=DEPARTMENTS)
+        .map(|d| {
+            vec![
+                V::I(d),
+                V::I(academy_of_department(d)),
+                V::T(format!("N{d:03}")),
+                V::T(format!("Département {d}")),
+            ]
+        })
+        .collect();
+    insert(
+        c,
+        "departments",
+        &["id", "academy_id", "code", "name"],
+        &departments,
+    )
+    .await?;
+    let district_count = DEPARTMENTS * DISTRICTS_PER_DEPARTMENT;
+    let districts: Vec<Vec<V>> = (1..=district_count)
+        .map(|k| {
+            let department = (k - 1) / DISTRICTS_PER_DEPARTMENT + 1;
+            vec![V::I(k), V::I(department), V::T(format!("District {k}"))]
+        })
+        .collect();
+    insert(c, "districts", &["id", "department_id", "name"], &districts).await?;
+    let per_district = SCHOOLS / district_count;
+    let kinds = ["college", "lycee", "lp"];
+    let mut schools_of_academy: HashMap<i64, Vec<i64>> = HashMap::new();
+    let schools: Vec<Vec<V>> = (0..SCHOOLS)
+        .map(|i| {
+            let district = i / per_district + 1;
+            let department = (district - 1) / DISTRICTS_PER_DEPARTMENT + 1;
+            let academy = academy_of_department(department);
+            schools_of_academy.entry(academy).or_default().push(i + 1);
+            vec![
+                V::I(i + 1),
+                V::T(Uai::from_number(2_000_000 + i as u32).as_str().to_string()),
+                V::T(format!("Établissement {}", i + 1)),
+                V::T(kinds[(i % 3) as usize].into()),
+                V::T("public".into()),
+                V::T(format!("Commune {district}")),
+                V::T(format!("{:05}", 10_000 + department * 10)),
+                V::I(academy),
+                V::I(department),
+                V::I(district),
+                V::B(true),
+                V::Ts(now),
+            ]
+        })
+        .collect();
+    insert(
+        c,
+        "schools",
+        &[
+            "id",
+            "uai",
+            "name",
+            "kind",
+            "sector",
+            "commune",
+            "postal_code",
+            "academy_id",
+            "department_id",
+            "district_id",
+            "is_open",
+            "updated_at",
+        ],
+        &schools,
+    )
+    .await?;
+    drop(schools);
+    let mut users = vec![
+        vec![
+            V::I(1),
+            V::T("coordination.district@national.test".into()),
+            V::T(String::new()),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(2),
+            V::T("coordination.academique@national.test".into()),
+            V::T(String::new()),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(3),
+            V::T("admin@national.test".into()),
+            V::T(String::new()),
+            V::Ts(now),
+        ],
+    ];
+    users.extend((1..=NATIONAL_ACADEMIES).map(|a| {
+        vec![
+            V::I(9 + a),
+            V::T(format!("porteur.{a}@national.test")),
+            V::T(String::new()),
+            V::Ts(now),
+        ]
+    }));
+    insert(
+        c,
+        "users",
+        &["id", "email", "display_name", "created_at"],
+        &users,
+    )
+    .await?;
+    let grants = vec![
+        vec![
+            V::I(1),
+            V::T("district_coordinator".into()),
+            V::T("district".into()),
+            V::I(1),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(2),
+            V::T("academy_coordinator".into()),
+            V::T("academy".into()),
+            V::I(1),
+            V::Ts(now),
+        ],
+        vec![
+            V::I(3),
+            V::T("admin".into()),
+            V::T("platform".into()),
+            V::I(0),
+            V::Ts(now),
+        ],
+    ];
+    insert(
+        c,
+        "role_grants",
+        &["user_id", "role", "scope_kind", "scope_id", "created_at"],
+        &grants,
+    )
+    .await?;
+
+    // 300 editions: id (a-1)*10 + (year-2016) + 1, their weeks in April.
+    let mut editions = Vec::new();
+    let mut questions = Vec::new();
+    for a in 1..=NATIONAL_ACADEMIES {
+        for y in 0..NATIONAL_EDITIONS {
+            let id = (a - 1) * NATIONAL_EDITIONS + y + 1;
+            let year = FIRST_YEAR + y;
+            let start = NaiveDate::from_ymd_opt(year as i32, 4, 6).expect("a date");
+            editions.push(vec![
+                V::I(id),
+                V::I(a),
+                V::I(year),
+                V::I(y + 1),
+                V::T("La persévérance".into()),
+                V::D(start),
+                V::D(start + chrono::Duration::days(4)),
+                V::Ts(paris_to_utc(
+                    start - chrono::Duration::days(20),
+                    NaiveTime::from_hms_opt(23, 59, 0).expect("a time"),
+                )),
+                V::D(NaiveDate::from_ymd_opt(year as i32, 6, 30).expect("a date")),
+                V::T("ce.saio@national.test".into()),
+                V::T("open".into()),
+                V::Ts(now),
+                V::Ts(now),
+            ]);
+            for (q, (kind, label)) in [
+                ("scale", "Les élèves se sont-ils sentis acteurs ?"),
+                ("scale", "Le lien avec les familles est-il renforcé ?"),
+                ("text", "Une parole d'élève"),
+            ]
+            .iter()
+            .enumerate()
+            {
+                questions.push(vec![
+                    V::I(id * 3 + q as i64),
+                    V::I(id),
+                    V::I(q as i64 + 1),
+                    V::T((*kind).into()),
+                    V::T((*label).into()),
+                    V::B(true),
+                ]);
+            }
+        }
+    }
+    insert(
+        c,
+        "editions",
+        &[
+            "id",
+            "academy_id",
+            "year",
+            "number",
+            "theme",
+            "week_start",
+            "week_end",
+            "declaration_deadline",
+            "bilan_deadline",
+            "contact_email",
+            "state",
+            "created_at",
+            "updated_at",
+        ],
+        &editions,
+    )
+    .await?;
+    insert(
+        c,
+        "bilan_questions",
+        &["id", "edition_id", "position", "kind", "label", "required"],
+        &questions,
+    )
+    .await?;
+
+    // 200,000 actions over the 300 editions; the benchmark district (1)
+    // gets its share of académie 1's.
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    let edition_count = NATIONAL_ACADEMIES * NATIONAL_EDITIONS;
+    let mut actions = Vec::new();
+    let mut bilans = Vec::new();
+    let mut answers = Vec::new();
+    let mut bilans_left = NATIONAL_BILANS;
+    for k in 0..NATIONAL_ACTIONS {
+        let edition = k % edition_count + 1;
+        let academy = (edition - 1) / NATIONAL_EDITIONS + 1;
+        let year = FIRST_YEAR + (edition - 1) % NATIONAL_EDITIONS;
+        let schools = &schools_of_academy[&academy];
+        let school = schools[(rng.next() % schools.len() as u64) as usize];
+        let roll = rng.next() % 100;
+        let state = match roll {
+            0..5 => "draft",
+            5..12 => "submitted",
+            12..17 => "declined",
+            17..20 => "changes_requested",
+            _ => "validated",
+        };
+        let id = k + 1;
+        let date = NaiveDate::from_ymd_opt(year as i32, 4, 6 + (k % 5) as u32).expect("a date");
+        actions.push(vec![
+            V::I(id),
+            V::I(edition),
+            V::I(school),
+            V::I(9 + academy),
+            V::T(state.into()),
+            V::T(TITLES[(k % TITLES.len() as i64) as usize].into()),
+            V::T(AUDIENCES[(rng.next() % AUDIENCES.len() as u64) as usize].into()),
+            V::T(SHOWCASES[(rng.next() % SHOWCASES.len() as u64) as usize].into()),
+            V::D(date),
+            V::I(20 + (k % 60)),
+            V::Ts(now),
+            V::Ts(now),
+        ]);
+        // Bilans for the validated actions, 150,000 in all (every validated
+        // action but the last ones, spread over every edition).
+        if state == "validated" && bilans_left > 0 && rng.next() % 100 < 94 {
+            bilans_left -= 1;
+            let submitted = rng.next() % 100 < 95;
+            let took = match rng.next() % 100 {
+                0..4 => "no",
+                4..12 => "postponed",
+                _ => "yes",
+            };
+            let held = took == "yes";
+            let figure = |n: i64| if held { V::I(n) } else { V::Null };
+            bilans.push(vec![
+                V::I(id),
+                V::I(edition),
+                V::T(if submitted { "submitted" } else { "draft" }.into()),
+                V::T(took.into()),
+                figure(10 + (k % 90)),
+                figure(k % 20),
+                figure(2 + k % 8),
+                figure(k % 4),
+                V::T(if k % 3 == 0 {
+                    "Les élèves ont apprécié de témoigner devant leurs familles.".into()
+                } else {
+                    String::new()
+                }),
+                V::T(if k % 5 == 0 {
+                    "Prévoir une salle plus grande.".into()
+                } else {
+                    String::new()
+                }),
+                V::Ts(now),
+                V::Ts(now),
+            ]);
+            if held {
+                answers.push(vec![
+                    V::I(id),
+                    V::I(edition * 3),
+                    V::T((1 + rng.next() % 5).to_string()),
+                ]);
+                answers.push(vec![
+                    V::I(id),
+                    V::I(edition * 3 + 1),
+                    V::T((1 + rng.next() % 5).to_string()),
+                ]);
+            }
+        }
+    }
+    insert(
+        c,
+        "actions",
+        &[
+            "id",
+            "edition_id",
+            "school_id",
+            "owner_user_id",
+            "state",
+            "title",
+            "audiences",
+            "showcase_kinds",
+            "starts_on",
+            "expected_participants",
+            "created_at",
+            "updated_at",
+        ],
+        &actions,
+    )
+    .await?;
+    insert(
+        c,
+        "bilans",
+        &[
+            "action_id",
+            "edition_id",
+            "state",
+            "took_place",
+            "pupils",
+            "parents",
+            "staff",
+            "partners",
+            "feedback",
+            "vigilance",
+            "created_at",
+            "updated_at",
+        ],
+        &bilans,
+    )
+    .await?;
+    insert(
+        c,
+        "bilan_answers",
+        &["action_id", "question_id", "value"],
+        &answers,
+    )
+    .await?;
+    tx.commit().await?;
+    println!(
+        "Base nationale : {NATIONAL_ACADEMIES} académies, {DEPARTMENTS} départements, {district_count} districts, {SCHOOLS} établissements, {} éditions, {} actions, {} bilans, {} réponses",
+        editions.len(),
+        actions.len(),
+        bilans.len(),
+        answers.len()
+    );
+    Ok(())
+}
+
+/// `national [DATABASE_URL]`: fills the national dataset (in a fresh SQLite
+/// database, or the empty one named), starts the server and measures the
+/// dashboards under BENCH_CLIENTS (8) clients for BENCH_SECONDS (10) each,
+/// beside the static asset measured in the same run. Targets (issue 11):
+/// académie dashboard with its comparison p99 < 100 ms, district dashboard
+/// p99 < 30 ms, national view p99 < 500 ms. Exit code 1 if one is missed.
+async fn national_command(url: Option<&str>) -> anyhow::Result<()> {
+    let seconds = env_number("BENCH_SECONDS", 10);
+    let clients = env_number("BENCH_CLIENTS", 8) as usize;
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::from_lookup(|_| None)?;
+    config.database_url = match url {
+        Some(url) => url.to_string(),
+        None => format!("sqlite://{}", dir.path().join("national.db").display()),
+    };
+    config.addr = "127.0.0.1:0".parse()?;
+    config.outbox_dir = dir.path().join("outbox");
+    config.rate_limit_factor = 100_000;
+    let db = server::open_db(&config).await?;
+    let t = Instant::now();
+    fill_national(&db).await?;
+    println!("remplie en {:.1} s", t.elapsed().as_secs_f64());
+    if std::env::var("BENCH_KEEP").is_ok_and(|v| v == "1") {
+        let kept = dir.keep();
+        println!("base gardée : {}", kept.display());
+    }
+    let running = server::start(config, db.clone()).await?;
+    let base = format!("http://{}", running.addr);
+    let last = NATIONAL_EDITIONS; // académie 1's 2025 edition
+    let year = FIRST_YEAR + NATIONAL_EDITIONS - 1;
+    let cases = [
+        (
+            "fichier statique /static/app.css",
+            0,
+            "/static/app.css".to_string(),
+            None,
+        ),
+        (
+            "tableau de bord de l'académie (+ 4 éditions précédentes)",
+            2,
+            format!("/editions/{last}/indicateurs"),
+            Some(100.0),
+        ),
+        (
+            "tableau de bord d'un district",
+            1,
+            format!("/editions/{last}/indicateurs?niveau=district-1"),
+            Some(30.0),
+        ),
+        (
+            "vue nationale (30 académies, une année)",
+            3,
+            format!("/indicateurs/national?annee={year}"),
+            Some(500.0),
+        ),
+    ];
+    let mut missed = false;
+    let mut ceiling = 0.0;
+    for (label, user, path, target) in cases {
+        let cookie = if user == 0 {
+            String::new()
+        } else {
+            session_cookie(&db, UserId(user)).await?
+        };
+        // Warm-up, and a check that the page answers.
+        let (_, _, errors) = load(
+            &base,
+            if cookie.is_empty() { "x=y" } else { &cookie },
+            std::slice::from_ref(&path),
+            1,
+            1,
+        )
+        .await?;
+        anyhow::ensure!(errors == 0, "{path} does not answer 200");
+        let (latencies, elapsed, errors) = load(
+            &base,
+            if cookie.is_empty() { "x=y" } else { &cookie },
+            &[path],
+            clients,
+            seconds,
+        )
+        .await?;
+        report(label, &latencies, elapsed, errors, clients);
+        let rate = latencies.len() as f64 / elapsed.as_secs_f64();
+        if user == 0 {
+            ceiling = rate;
+        } else {
+            println!(
+                "  débit : {:.1} % du fichier statique",
+                100.0 * rate / ceiling
+            );
+        }
+        if let Some(target) = target {
+            let p99 = percentile(&latencies, 99.0).as_secs_f64() * 1000.0;
+            let ok = p99 < target && errors == 0;
+            missed |= !ok;
+            println!(
+                "  objectif p99 < {target} ms : {}",
+                if ok { "atteint" } else { "MANQUÉ" }
+            );
+        }
+    }
+    running.stop();
+    if missed {
+        std::process::exit(1);
     }
     Ok(())
 }

@@ -6,12 +6,15 @@
 pub mod access;
 pub mod actions;
 pub mod auth;
+pub mod bilans;
 pub mod cli;
 pub mod config;
+pub mod dashboards;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod editions;
+pub mod files;
 pub mod home;
 pub mod jobs;
 pub mod map;

@@ -15,6 +15,8 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::editions::router())
         .merge(crate::actions::router())
         .merge(crate::review::router())
+        .merge(crate::bilans::router())
+        .merge(crate::dashboards::router())
         .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)

@@ -41,7 +41,7 @@ fn links(html: &str) -> Vec<String> {
     html.split("href=\"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
-        .map(|href| href.replace("&amp;", "&"))
+        .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"))
         .map(|href| href.split('#').next().unwrap_or_default().to_string())
         .filter(|href| href.starts_with('/') && !href.starts_with("//"))
         .filter(|href| !href.starts_with("/static/"))

@@ -463,6 +463,100 @@ fn rows() -> Vec<Row> {
             |w, _| format!("/editions/{}/tableau-de-bord", w.edition),
             FOLLOWERS,
         ),
+        // Bilans and dashboards (issue 11).
+        get(
+            "/actions/{id}/bilan",
+            "action validée en A",
+            |w, _| format!("/actions/{}/bilan", w.validated_action),
+            "S 200 200 200 404 200 404 200 200 404 200",
+        ),
+        get(
+            "/actions/{id}/bilan",
+            "action soumise en A (pas encore validée)",
+            |w, _| format!("/actions/{}/bilan", w.submitted_action),
+            "S 403 403 403 404 403 404 403 403 404 403",
+        ),
+        post(
+            "/actions/{id}/bilan",
+            "action validée en A, version périmée",
+            |w, _| format!("/actions/{}/bilan", w.validated_action),
+            |_, _| vec![("version", "7".into()), ("intent", "save".into())],
+            "S 409 409 403 404 403 404 403 403 404 403",
+        ),
+        post(
+            "/actions/{id}/bilan/renvoi",
+            "action validée en A, bilan pas transmis",
+            |w, _| format!("/actions/{}/bilan/renvoi", w.validated_action),
+            |_, _| vec![("version", "0".into()), ("comment", "À compléter".into())],
+            "S 403 403 403 404 409 404 403 409 404 409",
+        ),
+        get(
+            "/editions/{id}/bilans",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/bilans", w.edition),
+            FOLLOWERS,
+        ),
+        get(
+            "/editions/{id}/indicateurs",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/indicateurs", w.edition),
+            FOLLOWERS,
+        ),
+        get(
+            "/editions/{id}/indicateurs/actions",
+            "édition ouverte, actions validées",
+            |w, _| {
+                format!(
+                    "/editions/{}/indicateurs/actions?indicateur=validees",
+                    w.edition
+                )
+            },
+            FOLLOWERS,
+        ),
+        get(
+            "/editions/{id}/indicateurs/export",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/indicateurs/export", w.edition),
+            FOLLOWERS,
+        ),
+        get(
+            "/indicateurs/national",
+            "vue nationale",
+            |_, _| "/indicateurs/national".into(),
+            "S 403 403 403 403 403 403 403 403 403 200",
+        ),
+        get(
+            "/editions/{id}/questionnaire-bilan",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/questionnaire-bilan", w.edition),
+            COORDINATION_ONLY,
+        ),
+        post(
+            "/editions/{id}/questionnaire-bilan",
+            "question vide",
+            |w, _| format!("/editions/{}/questionnaire-bilan", w.edition),
+            |_, _| vec![("kind", "scale".into()), ("label", String::new())],
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/editions/{id}/questionnaire-bilan/{question}/supprimer",
+            "question inconnue",
+            |w, _| {
+                format!(
+                    "/editions/{}/questionnaire-bilan/999999/supprimer",
+                    w.edition
+                )
+            },
+            no_form,
+            "S 403 403 403 403 403 403 403 404 404 404",
+        ),
+        post(
+            "/editions/{id}/questionnaire-bilan/relances",
+            "jours invalides",
+            |w, _| format!("/editions/{}/questionnaire-bilan/relances", w.edition),
+            |_, _| vec![("days", "demain".into())],
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
         // Forms kept while their author was signed out: each person's own.
         get(
             "/saisies-conservees",

@@ -106,6 +106,11 @@ impl ShowPage {
             )
     }
 
+    /// A validated action has a bilan, read or written by those the policy says.
+    fn has_bilan(&self) -> bool {
+        crate::domain::BilanRights::of(self.relation, self.action.state()).read
+    }
+
     fn can_flag(&self) -> bool {
         self.relation.can_flag(self.action.state())
     }

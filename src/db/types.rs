@@ -15,6 +15,7 @@ use sqlx::{
 
 use crate::domain::{
     action::ActionState,
+    bilan::{BilanQuestionKind, BilanState},
     declaration::QuestionKind,
     edition::EditionState,
     roles::{Role, ScopeKind},
@@ -73,6 +74,8 @@ macro_rules! text_enum {
 
 text_enum!(
     ActionState => "action state",
+    BilanState => "bilan state",
+    BilanQuestionKind => "bilan question kind",
     EditionState => "edition state",
     QuestionKind => "question kind",
     Role => "role",

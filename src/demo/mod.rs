@@ -14,6 +14,7 @@
 //! first declarations. The story is deterministic: the same every time,
 //! but for the current edition, whose dates follow today.
 
+mod bilans;
 mod map;
 mod people;
 mod rng;
@@ -262,6 +263,9 @@ async fn story(conn: &mut Conn<'_>, base: &Base, today: NaiveDate) -> anyhow::Re
     let mut users = store::write_accounts(conn, &people, opened).await?;
     users.extend(store::account_ids(conn, &[creteil_coordination, normandie_coordination]).await?);
     let (actions, events) = store::write_actions(conn, &planned, &users).await?;
+    for edition in [&e.y2022, &e.y2023, &e.y2024, &normandie_edition] {
+        bilans::write(conn, edition.id, edition.calendar.week_end).await?;
+    }
     Ok(Seeded {
         academies: 2,
         schools: base.creteil.schools().count() + normandie.schools().count(),

@@ -57,4 +57,6 @@ decl_id!(
     OptionId,
     /// `role_grants.id`
     GrantId,
+    /// `bilan_questions.id`
+    BilanQuestionId,
 );

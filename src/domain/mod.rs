@@ -22,8 +22,9 @@ pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
 pub use uai::Uai;
 pub mod action;
+pub mod bilan;
 pub mod declaration;
 pub mod edition;
 pub mod policy;
 
-pub use policy::{Ability, ActionFacts, DeclarePlace, Rights};
+pub use policy::{Ability, ActionFacts, BilanRights, DeclarePlace, Rights};

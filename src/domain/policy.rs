@@ -485,6 +485,37 @@ impl Rights {
     }
 }
 
+/// What a person may do with an action's bilan (issue 11), from their
+/// [`Relation`] to the action and its state.
+///
+/// From seeds/004 (« communiquer le bilan au comité de pilotage du réseau
+/// FOQUALE et au rectorat ») and `DOMAIN.md` (the académie « receives every
+/// bilan »): only a validated action has a bilan; those who may edit the
+/// action (its owner, its school's head) write it; the district committee
+/// and the académie read it and may send it back for completion (not on an
+/// action they declared themselves, issue 7 item 13); the DSDEN and the
+/// school's other members read it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BilanRights {
+    pub read: bool,
+    pub write: bool,
+    pub send_back: bool,
+}
+
+impl BilanRights {
+    pub fn of(relation: Relation, state: ActionState) -> BilanRights {
+        if state != ActionState::Validated {
+            return BilanRights::default();
+        }
+        let write = relation.owner || relation.school_head;
+        BilanRights {
+            read: write || relation.can_view(state),
+            write,
+            send_back: relation.decides(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -865,5 +896,38 @@ mod tests {
         let admin = one(Role::Admin, Placement::default());
         assert!(admin.may_grant(&admin_grant, &Placement::default()).is_ok());
         assert!(admin.offers_scope(Scope::Platform, &Placement::default()));
+    }
+
+    #[test]
+    fn bilans_are_written_by_the_editors_of_a_validated_action_and_sent_back_by_reviewers() {
+        let owner = Relation {
+            author: true,
+            owner: true,
+            ..Relation::default()
+        };
+        let coordinator = Relation {
+            district_coordinator: true,
+            ..Relation::default()
+        };
+        let dsden = Relation {
+            department_viewer: true,
+            ..Relation::default()
+        };
+        let rights = BilanRights::of(owner, ActionState::Validated);
+        assert!(rights.read && rights.write && !rights.send_back);
+        assert_eq!(
+            BilanRights::of(owner, ActionState::Submitted),
+            BilanRights::default()
+        );
+        let rights = BilanRights::of(coordinator, ActionState::Validated);
+        assert!(rights.read && !rights.write && rights.send_back);
+        let own = Relation {
+            author: true,
+            ..coordinator
+        };
+        assert!(!BilanRights::of(own, ActionState::Validated).send_back);
+        let rights = BilanRights::of(dsden, ActionState::Validated);
+        assert!(rights.read && !rights.write && !rights.send_back);
+        assert!(!BilanRights::of(Relation::default(), ActionState::Validated).read);
     }
 }

@@ -101,6 +101,13 @@ impl Registry {
                         .map(|_| ())
                 })
             })
+            .every("bilan reminders", Duration::from_secs(60), |ctx| {
+                Box::pin(async move {
+                    crate::bilans::reminders::send_due(&ctx.db, &ctx.config, Utc::now())
+                        .await
+                        .map(|_| ())
+                })
+            })
             .every("purge expired sessions", Duration::from_secs(3600), |ctx| {
                 Box::pin(async move {
                     crate::auth::store::purge_expired(&mut ctx.db.acquire().await?.conn()).await?;

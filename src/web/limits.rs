@@ -92,7 +92,7 @@ pub struct RouteLimit {
 }
 
 /// Every route that sends mail or does heavy work, besides sign-in links.
-pub const ROUTES: [RouteLimit; 7] = [
+pub const ROUTES: [RouteLimit; 10] = [
     // Each decision e-mails the action's owner.
     RouteLimit {
         method: "POST",
@@ -138,6 +138,39 @@ pub const ROUTES: [RouteLimit; 7] = [
         },
     },
     // Copies an edition with its questions.
+    // The indicators count every action of several editions at each request.
+    RouteLimit {
+        method: "GET",
+        route: "/editions/{id}/indicateurs",
+        per: Per::Person,
+        limit: Limit {
+            name: "indicators/person/10min",
+            max: 120,
+            window_secs: 600,
+        },
+    },
+    // The spreadsheet of the indicators.
+    RouteLimit {
+        method: "GET",
+        route: "/editions/{id}/indicateurs/export",
+        per: Per::Person,
+        limit: Limit {
+            name: "indicators-export/person/10min",
+            max: 30,
+            window_secs: 600,
+        },
+    },
+    // Every académie's edition of one year.
+    RouteLimit {
+        method: "GET",
+        route: "/indicateurs/national",
+        per: Per::Person,
+        limit: Limit {
+            name: "national/person/10min",
+            max: 60,
+            window_secs: 600,
+        },
+    },
     RouteLimit {
         method: "POST",
         route: "/editions/{id}/cloner",

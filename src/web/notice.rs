@@ -22,10 +22,19 @@ pub enum Notice {
     Created,
     /// Something was deleted.
     Deleted,
+    /// A bilan's draft was saved.
+    BilanSaved,
+    /// A bilan was submitted.
+    BilanSubmitted,
+    /// A bilan was sent back for completion.
+    BilanReturned,
 }
 
 impl Notice {
-    const ALL: [Notice; 6] = [
+    const ALL: [Notice; 9] = [
+        Notice::BilanSaved,
+        Notice::BilanSubmitted,
+        Notice::BilanReturned,
         Notice::DraftSaved,
         Notice::Submitted,
         Notice::Decided,
@@ -43,6 +52,9 @@ impl Notice {
             Notice::Saved => "enregistre",
             Notice::Created => "cree",
             Notice::Deleted => "supprime",
+            Notice::BilanSaved => "bilan-enregistre",
+            Notice::BilanSubmitted => "bilan-transmis",
+            Notice::BilanReturned => "bilan-renvoye",
         }
     }
 
@@ -59,6 +71,9 @@ impl Notice {
             Notice::Saved => "Modifications enregistrées.",
             Notice::Created => "Création enregistrée.",
             Notice::Deleted => "Suppression effectuée.",
+            Notice::BilanSaved => "Bilan enregistré.",
+            Notice::BilanSubmitted => "Bilan transmis.",
+            Notice::BilanReturned => "Bilan renvoyé pour être complété.",
         }
     }
 
@@ -73,6 +88,13 @@ impl Notice {
             }
             Notice::Decided => "Le porteur de l’action en est informé par courriel.",
             Notice::Saved | Notice::Created | Notice::Deleted => "",
+            Notice::BilanSaved => {
+                "Vous pouvez le compléter jusqu’à la date limite, puis le transmettre."
+            }
+            Notice::BilanSubmitted => {
+                "Il compte désormais dans les tableaux de bord du district et de l’académie."
+            }
+            Notice::BilanReturned => "Le porteur de l’action en est informé par courriel.",
         }
     }
 

@@ -1,0 +1,519 @@
+//! The bilan of one action: the form of its owner (draft saved, submitted
+//! before the deadline), the bilan as read by the coordinations, and the
+//! coordinator's sending back for completion.
+
+use askama::Template;
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::store::{self, Bilan, Content};
+use crate::{
+    actions::{store as actions_store, store::Action, workflow},
+    domain::{
+        BilanRights,
+        bilan::{
+            self, ATTENDANCE, BilanInput, BilanQuestion, BilanQuestionKind, BilanState, SCALE,
+            TookPlace,
+        },
+        formats::format_date,
+        ids::{ActionId, BilanQuestionId},
+        school::SchoolKind,
+    },
+    editions::store::{self as editions_store, Edition},
+    jobs::mail::{self, Mail},
+    map::store as map_store,
+    web::{
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
+        PageCtx,
+        extract::Path,
+        once::{self, Ran, Step},
+        render_with,
+    },
+};
+
+/// The action, the person's rights on its bilan, its edition and bilan.
+pub(super) struct Loaded {
+    pub action: Action,
+    pub rights: BilanRights,
+    pub edition: Edition,
+    pub questions: Vec<BilanQuestion>,
+    pub bilan: Option<Bilan>,
+    pub answers: Vec<(BilanQuestionId, String)>,
+    /// The school's plausible number of pupils.
+    pub capacity: Option<i64>,
+}
+
+impl Loaded {
+    /// Whether the bilan may still be written now.
+    fn open(&self) -> bool {
+        bilan::bilan_open(
+            self.edition.bilan_deadline,
+            self.bilan.as_ref().and_then(|b| b.extended_until),
+            Utc::now(),
+        )
+    }
+
+    fn state(&self) -> Option<BilanState> {
+        self.bilan.as_ref().map(|b| b.state)
+    }
+
+    /// The person may write it now: their right, not submitted, in time.
+    fn editable(&self) -> bool {
+        self.rights.write && self.state() != Some(BilanState::Submitted) && self.open()
+    }
+
+    fn version(&self) -> i64 {
+        self.bilan.as_ref().map_or(0, |b| b.version)
+    }
+
+    fn stored_input(&self) -> BilanInput {
+        self.bilan
+            .as_ref()
+            .map(|b| b.input(self.answers.clone()))
+            .unwrap_or_default()
+    }
+}
+
+/// Loads what the bilan page needs: 404 for an action the person may not
+/// see; 403 when they see it but it has no bilan for them (not validated).
+pub(super) async fn load(state: &AppState, user: &CurrentUser, id: ActionId) -> AppResult<Loaded> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let action = actions_store::action_by_id(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let relation = workflow::relation(user, &action);
+    if !relation.can_view(action.state()) {
+        return Err(AppError::NotFound);
+    }
+    let rights = BilanRights::of(relation, action.state());
+    if !rights.read {
+        return Err(AppError::forbidden(format!(
+            "Seule une action validée a un bilan ; celle-ci est « {} ».",
+            action.state().label()
+        )));
+    }
+    let edition = editions_store::edition_by_id(conn, action.edition_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let questions = store::questions(conn, edition.id).await?;
+    let bilan = store::bilan(conn, id).await?;
+    let answers = store::answers(conn, id).await?;
+    let capacity = match action.school_id {
+        Some(school) => map_store::school_by_id(conn, school)
+            .await?
+            .map(|s| bilan::pupil_capacity(SchoolKind::from_code(&s.kind))),
+        None => None,
+    };
+    Ok(Loaded {
+        action,
+        rights,
+        edition,
+        questions,
+        bilan,
+        answers,
+        capacity,
+    })
+}
+
+/// The bilan page: the form, or the bilan as sent.
+#[derive(Template)]
+#[template(path = "bilans/bilan.html")]
+struct BilanPage {
+    ctx: PageCtx,
+    loaded: Loaded,
+    input: BilanInput,
+    errors: FormErrors,
+    warnings: FormErrors,
+    /// Why the form cannot be written (deadline passed), if so.
+    closed: Option<String>,
+    /// The sending-back comment as typed (kept on error).
+    comment: String,
+    attendance: Vec<(&'static str, &'static str, String)>,
+    /// Show the form even though it can no longer be sent (a form posted
+    /// after the deadline comes back with everything typed).
+    keep_form: bool,
+}
+
+impl BilanPage {
+    fn editable(&self) -> bool {
+        self.loaded.editable() || self.keep_form
+    }
+
+    fn version(&self) -> i64 {
+        self.loaded.version()
+    }
+
+    fn deadline(&self) -> String {
+        let b = &self.loaded;
+        let deadline = format_date(b.edition.bilan_deadline);
+        match b.bilan.as_ref().and_then(|b| b.extended_until) {
+            Some(until) if until > b.edition.bilan_deadline => {
+                format!(
+                    "{deadline}, prolongée jusqu'au {} inclus",
+                    format_date(until)
+                )
+            }
+            _ => format!("{deadline} inclus"),
+        }
+    }
+
+    fn state_label(&self) -> &'static str {
+        match self.loaded.state() {
+            None => "Pas encore commencé",
+            Some(s) => s.label(),
+        }
+    }
+
+    fn took_place_choices(&self) -> Vec<(&'static str, &'static str)> {
+        TookPlace::ALL
+            .iter()
+            .map(|t| (t.code(), t.label()))
+            .collect()
+    }
+
+    fn took_place_label(&self) -> &'static str {
+        TookPlace::parse(&self.input.took_place).map_or("Non renseigné", |t| t.label())
+    }
+
+    fn is_scale(&self, q: &BilanQuestion) -> bool {
+        q.kind == BilanQuestionKind::Scale
+    }
+
+    fn field(&self, q: &BilanQuestion) -> String {
+        format!("q{}", q.id)
+    }
+
+    fn answer(&self, q: &BilanQuestion) -> String {
+        self.input.answer(q.id).to_string()
+    }
+
+    fn scale(&self) -> Vec<(String, &'static str)> {
+        SCALE
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ((i + 1).to_string(), *l))
+            .collect()
+    }
+
+    fn return_comment(&self) -> Option<String> {
+        self.loaded
+            .bilan
+            .as_ref()
+            .filter(|b| b.state == BilanState::Returned && !b.return_comment.is_empty())
+            .map(|b| b.return_comment.clone())
+    }
+}
+
+fn page(
+    ctx: PageCtx,
+    loaded: Loaded,
+    input: BilanInput,
+    errors: FormErrors,
+    comment: String,
+) -> BilanPage {
+    let examined = bilan::examine(&input, &loaded.questions, false, loaded.capacity);
+    let mut warnings = FormErrors::default();
+    for (field, message) in examined.warnings {
+        warnings.add(&field, message);
+    }
+    let closed =
+        (loaded.rights.write && loaded.state() != Some(BilanState::Submitted) && !loaded.open())
+            .then(|| closed_message(&loaded));
+    let attendance = ATTENDANCE
+        .iter()
+        .zip(&input.attendance)
+        .map(|((field, label), value)| (*field, *label, value.clone()))
+        .collect();
+    let title = if loaded.action.title.is_empty() {
+        "Bilan de l'action".to_string()
+    } else {
+        format!("Bilan : {}", loaded.action.title)
+    };
+    let ctx = ctx
+        .title(title)
+        .crumb(
+            loaded.edition.title(),
+            format!("/editions/{}", loaded.edition.id),
+        )
+        .crumb(
+            if loaded.action.title.is_empty() {
+                "Action sans titre".to_string()
+            } else {
+                loaded.action.title.clone()
+            },
+            format!("/actions/{}", loaded.action.id),
+        )
+        .here();
+    BilanPage {
+        ctx,
+        loaded,
+        input,
+        errors,
+        warnings,
+        closed,
+        comment,
+        attendance,
+        keep_form: false,
+    }
+}
+
+fn closed_message(loaded: &Loaded) -> String {
+    format!(
+        "La date limite des bilans de cette édition est passée ({}) : le bilan ne peut plus être \
+         modifié ni transmis. Si vous avez besoin d'un délai, écrivez à {} : la coordination peut \
+         vous renvoyer le bilan pour le compléter.",
+        format_date(loaded.edition.bilan_deadline),
+        loaded.edition.contact_email
+    )
+}
+
+/// `GET /actions/{id}/bilan`
+pub(super) async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(id): Path<ActionId>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &user, id).await?;
+    let input = loaded.stored_input();
+    render_with(
+        StatusCode::OK,
+        page(ctx, loaded, input, FormErrors::default(), String::new()),
+    )
+}
+
+/// The form as sent: the bilan's fields, the version and the intent.
+struct Sent {
+    input: BilanInput,
+    version: i64,
+    submit: bool,
+    once: OnceToken,
+}
+
+impl Sent {
+    fn read(pairs: &[(String, String)], questions: &[BilanQuestion]) -> Sent {
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let input = BilanInput {
+            took_place: get("took_place"),
+            reason: get("reason"),
+            attendance: ATTENDANCE.map(|(field, _)| get(field)),
+            feedback: get("feedback"),
+            vigilance: get("vigilance"),
+            perspectives: get("perspectives"),
+            answers: questions
+                .iter()
+                .map(|q| (q.id, get(&format!("q{}", q.id))))
+                .collect(),
+        };
+        Sent {
+            input,
+            version: get("version").trim().parse().unwrap_or(-1),
+            submit: get("intent") == "submit",
+            once: OnceToken::from_pairs(pairs),
+        }
+    }
+}
+
+/// `POST /actions/{id}/bilan`: saves the draft (`intent=save`) or saves and
+/// submits it (`intent=submit`). Well-formed fields are saved even when
+/// others are wrong; a submission that lacks something saves the draft and
+/// comes back with the flags; nothing typed is lost.
+pub(super) async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(id): Path<ActionId>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &user, id).await?;
+    if !loaded.rights.write {
+        return Err(AppError::forbidden(
+            "Seuls le porteur de l'action et le chef d'établissement remplissent son bilan.",
+        ));
+    }
+    let sent = Sent::read(&pairs, &loaded.questions);
+    if loaded.state() == Some(BilanState::Submitted) {
+        return Err(AppError::Conflict(
+            "Ce bilan est déjà transmis : rien n'a été modifié. La coordination peut vous le \
+             renvoyer pour le compléter."
+                .into(),
+        ));
+    }
+    if !loaded.open() {
+        let mut errors = FormErrors::default();
+        errors.add("took_place", closed_message(&loaded));
+        let mut page = page(ctx, loaded, sent.input, errors, String::new());
+        page.keep_form = true;
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
+    let draft = bilan::examine(&sent.input, &loaded.questions, false, loaded.capacity);
+    let full = bilan::examine(&sent.input, &loaded.questions, true, loaded.capacity);
+    let flagged: Vec<String> = draft.errors.iter().map(|(f, _)| f.clone()).collect();
+    let submit = sent.submit && full.errors.is_empty();
+    let next = match (submit, loaded.state()) {
+        (true, _) => BilanState::Submitted,
+        (false, Some(BilanState::Returned)) => BilanState::Returned,
+        (false, _) => BilanState::Draft,
+    };
+    let show = format!("/actions/{id}/bilan");
+    let notice = if submit {
+        Notice::BilanSubmitted
+    } else {
+        Notice::BilanSaved
+    };
+    let clean = full.errors.is_empty() || !sent.submit && draft.errors.is_empty();
+    let ran = once::guard(&state.db, &sent.once, user.id, async |conn| {
+        let content = Content {
+            input: &sent.input,
+            checked: &draft.checked,
+            flagged: &flagged,
+        };
+        let edition = loaded.edition.id;
+        if !store::save(conn, id, edition, sent.version, content, next).await? {
+            return Ok(Step::Abort(false));
+        }
+        Ok(Step::Commit(
+            if clean {
+                notice.at(&show)
+            } else {
+                show.clone()
+            },
+            true,
+        ))
+    })
+    .await?;
+    match ran {
+        Ran::Repeat(answer) => Ok(answer),
+        Ran::Did(false) => Err(AppError::Conflict(
+            "Ce bilan a été modifié depuis une autre page pendant que vous le remplissiez : rien \
+             n'a été enregistré. Rechargez la page pour voir sa version actuelle."
+                .into(),
+        )),
+        Ran::Did(true) if clean => Ok(Redirect::to(&notice.at(&show)).into_response()),
+        Ran::Did(true) => {
+            // Saved what was well formed; the form comes back with the flags.
+            let loaded = load(&state, &user, id).await?;
+            let mut errors = FormErrors::default();
+            let shown = if sent.submit {
+                full.errors
+            } else {
+                draft.errors
+            };
+            for (field, message) in shown {
+                errors.add(&field, message);
+            }
+            render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(ctx, loaded, sent.input, errors, String::new()),
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReturnForm {
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    once: OnceToken,
+}
+
+/// The longest sending-back comment, in characters.
+const COMMENT_MAX: usize = 5_000;
+
+/// `POST /actions/{id}/bilan/renvoi`: a coordinator sends a submitted bilan
+/// back to its owner for completion, with what to complete; the owner gets
+/// two more weeks if the deadline is nearer, and an e-mail.
+pub(super) async fn send_back(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(id): Path<ActionId>,
+    CsrfForm(form): CsrfForm<ReturnForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &user, id).await?;
+    if !loaded.rights.send_back {
+        return Err(AppError::forbidden(
+            "Seule la coordination (district ou académie) renvoie un bilan pour qu'il soit \
+             complété, et jamais celui d'une action qu'elle a déclarée elle-même.",
+        ));
+    }
+    if loaded.state() != Some(BilanState::Submitted) {
+        return Err(AppError::Conflict(
+            "Ce bilan n'est pas (ou plus) transmis : il n'y a rien à renvoyer.".into(),
+        ));
+    }
+    let comment = form.comment.trim().to_string();
+    let count = comment.chars().count();
+    let problem = if count == 0 {
+        Some(
+            "Expliquez ce qu'il faut compléter : le porteur de l'action recevra votre commentaire."
+                .to_string(),
+        )
+    } else if count > COMMENT_MAX {
+        Some(crate::domain::declaration::too_long(
+            "Le commentaire",
+            COMMENT_MAX,
+            count,
+        ))
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        let mut errors = FormErrors::default();
+        errors.add("comment", message);
+        let input = loaded.stored_input();
+        return render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(ctx, loaded, input, errors, form.comment),
+        );
+    }
+    let until = bilan::extension_after_return(loaded.edition.bilan_deadline, Utc::now());
+    let show = format!("/actions/{id}/bilan");
+    let link = format!("{}{show}", state.config.base_url());
+    let mail = Mail {
+        to: loaded.action.owner_email.clone(),
+        subject: format!("Bilan à compléter : {}", loaded.action.title),
+        text: format!(
+            "Bonjour,\n\nLa coordination vous renvoie le bilan de l'action « {} » pour que vous le \
+             complétiez :\n\n{comment}\n\nVous pouvez le modifier et le transmettre à nouveau \
+             jusqu'au {} inclus :\n{link}\n\n--\nPersévérance — Semaine de la persévérance scolaire\n",
+            loaded.action.title,
+            format_date(until)
+        ),
+        html: None,
+    };
+    let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
+        if !store::send_back(conn, id, form.version, &comment, until).await? {
+            return Ok(Step::Abort(false));
+        }
+        mail::enqueue(conn, &mail).await?;
+        Ok(Step::Commit(Notice::BilanReturned.at(&show), true))
+    })
+    .await?;
+    match ran {
+        Ran::Repeat(answer) => Ok(answer),
+        Ran::Did(true) => {
+            state.jobs.notify_one();
+            Ok(Redirect::to(&Notice::BilanReturned.at(&show)).into_response())
+        }
+        Ran::Did(false) => Err(AppError::Conflict(
+            "Ce bilan a changé pendant que vous le lisiez : rien n'a été renvoyé. Rechargez la page."
+                .into(),
+        )),
+    }
+}

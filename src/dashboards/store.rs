@@ -1,0 +1,537 @@
+//! The dashboards' figures, counted by the database at each request from
+//! the actions and their submitted bilans: nothing is precomputed, so no
+//! figure can go stale.
+//!
+//! Every query reads the actions `a` of some editions (by the
+//! `actions_edition_*` indexes) and keeps those within a [`Scope`] by their
+//! stored place ([`push_scope`]).
+
+use chrono::NaiveDate;
+use sqlx::{FromRow, QueryBuilder, Row};
+
+use super::Scope;
+use crate::{
+    db::{Conn, DbResult, builder::SqlBuilder, dialect::like_pattern},
+    domain::{
+        bilan::ATTENDANCE,
+        declaration::{AUDIENCES, SHOWCASE_KINDS},
+        ids::{AcademyId, ActionId, BilanQuestionId, DepartmentId, DistrictId, EditionId},
+    },
+    on_conn,
+};
+
+/// Pushes the condition that keeps the actions `a` placed within `scope`,
+/// by their stored place (`place_district_id`, `place_department_id`,
+/// migration 0007: a school's district and department, or a district
+/// action's, kept by triggers). The académie's scope needs no condition
+/// (each query already names editions of that académie).
+pub fn push_scope(q: &mut impl SqlBuilder, scope: &Scope) {
+    match scope {
+        Scope::Academy(_) => {
+            q.push_sql("1 = 1");
+        }
+        Scope::Department(id) => {
+            q.push_sql("a.place_department_id = ").bind_i64(*id);
+        }
+        Scope::District(id) => {
+            q.push_sql("a.place_district_id = ").bind_i64(*id);
+        }
+    }
+}
+
+/// The figures of one edition (and one district, when asked by district).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub edition_id: EditionId,
+    /// The district (of the school, or of a district action); `None` for
+    /// the whole scope, or for schools outside any district.
+    pub district_id: Option<DistrictId>,
+    /// Actions beyond the draft (submitted, sent back, validated, declined).
+    pub declared: i64,
+    pub validated: i64,
+    /// Submitted bilans.
+    pub bilans: i64,
+    /// Submitted bilans saying the action took place.
+    pub held: i64,
+    pub not_held: i64,
+    pub postponed: i64,
+    /// Distinct schools with an action beyond the draft.
+    pub covered: i64,
+    /// Sums of the submitted bilans, in [`ATTENDANCE`] order.
+    pub attendance: [i64; 5],
+    /// Actions beyond the draft by audience ([`AUDIENCES`]).
+    pub audiences: Vec<i64>,
+    /// Actions beyond the draft by showcase kind ([`SHOWCASE_KINDS`]).
+    pub showcases: Vec<i64>,
+}
+
+impl Totals {
+    pub fn attendance_total(&self) -> i64 {
+        self.attendance.iter().sum()
+    }
+
+    /// Validated actions whose bilan is not submitted yet.
+    pub fn missing(&self) -> i64 {
+        self.validated - self.bilans
+    }
+}
+
+/// The number of leading count columns before the audiences.
+const FIXED: usize = 7;
+
+fn push_totals_columns(q: &mut impl SqlBuilder) {
+    q.push_sql(
+        "COUNT(CASE WHEN a.state <> 'draft' THEN 1 END), \
+         COUNT(CASE WHEN a.state = 'validated' THEN 1 END), \
+         COUNT(b.action_id), \
+         COUNT(CASE WHEN b.took_place = 'yes' THEN 1 END), \
+         COUNT(CASE WHEN b.took_place = 'no' THEN 1 END), \
+         COUNT(CASE WHEN b.took_place = 'postponed' THEN 1 END), \
+         COUNT(DISTINCT CASE WHEN a.state <> 'draft' THEN a.school_id END)",
+    );
+    for (field, _) in ATTENDANCE {
+        q.push_sql(", CAST(COALESCE(SUM(b.")
+            .push_sql(field)
+            .push_sql("), 0) AS BIGINT)");
+    }
+    for (column, choices) in [
+        ("a.audiences", AUDIENCES),
+        ("a.showcase_kinds", SHOWCASE_KINDS),
+    ] {
+        for (code, _) in choices {
+            q.push_sql(", COUNT(CASE WHEN a.state <> 'draft' AND (',' || ")
+                .push_sql(column)
+                .push_sql(" || ',') LIKE ('%,' || ")
+                .bind_text((*code).into())
+                .push_sql(" || ',%') THEN 1 END)");
+        }
+    }
+}
+
+/// The figures of each of `editions` within `scope`, by edition, or by
+/// edition and district when `by_district`. Editions without any action
+/// have no line.
+pub async fn totals(
+    conn: &mut Conn<'_>,
+    editions: &[EditionId],
+    scope: &Scope,
+    by_district: bool,
+) -> DbResult<Vec<Totals>> {
+    if editions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let district = if by_district {
+        "a.place_district_id"
+    } else {
+        "CAST(NULL AS BIGINT)"
+    };
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new("SELECT a.edition_id, ");
+        q.push_sql(district).push_sql(", ");
+        push_totals_columns(&mut q);
+        q.push_sql(
+            " FROM actions a \
+             LEFT JOIN bilans b ON b.action_id = a.id AND b.state = 'submitted' \
+             WHERE a.edition_id IN (",
+        )
+        .bind_list(editions)
+        // Drafts count nowhere: leaving them out lets a district read the
+        // partial index of the actions beyond the draft (migration 0007).
+        .push_sql(") AND a.state <> 'draft' AND ");
+        push_scope(&mut q, scope);
+        q.push_sql(" GROUP BY a.edition_id");
+        if by_district {
+            q.push_sql(", ").push_sql(district);
+        }
+        let rows = q.build().fetch_all(c).await?;
+        rows.iter()
+            .map(read_totals)
+            .collect::<sqlx::Result<Vec<_>>>()
+    })
+}
+
+fn read_totals<R: Row>(row: &R) -> sqlx::Result<Totals>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let edition: i64 = row.try_get(0)?;
+    let district: Option<i64> = row.try_get(1)?;
+    let n = FIXED + ATTENDANCE.len() + AUDIENCES.len() + SHOWCASE_KINDS.len();
+    let values = (2..2 + n)
+        .map(|i| row.try_get::<i64, _>(i))
+        .collect::<sqlx::Result<Vec<i64>>>()?;
+    let mut attendance = [0; 5];
+    attendance.copy_from_slice(&values[FIXED..FIXED + 5]);
+    let audiences_at = FIXED + ATTENDANCE.len();
+    let showcases_at = audiences_at + AUDIENCES.len();
+    Ok(Totals {
+        edition_id: EditionId(edition),
+        district_id: district.map(DistrictId),
+        declared: values[0],
+        validated: values[1],
+        bilans: values[2],
+        held: values[3],
+        not_held: values[4],
+        postponed: values[5],
+        covered: values[6],
+        attendance,
+        audiences: values[audiences_at..showcases_at].to_vec(),
+        showcases: values[showcases_at..].to_vec(),
+    })
+}
+
+/// The national view: the figures of every académie's edition of `year`,
+/// one line per académie (the edition's id in `edition_id`).
+pub async fn national(conn: &mut Conn<'_>, year: i64) -> DbResult<Vec<(Totals, String)>> {
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new("SELECT a.edition_id, CAST(NULL AS BIGINT), ");
+        push_totals_columns(&mut q);
+        q.push_sql(
+            ", MIN(ac.name) FROM editions e JOIN academies ac ON ac.id = e.academy_id \
+             JOIN actions a ON a.edition_id = e.id \
+             LEFT JOIN bilans b ON b.action_id = a.id AND b.state = 'submitted' \
+             WHERE a.state <> 'draft' AND e.year = ",
+        )
+        .bind_i64(year)
+        .push_sql(" GROUP BY a.edition_id ORDER BY MIN(ac.name)");
+        let rows = q.build().fetch_all(c).await?;
+        let last = 2 + FIXED + ATTENDANCE.len() + AUDIENCES.len() + SHOWCASE_KINDS.len();
+        rows.iter()
+            .map(|row| Ok((read_totals(row)?, row.try_get::<String, _>(last)?)))
+            .collect::<sqlx::Result<Vec<_>>>()
+    })
+}
+
+/// The open schools of the scope, by district (`None`: outside any district).
+pub async fn schools(
+    conn: &mut Conn<'_>,
+    academy: AcademyId,
+    scope: &Scope,
+) -> DbResult<Vec<(Option<DistrictId>, i64)>> {
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(
+            "SELECT s.district_id, COUNT(*) FROM schools s WHERE s.academy_id = ",
+        );
+        q.bind_i64(academy).push_sql(" AND s.is_open = TRUE");
+        match scope {
+            Scope::Academy(_) => {}
+            Scope::Department(id) => {
+                q.push_sql(" AND s.department_id = ").bind_i64(*id);
+            }
+            Scope::District(id) => {
+                q.push_sql(" AND s.district_id = ").bind_i64(*id);
+            }
+        }
+        q.push_sql(" GROUP BY s.district_id");
+        q.build_query_as().fetch_all(c).await
+    })
+}
+
+/// How many submitted bilans gave each value to each scale question.
+#[derive(Clone, Debug, FromRow, PartialEq, Eq)]
+pub struct Distribution {
+    pub question_id: BilanQuestionId,
+    pub value: String,
+    pub count: i64,
+}
+
+/// The answers to the scale questions of the edition's submitted bilans
+/// within the scope, counted by question and value.
+pub async fn distributions(
+    conn: &mut Conn<'_>,
+    edition: EditionId,
+    scope: &Scope,
+) -> DbResult<Vec<Distribution>> {
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(
+            "SELECT ba.question_id, ba.value, COUNT(*) AS count \
+             FROM bilans b JOIN bilan_answers ba ON ba.action_id = b.action_id \
+             JOIN bilan_questions bq ON bq.id = ba.question_id AND bq.kind = 'scale' \
+             JOIN actions a ON a.id = b.action_id \
+             WHERE b.state = 'submitted' AND b.edition_id = ",
+        );
+        q.bind_i64(edition).push_sql(" AND ");
+        push_scope(&mut q, scope);
+        q.push_sql(" GROUP BY ba.question_id, ba.value");
+        q.build_query_as().fetch_all(c).await
+    })
+}
+
+/// A submitted bilan's free texts, for the searchable list.
+#[derive(Clone, Debug, FromRow)]
+pub struct FreeText {
+    pub action_id: ActionId,
+    pub title: String,
+    pub school_name: Option<String>,
+    pub feedback: String,
+    pub vigilance: String,
+    pub perspectives: String,
+}
+
+/// The longest list of free texts on a page.
+pub const TEXTS_MAX: i64 = 50;
+
+/// The free texts of the edition's submitted bilans within the scope whose
+/// feedback, points of vigilance, perspectives or a text answer contain
+/// `search` (case-insensitive on ASCII letters; every bilan with some text
+/// when `search` is empty), by action, at most [`TEXTS_MAX`].
+pub async fn free_texts(
+    conn: &mut Conn<'_>,
+    edition: EditionId,
+    scope: &Scope,
+    search: &str,
+) -> DbResult<Vec<FreeText>> {
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(
+            "SELECT a.id AS action_id, a.title, s.name AS school_name, b.feedback, b.vigilance, \
+             b.perspectives FROM bilans b JOIN actions a ON a.id = b.action_id \
+             LEFT JOIN schools s ON s.id = a.school_id \
+             WHERE b.state = 'submitted' AND b.edition_id = ",
+        );
+        q.bind_i64(edition).push_sql(" AND ");
+        push_scope(&mut q, scope);
+        if search.trim().is_empty() {
+            q.push_sql(" AND (b.feedback <> '' OR b.vigilance <> '' OR b.perspectives <> '')");
+        } else {
+            let pattern = like_pattern(search);
+            q.push_sql(" AND (");
+            for (i, column) in ["b.feedback", "b.vigilance", "b.perspectives"]
+                .into_iter()
+                .enumerate()
+            {
+                if i > 0 {
+                    q.push_sql(" OR ");
+                }
+                q.push_sql("LOWER(")
+                    .push_sql(column)
+                    .push_sql(") LIKE LOWER(")
+                    .bind_text(pattern.clone())
+                    .push_sql(") ESCAPE '\\'");
+            }
+            q.push_sql(
+                " OR EXISTS (SELECT 1 FROM bilan_answers ba WHERE ba.action_id = b.action_id \
+                 AND LOWER(ba.value) LIKE LOWER(",
+            )
+            .bind_text(pattern)
+            .push_sql(") ESCAPE '\\'))");
+        }
+        q.push_sql(" ORDER BY a.id LIMIT ").bind_i64(TEXTS_MAX);
+        q.build_query_as().fetch_all(c).await
+    })
+}
+
+/// What a figure counts, for the list of the actions behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Indicator {
+    Declared,
+    Validated,
+    Bilans,
+    Missing,
+    Held,
+    NotHeld,
+    Postponed,
+    /// Held, with someone of this audience ([`ATTENDANCE`] field).
+    Attended(&'static str),
+    /// Beyond the draft, for this audience code ([`AUDIENCES`]).
+    Audience(&'static str),
+    /// Beyond the draft, with this showcase kind ([`SHOWCASE_KINDS`]).
+    Showcase(&'static str),
+    /// A submitted bilan gave this value to this scale question.
+    Answer(BilanQuestionId, u8),
+}
+
+impl Indicator {
+    /// Reads the `indicateur` parameter written by [`Indicator::value`].
+    pub fn parse(text: &str) -> Option<Indicator> {
+        let (kind, rest) = text.split_once(':').unwrap_or((text, ""));
+        let find = |list: &[(&'static str, &'static str)]| {
+            list.iter().find(|(c, _)| *c == rest).map(|(c, _)| *c)
+        };
+        Some(match kind {
+            "declarees" => Indicator::Declared,
+            "validees" => Indicator::Validated,
+            "bilans" => Indicator::Bilans,
+            "manquants" => Indicator::Missing,
+            "tenues" => Indicator::Held,
+            "non-tenues" => Indicator::NotHeld,
+            "reportees" => Indicator::Postponed,
+            "frequentation" => Indicator::Attended(find(&ATTENDANCE)?),
+            "public" => Indicator::Audience(find(AUDIENCES)?),
+            "valorisation" => Indicator::Showcase(find(SHOWCASE_KINDS)?),
+            "reponse" => {
+                let (q, v) = rest.split_once(':')?;
+                let v: u8 = v.parse().ok().filter(|v| (1..=5).contains(v))?;
+                Indicator::Answer(BilanQuestionId(q.parse().ok()?), v)
+            }
+            _ => return None,
+        })
+    }
+
+    /// The `indicateur` parameter.
+    pub fn value(&self) -> String {
+        match self {
+            Indicator::Declared => "declarees".into(),
+            Indicator::Validated => "validees".into(),
+            Indicator::Bilans => "bilans".into(),
+            Indicator::Missing => "manquants".into(),
+            Indicator::Held => "tenues".into(),
+            Indicator::NotHeld => "non-tenues".into(),
+            Indicator::Postponed => "reportees".into(),
+            Indicator::Attended(f) => format!("frequentation:{f}"),
+            Indicator::Audience(c) => format!("public:{c}"),
+            Indicator::Showcase(c) => format!("valorisation:{c}"),
+            Indicator::Answer(q, v) => format!("reponse:{q}:{v}"),
+        }
+    }
+
+    /// What the list shows, in French.
+    pub fn label(&self) -> String {
+        let label = |list: &[(&str, &'static str)], code: &str| {
+            list.iter()
+                .find(|(c, _)| *c == code)
+                .map(|(_, l)| *l)
+                .unwrap_or("")
+        };
+        match self {
+            Indicator::Declared => "Actions transmises".into(),
+            Indicator::Validated => "Actions validées".into(),
+            Indicator::Bilans => "Actions dont le bilan est transmis".into(),
+            Indicator::Missing => "Actions validées dont le bilan manque".into(),
+            Indicator::Held => "Actions qui ont eu lieu".into(),
+            Indicator::NotHeld => "Actions qui n'ont pas eu lieu".into(),
+            Indicator::Postponed => "Actions reportées".into(),
+            Indicator::Attended(f) => format!(
+                "Actions qui ont eu lieu, avec au moins une personne du public « {} »",
+                label(&ATTENDANCE, f)
+            ),
+            Indicator::Audience(c) => format!(
+                "Actions transmises visant le public « {} »",
+                label(AUDIENCES, c)
+            ),
+            Indicator::Showcase(c) => format!(
+                "Actions transmises proposant « {} »",
+                label(SHOWCASE_KINDS, c)
+            ),
+            Indicator::Answer(_, v) => format!("Bilans ayant répondu {v} à la question"),
+        }
+    }
+
+    fn push_condition(&self, q: &mut impl SqlBuilder) {
+        let submitted = "b.state = 'submitted'";
+        match self {
+            Indicator::Declared => q.push_sql("a.state <> 'draft'"),
+            Indicator::Validated => q.push_sql("a.state = 'validated'"),
+            Indicator::Bilans => q.push_sql(submitted),
+            Indicator::Missing => {
+                q.push_sql("a.state = 'validated' AND (b.state IS NULL OR b.state <> 'submitted')")
+            }
+            Indicator::Held => q.push_sql("b.state = 'submitted' AND b.took_place = 'yes'"),
+            Indicator::NotHeld => q.push_sql("b.state = 'submitted' AND b.took_place = 'no'"),
+            Indicator::Postponed => {
+                q.push_sql("b.state = 'submitted' AND b.took_place = 'postponed'")
+            }
+            Indicator::Attended(field) => q
+                .push_sql("b.state = 'submitted' AND b.took_place = 'yes' AND b.")
+                .push_sql(field)
+                .push_sql(" > 0"),
+            Indicator::Audience(code) | Indicator::Showcase(code) => {
+                let column = if matches!(self, Indicator::Audience(_)) {
+                    "a.audiences"
+                } else {
+                    "a.showcase_kinds"
+                };
+                q.push_sql("a.state <> 'draft' AND (',' || ")
+                    .push_sql(column)
+                    .push_sql(" || ',') LIKE ('%,' || ")
+                    .bind_text((*code).into())
+                    .push_sql(" || ',%')")
+            }
+            Indicator::Answer(question, value) => q
+                .push_sql(
+                    "b.state = 'submitted' AND EXISTS (SELECT 1 FROM bilan_answers ba \
+                     WHERE ba.action_id = a.id AND ba.question_id = ",
+                )
+                .bind_i64(*question)
+                .push_sql(" AND ba.value = ")
+                .bind_text(value.to_string())
+                .push_sql(")"),
+        };
+    }
+}
+
+/// An action behind a figure.
+#[derive(Clone, Debug, FromRow)]
+pub struct Behind {
+    pub id: ActionId,
+    pub title: String,
+    pub school_name: Option<String>,
+    pub uai: Option<String>,
+    pub district_name: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub bilan_state: Option<crate::domain::bilan::BilanState>,
+}
+
+/// The longest list behind a figure.
+pub const BEHIND_MAX: i64 = 1_000;
+
+/// The actions of the edition within the scope that a figure counts, by
+/// title, at most [`BEHIND_MAX`].
+pub async fn behind(
+    conn: &mut Conn<'_>,
+    edition: EditionId,
+    scope: &Scope,
+    indicator: &Indicator,
+) -> DbResult<Vec<Behind>> {
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(
+            "SELECT a.id, a.title, s.name AS school_name, s.uai, d.name AS district_name, \
+             a.starts_on, b.state AS bilan_state FROM actions a \
+             LEFT JOIN schools s ON s.id = a.school_id \
+             LEFT JOIN districts d ON d.id = a.place_district_id \
+             LEFT JOIN bilans b ON b.action_id = a.id WHERE a.edition_id = ",
+        );
+        q.bind_i64(edition).push_sql(" AND ");
+        push_scope(&mut q, scope);
+        q.push_sql(" AND ");
+        indicator.push_condition(&mut q);
+        q.push_sql(" ORDER BY a.title, a.id LIMIT ")
+            .bind_i64(BEHIND_MAX);
+        q.build_query_as().fetch_all(c).await
+    })
+}
+
+/// A department of the académie.
+#[derive(Clone, Debug, FromRow)]
+pub struct DepartmentName {
+    pub id: DepartmentId,
+    pub code: String,
+    pub name: String,
+}
+
+/// The départements of the académie, by code.
+pub async fn departments(conn: &mut Conn<'_>, academy: AcademyId) -> DbResult<Vec<DepartmentName>> {
+    let sql = "SELECT id, code, name FROM departments WHERE academy_id = $1 ORDER BY code";
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(academy)
+        .fetch_all(c)
+        .await)
+}
+
+/// The editions of the académie before `year`, latest first, at most `n`.
+pub async fn previous_editions(
+    conn: &mut Conn<'_>,
+    academy: AcademyId,
+    year: i64,
+    n: i64,
+) -> DbResult<Vec<(EditionId, i64)>> {
+    let sql = "SELECT id, year FROM editions WHERE academy_id = $1 AND year < $2 \
+               AND state <> 'draft' ORDER BY year DESC LIMIT $3";
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(academy)
+        .bind(year)
+        .bind(n)
+        .fetch_all(c)
+        .await)
+}

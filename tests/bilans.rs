@@ -1,0 +1,1031 @@
+//! Bilans and dashboards over HTTP, on both engines (issue 11): the roll-ups
+//! of each level against totals computed by hand, the comparison with the
+//! previous edition, the owner's form (drafts, submission, bad input kept,
+//! the deadline), sending back, the follow-up of missing bilans, reminders
+//! sent once, the spreadsheet export.
+
+mod common;
+
+use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use common::{Engine, TestApp, body, html::Page, html::text};
+use perseverance::{
+    actions::store as actions_store,
+    auth::store as auth_store,
+    bilans::store as bilans_store,
+    config::Config,
+    dashboards::{Scope, store as dash},
+    db::Db,
+    domain::{
+        Email,
+        action::ActionState,
+        bilan::{BilanInput, BilanQuestionKind, BilanState, CheckedBilan, TookPlace},
+        declaration::{ActionInput, CheckedAction},
+        edition::{EditionCalendar, EditionState, paris_date, paris_to_utc},
+        ids::{ActionId, DistrictId, EditionId, SchoolId, UserId},
+    },
+    editions::store::{self as editions_store, EditionValues},
+    map::store as map_store,
+};
+use reqwest::StatusCode;
+
+on_both_engines!(
+    roll_ups_match_the_totals_computed_by_hand,
+    the_owner_saves_a_draft_then_submits,
+    bad_input_is_refused_next_to_the_field_and_nothing_is_lost,
+    a_coordinator_sends_a_bilan_back_for_completion,
+    reminders_go_once_to_the_owners_who_have_not_submitted,
+    the_questionnaire_is_shaped_by_the_academie,
+);
+
+const OWNER: &str = "personnel@demo.test";
+const DISTRICT: &str = "coordination.district@demo.test";
+const ACADEMY: &str = "coordination.academique@demo.test";
+const DSDEN: &str = "dsden93@demo.test";
+
+struct World {
+    app: TestApp,
+    edition: EditionId,
+    previous: EditionId,
+    academy: perseverance::domain::ids::AcademyId,
+    district: DistrictId,
+    department_93: perseverance::domain::ids::DepartmentId,
+    schools: Vec<SchoolId>,
+    school_93: SchoolId,
+    school_77: SchoolId,
+    owner: UserId,
+}
+
+async fn user_id(db: &Db, email: &str) -> UserId {
+    auth_store::user_by_email(
+        &mut db.acquire().await.unwrap().conn(),
+        &Email::parse(email).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id
+}
+
+async fn edition(
+    db: &Db,
+    academy: perseverance::domain::ids::AcademyId,
+    year: i64,
+    week_start: NaiveDate,
+    bilan_deadline: NaiveDate,
+) -> EditionId {
+    let values = EditionValues {
+        year,
+        number: 12,
+        theme: "Tous ensemble".into(),
+        calendar: EditionCalendar {
+            week_start,
+            week_end: week_start + Duration::days(4),
+            declaration_deadline: paris_to_utc(
+                week_start - Duration::days(20),
+                NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
+            ),
+            bilan_deadline,
+        },
+        circular: String::new(),
+        contact_email: "ce.saio@ac-creteil.fr".into(),
+        reminder_days: "14 7 2".into(),
+    };
+    let mut tx = db.begin().await.unwrap();
+    let id = editions_store::insert_edition(&mut tx.conn(), academy, &values, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    editions_store::set_edition_state(
+        &mut db.acquire().await.unwrap().conn(),
+        id,
+        EditionState::Open,
+    )
+    .await
+    .unwrap();
+    id
+}
+
+/// The demo map, an edition whose week ended last week (bilans due in 20
+/// days), and the same edition a year before.
+async fn world(engine: Engine) -> World {
+    let app = TestApp::spawn(engine).await;
+    let db = app.db.clone();
+    let conn = &mut db.acquire().await.unwrap();
+    let academy = map_store::academy_by_slug(&mut conn.conn(), "creteil")
+        .await
+        .unwrap()
+        .unwrap();
+    let owner = user_id(&db, OWNER).await;
+    let grant = &auth_store::grants_of(&mut conn.conn(), owner)
+        .await
+        .unwrap()[0];
+    let (district, home) = (grant.district_id.unwrap(), grant.school_id.unwrap());
+    let mut schools: Vec<SchoolId> = map_store::schools_of_district(&mut conn.conn(), district)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    schools.sort_by_key(|s| *s != home);
+    let districts = map_store::districts(&mut conn.conn(), academy.id)
+        .await
+        .unwrap();
+    let other_93 = districts
+        .iter()
+        .find(|d| d.department_name == "Seine-Saint-Denis" && d.id != district)
+        .unwrap();
+    let of_77 = districts
+        .iter()
+        .find(|d| d.department_name == "Seine-et-Marne")
+        .unwrap();
+    let school_93 = map_store::schools_of_district(&mut conn.conn(), other_93.id)
+        .await
+        .unwrap()[0]
+        .id;
+    let school_77 = map_store::schools_of_district(&mut conn.conn(), of_77.id)
+        .await
+        .unwrap()[0]
+        .id;
+    let department_93 = map_store::school_by_id(&mut conn.conn(), school_93)
+        .await
+        .unwrap()
+        .unwrap()
+        .department_id;
+    let today = paris_date(Utc::now());
+    let year = i64::from(chrono::Datelike::year(&today)) + 10;
+    let edition = edition(
+        &db,
+        academy.id,
+        year,
+        today - Duration::days(12),
+        today + Duration::days(20),
+    )
+    .await;
+    let previous = self::edition(
+        &db,
+        academy.id,
+        year - 1,
+        today - Duration::days(377),
+        today - Duration::days(300),
+    )
+    .await;
+    World {
+        app,
+        edition,
+        previous,
+        academy: academy.id,
+        district,
+        department_93,
+        schools,
+        school_93,
+        school_77,
+        owner,
+    }
+}
+
+impl World {
+    /// A complete action of `edition` moved to `state` through the stores.
+    async fn action(
+        &self,
+        edition: EditionId,
+        school: Option<SchoolId>,
+        district: Option<DistrictId>,
+        audiences: &[&str],
+        state: ActionState,
+    ) -> ActionId {
+        let db = &self.app.db;
+        let input = ActionInput {
+            title: format!("Action {audiences:?} {state:?}"),
+            summary: "Résumé".into(),
+            description: "Des élèves témoignent.".into(),
+            owner_name: "Mme Martin".into(),
+            owner_role: "CPE".into(),
+            people_involved: "L'équipe".into(),
+            audiences: audiences.iter().map(|a| a.to_string()).collect(),
+            levels: vec!["3e".into()],
+            scheme: "aucun".into(),
+            before_week: false,
+            starts_on: String::new(),
+            start_time: "14:00".into(),
+            end_time: "16:00".into(),
+            place: "CDI".into(),
+            partners: "Mission locale".into(),
+            expected_participants: "30".into(),
+            showcase_kinds: vec!["exposition".into()],
+            showcase_other: String::new(),
+            answers: Default::default(),
+        };
+        let checked = CheckedAction {
+            starts_on: None,
+            expected_participants: Some(30),
+        };
+        let mut tx = db.begin().await.unwrap();
+        let id = actions_store::create_draft(&mut tx.conn(), edition, school, district, self.owner)
+            .await
+            .unwrap();
+        assert!(
+            actions_store::save_content(&mut tx.conn(), id, 1, &input, &checked)
+                .await
+                .unwrap()
+        );
+        let path: &[ActionState] = match state {
+            ActionState::Draft => &[],
+            ActionState::Submitted => &[ActionState::Submitted],
+            other => &[ActionState::Submitted, other],
+        };
+        let mut at = ActionState::Draft;
+        for (version, &to) in (2..).zip(path) {
+            assert!(
+                actions_store::move_state(&mut tx.conn(), id, version, at, to, self.owner, "")
+                    .await
+                    .unwrap()
+            );
+            at = to;
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// Writes a bilan through the store, as its owner's form would.
+    async fn bilan(
+        &self,
+        action: ActionId,
+        edition: EditionId,
+        took: TookPlace,
+        figures: [Option<i64>; 5],
+        state: BilanState,
+    ) {
+        let input = BilanInput {
+            took_place: took.code().into(),
+            reason: if took == TookPlace::Yes {
+                String::new()
+            } else {
+                "Grève".into()
+            },
+            ..Default::default()
+        };
+        let checked = CheckedBilan {
+            took_place: Some(took),
+            attendance: figures,
+            answers: Vec::new(),
+        };
+        let mut tx = self.app.db.begin().await.unwrap();
+        let content = bilans_store::Content {
+            input: &input,
+            checked: &checked,
+            flagged: &[],
+        };
+        assert!(
+            bilans_store::save(&mut tx.conn(), action, edition, 0, content, state)
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+    }
+
+    /// Submits a bilan through the owner's form; the answer's status.
+    async fn submit(&self, action: ActionId, fields: &[(&str, &str)]) -> reqwest::Response {
+        let page = body(self.app.get(&format!("/actions/{action}/bilan")).await).await;
+        let page = Page::parse(&page);
+        let version = page.field("version").expect("the bilan form");
+        let once = page.field("once").unwrap();
+        let mut form: Vec<(&str, &str)> = vec![("version", &version), ("once", &once)];
+        form.extend_from_slice(fields);
+        self.app
+            .post(&format!("/actions/{action}/bilan"), &form)
+            .await
+    }
+
+    fn dashboard(&self, query: &str) -> String {
+        format!("/editions/{}/indicateurs{query}", self.edition)
+    }
+}
+
+/// The figures of a row of the comparison table (one per edition, oldest first).
+fn row(page: &Page, label: &str) -> Vec<String> {
+    let rows = page.texts("table tr");
+    let line = rows
+        .iter()
+        .find(|r| r.starts_with(label) && r[label.len()..].starts_with(' '))
+        .unwrap_or_else(|| panic!("a row « {label} » in {rows:#?}"));
+    let figures: Vec<String> = line[label.len()..]
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    // The demo's own editions come first (without actions): keep the last two.
+    figures[figures.len().saturating_sub(2)..].to_vec()
+}
+
+async fn roll_ups_match_the_totals_computed_by_hand(engine: Engine) {
+    let w = world(engine).await;
+    use ActionState::*;
+    use TookPlace::*;
+    let (s0, s1) = (Some(w.schools[0]), Some(w.schools[1]));
+    // District A (the coordinator's): the owner's school s0, another school s1, a district action.
+    let a1 = w
+        .action(w.edition, s0, None, &["eleves", "parents"], Validated)
+        .await;
+    let a2 = w.action(w.edition, s0, None, &["eleves"], Validated).await;
+    let a3 = w.action(w.edition, s1, None, &["eleves"], Validated).await;
+    let a4 = w
+        .action(
+            w.edition,
+            None,
+            Some(w.district),
+            &["personnels"],
+            Validated,
+        )
+        .await;
+    w.action(w.edition, s1, None, &["parents"], Submitted).await;
+    w.action(w.edition, s0, None, &["eleves"], Draft).await;
+    // Another district of 93, and Seine-et-Marne.
+    let a5 = w
+        .action(w.edition, Some(w.school_93), None, &["eleves"], Validated)
+        .await;
+    let a6 = w
+        .action(w.edition, Some(w.school_77), None, &["eleves"], Validated)
+        .await;
+    // The previous edition: one action held with 7 pupils.
+    let p1 = w.action(w.previous, s0, None, &["eleves"], Validated).await;
+    w.bilan(
+        p1,
+        w.previous,
+        Yes,
+        [Some(7), None, None, None, None],
+        BilanState::Submitted,
+    )
+    .await;
+
+    // The owner submits two bilans over HTTP; a third stays a draft.
+    w.app.sign_in_demo(OWNER).await;
+    let response = w
+        .submit(
+            a1,
+            &[
+                ("intent", "submit"),
+                ("took_place", "yes"),
+                ("pupils", "120"),
+                ("parents", "15"),
+                ("staff", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = w
+        .submit(
+            a2,
+            &[
+                ("intent", "submit"),
+                ("took_place", "postponed"),
+                ("reason", "Sortie annulée"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    w.bilan(
+        a3,
+        w.edition,
+        Yes,
+        [Some(999), None, None, None, None],
+        BilanState::Draft,
+    )
+    .await;
+    w.bilan(
+        a4,
+        w.edition,
+        Yes,
+        [Some(30), None, Some(10), None, None],
+        BilanState::Submitted,
+    )
+    .await;
+    w.bilan(
+        a5,
+        w.edition,
+        Yes,
+        [Some(50), None, None, None, None],
+        BilanState::Submitted,
+    )
+    .await;
+    w.bilan(a6, w.edition, No, [None; 5], BilanState::Submitted)
+        .await;
+
+    // By hand. District A: transmitted a1 a2 a3 a4 + the submitted one = 5;
+    // validated 4; bilans a1 a2 a4 = 3; held a1 a4 = 2; postponed 1; pupils
+    // 120 + 30 = 150, parents 15, staff 4 + 10 = 14; missing a3 = 1.
+    let db = &w.app.db;
+    let conn = &mut db.acquire().await.unwrap();
+    let totals = |t: &dash::Totals| {
+        (
+            t.declared,
+            t.validated,
+            t.bilans,
+            t.held,
+            t.not_held,
+            t.postponed,
+            t.attendance,
+            t.missing(),
+        )
+    };
+    let district = dash::totals(
+        &mut conn.conn(),
+        &[w.edition],
+        &Scope::District(w.district),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        totals(&district[0]),
+        (5, 4, 3, 2, 0, 1, [150, 15, 14, 0, 0], 1)
+    );
+    // Seine-Saint-Denis adds a5 (held, 50 pupils).
+    let department = dash::totals(
+        &mut conn.conn(),
+        &[w.edition],
+        &Scope::Department(w.department_93),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        totals(&department[0]),
+        (6, 5, 4, 3, 0, 1, [200, 15, 14, 0, 0], 1)
+    );
+    // The académie adds a6 (not held); the previous edition is counted apart.
+    let academy = dash::totals(
+        &mut conn.conn(),
+        &[w.previous, w.edition],
+        &Scope::Academy(w.academy),
+        false,
+    )
+    .await
+    .unwrap();
+    let now = academy.iter().find(|t| t.edition_id == w.edition).unwrap();
+    let before = academy.iter().find(|t| t.edition_id == w.previous).unwrap();
+    assert_eq!(totals(now), (7, 6, 5, 3, 1, 1, [200, 15, 14, 0, 0], 1));
+    assert_eq!(totals(before), (1, 1, 1, 1, 0, 0, [7, 0, 0, 0, 0], 0));
+    // Audiences among the transmitted: pupils a1 a2 a3 a5 a6, parents a1 + the submitted one.
+    assert_eq!(now.audiences, vec![5, 2, 1, 0]);
+    // By district, the district action counts in its district.
+    let by_district = dash::totals(
+        &mut conn.conn(),
+        &[w.edition],
+        &Scope::Department(w.department_93),
+        true,
+    )
+    .await
+    .unwrap();
+    let mine = by_district
+        .iter()
+        .find(|t| t.district_id == Some(w.district))
+        .unwrap();
+    assert_eq!(totals(mine), (5, 4, 3, 2, 0, 1, [150, 15, 14, 0, 0], 1));
+
+    // The district coordinator's dashboard shows the same figures, the
+    // previous edition beside them, each linked to its actions.
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let response = w.app.get(&w.dashboard("")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = Page::parse(&body(response).await);
+    assert_eq!(row(&page, "Actions validées"), vec!["1", "4"]);
+    assert_eq!(row(&page, "Actions qui ont eu lieu"), vec!["1", "2"]);
+    assert_eq!(row(&page, "Bilans manquants"), vec!["0", "1"]);
+    assert_eq!(row(&page, "Fréquentation : Élèves"), vec!["7", "150"]);
+    assert_eq!(row(&page, "Fréquentation totale"), vec!["7", "179"]);
+    assert_eq!(page.texts("svg title").len(), 4);
+    assert!(
+        page.texts("svg desc")
+            .iter()
+            .any(|d| d.contains("Élèves : 150"))
+    );
+    // The link behind « held » lists exactly a1 and a4.
+    let href = page
+        .attrs("table a", "href")
+        .into_iter()
+        .find(|h| {
+            h.contains("indicateur=tenues") && h.contains(&format!("/editions/{}/", w.edition))
+        })
+        .expect("a link behind the held actions");
+    let listed =
+        Page::parse(&body(w.app.get(&href).await).await).attrs("tbody td:first-child a", "href");
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(
+        listed.contains(&format!("/actions/{a1}")) && listed.contains(&format!("/actions/{a4}"))
+    );
+    // Who is missing: a3, first.
+    let follow =
+        Page::parse(&body(w.app.get(&format!("/editions/{}/bilans", w.edition)).await).await);
+    assert!(
+        follow
+            .text("#bilans-manquants")
+            .unwrap()
+            .contains("1 bilan manquant sur 4")
+    );
+    assert_eq!(
+        follow.attr("tbody tr td a", "href").unwrap(),
+        format!("/actions/{a3}/bilan")
+    );
+
+    // The DSDEN and the académie see their own level; the export has one sheet per indicator.
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DSDEN).await;
+    let page = Page::parse(&body(w.app.get(&w.dashboard("")).await).await);
+    assert_eq!(row(&page, "Actions validées"), vec!["1", "5"]);
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(ACADEMY).await;
+    let page = Page::parse(&body(w.app.get(&w.dashboard("")).await).await);
+    assert_eq!(row(&page, "Actions validées"), vec!["1", "6"]);
+    assert_eq!(row(&page, "Actions qui n'ont pas eu lieu"), vec!["0", "1"]);
+    let response = w
+        .app
+        .get(&format!("/editions/{}/indicateurs/export", w.edition))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
+    // Searching the free texts.
+    let page = body(w.app.get(&w.dashboard("?q=zzzz")).await).await;
+    assert!(text(&page).contains("Aucune réponse libre ne contient « zzzz »"));
+}
+
+async fn the_owner_saves_a_draft_then_submits(engine: Engine) {
+    let w = world(engine).await;
+    let a = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    w.app.sign_in_demo(OWNER).await;
+    // The action page leads to its bilan.
+    let show = Page::parse(&body(w.app.get(&format!("/actions/{a}")).await).await);
+    assert_eq!(
+        show.attr("#lien-bilan", "href").unwrap(),
+        format!("/actions/{a}/bilan")
+    );
+    let response = w
+        .submit(
+            a,
+            &[
+                ("intent", "save"),
+                ("took_place", "yes"),
+                ("pupils", "40"),
+                ("feedback", "Belle rencontre"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("avis=bilan-enregistre")
+    );
+    let page = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await);
+    assert_eq!(page.text("#etat-bilan").unwrap(), "Brouillon");
+    assert_eq!(page.field("pupils").unwrap(), "40");
+    assert_eq!(page.field("feedback").unwrap(), "Belle rencontre");
+    let response = w
+        .submit(
+            a,
+            &[
+                ("intent", "submit"),
+                ("took_place", "yes"),
+                ("pupils", "40"),
+                ("feedback", "Belle rencontre"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await);
+    assert_eq!(page.text("#etat-bilan").unwrap(), "Transmis");
+    assert_eq!(page.text("#bilan-pupils").unwrap(), "40");
+    assert!(
+        page.field("version").is_none(),
+        "a submitted bilan is no longer a form"
+    );
+    // The district coordinator reads it.
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let page = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await);
+    assert_eq!(page.text("#bilan-tenue").unwrap(), "Oui, elle a eu lieu");
+}
+
+async fn bad_input_is_refused_next_to_the_field_and_nothing_is_lost(engine: Engine) {
+    let w = world(engine).await;
+    let a = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    let submitted = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Submitted,
+        )
+        .await;
+    w.app.sign_in_demo(OWNER).await;
+    // Negative and absurd figures: 422, the message next to the field, everything typed kept.
+    let response = w
+        .submit(
+            a,
+            &[
+                ("intent", "submit"),
+                ("took_place", "yes"),
+                ("pupils", "-4"),
+                ("parents", "200000"),
+                ("perspectives", "Recommencer"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(
+        page.text("#pupils-erreur")
+            .unwrap()
+            .contains("positif ou nul")
+    );
+    assert!(
+        page.text("#parents-erreur")
+            .unwrap()
+            .contains("vérifiez le nombre")
+    );
+    assert_eq!(page.field("pupils").unwrap(), "-4");
+    assert_eq!(page.field("parents").unwrap(), "200000");
+    assert_eq!(page.field("perspectives").unwrap(), "Recommencer");
+    // The well-formed fields were saved as a draft.
+    let stored = bilans_store::bilan(&mut w.app.db.acquire().await.unwrap().conn(), a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.state, stored.perspectives.as_str(), stored.pupils),
+        (BilanState::Draft, "Recommencer", None)
+    );
+    // More pupils than the school holds: a warning, not a refusal.
+    let response = w
+        .submit(
+            a,
+            &[
+                ("intent", "save"),
+                ("took_place", "yes"),
+                ("pupils", "5000"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = body(w.app.get(&format!("/actions/{a}/bilan")).await).await;
+    let page = Page::parse(&html);
+    assert!(
+        page.text("#pupils-avertissement")
+            .expect(&html)
+            .contains("5000 élèves")
+    );
+    // A bilan for an action that is not validated: refused, said why.
+    let response = w.app.get(&format!("/actions/{submitted}/bilan")).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(text(&body(response).await).contains("Seule une action validée a un bilan"));
+    // After the deadline (without an extension): the form comes back, kept, with the reason.
+    let sql_edition = w.edition;
+    let mut conn = w.app.db.acquire().await.unwrap();
+    let edition = editions_store::edition_by_id(&mut conn.conn(), sql_edition)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut values = EditionValues {
+        year: edition.year,
+        number: edition.number,
+        theme: edition.theme.clone(),
+        calendar: edition.calendar(),
+        circular: String::new(),
+        contact_email: edition.contact_email.clone(),
+        reminder_days: edition.reminder_days.clone(),
+    };
+    values.calendar.bilan_deadline = paris_date(Utc::now()) - Duration::days(1);
+    editions_store::update_edition(&mut conn.conn(), sql_edition, &values)
+        .await
+        .unwrap();
+    drop(conn);
+    let page = body(w.app.get(&format!("/actions/{a}/bilan")).await).await;
+    assert!(text(&page).contains("La date limite des bilans de cette édition est passée"));
+    let response = w
+        .app
+        .post(
+            &format!("/actions/{a}/bilan"),
+            &[
+                ("version", "3"),
+                ("intent", "submit"),
+                ("took_place", "yes"),
+                ("feedback", "Trop tard"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert_eq!(page.field("feedback").unwrap(), "Trop tard");
+}
+
+async fn a_coordinator_sends_a_bilan_back_for_completion(engine: Engine) {
+    let w = world(engine).await;
+    let a = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    w.app.sign_in_demo(OWNER).await;
+    let response = w
+        .submit(
+            a,
+            &[
+                ("intent", "submit"),
+                ("took_place", "yes"),
+                ("pupils", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // The owner may not send back; the coordinator must say what to complete.
+    let refused = w
+        .app
+        .post(
+            &format!("/actions/{a}/bilan/renvoi"),
+            &[("version", "1"), ("comment", "x")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let page = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await);
+    let version = page.field("version").unwrap();
+    let response = w
+        .app
+        .post(
+            &format!("/actions/{a}/bilan/renvoi"),
+            &[("version", &version), ("comment", " ")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        Page::parse(&body(response).await)
+            .text("#comment-erreur")
+            .unwrap()
+            .contains("Expliquez")
+    );
+    let response = w
+        .app
+        .post(
+            &format!("/actions/{a}/bilan/renvoi"),
+            &[
+                ("version", &version),
+                ("comment", "Ajoutez la fréquentation des parents."),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let mails = w.app.mails(1).await;
+    assert!(mails.iter().any(|m| m.contains("To: personnel@demo.test")
+        && m.contains("Ajoutez la fréquentation des parents.")));
+    // The owner sees the request, completes and submits again; it counts again.
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(OWNER).await;
+    let page = body(w.app.get(&format!("/actions/{a}/bilan")).await).await;
+    assert!(text(&page).contains("La coordination vous demande de compléter ce bilan"));
+    assert_eq!(
+        Page::parse(&page).text("#etat-bilan").unwrap(),
+        "À compléter"
+    );
+    let response = w
+        .submit(
+            a,
+            &[
+                ("intent", "submit"),
+                ("took_place", "yes"),
+                ("pupils", "12"),
+                ("parents", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let totals = dash::totals(
+        &mut w.app.db.acquire().await.unwrap().conn(),
+        &[w.edition],
+        &Scope::District(w.district),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!((totals[0].bilans, totals[0].attendance[1]), (1, 6));
+}
+
+async fn reminders_go_once_to_the_owners_who_have_not_submitted(engine: Engine) {
+    let w = world(engine).await;
+    let db = &w.app.db;
+    let a = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    let b = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    let done = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    w.bilan(
+        done,
+        w.edition,
+        TookPlace::Yes,
+        [Some(3), None, None, None, None],
+        BilanState::Submitted,
+    )
+    .await;
+    w.bilan(
+        b,
+        w.edition,
+        TookPlace::Yes,
+        [Some(3), None, None, None, None],
+        BilanState::Draft,
+    )
+    .await;
+    let config = Config::from_lookup(|_| None).unwrap();
+    // 20 days before the deadline: nothing due (« 14 3 » by default).
+    let now = Utc::now();
+    assert_eq!(
+        perseverance::bilans::reminders::send_due(db, &config, now)
+            .await
+            .unwrap(),
+        0
+    );
+    // 14 days before: one mail to the owner, listing a and b; twice at once, sent once.
+    let later = now + Duration::days(7);
+    let (x, y) = tokio::join!(
+        perseverance::bilans::reminders::send_due(db, &config, later),
+        perseverance::bilans::reminders::send_due(db, &config, later)
+    );
+    assert_eq!(x.unwrap() + y.unwrap(), 1);
+    assert_eq!(
+        perseverance::bilans::reminders::send_due(db, &config, later)
+            .await
+            .unwrap(),
+        0
+    );
+    let mails = w.app.mails(1).await;
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert!(
+        mail.contains(&format!("/actions/{a}/bilan"))
+            && mail.contains(&format!("/actions/{b}/bilan"))
+    );
+    assert!(!mail.contains(&format!("/actions/{done}/bilan")));
+    // 3 days before: the second reminder, once.
+    let last = now + Duration::days(18);
+    assert_eq!(
+        perseverance::bilans::reminders::send_due(db, &config, last)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        perseverance::bilans::reminders::send_due(db, &config, last)
+            .await
+            .unwrap(),
+        0
+    );
+    // After the deadline: nothing.
+    assert_eq!(
+        perseverance::bilans::reminders::send_due(db, &config, now + Duration::days(25))
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+async fn the_questionnaire_is_shaped_by_the_academie(engine: Engine) {
+    let w = world(engine).await;
+    let path = format!("/editions/{}/questionnaire-bilan", w.edition);
+    w.app.sign_in_demo(DISTRICT).await;
+    assert_eq!(w.app.get(&path).await.status(), StatusCode::FORBIDDEN);
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(ACADEMY).await;
+    let response = w
+        .app
+        .post(&path, &[("kind", "scale"), ("label", "  ")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        Page::parse(&body(response).await)
+            .text("#label-erreur")
+            .is_some()
+    );
+    let response = w
+        .app
+        .post(
+            &path,
+            &[
+                ("kind", "scale"),
+                ("label", "Les élèves ont-ils aimé ?"),
+                ("required", "oui"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let questions =
+        bilans_store::questions(&mut w.app.db.acquire().await.unwrap().conn(), w.edition)
+            .await
+            .unwrap();
+    assert_eq!(questions.len(), 1);
+    assert_eq!(questions[0].kind, BilanQuestionKind::Scale);
+    // Reminder days are checked.
+    let response = w
+        .app
+        .post(&format!("{path}/relances"), &[("days", "demain")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = w
+        .app
+        .post(&format!("{path}/relances"), &[("days", "J-10 2")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        bilans_store::reminder_days(&mut w.app.db.acquire().await.unwrap().conn(), w.edition)
+            .await
+            .unwrap(),
+        "10 2"
+    );
+    // The owner answers the scale; the dashboard counts it and links to it.
+    let a = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(OWNER).await;
+    let field = format!("q{}", questions[0].id);
+    let response = w
+        .submit(
+            a,
+            &[("intent", "submit"), ("took_place", "yes"), ("pupils", "8")],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the required scale is missing"
+    );
+    let response = w
+        .submit(
+            a,
+            &[
+                ("intent", "submit"),
+                ("took_place", "yes"),
+                ("pupils", "8"),
+                (&field, "4"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let counts = dash::distributions(
+        &mut w.app.db.acquire().await.unwrap().conn(),
+        w.edition,
+        &Scope::Academy(w.academy),
+    )
+    .await
+    .unwrap();
+    assert_eq!(counts.len(), 1);
+    assert_eq!((counts[0].value.as_str(), counts[0].count), ("4", 1));
+}

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod editions;
+pub mod files;
 pub mod home;
 pub mod jobs;
 pub mod map;

@@ -54,7 +54,9 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
     if config.public_url.is_empty() {
         config.public_url = format!("http://{addr}");
     }
+    let files = crate::files::FileStore::from_config(&config)?;
     let state = AppState {
+        files,
         db: db.clone(),
         config: Arc::new(config),
         jobs: Arc::new(Notify::new()),

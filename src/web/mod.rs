@@ -52,6 +52,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Wakes the job worker when a job is enqueued.
     pub jobs: Arc<Notify>,
+    /// Where uploaded files are kept (`crate::files`).
+    pub files: crate::files::FileStore,
 }
 
 /// Wraps the application's routes (merged by [`crate::routes`]) in the

@@ -15,6 +15,9 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::editions::router())
         .merge(crate::actions::router())
         .merge(crate::review::router())
+        .merge(crate::meetings::router())
+        .merge(crate::public::router())
+        .merge(crate::resources::router())
         .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)

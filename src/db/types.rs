@@ -17,6 +17,8 @@ use crate::domain::{
     action::ActionState,
     declaration::QuestionKind,
     edition::EditionState,
+    meeting::Seat,
+    resource::{Audience, ResourceKind},
     roles::{Role, ScopeKind},
 };
 
@@ -77,4 +79,7 @@ text_enum!(
     QuestionKind => "question kind",
     Role => "role",
     ScopeKind => "scope kind",
+    Seat => "meeting seat",
+    ResourceKind => "resource kind",
+    Audience => "resource audience",
 );

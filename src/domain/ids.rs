@@ -57,4 +57,8 @@ decl_id!(
     OptionId,
     /// `role_grants.id`
     GrantId,
+    /// `meetings.id` (a rendez-vous de la persévérance)
+    MeetingId,
+    /// `resources.id` (a resource of an edition's kit)
+    ResourceId,
 );

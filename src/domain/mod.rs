@@ -15,7 +15,7 @@ pub mod uai;
 pub use email::Email;
 pub use ids::{
     AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, OptionId, QuestionId,
-    SchoolId, UserId,
+    SchoolId, UserId, MeetingId, ResourceId,
 };
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
@@ -23,6 +23,8 @@ pub use uai::Uai;
 pub mod action;
 pub mod declaration;
 pub mod edition;
+pub mod meeting;
+pub mod resource;
 pub mod policy;
 
 pub use policy::{Ability, ActionFacts, DeclarePlace, Rights};

@@ -339,6 +339,23 @@ impl Rights {
             && (state != EditionState::Draft || self.manages_academy(academy))
     }
 
+    /// The « rendez-vous de la persévérance » (issue 10): whether the person
+    /// may register for the sessions of the académie's editions. They are
+    /// held for the référents, and open to anyone with a role placed in the
+    /// académie (staff, heads, coordinations, DSDEN); not to the platform's
+    /// admin, who holds no place there.
+    pub fn may_register_meetings(&self, academy: AcademyId) -> bool {
+        self.held.iter().any(|(_, at)| at.academy == academy && academy.0 > 0)
+    }
+
+    /// Whether the person may read a resource of the kit of an edition of
+    /// `academy` whose stored state is `state` (issue 10): a public resource
+    /// of a published edition (not in preparation) is open to anyone, even
+    /// without an account; a staff-only one to those who see the edition.
+    pub fn reads_resource(&self, academy: AcademyId, state: EditionState, public: bool) -> bool {
+        (public && state != EditionState::Draft) || self.sees_edition(academy, state)
+    }
+
     /// Where the person may declare actions in `academy`, from their current
     /// grants (school roles at their school, district coordinators at their
     /// district).

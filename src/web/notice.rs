@@ -22,10 +22,19 @@ pub enum Notice {
     Created,
     /// Something was deleted.
     Deleted,
+    /// A place at a rendez-vous was taken.
+    Registered,
+    /// The session is full: the person is on its waiting list.
+    Waiting,
+    /// A registration to a rendez-vous was cancelled.
+    Unregistered,
 }
 
 impl Notice {
-    const ALL: [Notice; 6] = [
+    const ALL: [Notice; 9] = [
+        Notice::Registered,
+        Notice::Waiting,
+        Notice::Unregistered,
         Notice::DraftSaved,
         Notice::Submitted,
         Notice::Decided,
@@ -43,6 +52,9 @@ impl Notice {
             Notice::Saved => "enregistre",
             Notice::Created => "cree",
             Notice::Deleted => "supprime",
+            Notice::Registered => "inscrit",
+            Notice::Waiting => "attente",
+            Notice::Unregistered => "desinscrit",
         }
     }
 
@@ -59,6 +71,9 @@ impl Notice {
             Notice::Saved => "Modifications enregistrées.",
             Notice::Created => "Création enregistrée.",
             Notice::Deleted => "Suppression effectuée.",
+            Notice::Registered => "Inscription enregistrée.",
+            Notice::Waiting => "Vous êtes sur la liste d’attente.",
+            Notice::Unregistered => "Inscription annulée.",
         }
     }
 
@@ -72,6 +87,13 @@ impl Notice {
                 "La coordination est prévenue ; un accusé de réception vous est envoyé par courriel."
             }
             Notice::Decided => "Le porteur de l’action en est informé par courriel.",
+            Notice::Registered => {
+                "Une confirmation vous est envoyée par courriel, avec l’invitation à ajouter à votre agenda."
+            }
+            Notice::Waiting => {
+                "La séance est complète : vous aurez la première place libérée, dans l’ordre d’arrivée, et en serez prévenu par courriel."
+            }
+            Notice::Unregistered => "Votre place est proposée à la première personne en attente.",
             Notice::Saved | Notice::Created | Notice::Deleted => "",
         }
     }

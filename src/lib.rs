@@ -6,6 +6,7 @@
 pub mod access;
 pub mod actions;
 pub mod auth;
+pub mod checklist;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -18,6 +18,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::meetings::router())
         .merge(crate::public::router())
         .merge(crate::resources::router())
+        .merge(crate::checklist::router())
         .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)

@@ -601,6 +601,41 @@ fn rows() -> Vec<Row> {
             no_form,
             "S 403 403 403 403 403 403 403 303 403 303",
         ),
+        // The school's checklist (issue 10): the coordination edits the
+        // steps, a school's staff tick theirs, the followers read the table.
+        get(
+            "/editions/{id}/etapes",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/etapes", w.edition),
+            ACADEMY_MEMBERS,
+        ),
+        post(
+            "/editions/{id}/etapes",
+            "édition ouverte, étape vide",
+            |w, _| format!("/editions/{}/etapes", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        get(
+            "/editions/{id}/etapes/suivi",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/etapes/suivi", w.edition),
+            FOLLOWERS,
+        ),
+        post(
+            "/etapes/{id}/cocher",
+            "étape, pour l'établissement A",
+            |w, _| format!("/etapes/{}/cocher", w.step),
+            |w, _| vec![("school", w.school_a.to_string()), ("done", "1".into())],
+            "S 303 303 303 403 403 403 403 403 404 403",
+        ),
+        post(
+            "/etapes/{id}/supprimer",
+            "étape de réserve (supprimée par la coordination académique, puis introuvable)",
+            |w, _| format!("/etapes/{}/supprimer", w.spare_step),
+            no_form,
+            "S 403 403 403 403 403 403 403 303 404 404",
+        ),
         // The académie's public edition page (no account).
         get(
             "/a/{slug}/editions/{year}",

@@ -81,3 +81,26 @@ CREATE TABLE resource_versions (
     downloads   INTEGER NOT NULL DEFAULT 0,
     UNIQUE (resource_id, version)
 );
+
+-- The school's checklist for the week: steps edited per edition by the académie (carried over
+-- by cloning), in three phases; each school ticks its steps (when, who). A step with an
+-- `auto_check` ticks itself when the service sees it done (`action_declared`: the school has an
+-- action beyond the draft); the other checks join with the bilans and galleries.
+CREATE TABLE checklist_steps (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    edition_id INTEGER NOT NULL REFERENCES editions(id) ON DELETE CASCADE,
+    phase      TEXT NOT NULL CHECK (phase IN ('before', 'during', 'after')),
+    position   INTEGER NOT NULL,
+    label      TEXT NOT NULL,
+    auto_check TEXT NOT NULL DEFAULT '' CHECK (auto_check IN ('', 'action_declared'))
+);
+CREATE INDEX checklist_steps_edition ON checklist_steps(edition_id, phase, position);
+
+CREATE TABLE checklist_ticks (
+    step_id    INTEGER NOT NULL REFERENCES checklist_steps(id) ON DELETE CASCADE,
+    school_id  INTEGER NOT NULL REFERENCES schools(id),
+    ticked_at  TEXT NOT NULL,
+    ticked_by  INTEGER NOT NULL REFERENCES users(id),
+    PRIMARY KEY (step_id, school_id)
+);
+CREATE INDEX checklist_ticks_school ON checklist_ticks(school_id);

@@ -17,6 +17,7 @@ use crate::domain::{
     action::ActionState,
     declaration::QuestionKind,
     edition::EditionState,
+    checklist::Phase,
     meeting::Seat,
     resource::{Audience, ResourceKind},
     roles::{Role, ScopeKind},
@@ -80,6 +81,7 @@ text_enum!(
     Role => "role",
     ScopeKind => "scope kind",
     Seat => "meeting seat",
+    Phase => "checklist phase",
     ResourceKind => "resource kind",
     Audience => "resource audience",
 );

@@ -61,4 +61,6 @@ decl_id!(
     MeetingId,
     /// `resources.id` (a resource of an edition's kit)
     ResourceId,
+    /// `checklist_steps.id` (a step of a school's checklist)
+    StepId,
 );

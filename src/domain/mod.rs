@@ -15,12 +15,13 @@ pub mod uai;
 pub use email::Email;
 pub use ids::{
     AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, OptionId, QuestionId,
-    SchoolId, UserId, MeetingId, ResourceId,
+    SchoolId, UserId, MeetingId, ResourceId, StepId,
 };
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
 pub use uai::Uai;
 pub mod action;
+pub mod checklist;
 pub mod declaration;
 pub mod edition;
 pub mod meeting;

@@ -261,6 +261,9 @@ pub struct World {
     pub draft_edition: i64,
     /// A rendez-vous of `edition`, 200 places.
     pub meeting: i64,
+    /// Checklist steps of `edition`: one to tick, one to delete.
+    pub step: i64,
+    pub spare_step: i64,
     /// Resources of `edition`'s kit: a public method sheet, a staff-only
     /// one, and a public kit file (version 1 each).
     pub public_sheet: i64,
@@ -518,6 +521,18 @@ pub async fn world(engine: super::Engine) -> World {
         )
         .await;
     let meeting = location.rsplit("#rdv-").next().unwrap().parse().unwrap();
+    // Two checklist steps: one to tick, one to delete.
+    for label in ["Informer les parents", "Étape de réserve"] {
+        academy
+            .post_ok(
+                &format!("/editions/{edition}/etapes"),
+                &[("phase", "before"), ("label", label)],
+            )
+            .await;
+    }
+    let steps_page = academy.page(&format!("/editions/{edition}/etapes")).await;
+    let steps = numbers_after(&steps_page, "action=\"/etapes/");
+    let (step, spare_step) = (steps[0], steps[1]);
     // The kit: two sheets and a file, uploaded by the académie's coordination.
     let mut kit = Vec::new();
     for (kind, title, audience, body, file) in [
@@ -610,6 +625,8 @@ pub async fn world(engine: super::Engine) -> World {
 
     World {
         meeting,
+        step,
+        spare_step,
         public_sheet: kit[0],
         staff_sheet: kit[1],
         kit_file: kit[2],

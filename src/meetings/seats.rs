@@ -48,18 +48,24 @@ async fn register(
     }
     let back = format!("/editions/{}/rendez-vous", edition.id);
     once::run(&state.db, &form.once, user.id, async |conn| {
-        let seat = take_seat(conn, id, user.id).await?;
-        let Some(meeting) = store::meeting_by_id(conn, id).await? else {
+        if !store::lock_meeting(conn, id).await? {
             return Err(AppError::NotFound);
+        }
+        let (seat, new) = match store::take_seat(conn, id, user.id).await? {
+            Some(seat) => (seat, true),
+            None => (
+                store::seat_of(conn, id, user.id).await?.unwrap_or(Seat::Waiting),
+                false,
+            ),
         };
-        let notice = match seat {
-            Taken::Already(Seat::Registered) | Taken::Now(Seat::Registered) => Notice::Registered,
-            Taken::Already(Seat::Waiting) | Taken::Now(Seat::Waiting) => Notice::Waiting,
-        };
-        if let Taken::Now(seat) = seat {
+        if new {
+            // The session as read before the lock: its texts, for the mail.
             let (kind, position) = match seat {
                 Seat::Registered => (MailKind::Confirmed, 0),
-                Seat::Waiting => (MailKind::Waiting, meeting.waiting),
+                Seat::Waiting => (
+                    MailKind::Waiting,
+                    store::waiting_position(conn, id, user.id).await?,
+                ),
             };
             mail::send(
                 conn,
@@ -72,33 +78,13 @@ async fn register(
             )
             .await?;
         }
-        Ok(format!("{}#rdv-{}", notice.at(&back), meeting.id))
+        let notice = match seat {
+            Seat::Registered => Notice::Registered,
+            Seat::Waiting => Notice::Waiting,
+        };
+        Ok(format!("{}#rdv-{id}", notice.at(&back)))
     })
     .await
-}
-
-/// What registering did.
-enum Taken {
-    /// The person already had this seat: nothing changed.
-    Already(Seat),
-    Now(Seat),
-}
-
-/// Gives the person a place, or a place on the waiting list, under the
-/// session's lock (run it in a write transaction).
-async fn take_seat(conn: &mut Conn<'_>, id: MeetingId, user: UserId) -> AppResult<Taken> {
-    if !store::lock_meeting(conn, id).await? {
-        return Err(AppError::NotFound);
-    }
-    if let Some(seat) = store::seat_of(conn, id, user).await? {
-        return Ok(Taken::Already(seat));
-    }
-    let Some(meeting) = store::meeting_by_id(conn, id).await? else {
-        return Err(AppError::NotFound);
-    };
-    let seat = Seat::for_newcomer(store::registered_count(conn, id).await?, meeting.capacity);
-    store::insert_registration(conn, id, user, seat).await?;
-    Ok(Taken::Now(seat))
 }
 
 async fn cancel(

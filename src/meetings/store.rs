@@ -208,6 +208,36 @@ pub async fn insert_registration(
         .map(|_| ()))
 }
 
+/// Gives the person a place if one is free, else a place on the waiting
+/// list, in one statement (run it under [`lock_meeting`]); `None` if they
+/// already had a seat.
+pub async fn take_seat(conn: &mut Conn<'_>, id: MeetingId, user: UserId) -> DbResult<Option<Seat>> {
+    let sql = "INSERT INTO meeting_registrations (meeting_id, user_id, status, registered_at) \
+               SELECT m.id, $2, CASE WHEN (SELECT COUNT(*) FROM meeting_registrations r \
+                 WHERE r.meeting_id = m.id AND r.status = 'registered') < m.capacity \
+                 THEN 'registered' ELSE 'waiting' END, $3 \
+               FROM meetings m WHERE m.id = $1 \
+               ON CONFLICT (meeting_id, user_id) DO NOTHING RETURNING status";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(id)
+        .bind(user)
+        .bind(Utc::now())
+        .fetch_optional(c)
+        .await)
+}
+
+/// The person's place in the waiting list (1 for the first), if waiting.
+pub async fn waiting_position(conn: &mut Conn<'_>, id: MeetingId, user: UserId) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM meeting_registrations w WHERE w.meeting_id = $1 \
+               AND w.status = 'waiting' AND w.id <= (SELECT r.id FROM meeting_registrations r \
+               WHERE r.meeting_id = $1 AND r.user_id = $2)";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(id)
+        .bind(user)
+        .fetch_one(c)
+        .await)
+}
+
 /// Removes the person; returns the seat they held.
 pub async fn delete_registration(
     conn: &mut Conn<'_>,

@@ -595,6 +595,13 @@ fn rows() -> Vec<Row> {
             "S 403 403 403 403 403 403 403 422 404 422",
         ),
         post(
+            "/ressources/{id}/modifier",
+            "fiche réservée, formulaire vide",
+            |w, _| format!("/ressources/{}/modifier", w.staff_sheet),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
             "/ressources/{id}/deplacer",
             "fiche publique, sans déplacement",
             |w, _| format!("/ressources/{}/deplacer", w.public_sheet),

@@ -197,6 +197,20 @@ async fn public_and_staff_resources(engine: Engine) {
     let kit = signed_in(&app, STAFF).await.page(&format!("/editions/{edition}/mallette")).await;
     assert!(kit.find("Troisième fiche").unwrap() < kit.find("Fiche pour tous").unwrap());
     assert!(kit.contains("Fiche interne"));
+    // The coordination opens the staff-only sheet to everyone.
+    let response = coordinator
+        .post(&format!("/ressources/{staff_only}/modifier"), &[("title", "Fiche interne"), ("audience", "public"), ("dated_on", "32/01/2040")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(Page::parse(&body(response).await).text("#dated_on-erreur").is_some());
+    coordinator
+        .post_ok(
+            &format!("/ressources/{staff_only}/modifier"),
+            &[("title", "Fiche désormais publique"), ("audience", "public"), ("dated_on", "02/02/2040"), ("group_name", "Préparer")],
+        )
+        .await;
+    assert_eq!(anonymous.get(&format!("/ressources/{staff_only}")).await.status(), StatusCode::OK);
+    assert!(anonymous.page("/a/creteil/editions/2040").await.contains("Fiche désormais publique"));
 }
 
 async fn reuse_sheet_from_a_validated_action_and_cloning(engine: Engine) {

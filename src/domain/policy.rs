@@ -883,4 +883,37 @@ mod tests {
         assert!(admin.may_grant(&admin_grant, &Placement::default()).is_ok());
         assert!(admin.offers_scope(Scope::Platform, &Placement::default()));
     }
+
+    #[test]
+    fn rendez_vous_are_for_the_academie_and_the_kit_follows_its_audience() {
+        let academy = AcademyId(1);
+        for role in [
+            Role::Staff,
+            Role::SchoolReferent,
+            Role::SchoolHead,
+            Role::DistrictCoordinator,
+            Role::DepartmentViewer,
+            Role::AcademyCoordinator,
+        ] {
+            assert!(one(role, SCHOOL_A).may_register_meetings(academy), "{role:?}");
+            assert!(!one(role, ELSEWHERE).may_register_meetings(academy), "{role:?}");
+        }
+        // The platform's admin holds no place in the académie.
+        assert!(!one(Role::Admin, ACADEMY).may_register_meetings(academy));
+        let nobody = Rights::default();
+        let staff = one(Role::Staff, SCHOOL_A);
+        let other = one(Role::Staff, ELSEWHERE);
+        let coordination = one(Role::AcademyCoordinator, ACADEMY);
+        // Public resources of a published edition: anyone, even without an account.
+        assert!(nobody.reads_resource(academy, EditionState::Open, true));
+        assert!(other.reads_resource(academy, EditionState::Archived, true));
+        // Staff-only: the académie's people.
+        assert!(!nobody.reads_resource(academy, EditionState::Open, false));
+        assert!(!other.reads_resource(academy, EditionState::Open, false));
+        assert!(staff.reads_resource(academy, EditionState::Open, false));
+        // An edition in preparation: its coordination only.
+        assert!(!nobody.reads_resource(academy, EditionState::Draft, true));
+        assert!(!staff.reads_resource(academy, EditionState::Draft, true));
+        assert!(coordination.reads_resource(academy, EditionState::Draft, false));
+    }
 }

@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/ressources/{id}/versions/{version}/fichier", get(download))
         .route("/ressources/{id}/version", post(new_version))
         .route("/ressources/{id}/deplacer", post(move_resource))
+        .route("/ressources/{id}/modifier", post(update))
 }
 
 const MANAGE_REASON: &str = "Seule la coordination académique compose la mallette de l’édition.";
@@ -320,8 +321,11 @@ struct ResourcePage {
     body: String,
     errors: FormErrors,
     limit: String,
+    /// The presentation's form (title, rubric, audience, date).
+    meta: ResourceForm,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn page(
     state: &AppState,
     user: &Option<CurrentUser>,
@@ -330,6 +334,7 @@ async fn page(
     number: Option<i64>,
     errors: FormErrors,
     body: Option<String>,
+    meta: Option<ResourceForm>,
 ) -> AppResult<ResourcePage> {
     let (resource, edition, academy) = readable(state, user, id).await?;
     let mut db = state.db.acquire().await?;
@@ -371,6 +376,15 @@ async fn page(
         body: body.unwrap_or_else(|| shown.body.clone()),
         errors,
         limit: files::upload::limit_label(FILE_MAX),
+        meta: meta.unwrap_or_else(|| ResourceForm {
+            kind: resource.kind.code().into(),
+            group_name: resource.group_name.clone(),
+            title: resource.title.clone(),
+            summary: resource.summary.clone(),
+            audience: resource.audience.code().into(),
+            dated_on: crate::domain::formats::format_date(resource.dated_on),
+            ..ResourceForm::default()
+        }),
         resource: ResourceView::new(&resource),
     })
 }
@@ -381,7 +395,7 @@ async fn show(
     ctx: PageCtx,
     Path(id): Path<ResourceId>,
 ) -> AppResult<Response> {
-    render(page(&state, &user, ctx, id, None, FormErrors::default(), None).await?)
+    render(page(&state, &user, ctx, id, None, FormErrors::default(), None, None).await?)
 }
 
 async fn show_version(
@@ -390,7 +404,7 @@ async fn show_version(
     ctx: PageCtx,
     Path((id, number)): Path<(ResourceId, i64)>,
 ) -> AppResult<Response> {
-    render(page(&state, &user, ctx, id, Some(number), FormErrors::default(), None).await?)
+    render(page(&state, &user, ctx, id, Some(number), FormErrors::default(), None, None).await?)
 }
 
 /// A version's file, with its fixed content type; counted.
@@ -441,7 +455,7 @@ async fn new_version(
         })
         .await;
     }
-    let page = page(&state, &signed, ctx, id, None, errors, Some(form.body)).await?;
+    let page = page(&state, &signed, ctx, id, None, errors, Some(form.body), None).await?;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
@@ -472,4 +486,30 @@ async fn move_resource(
         Ran::Repeat(answer) => answer,
         Ran::Did(to) => Redirect::to(&to).into_response(),
     })
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(id): Path<ResourceId>,
+    CsrfForm(form): CsrfForm<ResourceForm>,
+) -> AppResult<Response> {
+    let signed = Some(user.clone());
+    let (resource, _, academy) = readable(&state, &signed, id).await?;
+    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    let mut errors = FormErrors::default();
+    let mut form = form;
+    // The kind never changes: a sheet stays a sheet.
+    form.kind = resource.kind.code().into();
+    if let (Some(mut values), true) = (form.values(&mut errors), errors.is_empty()) {
+        values.source_action_id = resource.source_action_id;
+        return once::run(&state.db, &form.once, user.id, async |conn| {
+            store::update_resource(conn, resource.id, &values).await?;
+            Ok(Notice::Saved.at(&format!("/ressources/{}", resource.id)))
+        })
+        .await;
+    }
+    let page = page(&state, &signed, ctx, id, None, errors, None, Some(form)).await?;
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
 }

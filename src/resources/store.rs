@@ -209,6 +209,23 @@ pub async fn add_version(
     Ok(next)
 }
 
+/// Rewrites what is not versioned (the kind and the source stay).
+pub async fn update_resource(conn: &mut Conn<'_>, id: ResourceId, values: &ResourceValues) -> DbResult<()> {
+    let sql = "UPDATE resources SET group_name = $2, title = $3, summary = $4, audience = $5, \
+               dated_on = $6, updated_at = $7 WHERE id = $1";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(id)
+        .bind(&values.group_name)
+        .bind(&values.title)
+        .bind(&values.summary)
+        .bind(values.audience)
+        .bind(values.dated_on)
+        .bind(Utc::now())
+        .execute(c)
+        .await
+        .map(|_| ()))
+}
+
 /// Moves a resource one place up (`-1`) or down (`+1`) among its kind.
 pub async fn move_resource(conn: &mut Conn<'_>, resource: &Resource, delta: i64) -> DbResult<()> {
     lock_edition(conn, resource.edition_id).await?;

@@ -32,6 +32,7 @@ on_both_engines!(
     export_is_a_csv_for_excel,
     dashboard_counts_the_coverage,
     staff_and_strangers_are_kept_out,
+    actions_follow_their_school_to_another_district,
 );
 
 const DISTRICT: &str = "coordination.district@demo.test";
@@ -992,4 +993,87 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
         .post(&format!("/editions/{foreign}/revue/export"), &[])
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+/// The place stored on each action (migration 0007) follows its school when
+/// the school moves to another district, and a district action's department
+/// follows its district: the review list and the dashboard of the new
+/// district show them at once, the old district's no longer do.
+async fn actions_follow_their_school_to_another_district(engine: Engine) {
+    use ActionState::*;
+    let w = world(engine).await;
+    let moved = w
+        .action(
+            Some(w.school_93.id),
+            None,
+            spec("Action qui déménage", &["eleves"], 1, Submitted),
+        )
+        .await;
+    let of_93 = w
+        .action(
+            None,
+            Some(w.district_93),
+            spec("Action du district voisin", &["eleves"], 2, Submitted),
+        )
+        .await;
+    w.app.sign_in_demo(DISTRICT).await;
+    assert!(!titles(&w.page("").await).contains(&"Action qui déménage".to_string()));
+    let db = &w.app.db;
+    let mut tx = db.begin().await.unwrap();
+    map_store::set_school_district(&mut tx.conn(), w.school_93.id, Some(w.district))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let listed = titles(&w.page("").await);
+    assert!(
+        listed.contains(&"Action qui déménage".to_string()),
+        "{listed:?}"
+    );
+    assert!(!listed.contains(&"Action du district voisin".to_string()));
+    let place = |id: ActionId| async move {
+        let sql = "SELECT place_district_id, place_department_id FROM actions WHERE id = $1";
+        let mut conn = db.acquire().await.unwrap();
+        perseverance::on_conn!(&mut conn.conn(), |c| sqlx::query_as::<
+            _,
+            (Option<i64>, Option<i64>),
+        >(sql)
+        .bind(id)
+        .fetch_one(c)
+        .await)
+        .unwrap()
+    };
+    let district_department = |d: DistrictId| async move {
+        map_store::district_by_id(&mut db.acquire().await.unwrap().conn(), d)
+            .await
+            .unwrap()
+            .unwrap()
+            .department_id
+    };
+    assert_eq!(
+        place(moved).await,
+        (Some(w.district.0), Some(w.school_93.department_id.0)),
+        "the school keeps its department, takes the new district"
+    );
+    // A school without a district: its action has no district place.
+    let mut tx = db.begin().await.unwrap();
+    map_store::set_school_district(&mut tx.conn(), w.school_93.id, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(place(moved).await.0, None);
+    // A district moved to another department carries its district actions.
+    let before = district_department(w.district_93).await;
+    assert_eq!(place(of_93).await, (Some(w.district_93.0), Some(before.0)));
+    let other = w.school_77.department_id;
+    let mut conn = db.acquire().await.unwrap();
+    perseverance::on_conn!(&mut conn.conn(), |c| sqlx::query(
+        "UPDATE districts SET department_id = $1 WHERE id = $2"
+    )
+    .bind(other)
+    .bind(w.district_93)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    assert_eq!(place(of_93).await, (Some(w.district_93.0), Some(other.0)));
 }

@@ -4,7 +4,7 @@
 use crate::domain::ids::{AcademyId, DepartmentId, DistrictId, EditionId, SchoolId};
 use sqlx::{FromRow, QueryBuilder};
 
-use super::{Reach, push_beyond_draft, push_reach_from, push_reach_terms};
+use super::{Reach, push_beyond_draft, push_reach_terms};
 use crate::{
     db::{Conn, DbResult, builder::SqlBuilder},
     domain::{
@@ -120,10 +120,9 @@ pub async fn school_coverage(
     })?;
     let covered: Vec<SchoolCoverage> = on_conn!(conn, |c| {
         let mut q = QueryBuilder::new(
-            "SELECT s.district_id, CAST(0 AS BIGINT) AS schools, COUNT(DISTINCT s.id) AS covered FROM ",
+            "SELECT s.district_id, CAST(0 AS BIGINT) AS schools, COUNT(DISTINCT s.id) AS covered \
+             FROM actions a JOIN schools s ON s.id = a.school_id WHERE ",
         );
-        push_reach_from(&mut q, edition_id, reach);
-        q.push_sql(" JOIN schools s ON s.id = a.school_id WHERE ");
         push_reach_terms(&mut q, edition_id, reach);
         q.push_sql(" AND ");
         push_beyond_draft(&mut q, "a");
@@ -221,14 +220,11 @@ pub async fn action_counts(
     let columns = states + audiences + SHOWCASE_KINDS.len();
     on_conn!(conn, |c| {
         use sqlx::Row;
-        let mut q =
-            QueryBuilder::new("SELECT COALESCE(s.district_id, a.district_id) AS district_id");
+        let mut q = QueryBuilder::new("SELECT a.place_district_id AS district_id");
         push_count_columns(&mut q);
-        q.push_sql(" FROM ");
-        push_reach_from(&mut q, edition_id, reach);
-        q.push_sql(" LEFT JOIN schools s ON s.id = a.school_id WHERE ");
+        q.push_sql(" FROM actions a WHERE ");
         push_reach_terms(&mut q, edition_id, reach);
-        q.push_sql(" GROUP BY COALESCE(s.district_id, a.district_id)");
+        q.push_sql(" GROUP BY a.place_district_id");
         let rows = q.build().fetch_all(c).await?;
         rows.iter()
             .map(|row| {

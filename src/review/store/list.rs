@@ -4,9 +4,7 @@ use crate::domain::ids::{ActionId, EditionId, QuestionId};
 use chrono::NaiveDate;
 use sqlx::{FromRow, QueryBuilder};
 
-use super::{
-    Reach, ReviewFilter, push_beyond_draft, push_reach_actions, push_reach_from, push_reach_terms,
-};
+use super::{Reach, ReviewFilter, push_beyond_draft, push_reach_terms};
 use crate::{
     actions::store::{ACTION_SELECT, Action},
     db::{Conn, DbResult, builder::SqlBuilder},
@@ -31,10 +29,10 @@ pub struct ReviewRow {
     pub total: i64,
 }
 
-/// Pushes the review list (or a selection, with `ids`): the edition's
-/// actions within the reach, never drafts, filtered, as a query of
-/// `id, starts_on`.
-fn push_list(
+/// Pushes the `FROM … WHERE …` of the review list (or of a selection, with
+/// `ids`): the edition's actions `a` within the reach, never drafts,
+/// filtered; the school filter joins the action's school as `s`.
+fn push_list_from(
     q: &mut impl SqlBuilder,
     edition_id: EditionId,
     reach: &Reach,
@@ -46,19 +44,7 @@ fn push_list(
     let school = filters.and_then(|f| f.school.as_deref());
     let text = filters.and_then(|f| f.text.as_deref());
     let audience = filters.and_then(|f| f.audience);
-    if ids.is_none() && school.is_none() && text.is_none() && audience.is_none() && !reach.whole {
-        // The reach already holds the state and the date: no action row read.
-        q.push_sql("SELECT r.id, r.starts_on FROM (");
-        push_reach_actions(q, edition_id, reach);
-        q.push_sql(") r WHERE ");
-        push_beyond_draft(q, "r");
-        if let Some(state) = state {
-            q.push_sql(" AND r.state = ").bind_text(state.code().into());
-        }
-        return;
-    }
-    q.push_sql("SELECT a.id, a.starts_on FROM ");
-    push_reach_from(q, edition_id, reach);
+    q.push_sql(" FROM actions a");
     if school.is_some() {
         q.push_sql(" LEFT JOIN schools s ON s.id = a.school_id");
     }
@@ -101,6 +87,18 @@ fn push_list(
     }
 }
 
+/// Pushes the ids of the review list (or of a selection), as a query of `id`.
+fn push_list_ids(
+    q: &mut impl SqlBuilder,
+    edition_id: EditionId,
+    reach: &Reach,
+    filter: &ReviewFilter,
+    ids: Option<&[ActionId]>,
+) {
+    q.push_sql("SELECT a.id");
+    push_list_from(q, edition_id, reach, filter, ids);
+}
+
 /// `LOWER(column) LIKE LOWER(pattern)`, the pattern from
 /// [`super::contains_pattern`]; `column` is one of ours.
 fn push_contains(q: &mut impl SqlBuilder, column: &str, text: &str) {
@@ -112,26 +110,22 @@ fn push_contains(q: &mut impl SqlBuilder, column: &str, text: &str) {
 }
 
 /// By date (undated last), then by id, in the chosen direction, of the
-/// actions named `alias` (one of ours).
-fn push_order(q: &mut impl SqlBuilder, filter: &ReviewFilter, alias: &str) {
-    let dir = if filter.descending { " DESC" } else { " ASC" };
-    q.push_sql(" ORDER BY CASE WHEN ")
-        .push_sql(alias)
-        .push_sql(".starts_on IS NULL THEN 1 ELSE 0 END, ")
-        .push_sql(alias)
-        .push_sql(".starts_on")
-        .push_sql(dir)
-        .push_sql(", ")
-        .push_sql(alias)
-        .push_sql(".id")
-        .push_sql(dir);
+/// actions `a`: in ascending order, the order of the index
+/// `actions_reviewed_by_district` (migration 0007), so a district's page is
+/// read off the index without sorting.
+fn push_order(q: &mut impl SqlBuilder, filter: &ReviewFilter) {
+    q.push_sql(if filter.descending {
+        " ORDER BY (a.starts_on IS NULL), a.starts_on DESC, a.id DESC"
+    } else {
+        " ORDER BY (a.starts_on IS NULL), a.starts_on, a.id"
+    });
 }
 
 /// One page of the review list, and how many lines the whole list has.
 ///
-/// One query: the list's ids and dates are gathered once (a materialised
-/// `WITH`), counted, sorted and cut to the page; only the page's lines are
-/// then joined to their school (or, for a district action, district).
+/// One query: the page's lines joined to their school (or, for a district
+/// action, district), each carrying the count of the whole list (an
+/// uncorrelated subquery, computed once, from the index alone).
 pub async fn review_page(
     conn: &mut Conn<'_>,
     edition_id: EditionId,
@@ -141,26 +135,23 @@ pub async fn review_page(
     limit: i64,
 ) -> DbResult<(Vec<ReviewRow>, i64)> {
     let rows: Vec<ReviewRow> = on_conn!(conn, |c| {
-        let mut q = QueryBuilder::new("WITH list AS MATERIALIZED (");
-        push_list(&mut q, edition_id, reach, filter, None);
-        q.push_sql(
-            ") SELECT a.id, a.state, a.title, a.starts_on, a.before_week, a.audiences, \
-             s.name AS school_name, s.uai, di.name AS district_name, \
-             (SELECT COUNT(*) FROM list) AS total \
-             FROM (SELECT l.id FROM list l",
+        let mut q = QueryBuilder::new(
+            "SELECT a.id, a.state, a.title, a.starts_on, a.before_week, a.audiences, \
+             ps.name AS school_name, ps.uai, di.name AS district_name, (SELECT COUNT(*)",
         );
-        push_order(&mut q, filter, "l");
+        push_list_from(&mut q, edition_id, reach, filter, None);
+        q.push_sql(") AS total FROM (SELECT a.*");
+        push_list_from(&mut q, edition_id, reach, filter, None);
+        push_order(&mut q, filter);
         q.push_sql(" LIMIT ")
             .bind_i64(limit)
             .push_sql(" OFFSET ")
             .bind_i64(offset);
         q.push_sql(
-            ") page CROSS JOIN actions a \
-             LEFT JOIN schools s ON s.id = a.school_id \
-             LEFT JOIN districts di ON a.school_id IS NULL AND di.id = a.district_id \
-             WHERE a.id = page.id",
+            ") a LEFT JOIN schools ps ON ps.id = a.school_id \
+             LEFT JOIN districts di ON a.school_id IS NULL AND di.id = a.district_id",
         );
-        push_order(&mut q, filter, "a");
+        push_order(&mut q, filter);
         q.build_query_as().fetch_all(c).await
     })?;
     if let Some(total) = rows.first().map(|r| r.total) {
@@ -171,9 +162,8 @@ pub async fn review_page(
     }
     // A page past the end: count the list on its own.
     let total: i64 = on_conn!(conn, |c| {
-        let mut q = QueryBuilder::new("SELECT COUNT(*) FROM (");
-        push_list(&mut q, edition_id, reach, filter, None);
-        q.push_sql(") l");
+        let mut q = QueryBuilder::new("SELECT COUNT(*)");
+        push_list_from(&mut q, edition_id, reach, filter, None);
         q.build_query_scalar().fetch_one(c).await
     })?;
     Ok((rows, total))
@@ -190,10 +180,10 @@ pub async fn export_actions(
 ) -> DbResult<Vec<Action>> {
     on_conn!(conn, |c| {
         let mut q = QueryBuilder::new(ACTION_SELECT);
-        q.push_sql(" WHERE a.id IN (SELECT l.id FROM (");
-        push_list(&mut q, edition_id, reach, filter, ids);
-        q.push_sql(") l)");
-        push_order(&mut q, filter, "a");
+        q.push_sql(" WHERE a.id IN (");
+        push_list_ids(&mut q, edition_id, reach, filter, ids);
+        q.push_sql(")");
+        push_order(&mut q, filter);
         q.build_query_as().fetch_all(c).await
     })
 }
@@ -211,17 +201,17 @@ pub async fn export_answers(
         let mut q = QueryBuilder::new(
             "SELECT action_id, question_id, value FROM (\
              SELECT aa.action_id, aa.question_id, aa.value, 0 AS position FROM action_answers aa \
-             WHERE aa.action_id IN (SELECT l.id FROM (",
+             WHERE aa.action_id IN (",
         );
-        push_list(&mut q, edition_id, reach, filter, ids);
+        push_list_ids(&mut q, edition_id, reach, filter, ids);
         q.push_sql(
-            ") l) UNION ALL \
+            ") UNION ALL \
              SELECT ac.action_id, o.question_id, o.label, o.position FROM action_choices ac \
              JOIN question_options o ON o.id = ac.option_id \
-             WHERE ac.action_id IN (SELECT l.id FROM (",
+             WHERE ac.action_id IN (",
         );
-        push_list(&mut q, edition_id, reach, filter, ids);
-        q.push_sql(") l)) answers ORDER BY action_id, question_id, position");
+        push_list_ids(&mut q, edition_id, reach, filter, ids);
+        q.push_sql(")) answers ORDER BY action_id, question_id, position");
         q.build_query_as().fetch_all(c).await
     })
 }
@@ -234,28 +224,25 @@ mod tests {
     use crate::domain::ids::*;
 
     #[test]
-    fn a_plain_district_list_reads_no_action_row() {
+    fn a_plain_district_list_is_one_range_of_places() {
         let reach = Reach::districts(vec![DistrictId(3)]);
         let mut q = SqlText::default();
-        push_list(&mut q, EditionId(7), &reach, &ReviewFilter::default(), None);
-        assert!(
-            q.text.starts_with("SELECT r.id, r.starts_on FROM (SELECT"),
-            "{}",
-            q.text
-        );
-        assert!(
-            q.text.ends_with(") r WHERE r.state <> 'draft'"),
-            "{}",
-            q.text
+        push_list_ids(&mut q, EditionId(7), &reach, &ReviewFilter::default(), None);
+        assert_eq!(
+            q.text,
+            "SELECT a.id FROM actions a WHERE a.edition_id = ? \
+             AND a.place_district_id IN (?) AND a.state <> 'draft'"
         );
         let filter = ReviewFilter {
             text: Some("forum".into()),
+            school: Some("Jaurès".into()),
             ..Default::default()
         };
         let mut q = SqlText::default();
-        push_list(&mut q, EditionId(7), &reach, &filter, None);
+        push_list_ids(&mut q, EditionId(7), &reach, &filter, None);
         assert!(
-            q.text.contains(") r CROSS JOIN actions a WHERE"),
+            q.text
+                .contains("FROM actions a LEFT JOIN schools s ON s.id = a.school_id WHERE"),
             "{}",
             q.text
         );
@@ -274,7 +261,7 @@ mod tests {
             ..Default::default()
         };
         let mut q = SqlText::default();
-        push_list(
+        push_list_ids(
             &mut q,
             EditionId(7),
             &Reach::districts(vec![DistrictId(3)]),

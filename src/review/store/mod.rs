@@ -3,10 +3,9 @@
 //! Every query is written once for both engines, through `QueryBuilder`
 //! ([`crate::db::builder`]): `list.rs` holds the review list and its export,
 //! `figures.rs` the dashboard's counts; this file, the person's reach. The person's reach (the
-//! whole académie, some departments, some districts) becomes a list of
-//! action ids computed from indexed lookups (schools by district or
-//! department, then actions by edition and school), so a district's list
-//! never scans the whole edition.
+//! whole académie, some departments, some districts) becomes terms on the
+//! place stored on each action (migration 0007), so a district's list is
+//! one index range and never scans the whole edition.
 
 mod figures;
 mod list;
@@ -87,93 +86,43 @@ fn push_beyond_draft(q: &mut impl SqlBuilder, alias: &str) {
     q.push_sql(alias).push_sql(".state <> 'draft'");
 }
 
-/// Pushes the edition's actions placed within the reach (not the whole
-/// académie), as a query of `id, state, starts_on`. The place of an action is
-/// its school's district and department or, for a district action, its
-/// district's.
+/// Pushes the `WHERE` terms that keep the edition's actions `a` placed
+/// within the reach, drafts included: `a.edition_id = …` and, unless the
+/// reach is the whole académie, `a.place_district_id IN (…)` and/or
+/// `a.place_department_id IN (…)`.
 ///
-/// Each part starts from the places (the schools of the districts or
-/// departments, by `schools_district` / `schools_department`) and reaches
-/// their actions by `actions_edition_school_state` (migration 0003), which
-/// holds the state and the date too: a district's 100 schools, never the
-/// edition's 20,000 actions. `CROSS JOIN` keeps that order on SQLite, whose
-/// planner (without statistics) would otherwise start from the edition;
-/// PostgreSQL reads it as an inner join and plans freely.
-fn push_reach_actions(q: &mut impl SqlBuilder, edition_id: EditionId, reach: &Reach) {
-    const COLUMNS: &str = "SELECT x.id, x.state, x.starts_on ";
-    // The parts of one kind of place are disjoint (an action's school has a
-    // district or not; a department's schools or its district actions), so
-    // they are simply appended; a person with districts and departments may
-    // reach an action twice (a district within their department): UNION
-    // removes the repeats, at the cost of a temporary index.
-    let union = if reach.districts.is_empty() || reach.departments.is_empty() {
-        " UNION ALL "
-    } else {
-        " UNION "
-    };
-    let mut first = true;
-    let mut part = |q: &mut _| {
-        if !std::mem::take(&mut first) {
-            SqlBuilder::push_sql(q, union);
-        }
-    };
-    if !reach.districts.is_empty() {
-        part(q);
-        q.push_sql(COLUMNS)
-            .push_sql("FROM schools xs CROSS JOIN actions x WHERE xs.district_id IN (")
-            .bind_list(&reach.districts)
-            .push_sql(") AND x.edition_id = ")
-            .bind_i64(edition_id)
-            .push_sql(" AND x.school_id = xs.id");
-        part(q);
-        q.push_sql(COLUMNS)
-            .push_sql(
-                "FROM actions x LEFT JOIN schools xs ON xs.id = x.school_id WHERE x.edition_id = ",
-            )
-            .bind_i64(edition_id)
-            .push_sql(" AND x.district_id IN (")
-            .bind_list(&reach.districts)
-            .push_sql(") AND xs.district_id IS NULL");
-    }
-    if !reach.departments.is_empty() {
-        part(q);
-        q.push_sql(COLUMNS)
-            .push_sql("FROM schools xs CROSS JOIN actions x WHERE xs.department_id IN (")
-            .bind_list(&reach.departments)
-            .push_sql(") AND x.edition_id = ")
-            .bind_i64(edition_id)
-            .push_sql(" AND x.school_id = xs.id");
-        part(q);
-        q.push_sql(COLUMNS)
-            .push_sql("FROM districts xd CROSS JOIN actions x WHERE xd.department_id IN (")
-            .bind_list(&reach.departments)
-            .push_sql(") AND x.edition_id = ")
-            .bind_i64(edition_id)
-            .push_sql(" AND x.district_id = xd.id AND x.school_id IS NULL");
-    }
-    if first {
-        // No place at all: nothing matches.
-        q.push_sql(COLUMNS).push_sql("FROM actions x WHERE 1 = 0");
-    }
-}
-
-/// Pushes the `FROM` of the edition's actions `a` within the reach, drafts
-/// included; [`push_reach_terms`] pushes the matching `WHERE` terms.
-fn push_reach_from(q: &mut impl SqlBuilder, edition_id: EditionId, reach: &Reach) {
-    if reach.whole {
-        q.push_sql("actions a");
-    } else {
-        q.push_sql("(");
-        push_reach_actions(q, edition_id, reach);
-        q.push_sql(") r CROSS JOIN actions a");
-    }
-}
-
-/// The `WHERE` terms that go with [`push_reach_from`].
+/// The place of an action (its school's district and department or, for a
+/// district action, its district's) is stored on the action and kept by the
+/// triggers of migration 0007, so a district's list is one range of the
+/// index `actions_reviewed_by_district`, in the list's order, and a
+/// department's one range of `actions_by_department`.
 fn push_reach_terms(q: &mut impl SqlBuilder, edition_id: EditionId, reach: &Reach) {
     q.push_sql("a.edition_id = ").bind_i64(edition_id);
-    if !reach.whole {
-        q.push_sql(" AND a.id = r.id");
+    if reach.whole {
+        return;
+    }
+    match (reach.districts.is_empty(), reach.departments.is_empty()) {
+        (true, true) => {
+            // No place at all: nothing matches.
+            q.push_sql(" AND 1 = 0");
+        }
+        (false, true) => {
+            q.push_sql(" AND a.place_district_id IN (")
+                .bind_list(&reach.districts)
+                .push_sql(")");
+        }
+        (true, false) => {
+            q.push_sql(" AND a.place_department_id IN (")
+                .bind_list(&reach.departments)
+                .push_sql(")");
+        }
+        (false, false) => {
+            q.push_sql(" AND (a.place_district_id IN (")
+                .bind_list(&reach.districts)
+                .push_sql(") OR a.place_department_id IN (")
+                .bind_list(&reach.departments)
+                .push_sql("))");
+        }
     }
 }
 
@@ -214,37 +163,30 @@ mod tests {
     }
 
     #[test]
-    fn a_district_reach_starts_from_its_schools() {
-        let mut q = SqlText::default();
-        push_reach_from(
-            &mut q,
-            EditionId(7),
-            &Reach::districts(vec![DistrictId(3), DistrictId(4)]),
+    fn a_reach_is_a_range_of_places() {
+        let terms = |reach: &Reach| {
+            let mut q = SqlText::default();
+            push_reach_terms(&mut q, EditionId(7), reach);
+            q.text
+        };
+        assert_eq!(
+            terms(&Reach::districts(vec![DistrictId(3), DistrictId(4)])),
+            "a.edition_id = ? AND a.place_district_id IN (?, ?)"
         );
-        let from = q.text;
-        assert!(
-            from.starts_with(
-                "(SELECT x.id, x.state, x.starts_on FROM schools xs CROSS JOIN actions x"
-            ),
-            "{from}"
-        );
-        assert!(from.contains("xs.district_id IN (?, ?)"), "{from}");
-        assert!(from.ends_with(") r CROSS JOIN actions a"), "{from}");
-        assert!(from.contains(" UNION ALL ") && !from.contains(" UNION SELECT"));
         let whole = Reach {
             whole: true,
             ..Default::default()
         };
-        let mut q = SqlText::default();
-        push_reach_from(&mut q, EditionId(7), &whole);
-        assert_eq!(q.text, "actions a");
+        assert_eq!(terms(&whole), "a.edition_id = ?");
         let both = Reach {
             whole: false,
             departments: vec![DepartmentId(1)],
             districts: vec![DistrictId(3)],
         };
-        let mut q = SqlText::default();
-        push_reach_from(&mut q, EditionId(7), &both);
-        assert!(q.text.contains(" UNION SELECT"), "{}", q.text);
+        assert_eq!(
+            terms(&both),
+            "a.edition_id = ? AND (a.place_district_id IN (?) OR a.place_department_id IN (?))"
+        );
+        assert_eq!(terms(&Reach::default()), "a.edition_id = ? AND 1 = 0");
     }
 }

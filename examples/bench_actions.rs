@@ -880,7 +880,8 @@ async fn public_page(db: &Db, edition: EditionId) -> anyhow::Result<String> {
                 ),
                 duration_minutes: 90,
                 topic: format!("Rendez-vous de la persévérance n° {}", week + 1),
-                description: "Une séance en ligne pour les **référents** décrochage scolaire.".into(),
+                description: "Une séance en ligne pour les **référents** décrochage scolaire."
+                    .into(),
                 speakers: "Pôle persévérance (SAIO)".into(),
                 visio_url: "https://webconf.example.fr/b/rdv".into(),
                 link_opens_minutes: 30,

@@ -527,7 +527,12 @@ fn rows() -> Vec<Row> {
             |w, _| format!("/rendez-vous/{}/participants.csv", w.meeting),
             COORDINATION_ONLY,
         ),
-        get("/agenda", "ses rendez-vous", |_, _| "/agenda".into(), SIGNED_IN_200),
+        get(
+            "/agenda",
+            "ses rendez-vous",
+            |_, _| "/agenda".into(),
+            SIGNED_IN_200,
+        ),
         post(
             "/agenda/lien",
             "son agenda",

@@ -215,17 +215,30 @@ async fn add(
     CsrfForm(form): CsrfForm<StepForm>,
 ) -> AppResult<Response> {
     let (edition, academy) = visible_edition(&state, &user, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
     let mut errors = FormErrors::default();
     let phase = Phase::parse(&form.phase);
     if phase.is_none() {
-        errors.add("phase", "Choisissez le moment de l’étape : avant, pendant ou après la semaine.");
+        errors.add(
+            "phase",
+            "Choisissez le moment de l’étape : avant, pendant ou après la semaine.",
+        );
     }
     let label = form.label.trim();
     if label.is_empty() {
-        errors.add("label", "Indiquez l’étape, par exemple « Informer les parents ».");
+        errors.add(
+            "label",
+            "Indiquez l’étape, par exemple « Informer les parents ».",
+        );
     } else if label.chars().count() > STEP_MAX {
-        errors.add("label", too_long("L’étape", STEP_MAX, label.chars().count()));
+        errors.add(
+            "label",
+            too_long("L’étape", STEP_MAX, label.chars().count()),
+        );
     }
     if let (Some(phase), true) = (phase, errors.is_empty()) {
         let label = label.to_string();
@@ -244,10 +257,16 @@ async fn visible_step(
     state: &AppState,
     user: &CurrentUser,
     id: StepId,
-) -> AppResult<(Step, crate::editions::store::Edition, crate::map::store::Academy)> {
+) -> AppResult<(
+    Step,
+    crate::editions::store::Edition,
+    crate::map::store::Academy,
+)> {
     let step = {
         let mut db = state.db.acquire().await?;
-        store::step_by_id(&mut db.conn(), id).await?.ok_or(AppError::NotFound)?
+        store::step_by_id(&mut db.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)?
     };
     let (edition, academy) = visible_edition(state, user, step.edition_id).await?;
     Ok((step, edition, academy))
@@ -266,7 +285,11 @@ async fn delete(
     CsrfForm(form): CsrfForm<OnceForm>,
 ) -> AppResult<Response> {
     let (step, edition, academy) = visible_step(&state, &user, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
     once::run(&state.db, &form.once, user.id, async |conn| {
         store::delete_step(conn, step.id).await?;
         Ok(Notice::Deleted.at(&format!("/editions/{}/etapes#etapes", edition.id)))
@@ -333,9 +356,14 @@ async fn progress(
     Path(id): Path<EditionId>,
 ) -> AppResult<Response> {
     let (edition, academy) = visible_edition(&state, &user, id).await?;
-    let reach = user.rights.reach(Ability::Export, academy.id).ok_or_else(|| {
-        AppError::forbidden("Le suivi des parcours est réservé aux coordinations et à la DSDEN.")
-    })?;
+    let reach = user
+        .rights
+        .reach(Ability::Export, academy.id)
+        .ok_or_else(|| {
+            AppError::forbidden(
+                "Le suivi des parcours est réservé aux coordinations et à la DSDEN.",
+            )
+        })?;
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let steps = store::steps_of(conn, edition.id).await?;
@@ -354,7 +382,12 @@ async fn progress(
             phases: list
                 .phases
                 .iter()
-                .map(|p| (p.steps.iter().filter(|s| s.done.is_some()).count(), p.steps.len()))
+                .map(|p| {
+                    (
+                        p.steps.iter().filter(|s| s.done.is_some()).count(),
+                        p.steps.len(),
+                    )
+                })
                 .collect(),
         })
         .collect();
@@ -362,7 +395,10 @@ async fn progress(
         ctx: ctx
             .academy(academy.name.clone())
             .crumb(edition.title(), format!("/editions/{}", edition.id))
-            .crumb("Le parcours de la semaine", format!("/editions/{}/etapes", edition.id))
+            .crumb(
+                "Le parcours de la semaine",
+                format!("/editions/{}/etapes", edition.id),
+            )
             .title("Suivi des parcours des établissements")
             .here(),
         edition_id: edition.id,

@@ -36,13 +36,19 @@ pub async fn steps_of(conn: &mut Conn<'_>, edition: EditionId) -> DbResult<Vec<S
     let sql = "SELECT id, edition_id, phase, position, label, auto_check FROM checklist_steps \
                WHERE edition_id = $1 ORDER BY CASE phase WHEN 'before' THEN 0 \
                WHEN 'during' THEN 1 ELSE 2 END, position, id";
-    on_conn!(conn, |c| sqlx::query_as(sql).bind(edition).fetch_all(c).await)
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(edition)
+        .fetch_all(c)
+        .await)
 }
 
 pub async fn step_by_id(conn: &mut Conn<'_>, id: StepId) -> DbResult<Option<Step>> {
     let sql = "SELECT id, edition_id, phase, position, label, auto_check FROM checklist_steps \
                WHERE id = $1";
-    on_conn!(conn, |c| sqlx::query_as(sql).bind(id).fetch_optional(c).await)
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(c)
+        .await)
 }
 
 /// Adds a step, last of its phase.
@@ -68,7 +74,11 @@ pub async fn add_step(
 /// Removes a step (and its ticks).
 pub async fn delete_step(conn: &mut Conn<'_>, id: StepId) -> DbResult<()> {
     let sql = "DELETE FROM checklist_steps WHERE id = $1";
-    on_conn!(conn, |c| sqlx::query(sql).bind(id).execute(c).await.map(|_| ()))
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|_| ()))
 }
 
 /// Copies an edition's steps to its clone (no ticks).
@@ -194,8 +204,14 @@ pub async fn schools_in_reach(
             any = true;
         }
         for (column, ids) in [
-            ("s.district_id", reach.districts.iter().map(|d| d.0).collect::<Vec<i64>>()),
-            ("s.department_id", reach.departments.iter().map(|d| d.0).collect()),
+            (
+                "s.district_id",
+                reach.districts.iter().map(|d| d.0).collect::<Vec<i64>>(),
+            ),
+            (
+                "s.department_id",
+                reach.departments.iter().map(|d| d.0).collect(),
+            ),
             ("s.id", reach.schools.iter().map(|s| s.0).collect()),
         ] {
             if ids.is_empty() {

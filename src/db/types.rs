@@ -15,9 +15,9 @@ use sqlx::{
 
 use crate::domain::{
     action::ActionState,
+    checklist::Phase,
     declaration::QuestionKind,
     edition::EditionState,
-    checklist::Phase,
     meeting::Seat,
     resource::{Audience, ResourceKind},
     roles::{Role, ScopeKind},

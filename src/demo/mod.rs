@@ -193,8 +193,12 @@ async fn story(conn: &mut Conn<'_>, base: &Base, today: NaiveDate) -> anyhow::Re
         today,
     )
     .await?;
-    crate::resources::demo::seed(conn, e.y2024.id, NaiveDate::from_ymd_opt(2024, 1, 15).expect("a date"))
-        .await?;
+    crate::resources::demo::seed(
+        conn,
+        e.y2024.id,
+        NaiveDate::from_ymd_opt(2024, 1, 15).expect("a date"),
+    )
+    .await?;
     crate::resources::demo::seed(conn, e.current.id, today).await?;
     crate::checklist::demo::seed(conn, e.y2024.id).await?;
     crate::checklist::demo::seed(conn, e.current.id).await?;

@@ -59,7 +59,9 @@ impl AutoCheck {
 
     pub fn label(self) -> &'static str {
         match self {
-            AutoCheck::ActionDeclared => "cochée d’office dès qu’une action de l’établissement est soumise",
+            AutoCheck::ActionDeclared => {
+                "cochée d’office dès qu’une action de l’établissement est soumise"
+            }
         }
     }
 }
@@ -69,21 +71,77 @@ pub const STEP_MAX: usize = 300;
 
 /// The steps of the seeds' method sheet, in our words: (phase, label, auto check).
 pub const SEED_STEPS: [(Phase, &str, Option<AutoCheck>); 16] = [
-    (Phase::Before, "Faire le point sur les projets et les gestes professionnels à faire connaître", None),
-    (Phase::Before, "Préparer la semaine en GPDS, en conseil pédagogique, en CVC ou en CVL", None),
-    (Phase::Before, "Informer les élèves, les parents et les partenaires", None),
-    (Phase::Before, "Utiliser la mallette et les supports de communication de l’académie", None),
-    (Phase::Before, "Déclarer chaque action envisagée", Some(AutoCheck::ActionDeclared)),
-    (Phase::Before, "Informer le comité de pilotage du réseau FOQUALE", None),
-    (Phase::During, "Échanger entre professionnels (forum des initiatives…)", None),
-    (Phase::During, "Organiser une restitution : exposition, forum, témoignages", None),
-    (Phase::During, "Faire témoigner des élèves (courtes vidéos)", None),
-    (Phase::During, "Prendre des photos pour les sites de l’établissement et de l’académie", None),
+    (
+        Phase::Before,
+        "Faire le point sur les projets et les gestes professionnels à faire connaître",
+        None,
+    ),
+    (
+        Phase::Before,
+        "Préparer la semaine en GPDS, en conseil pédagogique, en CVC ou en CVL",
+        None,
+    ),
+    (
+        Phase::Before,
+        "Informer les élèves, les parents et les partenaires",
+        None,
+    ),
+    (
+        Phase::Before,
+        "Utiliser la mallette et les supports de communication de l’académie",
+        None,
+    ),
+    (
+        Phase::Before,
+        "Déclarer chaque action envisagée",
+        Some(AutoCheck::ActionDeclared),
+    ),
+    (
+        Phase::Before,
+        "Informer le comité de pilotage du réseau FOQUALE",
+        None,
+    ),
+    (
+        Phase::During,
+        "Échanger entre professionnels (forum des initiatives…)",
+        None,
+    ),
+    (
+        Phase::During,
+        "Organiser une restitution : exposition, forum, témoignages",
+        None,
+    ),
+    (
+        Phase::During,
+        "Faire témoigner des élèves (courtes vidéos)",
+        None,
+    ),
+    (
+        Phase::During,
+        "Prendre des photos pour les sites de l’établissement et de l’académie",
+        None,
+    ),
     (Phase::During, "Publier avec #PerseveranceScolaire", None),
-    (Phase::After, "Valoriser l’action et les élèves : photos, vidéos", None),
-    (Phase::After, "Faire le bilan quantitatif (fréquentation)", None),
-    (Phase::After, "Faire le bilan qualitatif (retours, points de vigilance, pistes)", None),
-    (Phase::After, "Envoyer le bilan au comité de pilotage du district", None),
+    (
+        Phase::After,
+        "Valoriser l’action et les élèves : photos, vidéos",
+        None,
+    ),
+    (
+        Phase::After,
+        "Faire le bilan quantitatif (fréquentation)",
+        None,
+    ),
+    (
+        Phase::After,
+        "Faire le bilan qualitatif (retours, points de vigilance, pistes)",
+        None,
+    ),
+    (
+        Phase::After,
+        "Envoyer le bilan au comité de pilotage du district",
+        None,
+    ),
     (Phase::After, "Envoyer le bilan au rectorat", None),
 ];
 
@@ -100,6 +158,10 @@ mod tests {
         for check in AutoCheck::ALL {
             assert_eq!(AutoCheck::parse(check.code()), Some(check));
         }
-        assert!(SEED_STEPS.iter().all(|(_, l, _)| l.chars().count() <= STEP_MAX));
+        assert!(
+            SEED_STEPS
+                .iter()
+                .all(|(_, l, _)| l.chars().count() <= STEP_MAX)
+        );
     }
 }

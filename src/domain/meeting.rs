@@ -151,9 +151,9 @@ pub fn parse_visio_url(text: &str) -> Result<String, &'static str> {
         Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
             Ok(url.to_string())
         }
-        _ => Err(
-            "Indiquez l'adresse complète du lien de visioconférence, commençant par https://.",
-        ),
+        _ => {
+            Err("Indiquez l'adresse complète du lien de visioconférence, commençant par https://.")
+        }
     }
 }
 
@@ -174,8 +174,18 @@ pub fn long_date(date: NaiveDate) -> String {
         "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
     ];
     const MONTHS: [&str; 12] = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-        "octobre", "novembre", "décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ];
     let day = if date.day() == 1 {
         "1er".to_string()
@@ -448,13 +458,20 @@ mod tests {
             attendee_email: Some("referent@demo.test".into()),
             sequence: 2,
         };
-        let text = calendar("Mes rendez-vous", CalendarMethod::Request, &[event], at(2024, 2, 1, 9, 0));
+        let text = calendar(
+            "Mes rendez-vous",
+            CalendarMethod::Request,
+            &[event],
+            at(2024, 2, 1, 9, 0),
+        );
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
         assert!(text.ends_with("END:VCALENDAR\r\n"));
         assert!(text.contains("DTSTART;TZID=Europe/Paris:20240306T140000\r\n"));
         assert!(text.contains("DTEND;TZID=Europe/Paris:20240306T153000\r\n"));
         assert!(text.contains("METHOD:REQUEST\r\n"));
-        assert!(text.contains("SUMMARY:Les partenaires du référent\\, et leurs dispositifs\\; suite"));
+        assert!(
+            text.contains("SUMMARY:Les partenaires du référent\\, et leurs dispositifs\\; suite")
+        );
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "{line}");
             assert!(!line.contains('\n'));

@@ -14,8 +14,8 @@ pub mod uai;
 
 pub use email::Email;
 pub use ids::{
-    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, OptionId, QuestionId,
-    SchoolId, UserId, MeetingId, ResourceId, StepId,
+    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, MeetingId, OptionId,
+    QuestionId, ResourceId, SchoolId, StepId, UserId,
 };
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
@@ -25,7 +25,7 @@ pub mod checklist;
 pub mod declaration;
 pub mod edition;
 pub mod meeting;
-pub mod resource;
 pub mod policy;
+pub mod resource;
 
 pub use policy::{Ability, ActionFacts, DeclarePlace, Rights};

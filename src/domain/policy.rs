@@ -345,7 +345,9 @@ impl Rights {
     /// académie (staff, heads, coordinations, DSDEN); not to the platform's
     /// admin, who holds no place there.
     pub fn may_register_meetings(&self, academy: AcademyId) -> bool {
-        self.held.iter().any(|(_, at)| at.academy == academy && academy.0 > 0)
+        self.held
+            .iter()
+            .any(|(_, at)| at.academy == academy && academy.0 > 0)
     }
 
     /// Whether the person may read a resource of the kit of an edition of
@@ -895,8 +897,14 @@ mod tests {
             Role::DepartmentViewer,
             Role::AcademyCoordinator,
         ] {
-            assert!(one(role, SCHOOL_A).may_register_meetings(academy), "{role:?}");
-            assert!(!one(role, ELSEWHERE).may_register_meetings(academy), "{role:?}");
+            assert!(
+                one(role, SCHOOL_A).may_register_meetings(academy),
+                "{role:?}"
+            );
+            assert!(
+                !one(role, ELSEWHERE).may_register_meetings(academy),
+                "{role:?}"
+            );
         }
         // The platform's admin holds no place in the académie.
         assert!(!one(Role::Admin, ACADEMY).may_register_meetings(academy));

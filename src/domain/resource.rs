@@ -19,7 +19,8 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 3] = [ResourceKind::Kit, ResourceKind::Method, ResourceKind::Reuse];
+    pub const ALL: [ResourceKind; 3] =
+        [ResourceKind::Kit, ResourceKind::Method, ResourceKind::Reuse];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -92,7 +93,10 @@ pub const SHEET_MAX: usize = 50_000;
 /// it would be shown as text, never run, but the author surely meant
 /// something else. The message names the first line concerned.
 pub fn check_sheet(markdown: &str) -> Result<(), String> {
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
     for (event, range) in parser.into_offset_iter() {
         if let Event::Html(text) | Event::InlineHtml(text) = &event {
             let line = markdown[..range.start].matches('\n').count() + 1;
@@ -124,9 +128,15 @@ mod tests {
 
     #[test]
     fn raw_html_is_refused_with_its_line() {
-        assert_eq!(check_sheet("# Avant la semaine\n\n- Faire le point\n- *Informer*"), Ok(()));
+        assert_eq!(
+            check_sheet("# Avant la semaine\n\n- Faire le point\n- *Informer*"),
+            Ok(())
+        );
         let err = check_sheet("# Titre\n\nTexte\n\n<script>alert(1)</script>\n").unwrap_err();
-        assert!(err.starts_with("Ligne 5 : le code HTML « <script>alert(1)</script> »"), "{err}");
+        assert!(
+            err.starts_with("Ligne 5 : le code HTML « <script>alert(1)</script> »"),
+            "{err}"
+        );
         let err = check_sheet("Un <b>gras</b> en ligne").unwrap_err();
         assert!(err.starts_with("Ligne 1 : le code HTML « <b> »"), "{err}");
         // Angle brackets in code are text, not HTML.

@@ -74,9 +74,8 @@ impl FileStore {
     /// Files kept in the folder `dir` (created if missing), one sub-folder per
     /// first two characters of the key.
     pub fn local(dir: &Path) -> anyhow::Result<FileStore> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            anyhow::anyhow!("dossier des fichiers {} : {e}", dir.display())
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("dossier des fichiers {} : {e}", dir.display()))?;
         let backend = LocalFileSystem::new_with_prefix(dir)?;
         Ok(FileStore {
             backend: Arc::new(backend),
@@ -301,7 +300,9 @@ impl FileKind {
             FileKind::Pdf => bytes.starts_with(b"%PDF-"),
             FileKind::Png => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
             FileKind::Jpeg => bytes.starts_with(b"\xff\xd8\xff"),
-            FileKind::Webp => bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP",
+            FileKind::Webp => {
+                bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP"
+            }
             // Office and OpenDocument files are ZIP archives.
             _ => bytes.starts_with(b"PK\x03\x04"),
         };
@@ -338,7 +339,9 @@ pub fn download(kind: FileKind, file_name: &str, bytes: Bytes, inline: bool) -> 
     );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"),
+        HeaderValue::from_static(
+            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        ),
     );
     headers.insert(
         header::CACHE_CONTROL,
@@ -451,13 +454,22 @@ mod tests {
 
     #[test]
     fn kinds_come_from_content_and_extension_together() {
-        assert_eq!(FileKind::sniff("Affiche.PDF", b"%PDF-1.4\n"), Ok(FileKind::Pdf));
+        assert_eq!(
+            FileKind::sniff("Affiche.PDF", b"%PDF-1.4\n"),
+            Ok(FileKind::Pdf)
+        );
         assert_eq!(
             FileKind::sniff("logo.png", b"\x89PNG\r\n\x1a\n...."),
             Ok(FileKind::Png)
         );
-        assert_eq!(FileKind::sniff("photo.jpeg", b"\xff\xd8\xff\xe0"), Ok(FileKind::Jpeg));
-        assert_eq!(FileKind::sniff("invitation.odt", b"PK\x03\x04"), Ok(FileKind::Odt));
+        assert_eq!(
+            FileKind::sniff("photo.jpeg", b"\xff\xd8\xff\xe0"),
+            Ok(FileKind::Jpeg)
+        );
+        assert_eq!(
+            FileKind::sniff("invitation.odt", b"PK\x03\x04"),
+            Ok(FileKind::Odt)
+        );
         assert_eq!(
             FileKind::sniff("page.html", b"<script>"),
             Err(KindError::Unsupported)
@@ -467,7 +479,10 @@ mod tests {
             Err(KindError::Mismatch("pdf".into()))
         );
         assert_eq!(FileKind::sniff("vide.pdf", b""), Err(KindError::Empty));
-        assert_eq!(FileKind::sniff("sans-extension", b"%PDF-"), Err(KindError::Unsupported));
+        assert_eq!(
+            FileKind::sniff("sans-extension", b"%PDF-"),
+            Err(KindError::Unsupported)
+        );
         for kind in FileKind::ALL {
             assert_eq!(FileKind::from_code(kind.code()), Some(kind));
         }

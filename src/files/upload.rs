@@ -107,8 +107,8 @@ impl<S: Send + Sync, const MAX_BYTES: u64> FromRequest<S> for Upload<MAX_BYTES> 
             .and_then(|v| v.to_str().ok())
             .and_then(|v| multer::parse_boundary(v).ok())
             .ok_or_else(unreadable)?;
-        let constraints = multer::Constraints::new()
-            .size_limit(multer::SizeLimit::new().whole_stream(MAX_BYTES));
+        let constraints =
+            multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(MAX_BYTES));
         let stream = request.into_body().into_data_stream();
         let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
         let mut upload = Upload {
@@ -116,16 +116,21 @@ impl<S: Send + Sync, const MAX_BYTES: u64> FromRequest<S> for Upload<MAX_BYTES> 
             files: Vec::new(),
         };
         let mut token_checked = false;
-        while let Some(field) = multipart.next_field().await.map_err(|e| read_error(e, MAX_BYTES))? {
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| read_error(e, MAX_BYTES))?
+        {
             let name = field.name().unwrap_or_default().to_string();
-            let file_name = field.file_name().map(|n| {
-                n.rsplit(['/', '\\']).next().unwrap_or_default().to_string()
-            });
+            let file_name = field
+                .file_name()
+                .map(|n| n.rsplit(['/', '\\']).next().unwrap_or_default().to_string());
             let bytes = field.bytes().await.map_err(|e| read_error(e, MAX_BYTES))?;
             if !token_checked {
                 // The token must be the first field: nothing else is read
                 // from a form that does not carry it.
-                let posted = (name == csrf::FIELD).then(|| String::from_utf8_lossy(&bytes).to_string());
+                let posted =
+                    (name == csrf::FIELD).then(|| String::from_utf8_lossy(&bytes).to_string());
                 if !posted.is_some_and(|p| csrf::same_token(&p, &expected)) {
                     return Err(AppError::Csrf);
                 }
@@ -141,9 +146,10 @@ impl<S: Send + Sync, const MAX_BYTES: u64> FromRequest<S> for Upload<MAX_BYTES> 
                     });
                 }
                 Some(_) => {}
-                None => upload
-                    .fields
-                    .push((name, String::from_utf8(bytes.to_vec()).map_err(|_| unreadable())?)),
+                None => upload.fields.push((
+                    name,
+                    String::from_utf8(bytes.to_vec()).map_err(|_| unreadable())?,
+                )),
             }
         }
         if !token_checked {
@@ -235,10 +241,16 @@ mod tests {
     async fn refuses_a_missing_or_wrong_token_before_anything_else() {
         for first in [("csrf", "wrong"), ("title", TOKEN)] {
             let request = multipart(
-                &[(first.0, None, first.1.as_bytes()), ("file", Some("a.pdf"), b"%PDF")],
+                &[
+                    (first.0, None, first.1.as_bytes()),
+                    ("file", Some("a.pdf"), b"%PDF"),
+                ],
                 None,
             );
-            assert_eq!(read::<1024>(request).await.unwrap_err(), StatusCode::FORBIDDEN);
+            assert_eq!(
+                read::<1024>(request).await.unwrap_err(),
+                StatusCode::FORBIDDEN
+            );
         }
     }
 
@@ -253,12 +265,18 @@ mod tests {
         );
         // A body that lies about its length is cut off at the limit.
         let request = multipart(
-            &[("csrf", None, TOKEN.as_bytes()), ("file", Some("a.pdf"), &big)],
+            &[
+                ("csrf", None, TOKEN.as_bytes()),
+                ("file", Some("a.pdf"), &big),
+            ],
             Some(100),
         );
         assert!(read::<1024>(request).await.is_err());
         let request = multipart(
-            &[("csrf", None, TOKEN.as_bytes()), ("file", Some("a.pdf"), &big)],
+            &[
+                ("csrf", None, TOKEN.as_bytes()),
+                ("file", Some("a.pdf"), &big),
+            ],
             None,
         );
         assert_eq!(

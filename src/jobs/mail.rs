@@ -114,7 +114,8 @@ fn build_with_calendar(
         .from(config.mail_from.parse::<Mailbox>()?)
         .to(mail.to.parse::<Mailbox>()?)
         .subject(&mail.subject);
-    let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))?;
+    let content_type =
+        ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))?;
     Ok(builder.multipart(
         MultiPart::mixed()
             .singlepart(
@@ -122,7 +123,9 @@ fn build_with_calendar(
                     .header(ContentType::TEXT_PLAIN)
                     .body(mail.text.clone()),
             )
-            .singlepart(Attachment::new("invitation.ics".into()).body(calendar.to_string(), content_type)),
+            .singlepart(
+                Attachment::new("invitation.ics".into()).body(calendar.to_string(), content_type),
+            ),
     )?)
 }
 

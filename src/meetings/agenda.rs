@@ -74,7 +74,11 @@ async fn agenda(
     })
 }
 
-async fn page(State(state): State<AppState>, user: CurrentUser, ctx: PageCtx) -> AppResult<Response> {
+async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+) -> AppResult<Response> {
     agenda(&state, &user, ctx, None).await
 }
 

@@ -124,14 +124,18 @@ async fn export(
     let (meeting, _, academy) = visible_meeting(&state, &user, id).await?;
     user.require(Ability::Manage, &Placement::academy(academy.id), REASON)?;
     let attendees = lines(&state, id).await?;
-    let bytes = csv_file(&attendees)
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the attendance CSV")))?;
+    let bytes = csv_file(&attendees).map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context("writing the attendance CSV"))
+    })?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"participants-rendez-vous-{}.csv\"", meeting.id),
+                format!(
+                    "attachment; filename=\"participants-rendez-vous-{}.csv\"",
+                    meeting.id
+                ),
             ),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],

@@ -9,7 +9,7 @@ use super::store::{self, MeetingValues};
 use crate::{
     auth::store as auth_store,
     db::{Conn, DbResult},
-    domain::{Email, EditionId, edition::paris_to_utc, meeting::Seat},
+    domain::{EditionId, Email, edition::paris_to_utc, meeting::Seat},
 };
 
 /// The topics of Créteil's 2024 note, with a presentation in our words.
@@ -63,10 +63,16 @@ pub async fn seed(
     week_start: NaiveDate,
     today: NaiveDate,
 ) -> DbResult<()> {
-    let referent = auth_store::user_by_email(conn, &Email::parse("referent@demo.test").expect("an address"))
-        .await?;
-    let staff = auth_store::user_by_email(conn, &Email::parse("personnel@demo.test").expect("an address"))
-        .await?;
+    let referent = auth_store::user_by_email(
+        conn,
+        &Email::parse("referent@demo.test").expect("an address"),
+    )
+    .await?;
+    let staff = auth_store::user_by_email(
+        conn,
+        &Email::parse("personnel@demo.test").expect("an address"),
+    )
+    .await?;
     let first_2024 = NaiveDate::from_ymd_opt(2024, 2, 28).expect("a date");
     for (i, topic) in TOPICS.into_iter().enumerate() {
         let date = first_2024 + Duration::weeks(i as i64);
@@ -85,7 +91,10 @@ pub async fn seed(
     while date.weekday() != Weekday::Wed {
         date -= Duration::days(1);
     }
-    let mut dates: Vec<NaiveDate> = (0..6).map(|i| date - Duration::weeks(i)).filter(|d| *d > today).collect();
+    let mut dates: Vec<NaiveDate> = (0..6)
+        .map(|i| date - Duration::weeks(i))
+        .filter(|d| *d > today)
+        .collect();
     dates.reverse();
     for (i, (date, topic)) in dates.into_iter().zip(TOPICS).enumerate() {
         let id = store::insert_meeting(conn, current, &values(date, topic, "")).await?;

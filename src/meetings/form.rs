@@ -75,7 +75,8 @@ impl MeetingForm {
         if time.is_none() {
             errors.add("time", formats::TIME_MESSAGE);
         }
-        let duration = formats::parse_integer(&self.duration).filter(|d| DURATION_RANGE.contains(d));
+        let duration =
+            formats::parse_integer(&self.duration).filter(|d| DURATION_RANGE.contains(d));
         if duration.is_none() {
             errors.add(
                 "duration",
@@ -86,11 +87,24 @@ impl MeetingForm {
         if topic.is_empty() {
             errors.add("topic", "Indiquez le sujet de la séance.");
         } else if topic.chars().count() > TOPIC_MAX {
-            errors.add("topic", too_long("Le sujet", TOPIC_MAX, topic.chars().count()));
+            errors.add(
+                "topic",
+                too_long("Le sujet", TOPIC_MAX, topic.chars().count()),
+            );
         }
         for (field, what, value, max) in [
-            ("description", "La présentation", &self.description, TEXT_MAX),
-            ("speakers", "La liste des intervenants", &self.speakers, SPEAKERS_MAX),
+            (
+                "description",
+                "La présentation",
+                &self.description,
+                TEXT_MAX,
+            ),
+            (
+                "speakers",
+                "La liste des intervenants",
+                &self.speakers,
+                SPEAKERS_MAX,
+            ),
             ("materials", "Les supports", &self.materials, TEXT_MAX),
         ] {
             let count = value.chars().count();
@@ -101,14 +115,16 @@ impl MeetingForm {
         let visio_url = parse_visio_url(&self.visio_url)
             .map_err(|message| errors.add("visio_url", message))
             .ok();
-        let link_opens = formats::parse_integer(&self.link_opens).filter(|m| (0..=1440).contains(m));
+        let link_opens =
+            formats::parse_integer(&self.link_opens).filter(|m| (0..=1440).contains(m));
         if link_opens.is_none() {
             errors.add(
                 "link_opens",
                 "Indiquez en minutes quand le lien devient visible avant la séance, entre 0 et 1440 (par exemple 30).",
             );
         }
-        let capacity = formats::parse_integer(&self.capacity).filter(|c| (1..=CAPACITY_MAX).contains(c));
+        let capacity =
+            formats::parse_integer(&self.capacity).filter(|c| (1..=CAPACITY_MAX).contains(c));
         if capacity.is_none() {
             errors.add(
                 "capacity",
@@ -116,21 +132,24 @@ impl MeetingForm {
             );
         }
         match (date, time, duration, visio_url, link_opens, capacity) {
-            (Some(date), Some(time), Some(duration), Some(visio_url), Some(link_opens), Some(capacity))
-                if errors.is_empty() =>
-            {
-                Ok(MeetingValues {
-                    starts_at: slot_start(date, time),
-                    duration_minutes: duration,
-                    topic: topic.to_string(),
-                    description: self.description.trim().to_string(),
-                    speakers: self.speakers.trim().to_string(),
-                    visio_url,
-                    link_opens_minutes: link_opens,
-                    capacity,
-                    materials: self.materials.trim().to_string(),
-                })
-            }
+            (
+                Some(date),
+                Some(time),
+                Some(duration),
+                Some(visio_url),
+                Some(link_opens),
+                Some(capacity),
+            ) if errors.is_empty() => Ok(MeetingValues {
+                starts_at: slot_start(date, time),
+                duration_minutes: duration,
+                topic: topic.to_string(),
+                description: self.description.trim().to_string(),
+                speakers: self.speakers.trim().to_string(),
+                visio_url,
+                link_opens_minutes: link_opens,
+                capacity,
+                materials: self.materials.trim().to_string(),
+            }),
             _ => Err(errors),
         }
     }

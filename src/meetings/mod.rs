@@ -54,7 +54,8 @@ async fn visible_meeting(
             .await?
             .ok_or(AppError::NotFound)?
     };
-    let (edition, academy) = crate::editions::visible_edition(state, user, meeting.edition_id).await?;
+    let (edition, academy) =
+        crate::editions::visible_edition(state, user, meeting.edition_id).await?;
     Ok((meeting, edition, academy))
 }
 

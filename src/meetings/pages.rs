@@ -159,7 +159,11 @@ async fn create(
     CsrfForm(form): CsrfForm<MeetingForm>,
 ) -> AppResult<Response> {
     let (edition, academy) = visible_edition(&state, &user, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
     let errors = match form.check() {
         Ok(values) => {
             let to = Notice::Created.at(&format!("/editions/{}/rendez-vous", edition.id));
@@ -203,8 +207,19 @@ async fn edit_page(
     Path(id): Path<MeetingId>,
 ) -> AppResult<Response> {
     let (meeting, edition, academy) = visible_meeting(&state, &user, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
-    render(edit(ctx, &meeting, &edition, &academy, MeetingForm::of(&meeting), FormErrors::default()))
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
+    render(edit(
+        ctx,
+        &meeting,
+        &edition,
+        &academy,
+        MeetingForm::of(&meeting),
+        FormErrors::default(),
+    ))
 }
 
 fn edit(
@@ -238,7 +253,11 @@ async fn update(
     CsrfForm(form): CsrfForm<MeetingForm>,
 ) -> AppResult<Response> {
     let (meeting, edition, academy) = visible_meeting(&state, &user, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
     let errors = match form.check() {
         Ok(values) => {
             let to = Notice::Saved.at(&format!(

@@ -13,7 +13,10 @@ use crate::{
     db::Conn,
     domain::{MeetingId, UserId, meeting::Seat},
     editions::store::Edition,
-    web::{AppError, AppResult, AppState, CsrfForm, CurrentUser, Notice, OnceToken, extract::Path, once},
+    web::{
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, Notice, OnceToken, extract::Path,
+        once,
+    },
 };
 
 pub fn router() -> Router<AppState> {
@@ -54,7 +57,9 @@ async fn register(
         let (seat, new) = match store::take_seat(conn, id, user.id).await? {
             Some(seat) => (seat, true),
             None => (
-                store::seat_of(conn, id, user.id).await?.unwrap_or(Seat::Waiting),
+                store::seat_of(conn, id, user.id)
+                    .await?
+                    .unwrap_or(Seat::Waiting),
                 false,
             ),
         };

@@ -81,13 +81,22 @@ macro_rules! meeting_select {
 
 /// The sessions of an edition, by start.
 pub async fn meetings_of(conn: &mut Conn<'_>, edition: EditionId) -> DbResult<Vec<Meeting>> {
-    let sql = concat!(meeting_select!(), "WHERE m.edition_id = $1 ORDER BY m.starts_at, m.id");
-    on_conn!(conn, |c| sqlx::query_as(sql).bind(edition).fetch_all(c).await)
+    let sql = concat!(
+        meeting_select!(),
+        "WHERE m.edition_id = $1 ORDER BY m.starts_at, m.id"
+    );
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(edition)
+        .fetch_all(c)
+        .await)
 }
 
 pub async fn meeting_by_id(conn: &mut Conn<'_>, id: MeetingId) -> DbResult<Option<Meeting>> {
     let sql = concat!(meeting_select!(), "WHERE m.id = $1");
-    on_conn!(conn, |c| sqlx::query_as(sql).bind(id).fetch_optional(c).await)
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(c)
+        .await)
 }
 
 /// Writes a new session.
@@ -161,7 +170,10 @@ pub async fn lock_meeting(conn: &mut Conn<'_>, id: MeetingId) -> DbResult<bool> 
 pub async fn registered_count(conn: &mut Conn<'_>, id: MeetingId) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM meeting_registrations WHERE meeting_id = $1 \
                AND status = 'registered'";
-    on_conn!(conn, |c| sqlx::query_scalar(sql).bind(id).fetch_one(c).await)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(c)
+        .await)
 }
 
 /// Where the person stands for the session, if registered or waiting.
@@ -315,7 +327,11 @@ pub async fn set_attendance(
 ) -> DbResult<()> {
     let sql = "UPDATE meeting_registrations SET attended = FALSE \
                WHERE meeting_id = $1 AND status = 'registered'";
-    on_conn!(conn, |c| sqlx::query(sql).bind(id).execute(c).await.map(|_| ()))?;
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
     for user in present {
         let sql = "UPDATE meeting_registrations SET attended = TRUE \
                    WHERE meeting_id = $1 AND user_id = $2 AND status = 'registered'";
@@ -355,7 +371,10 @@ pub async fn sessions_of_user(conn: &mut Conn<'_>, user: UserId) -> DbResult<Vec
 pub async fn registered_emails(conn: &mut Conn<'_>, id: MeetingId) -> DbResult<Vec<String>> {
     let sql = "SELECT u.email FROM meeting_registrations r JOIN users u ON u.id = r.user_id \
                WHERE r.meeting_id = $1 AND r.status = 'registered' ORDER BY r.id";
-    on_conn!(conn, |c| sqlx::query_scalar(sql).bind(id).fetch_all(c).await)
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_all(c)
+        .await)
 }
 
 /// Sessions whose reminder is due (starting within `until`, not started,
@@ -376,8 +395,13 @@ pub async fn reminders_due(
 
 /// Claims a session's reminder: true for the one caller (on any instance)
 /// that marks it sent.
-pub async fn claim_reminder(conn: &mut Conn<'_>, id: MeetingId, now: DateTime<Utc>) -> DbResult<bool> {
-    let sql = "UPDATE meetings SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL";
+pub async fn claim_reminder(
+    conn: &mut Conn<'_>,
+    id: MeetingId,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let sql =
+        "UPDATE meetings SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(now)
@@ -397,8 +421,13 @@ pub async fn follow_ups_due(conn: &mut Conn<'_>, now: DateTime<Utc>) -> DbResult
 }
 
 /// Claims a session's follow-up (see [`claim_reminder`]).
-pub async fn claim_follow_up(conn: &mut Conn<'_>, id: MeetingId, now: DateTime<Utc>) -> DbResult<bool> {
-    let sql = "UPDATE meetings SET follow_up_sent_at = $2 WHERE id = $1 AND follow_up_sent_at IS NULL";
+pub async fn claim_follow_up(
+    conn: &mut Conn<'_>,
+    id: MeetingId,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let sql =
+        "UPDATE meetings SET follow_up_sent_at = $2 WHERE id = $1 AND follow_up_sent_at IS NULL";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(now)
@@ -419,7 +448,10 @@ pub async fn feed_owner(conn: &mut Conn<'_>, token_hash: &str) -> DbResult<Optio
 /// Whether the person has a feed address.
 pub async fn has_feed(conn: &mut Conn<'_>, user: UserId) -> DbResult<bool> {
     let sql = "SELECT COUNT(*) FROM calendar_feeds WHERE user_id = $1";
-    let count: i64 = on_conn!(conn, |c| sqlx::query_scalar(sql).bind(user).fetch_one(c).await)?;
+    let count: i64 = on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(user)
+        .fetch_one(c)
+        .await)?;
     Ok(count > 0)
 }
 

@@ -59,7 +59,10 @@ impl ResourceForm {
         if title.is_empty() {
             errors.add("title", "Indiquez le titre de la ressource.");
         } else if title.chars().count() > TITLE_MAX {
-            errors.add("title", too_long("Le titre", TITLE_MAX, title.chars().count()));
+            errors.add(
+                "title",
+                too_long("Le titre", TITLE_MAX, title.chars().count()),
+            );
         }
         for (field, what, value, max) in [
             ("summary", "La présentation", &self.summary, SUMMARY_MAX),
@@ -108,7 +111,10 @@ pub fn content<'a>(
     };
     match (kind, &file_kind, body.is_empty()) {
         (ResourceKind::Kit, None, _) => {
-            errors.add("file", "Choisissez le fichier à déposer (affiche, invitation, logo…).");
+            errors.add(
+                "file",
+                "Choisissez le fichier à déposer (affiche, invitation, logo…).",
+            );
             None
         }
         (ResourceKind::Kit, Some(_), _) => Some((Content::default(), file_kind)),

@@ -26,7 +26,11 @@ use crate::{
         edition::{EditionState, paris_date},
         resource::{Audience, ResourceKind},
     },
-    editions::{markdown, store::{self as editions_store, Edition}, visible_edition},
+    editions::{
+        markdown,
+        store::{self as editions_store, Edition},
+        visible_edition,
+    },
     files::{self, FileKind, StoredKey, upload::Upload},
     map::store::{self as map_store, Academy},
     web::{
@@ -134,7 +138,18 @@ async fn kit(
     ctx: PageCtx,
     Path(id): Path<EditionId>,
 ) -> AppResult<Response> {
-    render(kit_page(&state, &user, ctx, id, None, FormErrors::default(), String::new()).await?)
+    render(
+        kit_page(
+            &state,
+            &user,
+            ctx,
+            id,
+            None,
+            FormErrors::default(),
+            String::new(),
+        )
+        .await?,
+    )
 }
 
 /// Keeps an uploaded file in the store; its content row names it.
@@ -162,7 +177,11 @@ async fn create(
 ) -> AppResult<Response> {
     let form: ResourceForm = upload.form()?;
     let (edition, academy) = visible_edition(&state, &user, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
     let mut errors = FormErrors::default();
     let values = form.values(&mut errors);
     let checked = values
@@ -171,12 +190,22 @@ async fn create(
     if let (Some(values), Some((mut content, file)), true) = (values, checked, errors.is_empty()) {
         keep_file(&state, &mut content, file).await?;
         return once::run(&state.db, &form.once, user.id, async |conn| {
-            let id = store::insert_resource(conn, edition.id, &values, &content, Some(user.id)).await?;
+            let id =
+                store::insert_resource(conn, edition.id, &values, &content, Some(user.id)).await?;
             Ok(Notice::Created.at(&format!("/ressources/{id}")))
         })
         .await;
     }
-    let page = kit_page(&state, &user, ctx, edition.id, Some(form), errors, String::new()).await?;
+    let page = kit_page(
+        &state,
+        &user,
+        ctx,
+        edition.id,
+        Some(form),
+        errors,
+        String::new(),
+    )
+    .await?;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
@@ -197,7 +226,11 @@ async fn from_action(
     CsrfForm(form): CsrfForm<FromActionForm>,
 ) -> AppResult<Response> {
     let (edition, academy) = visible_edition(&state, &user, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
     let found = match form.action.trim().trim_start_matches('#').parse::<i64>() {
         Ok(number) => {
             let mut db = state.db.acquire().await?;
@@ -213,8 +246,14 @@ async fn from_action(
         Err(_) => None,
     };
     let message = match &found {
-        None => Some("Indiquez le numéro d’une action, par exemple 1234 (il figure dans l’adresse de sa page)."),
-        Some((_, source)) if source.as_ref().is_none_or(|s| s.academy_id != academy.id || s.year >= edition.year) => {
+        None => Some(
+            "Indiquez le numéro d’une action, par exemple 1234 (il figure dans l’adresse de sa page).",
+        ),
+        Some((_, source))
+            if source
+                .as_ref()
+                .is_none_or(|s| s.academy_id != academy.id || s.year >= edition.year) =>
+        {
             Some("Cette action n’est pas une action d’une édition passée de l’académie.")
         }
         Some((action, _)) if action.state != ActionState::Validated => {
@@ -234,8 +273,12 @@ async fn from_action(
         };
         let body = reuse_sheet(&action, &source);
         return once::run(&state.db, &form.once, user.id, async |conn| {
-            let content = Content { body: body.clone(), ..Content::default() };
-            let id = store::insert_resource(conn, edition.id, &values, &content, Some(user.id)).await?;
+            let content = Content {
+                body: body.clone(),
+                ..Content::default()
+            };
+            let id =
+                store::insert_resource(conn, edition.id, &values, &content, Some(user.id)).await?;
             Ok(Notice::Created.at(&format!("/ressources/{id}#nouvelle-version")))
         })
         .await;
@@ -278,7 +321,9 @@ async fn readable(
 ) -> AppResult<(Resource, Edition, Academy)> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
-    let resource = store::resource_by_id(conn, id).await?.ok_or(AppError::NotFound)?;
+    let resource = store::resource_by_id(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let edition = editions_store::edition_by_id(conn, resource.edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -286,11 +331,13 @@ async fn readable(
     let public = resource.audience == Audience::Public;
     if !rights.reads_resource(edition.academy_id, edition.stored_state(), public) {
         // A staff resource asks an anonymous visitor to sign in.
-        return Err(if user.is_none() && edition.stored_state() != EditionState::Draft {
-            AppError::Unauthenticated
-        } else {
-            AppError::NotFound
-        });
+        return Err(
+            if user.is_none() && edition.stored_state() != EditionState::Draft {
+                AppError::Unauthenticated
+            } else {
+                AppError::NotFound
+            },
+        );
     }
     let academy = map_store::academy_by_id(conn, edition.academy_id)
         .await?
@@ -356,13 +403,18 @@ async fn page(
             downloads: v.downloads,
         })
         .collect();
-    let coordinator = user.as_ref().is_some_and(|u| u.rights.manages_academy(academy.id));
+    let coordinator = user
+        .as_ref()
+        .is_some_and(|u| u.rights.manages_academy(academy.id));
     let ctx = ctx.academy(academy.name.clone());
     let ctx = if user.is_some() {
         ctx.crumb(edition.title(), format!("/editions/{}", edition.id))
             .crumb("La mallette", format!("/editions/{}/mallette", edition.id))
     } else {
-        ctx.crumb(edition.title(), format!("/a/{}/editions/{}", academy.slug, edition.year))
+        ctx.crumb(
+            edition.title(),
+            format!("/a/{}/editions/{}", academy.slug, edition.year),
+        )
     };
     Ok(ResourcePage {
         ctx: ctx.title(resource.title.clone()).here(),
@@ -395,7 +447,19 @@ async fn show(
     ctx: PageCtx,
     Path(id): Path<ResourceId>,
 ) -> AppResult<Response> {
-    render(page(&state, &user, ctx, id, None, FormErrors::default(), None, None).await?)
+    render(
+        page(
+            &state,
+            &user,
+            ctx,
+            id,
+            None,
+            FormErrors::default(),
+            None,
+            None,
+        )
+        .await?,
+    )
 }
 
 async fn show_version(
@@ -404,7 +468,19 @@ async fn show_version(
     ctx: PageCtx,
     Path((id, number)): Path<(ResourceId, i64)>,
 ) -> AppResult<Response> {
-    render(page(&state, &user, ctx, id, Some(number), FormErrors::default(), None, None).await?)
+    render(
+        page(
+            &state,
+            &user,
+            ctx,
+            id,
+            Some(number),
+            FormErrors::default(),
+            None,
+            None,
+        )
+        .await?,
+    )
 }
 
 /// A version's file, with its fixed content type; counted.
@@ -445,9 +521,15 @@ async fn new_version(
     let form: ResourceForm = upload.form()?;
     let signed = Some(user.clone());
     let (resource, _, academy) = readable(&state, &signed, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
     let mut errors = FormErrors::default();
-    if let Some((mut content, file)) = content(resource.kind, &form.body, upload.file("file"), &mut errors) {
+    if let Some((mut content, file)) =
+        content(resource.kind, &form.body, upload.file("file"), &mut errors)
+    {
         keep_file(&state, &mut content, file).await?;
         return once::run(&state.db, &form.once, user.id, async |conn| {
             let number = store::add_version(conn, resource.id, &content, Some(user.id)).await?;
@@ -455,7 +537,17 @@ async fn new_version(
         })
         .await;
     }
-    let page = page(&state, &signed, ctx, id, None, errors, Some(form.body), None).await?;
+    let page = page(
+        &state,
+        &signed,
+        ctx,
+        id,
+        None,
+        errors,
+        Some(form.body),
+        None,
+    )
+    .await?;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
@@ -474,11 +566,18 @@ async fn move_resource(
 ) -> AppResult<Response> {
     let signed = Some(user.clone());
     let (resource, edition, academy) = readable(&state, &signed, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
     let delta = form.delta.signum();
     let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
         store::move_resource(conn, &resource, delta).await?;
-        let to = format!("/editions/{}/mallette#ressource-{}", edition.id, resource.id);
+        let to = format!(
+            "/editions/{}/mallette#ressource-{}",
+            edition.id, resource.id
+        );
         Ok(Step::Commit(to.clone(), to))
     })
     .await?;
@@ -497,7 +596,11 @@ async fn update(
 ) -> AppResult<Response> {
     let signed = Some(user.clone());
     let (resource, _, academy) = readable(&state, &signed, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), MANAGE_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
     let mut errors = FormErrors::default();
     let mut form = form;
     // The kind never changes: a sheet stays a sheet.

@@ -93,16 +93,26 @@ pub async fn resources_of(conn: &mut Conn<'_>, edition: EditionId) -> DbResult<V
         "WHERE r.edition_id = $1 ORDER BY CASE r.kind WHEN 'kit' THEN 0 WHEN 'method' THEN 1 \
          ELSE 2 END, r.position, r.id"
     );
-    on_conn!(conn, |c| sqlx::query_as(sql).bind(edition).fetch_all(c).await)
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(edition)
+        .fetch_all(c)
+        .await)
 }
 
 pub async fn resource_by_id(conn: &mut Conn<'_>, id: ResourceId) -> DbResult<Option<Resource>> {
     let sql = concat!(resource_select!(), "WHERE r.id = $1");
-    on_conn!(conn, |c| sqlx::query_as(sql).bind(id).fetch_optional(c).await)
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(c)
+        .await)
 }
 
 /// One version of a resource.
-pub async fn version(conn: &mut Conn<'_>, id: ResourceId, version: i64) -> DbResult<Option<Version>> {
+pub async fn version(
+    conn: &mut Conn<'_>,
+    id: ResourceId,
+    version: i64,
+) -> DbResult<Option<Version>> {
     let sql = "SELECT id, version, body, file_key, file_kind, file_name, file_size, created_at, \
                downloads FROM resource_versions WHERE resource_id = $1 AND version = $2";
     on_conn!(conn, |c| sqlx::query_as(sql)
@@ -197,7 +207,10 @@ pub async fn add_version(
         q.build_query_scalar::<i64>().fetch_optional(c).await
     })?;
     let sql = "SELECT COALESCE(MAX(version), 0) + 1 FROM resource_versions WHERE resource_id = $1";
-    let next: i64 = on_conn!(conn, |c| sqlx::query_scalar(sql).bind(id).fetch_one(c).await)?;
+    let next: i64 = on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(c)
+        .await)?;
     insert_version(conn, id, next, content, by).await?;
     let sql = "UPDATE resources SET updated_at = $2 WHERE id = $1";
     on_conn!(conn, |c| sqlx::query(sql)
@@ -210,7 +223,11 @@ pub async fn add_version(
 }
 
 /// Rewrites what is not versioned (the kind and the source stay).
-pub async fn update_resource(conn: &mut Conn<'_>, id: ResourceId, values: &ResourceValues) -> DbResult<()> {
+pub async fn update_resource(
+    conn: &mut Conn<'_>,
+    id: ResourceId,
+    values: &ResourceValues,
+) -> DbResult<()> {
     let sql = "UPDATE resources SET group_name = $2, title = $3, summary = $4, audience = $5, \
                dated_on = $6, updated_at = $7 WHERE id = $1";
     on_conn!(conn, |c| sqlx::query(sql)

@@ -297,8 +297,10 @@ pub fn multipart_body(
     let mut body = Vec::new();
     let mut field = |name: &str, value: &str| {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
         );
     };
     field("csrf", csrf);

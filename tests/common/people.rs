@@ -145,7 +145,12 @@ impl Visitor {
             .headers()
             .get("location")
             .map(|l| l.to_str().unwrap().to_string());
-        assert_eq!(status, StatusCode::SEE_OTHER, "POST {path}: {}", body(response).await);
+        assert_eq!(
+            status,
+            StatusCode::SEE_OTHER,
+            "POST {path}: {}",
+            body(response).await
+        );
         location.unwrap()
     }
 
@@ -536,9 +541,27 @@ pub async fn world(engine: super::Engine) -> World {
     // The kit: two sheets and a file, uploaded by the académie's coordination.
     let mut kit = Vec::new();
     for (kind, title, audience, body, file) in [
-        ("method", "Fiche publique", "public", "## Avant la semaine", None),
-        ("method", "Fiche interne", "staff", "## Pour les équipes", None),
-        ("kit", "Affiche", "public", "", Some(("file", "affiche.pdf", &b"%PDF-1.4 affiche"[..]))),
+        (
+            "method",
+            "Fiche publique",
+            "public",
+            "## Avant la semaine",
+            None,
+        ),
+        (
+            "method",
+            "Fiche interne",
+            "staff",
+            "## Pour les équipes",
+            None,
+        ),
+        (
+            "kit",
+            "Affiche",
+            "public",
+            "",
+            Some(("file", "affiche.pdf", &b"%PDF-1.4 affiche"[..])),
+        ),
     ] {
         let response = academy
             .post_multipart(

@@ -317,7 +317,9 @@ impl FileKind {
 /// The answer that sends a stored file: its fixed content type, its name in
 /// `Content-Disposition` (`inline` only for kinds a browser shows safely,
 /// when asked), `nosniff`, a sandboxing CSP (a PDF's scripts never run with
-/// the site's rights) and private caching.
+/// the site's rights) and private caching. The kit sends every file as an
+/// attachment: Chromium's PDF viewer does not open inside a sandboxed
+/// document, so `inline` suits images rather than PDFs.
 pub fn download(kind: FileKind, file_name: &str, bytes: Bytes, inline: bool) -> Response {
     let disposition = if inline && kind.shows_inline() {
         "inline"

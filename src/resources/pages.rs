@@ -508,7 +508,7 @@ async fn download(
         store::count_download(&mut db.conn(), version.id).await?;
     }
     let name = version.file_name.unwrap_or_else(|| resource.title.clone());
-    Ok(files::download(kind, &name, bytes, kind == FileKind::Pdf))
+    Ok(files::download(kind, &name, bytes, false))
 }
 
 async fn new_version(

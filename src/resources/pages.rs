@@ -508,7 +508,12 @@ async fn download(
         store::count_download(&mut db.conn(), version.id).await?;
     }
     let name = version.file_name.unwrap_or_else(|| resource.title.clone());
-    Ok(files::download(kind, &name, bytes, false))
+    let mut response = files::download(kind, &name, bytes, false);
+    // A resource of the kit is a publication, not an export of data.
+    response
+        .extensions_mut()
+        .insert(crate::web::security::Publication);
+    Ok(response)
 }
 
 async fn new_version(

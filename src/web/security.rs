@@ -78,9 +78,6 @@ impl Kind {
     }
 }
 
-/// Where an event comes from: the request's client, method and path (never
-/// its query string). An extractor; [`Origin::cli`] for command-line tools.
-#[derive(Clone, Debug)]
 /// A response extension marking a file sent as an attachment that is a
 /// publication (a resource of the kit, open to its readers), not an export
 /// of the service's data: it is not written to the security log, so an
@@ -88,6 +85,9 @@ impl Kind {
 #[derive(Clone, Copy, Debug)]
 pub struct Publication;
 
+/// Where an event comes from: the request's client, method and path (never
+/// its query string). An extractor; [`Origin::cli`] for command-line tools.
+#[derive(Clone, Debug)]
 pub struct Origin {
     pub client: String,
     pub method: String,

@@ -78,6 +78,7 @@ pub async fn seed(
         let date = first_2024 + Duration::weeks(i as i64);
         let materials = "- Le diaporama de la séance : https://example.fr/rendez-vous/diaporama.pdf\n- L'enregistrement : https://example.fr/rendez-vous/enregistrement";
         let id = store::insert_meeting(conn, y2024, &values(date, topic, materials)).await?;
+        store::mark_sent(conn, id).await?;
         for person in [&referent, &staff].into_iter().flatten() {
             store::insert_registration(conn, id, person.id, Seat::Registered).await?;
         }

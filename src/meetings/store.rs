@@ -436,6 +436,18 @@ pub async fn claim_follow_up(
         .map(|r| r.rows_affected() == 1))
 }
 
+/// Marks a past session's reminder and follow-up as sent at its start
+/// (the demo's history: they went at the time).
+pub async fn mark_sent(conn: &mut Conn<'_>, id: MeetingId) -> DbResult<()> {
+    let sql = "UPDATE meetings SET reminder_sent_at = starts_at, follow_up_sent_at = starts_at \
+               WHERE id = $1";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|_| ()))
+}
+
 /// The owner of a calendar feed token (by its hash).
 pub async fn feed_owner(conn: &mut Conn<'_>, token_hash: &str) -> DbResult<Option<UserId>> {
     let sql = "SELECT user_id FROM calendar_feeds WHERE token_hash = $1";

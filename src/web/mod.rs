@@ -269,7 +269,10 @@ async fn finish(State(state): State<AppState>, request: Request, next: Next) -> 
         tracing::error!(error = %format!("{err:#}"), "kept form not forgotten");
     }
     if status.is_success()
-        && response.extensions().get::<security::Publication>().is_none()
+        && response
+            .extensions()
+            .get::<security::Publication>()
+            .is_none()
         && let Some(file) = attachment(response.headers())
     {
         let event = origin.event(security::Kind::Export, slot.get(), file);

@@ -5,6 +5,13 @@ use std::process::ExitCode;
 
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc instead of the system allocator: glibc gave back to the system,
+/// after each response, the memory of its gzip compressor (about 300 KB),
+/// and took it back zeroed, page fault by page fault, on the next one
+/// (`scripts/bench-pages`: a third of the static asset's time went there).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()

@@ -98,8 +98,6 @@ async fn narrowed(
     access: &Access,
     district: &str,
 ) -> AppResult<(Reach, Option<DistrictId>, Vec<store::DistrictName>)> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let single = !access.reach.whole
         && access.reach.departments.is_empty()
         && access.reach.districts.len() == 1;
@@ -107,7 +105,8 @@ async fn narrowed(
     let choices = if single {
         Vec::new()
     } else {
-        store::districts_in_reach(conn, access.edition.academy_id, &access.reach).await?
+        let mut db = state.db.acquire().await?;
+        store::districts_in_reach(&mut db.conn(), access.edition.academy_id, &access.reach).await?
     };
     match parse_id(district).filter(|d| choices.iter().any(|c| c.id == *d)) {
         Some(id) => Ok((Reach::districts(vec![id]), Some(id), choices)),

@@ -83,6 +83,8 @@ pub async fn grant_by_id(conn: &mut Conn<'_>, id: GrantId) -> DbResult<Option<Gr
         .await)
 }
 
+/// A live session's person, with one of their grants (none when they have
+/// none: the grant's columns are then all null).
 #[derive(FromRow)]
 struct LiveSession {
     id: UserId,
@@ -90,9 +92,37 @@ struct LiveSession {
     display_name: String,
     expires_at: DateTime<Utc>,
     created_at: DateTime<Utc>,
+    grant_id: Option<GrantId>,
+    role: Option<Role>,
+    scope_kind: Option<ScopeKind>,
+    scope_id: Option<i64>,
+    academy_id: Option<AcademyId>,
+    department_id: Option<DepartmentId>,
+    district_id: Option<DistrictId>,
+    school_id: Option<SchoolId>,
+    academy_name: Option<String>,
 }
 
-/// The user of a live session (by the SHA-256 of its id). A session lives
+impl LiveSession {
+    /// The grant of this line, if it has one.
+    fn grant(&self) -> Option<GrantRow> {
+        Some(GrantRow {
+            id: self.grant_id?,
+            user_id: self.id,
+            role: self.role?,
+            scope_kind: self.scope_kind?,
+            scope_id: self.scope_id?,
+            academy_id: self.academy_id.unwrap_or_default(),
+            department_id: self.department_id,
+            district_id: self.district_id,
+            school_id: self.school_id,
+            academy_name: self.academy_name.clone().unwrap_or_default(),
+        })
+    }
+}
+
+/// The user of a live session (by the SHA-256 of its id), with every grant
+/// of theirs (oldest first), read in one query. A session lives
 /// `valid_for` after its last use (its expiry is pushed forward when half of
 /// it is used) and never longer than `max_age` after it was opened: past
 /// that, it is refused and the person signs in again.
@@ -101,27 +131,41 @@ pub async fn session_user(
     session_hash: &str,
     valid_for: Duration,
     max_age: Duration,
-) -> DbResult<Option<User>> {
+) -> DbResult<Option<(User, Vec<GrantRow>)>> {
     let now = Utc::now();
-    let sql = "SELECT u.id, u.email, u.display_name, s.expires_at, s.created_at FROM sessions s
-               JOIN users u ON u.id = s.user_id
-               WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.created_at > $3";
-    let row: Option<LiveSession> = on_conn!(conn, |c| sqlx::query_as(sql)
+    // The session's line (no grant), then one line per grant. Not a LEFT
+    // JOIN of `grant_placements`: SQLite would materialise the whole view.
+    let sql = "SELECT u.id, u.email, u.display_name, s.expires_at, s.created_at,
+                      NULL AS grant_id, NULL AS role, NULL AS scope_kind, NULL AS scope_id,
+                      NULL AS academy_id, NULL AS department_id, NULL AS district_id,
+                      NULL AS school_id, NULL AS academy_name
+               FROM sessions s JOIN users u ON u.id = s.user_id
+               WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.created_at > $3
+               UNION ALL
+               SELECT u.id, u.email, u.display_name, s.expires_at, s.created_at,
+                      gp.id, gp.role, gp.scope_kind, gp.scope_id, gp.academy_id,
+                      gp.department_id, gp.district_id, gp.school_id, a.name
+               FROM sessions s JOIN users u ON u.id = s.user_id
+               JOIN grant_placements gp ON gp.user_id = u.id
+               LEFT JOIN academies a ON a.id = gp.academy_id
+               WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.created_at > $3
+               ORDER BY 6";
+    let lines: Vec<LiveSession> = on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(session_hash)
         .bind(now)
         .bind(now - max_age)
-        .fetch_optional(c)
+        .fetch_all(c)
         .await)?;
-    let Some(LiveSession {
-        id,
-        email,
-        display_name,
-        expires_at,
-        created_at,
-    }) = row
-    else {
+    let Some(first) = lines.first() else {
         return Ok(None);
     };
+    let (expires_at, created_at) = (first.expires_at, first.created_at);
+    let user = User {
+        id: first.id,
+        email: first.email.clone(),
+        display_name: first.display_name.clone(),
+    };
+    let grants = lines.iter().filter_map(LiveSession::grant).collect();
     if expires_at - now < valid_for / 2 {
         let extended = (now + valid_for).min(created_at + max_age);
         let sql = "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1 AND expires_at < $2";
@@ -132,11 +176,7 @@ pub async fn session_user(
             .await
             .map(|_| ()))?;
     }
-    Ok(Some(User {
-        id,
-        email,
-        display_name,
-    }))
+    Ok(Some((user, grants)))
 }
 
 /// Whose session (live, or ended a few days ago at most) the anti-forgery
@@ -205,13 +245,9 @@ async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>
             let conn = &mut db.conn();
             let valid_for = Duration::hours(state.config.session_hours);
             let max_age = Duration::days(state.config.session_max_days);
-            match session_user(conn, &tokens::hash(&token), valid_for, max_age).await? {
-                None => None,
-                Some(user) => {
-                    let grants = grants_of(conn, user.id).await?;
-                    Some(CurrentUser::new(user, grants))
-                }
-            }
+            session_user(conn, &tokens::hash(&token), valid_for, max_age)
+                .await?
+                .map(|(user, grants)| CurrentUser::new(user, grants))
         }
     };
     if let Some(user) = &user {

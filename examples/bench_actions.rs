@@ -59,7 +59,7 @@ use perseverance::{
     auth::{store as auth_store, tokens},
     config::Config,
     db::{Conn, Db},
-    domain::ids::{AcademyId, ActionId, QuestionId, UserId},
+    domain::ids::{AcademyId, ActionId, EditionId, QuestionId, UserId},
     domain::{
         Uai,
         action::{ActionState, Transition},
@@ -858,6 +858,8 @@ async fn sessions_command(url: &str) -> anyhow::Result<()> {
     )
     .fetch_one(pool)
     .await)?;
+    let public = public_page(&db, EditionId(edition)).await?;
+    println!("BENCH_PUBLIC={public}");
     println!("BENCH_EDITION={edition}");
     println!("BENCH_SCHOOLS={schools}");
     println!("BENCH_ACTIONS={actions}");
@@ -867,6 +869,42 @@ async fn sessions_command(url: &str) -> anyhow::Result<()> {
     }
     db.close().await;
     Ok(())
+}
+
+/// The address of the edition's public page (issue 10), after giving the
+/// edition six rendez-vous (the 2024 note's six Wednesdays) if it has none.
+async fn public_page(db: &Db, edition: EditionId) -> anyhow::Result<String> {
+    use perseverance::meetings::store::{self as meetings_store, MeetingValues};
+    let mut pool = db.acquire().await?;
+    let conn = &mut pool.conn();
+    let found = editions_store::edition_by_id(conn, edition)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no edition {edition}"))?;
+    if meetings_store::meetings_of(conn, edition).await?.is_empty() {
+        for week in 0..6 {
+            let date = found.week_start - chrono::Duration::days(36 - 7 * week);
+            let values = MeetingValues {
+                starts_at: perseverance::domain::edition::paris_to_utc(
+                    date,
+                    NaiveTime::from_hms_opt(14, 0, 0).expect("14:00"),
+                ),
+                duration_minutes: 90,
+                topic: format!("Rendez-vous de la persévérance n° {}", week + 1),
+                description: "Une séance en ligne pour les **référents** décrochage scolaire."
+                    .into(),
+                speakers: "Pôle persévérance (SAIO)".into(),
+                visio_url: "https://webconf.example.fr/b/rdv".into(),
+                link_opens_minutes: 30,
+                capacity: 200,
+                materials: String::new(),
+            };
+            meetings_store::insert_meeting(conn, edition, &values).await?;
+        }
+    }
+    let academy = perseverance::map::store::academy_by_id(conn, found.academy_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no académie"))?;
+    Ok(format!("/a/{}/editions/{}", academy.slug, found.year))
 }
 
 /// The issue 3 benchmark (no arguments).

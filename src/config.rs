@@ -16,6 +16,9 @@ pub struct Config {
     pub public_url: String,
     /// Folder where mail is written as `.eml` files when no SMTP is set.
     pub outbox_dir: PathBuf,
+    /// Folder where uploaded files are kept under random names (never
+    /// served as a folder: `files::download` answers each file).
+    pub files_dir: PathBuf,
     /// `smtp://user:pass@host:port` or `smtps://…`; mail goes to `outbox_dir` when absent.
     pub smtp_url: Option<String>,
     /// The `From:` of every mail.
@@ -207,6 +210,10 @@ impl Config {
             outbox_dir: get("PERSEVERANCE_OUTBOX_DIR")
                 .unwrap_or_else(|| "data/outbox".into())
                 .into(),
+            files_dir: get("PERSEVERANCE_FILES_DIR")
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "data/files".into())
+                .into(),
             smtp_url: get("SMTP_URL").filter(|s| !s.is_empty()),
             mail_from: get("PERSEVERANCE_MAIL_FROM")
                 .unwrap_or_else(|| "Persévérance <ne-pas-repondre@localhost>".into()),
@@ -313,6 +320,7 @@ impl fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("public_url", &self.public_url)
             .field("outbox_dir", &self.outbox_dir)
+            .field("files_dir", &self.files_dir)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("state_brand", &self.state_brand)
             .field("demo", &self.demo)

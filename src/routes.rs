@@ -17,6 +17,10 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::review::router())
         .merge(crate::bilans::router())
         .merge(crate::dashboards::router())
+        .merge(crate::meetings::router())
+        .merge(crate::public::router())
+        .merge(crate::resources::router())
+        .merge(crate::checklist::router())
         .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)

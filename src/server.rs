@@ -65,7 +65,9 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
             let _ = provider.discovered().await;
         });
     }
+    let files = crate::files::FileStore::from_config(&config)?;
     let state = AppState {
+        files,
         db: db.clone(),
         config: Arc::new(config),
         jobs: Arc::new(Notify::new()),

@@ -39,6 +39,8 @@ struct Row {
     path: PathFn,
     form: FormFn,
     expect: &'static str,
+    /// Sent as `multipart/form-data` (a form with a file field).
+    multipart: bool,
 }
 
 fn no_form(_: &World, _: usize) -> Vec<(&'static str, String)> {
@@ -53,6 +55,7 @@ fn get(route: &'static str, object: &'static str, path: PathFn, expect: &'static
         path,
         form: no_form,
         expect,
+        multipart: false,
     }
 }
 
@@ -70,6 +73,21 @@ fn post(
         path,
         form,
         expect,
+        multipart: false,
+    }
+}
+
+/// A POST of a form with a file field (`multipart/form-data`).
+fn upload(
+    route: &'static str,
+    object: &'static str,
+    path: PathFn,
+    form: FormFn,
+    expect: &'static str,
+) -> Row {
+    Row {
+        multipart: true,
+        ..post(route, object, path, form, expect)
     }
 }
 
@@ -557,6 +575,201 @@ fn rows() -> Vec<Row> {
             |_, _| vec![("days", "demain".into())],
             "S 403 403 403 403 403 403 403 422 404 422",
         ),
+        // Rendez-vous de la persévérance (issue 10): the coordination
+        // schedules and keeps attendance; anyone placed in the académie registers.
+        get(
+            "/editions/{id}/rendez-vous",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/rendez-vous", w.edition),
+            ACADEMY_MEMBERS,
+        ),
+        post(
+            "/editions/{id}/rendez-vous",
+            "édition ouverte, formulaire vide",
+            |w, _| format!("/editions/{}/rendez-vous", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        get(
+            "/rendez-vous/{id}/modifier",
+            "rendez-vous de l'édition ouverte",
+            |w, _| format!("/rendez-vous/{}/modifier", w.meeting),
+            COORDINATION_ONLY,
+        ),
+        post(
+            "/rendez-vous/{id}/modifier",
+            "rendez-vous, formulaire vide",
+            |w, _| format!("/rendez-vous/{}/modifier", w.meeting),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/rendez-vous/{id}/inscription",
+            "rendez-vous, 200 places",
+            |w, _| format!("/rendez-vous/{}/inscription", w.meeting),
+            no_form,
+            "S 303 303 303 303 303 303 303 303 404 403",
+        ),
+        post(
+            "/rendez-vous/{id}/annulation",
+            "rendez-vous (sa propre inscription)",
+            |w, _| format!("/rendez-vous/{}/annulation", w.meeting),
+            no_form,
+            "S 303 303 303 303 303 303 303 303 404 303",
+        ),
+        get(
+            "/rendez-vous/{id}/participants",
+            "rendez-vous",
+            |w, _| format!("/rendez-vous/{}/participants", w.meeting),
+            COORDINATION_ONLY,
+        ),
+        post(
+            "/rendez-vous/{id}/presences",
+            "rendez-vous, aucune case cochée",
+            |w, _| format!("/rendez-vous/{}/presences", w.meeting),
+            no_form,
+            "S 403 403 403 403 403 403 403 303 404 303",
+        ),
+        get(
+            "/rendez-vous/{id}/participants.csv",
+            "rendez-vous",
+            |w, _| format!("/rendez-vous/{}/participants.csv", w.meeting),
+            COORDINATION_ONLY,
+        ),
+        get(
+            "/agenda",
+            "ses rendez-vous",
+            |_, _| "/agenda".into(),
+            SIGNED_IN_200,
+        ),
+        post(
+            "/agenda/lien",
+            "son agenda",
+            |_, _| "/agenda/lien".into(),
+            no_form,
+            SIGNED_IN_200,
+        ),
+        get(
+            "/agenda/{token}/rendez-vous.ics",
+            "adresse d'agenda inconnue",
+            |_, _| "/agenda/inconnue/rendez-vous.ics".into(),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
+        // The kit (issue 10): composed by the coordination; public resources
+        // open to anyone, staff-only ones to the académie.
+        get(
+            "/editions/{id}/mallette",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/mallette", w.edition),
+            ACADEMY_MEMBERS,
+        ),
+        upload(
+            "/editions/{id}/mallette",
+            "édition ouverte, formulaire vide",
+            |w, _| format!("/editions/{}/mallette", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/editions/{id}/mallette/mutualisation",
+            "édition ouverte, numéro d'action vide",
+            |w, _| format!("/editions/{}/mallette/mutualisation", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        get(
+            "/ressources/{id}",
+            "fiche méthode publique",
+            |w, _| format!("/ressources/{}", w.public_sheet),
+            EVERYONE_200,
+        ),
+        get(
+            "/ressources/{id}",
+            "fiche réservée aux personnels",
+            |w, _| format!("/ressources/{}", w.staff_sheet),
+            ACADEMY_MEMBERS,
+        ),
+        get(
+            "/ressources/{id}/versions/{version}",
+            "fiche publique, version 1",
+            |w, _| format!("/ressources/{}/versions/1", w.public_sheet),
+            EVERYONE_200,
+        ),
+        get(
+            "/ressources/{id}/versions/{version}/fichier",
+            "affiche publique (PDF), version 1",
+            |w, _| format!("/ressources/{}/versions/1/fichier", w.kit_file),
+            EVERYONE_200,
+        ),
+        upload(
+            "/ressources/{id}/version",
+            "fiche réservée, formulaire vide",
+            |w, _| format!("/ressources/{}/version", w.staff_sheet),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/ressources/{id}/modifier",
+            "fiche réservée, formulaire vide",
+            |w, _| format!("/ressources/{}/modifier", w.staff_sheet),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/ressources/{id}/deplacer",
+            "fiche publique, sans déplacement",
+            |w, _| format!("/ressources/{}/deplacer", w.public_sheet),
+            no_form,
+            "S 403 403 403 403 403 403 403 303 403 303",
+        ),
+        // The school's checklist (issue 10): the coordination edits the
+        // steps, a school's staff tick theirs, the followers read the table.
+        get(
+            "/editions/{id}/etapes",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/etapes", w.edition),
+            ACADEMY_MEMBERS,
+        ),
+        post(
+            "/editions/{id}/etapes",
+            "édition ouverte, étape vide",
+            |w, _| format!("/editions/{}/etapes", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        get(
+            "/editions/{id}/etapes/suivi",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/etapes/suivi", w.edition),
+            FOLLOWERS,
+        ),
+        post(
+            "/etapes/{id}/cocher",
+            "étape, pour l'établissement A",
+            |w, _| format!("/etapes/{}/cocher", w.step),
+            |w, _| vec![("school", w.school_a.to_string()), ("done", "1".into())],
+            "S 303 303 303 403 403 403 403 403 404 403",
+        ),
+        post(
+            "/etapes/{id}/supprimer",
+            "étape de réserve (supprimée par la coordination académique, puis introuvable)",
+            |w, _| format!("/etapes/{}/supprimer", w.spare_step),
+            no_form,
+            "S 403 403 403 403 403 403 403 303 404 404",
+        ),
+        // The académie's public edition page (no account).
+        get(
+            "/a/{slug}/editions/{year}",
+            "édition ouverte",
+            |_, _| "/a/creteil/editions/2090".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/editions/{year}",
+            "édition en préparation",
+            |_, _| "/a/creteil/editions/2091".into(),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
         // Forms kept while their author was signed out: each person's own.
         get(
             "/saisies-conservees",
@@ -591,7 +804,11 @@ async fn ask(world: &World, row: &Row, person: usize) -> (String, Option<String>
     } else {
         let form = (row.form)(world, person);
         let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        visitor.post(&path, &fields).await
+        if row.multipart {
+            visitor.post_multipart(&path, &fields, None).await
+        } else {
+            visitor.post(&path, &fields).await
+        }
     };
     let status = response.status();
     let location = response

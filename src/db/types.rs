@@ -16,8 +16,11 @@ use sqlx::{
 use crate::domain::{
     action::ActionState,
     bilan::{BilanQuestionKind, BilanState},
+    checklist::Phase,
     declaration::QuestionKind,
     edition::EditionState,
+    meeting::Seat,
+    resource::{Audience, ResourceKind},
     roles::{Role, ScopeKind},
 };
 
@@ -80,4 +83,8 @@ text_enum!(
     QuestionKind => "question kind",
     Role => "role",
     ScopeKind => "scope kind",
+    Seat => "meeting seat",
+    Phase => "checklist phase",
+    ResourceKind => "resource kind",
+    Audience => "resource audience",
 );

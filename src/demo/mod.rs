@@ -186,6 +186,23 @@ async fn story(conn: &mut Conn<'_>, base: &Base, today: NaiveDate) -> anyhow::Re
     let (seine_maritime, rouen) = (seine_maritime.id, rouen.id);
     let normandie_edition = editions_demo::seed_normandie(conn, normandie.id).await?;
     let e = &base.editions;
+    crate::meetings::demo::seed(
+        conn,
+        e.y2024.id,
+        e.current.id,
+        e.current.calendar.week_start,
+        today,
+    )
+    .await?;
+    crate::resources::demo::seed(
+        conn,
+        e.y2024.id,
+        NaiveDate::from_ymd_opt(2024, 1, 15).expect("a date"),
+    )
+    .await?;
+    crate::resources::demo::seed(conn, e.current.id, today).await?;
+    crate::checklist::demo::seed(conn, e.y2024.id).await?;
+    crate::checklist::demo::seed(conn, e.current.id).await?;
 
     let mut creteil_cast = Cast::new(
         &base.creteil,

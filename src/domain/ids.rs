@@ -59,4 +59,10 @@ decl_id!(
     GrantId,
     /// `bilan_questions.id`
     BilanQuestionId,
+    /// `meetings.id` (a rendez-vous de la persévérance)
+    MeetingId,
+    /// `resources.id` (a resource of an edition's kit)
+    ResourceId,
+    /// `checklist_steps.id` (a step of a school's checklist)
+    StepId,
 );

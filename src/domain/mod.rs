@@ -15,16 +15,19 @@ pub mod uai;
 
 pub use email::Email;
 pub use ids::{
-    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, OptionId, QuestionId,
-    SchoolId, UserId,
+    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, MeetingId, OptionId,
+    QuestionId, ResourceId, SchoolId, StepId, UserId,
 };
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
 pub use uai::Uai;
 pub mod action;
 pub mod bilan;
+pub mod checklist;
 pub mod declaration;
 pub mod edition;
+pub mod meeting;
 pub mod policy;
+pub mod resource;
 
 pub use policy::{Ability, ActionFacts, BilanRights, DeclarePlace, Rights};

@@ -339,6 +339,25 @@ impl Rights {
             && (state != EditionState::Draft || self.manages_academy(academy))
     }
 
+    /// The « rendez-vous de la persévérance » (issue 10): whether the person
+    /// may register for the sessions of the académie's editions. They are
+    /// held for the référents, and open to anyone with a role placed in the
+    /// académie (staff, heads, coordinations, DSDEN); not to the platform's
+    /// admin, who holds no place there.
+    pub fn may_register_meetings(&self, academy: AcademyId) -> bool {
+        self.held
+            .iter()
+            .any(|(_, at)| at.academy == academy && academy.0 > 0)
+    }
+
+    /// Whether the person may read a resource of the kit of an edition of
+    /// `academy` whose stored state is `state` (issue 10): a public resource
+    /// of a published edition (not in preparation) is open to anyone, even
+    /// without an account; a staff-only one to those who see the edition.
+    pub fn reads_resource(&self, academy: AcademyId, state: EditionState, public: bool) -> bool {
+        (public && state != EditionState::Draft) || self.sees_edition(academy, state)
+    }
+
     /// Where the person may declare actions in `academy`, from their current
     /// grants (school roles at their school, district coordinators at their
     /// district).
@@ -929,5 +948,44 @@ mod tests {
         let rights = BilanRights::of(dsden, ActionState::Validated);
         assert!(rights.read && !rights.write && !rights.send_back);
         assert!(!BilanRights::of(Relation::default(), ActionState::Validated).read);
+    }
+
+    #[test]
+    fn rendez_vous_are_for_the_academie_and_the_kit_follows_its_audience() {
+        let academy = AcademyId(1);
+        for role in [
+            Role::Staff,
+            Role::SchoolReferent,
+            Role::SchoolHead,
+            Role::DistrictCoordinator,
+            Role::DepartmentViewer,
+            Role::AcademyCoordinator,
+        ] {
+            assert!(
+                one(role, SCHOOL_A).may_register_meetings(academy),
+                "{role:?}"
+            );
+            assert!(
+                !one(role, ELSEWHERE).may_register_meetings(academy),
+                "{role:?}"
+            );
+        }
+        // The platform's admin holds no place in the académie.
+        assert!(!one(Role::Admin, ACADEMY).may_register_meetings(academy));
+        let nobody = Rights::default();
+        let staff = one(Role::Staff, SCHOOL_A);
+        let other = one(Role::Staff, ELSEWHERE);
+        let coordination = one(Role::AcademyCoordinator, ACADEMY);
+        // Public resources of a published edition: anyone, even without an account.
+        assert!(nobody.reads_resource(academy, EditionState::Open, true));
+        assert!(other.reads_resource(academy, EditionState::Archived, true));
+        // Staff-only: the académie's people.
+        assert!(!nobody.reads_resource(academy, EditionState::Open, false));
+        assert!(!other.reads_resource(academy, EditionState::Open, false));
+        assert!(staff.reads_resource(academy, EditionState::Open, false));
+        // An edition in preparation: its coordination only.
+        assert!(!nobody.reads_resource(academy, EditionState::Draft, true));
+        assert!(!staff.reads_resource(academy, EditionState::Draft, true));
+        assert!(coordination.reads_resource(academy, EditionState::Draft, false));
     }
 }

@@ -510,6 +510,9 @@ async fn clone_edition(
                         for question in &questions {
                             store::add_question(conn, new_id, question).await?;
                         }
+                        // Issue 10: the kit is carried over.
+                        crate::resources::store::clone_kit(conn, edition.id, new_id).await?;
+                        crate::checklist::store::clone_steps(conn, edition.id, new_id).await?;
                         let to = Notice::Created.at(&format!("/editions/{new_id}"));
                         Ok(Step::Commit(to.clone(), Some(to)))
                     }

@@ -4,7 +4,7 @@
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart, SinglePart},
+    message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType},
 };
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,27 @@ impl Job for SendMail {
     }
 }
 
+/// The job that sends a [`Mail`] with an iCalendar object attached
+/// (`invitation.ics`, `text/calendar; method=…`): mail clients offer to add
+/// the event to the calendar, or to remove it (`CANCEL`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SendCalendarMail {
+    pub mail: Mail,
+    /// The whole `VCALENDAR` text.
+    pub calendar: String,
+    /// Its `METHOD` (`REQUEST`, `CANCEL`, `PUBLISH`).
+    pub method: String,
+}
+
+impl Job for SendCalendarMail {
+    const KIND: &'static str = "mail_calendar";
+
+    async fn run(&self, ctx: &JobContext, job_id: i64) -> anyhow::Result<()> {
+        let message = build_with_calendar(&ctx.config, &self.mail, &self.calendar, &self.method)?;
+        ctx.mailer.deliver_message(job_id, message).await
+    }
+}
+
 /// Puts a mail in the outbox, inside the caller's transaction.
 pub async fn enqueue(conn: &mut Conn<'_>, mail: &Mail) -> DbResult<i64> {
     super::enqueue(conn, &SendMail(mail.clone())).await
@@ -60,7 +81,11 @@ impl Mailer {
     /// Sends (or writes) one mail; `job_id` names the `.eml` file, so a retry
     /// rewrites the same file.
     pub async fn deliver(&self, config: &Config, job_id: i64, mail: &Mail) -> anyhow::Result<()> {
-        let message = build(config, mail)?;
+        self.deliver_message(job_id, build(config, mail)?).await
+    }
+
+    /// Sends (or writes) a built message; see [`Mailer::deliver`].
+    pub async fn deliver_message(&self, job_id: i64, message: Message) -> anyhow::Result<()> {
         match self {
             Mailer::Smtp(transport) => {
                 transport.send(message).await?;
@@ -77,6 +102,31 @@ impl Mailer {
         }
         Ok(())
     }
+}
+
+fn build_with_calendar(
+    config: &Config,
+    mail: &Mail,
+    calendar: &str,
+    method: &str,
+) -> anyhow::Result<Message> {
+    let builder = Message::builder()
+        .from(config.mail_from.parse::<Mailbox>()?)
+        .to(mail.to.parse::<Mailbox>()?)
+        .subject(&mail.subject);
+    let content_type =
+        ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))?;
+    Ok(builder.multipart(
+        MultiPart::mixed()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(mail.text.clone()),
+            )
+            .singlepart(
+                Attachment::new("invitation.ics".into()).body(calendar.to_string(), content_type),
+            ),
+    )?)
 }
 
 fn build(config: &Config, mail: &Mail) -> anyhow::Result<Message> {

@@ -94,6 +94,18 @@ impl Registry {
     pub fn standard() -> Registry {
         Registry::empty()
             .register::<mail::SendMail>()
+            .register::<mail::SendCalendarMail>()
+            .every(
+                "rendez-vous reminders and follow-ups",
+                Duration::from_secs(60),
+                |ctx| {
+                    Box::pin(async move {
+                        crate::meetings::reminders::send_due(&ctx.db, &ctx.config, Utc::now())
+                            .await
+                            .map(|_| ())
+                    })
+                },
+            )
             .every("deadline reminders", Duration::from_secs(60), |ctx| {
                 Box::pin(async move {
                     crate::editions::reminders::send_due(&ctx.db, &ctx.config, Utc::now())

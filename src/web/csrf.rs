@@ -134,6 +134,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
     }
 }
 
+/// The token a form posted with `request` must carry; `None` for a visitor
+/// the site has not given a token yet. For extractors of other body kinds
+/// (`files::upload::Upload`).
+pub fn expected(request: &Request) -> Option<String> {
+    request
+        .extensions()
+        .get::<Expected>()
+        .and_then(|e| e.0.clone())
+}
+
+/// Marks `request` as expecting `token` (what [`ensure_token`] does), for
+/// unit tests of extractors.
+#[cfg(test)]
+pub(crate) fn expect(request: &mut Request, token: &str) {
+    request
+        .extensions_mut()
+        .insert(Expected(Some(token.to_string())));
+}
+
+/// Whether a posted token is the expected one (constant time).
+pub fn same_token(posted: &str, expected: &str) -> bool {
+    constant_time_eq(posted.as_bytes(), expected.as_bytes())
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

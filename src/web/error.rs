@@ -29,6 +29,9 @@ pub enum AppError {
     /// A request that no form of ours would send.
     #[error("{0}")]
     BadRequest(String),
+    /// A body over the route's size limit (an upload); the text names the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// Someone else changed the object first.
     #[error("{0}")]
     Conflict(String),
@@ -104,6 +107,7 @@ impl AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -123,6 +127,7 @@ impl AppError {
             ),
             AppError::BadRequest(reason) => ("Requête incorrecte", reason.clone()),
             AppError::Conflict(reason) => ("Modification concurrente", reason.clone()),
+            AppError::TooLarge(reason) => ("Envoi trop volumineux", reason.clone()),
             AppError::TooManyRequests { retry_after_secs } => (
                 "Trop de demandes",
                 format!(

@@ -54,6 +54,8 @@ pub struct AppState {
     pub jobs: Arc<Notify>,
     /// The OpenID Connect provider (ProConnect), when one is configured.
     pub oidc: Option<Arc<crate::openid::Provider>>,
+    /// Where uploaded files are kept (`crate::files`).
+    pub files: crate::files::FileStore,
 }
 
 /// Wraps the application's routes (merged by [`crate::routes`]) in the
@@ -216,7 +218,7 @@ fn is_form_post(request: &Request) -> bool {
 /// - anonymous visitors of a protected page go to the sign-in page, with
 ///   the page (or, for a form, the page it was on) as return address;
 /// - refusals (403, 404 on an object route) and exports (a file sent as an
-///   attachment) go to the security log;
+///   attachment, unless marked a `security::Publication`) go to the security log;
 /// - pages shown to a signed-in person (or about signing in) get
 ///   `Cache-Control: no-store`, static files keep their own;
 /// - error responses become full French pages (with the person's header);
@@ -287,6 +289,10 @@ async fn finish(State(state): State<AppState>, request: Request, next: Next) -> 
         tracing::error!(error = %format!("{err:#}"), "kept form not forgotten");
     }
     if status.is_success()
+        && response
+            .extensions()
+            .get::<security::Publication>()
+            .is_none()
         && let Some(file) = attachment(response.headers())
     {
         let event = origin.event(security::Kind::Export, slot.get(), file);

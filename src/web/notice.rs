@@ -28,13 +28,22 @@ pub enum Notice {
     BilanSubmitted,
     /// A bilan was sent back for completion.
     BilanReturned,
+    /// A place at a rendez-vous was taken.
+    Registered,
+    /// The session is full: the person is on its waiting list.
+    Waiting,
+    /// A registration to a rendez-vous was cancelled.
+    Unregistered,
 }
 
 impl Notice {
-    const ALL: [Notice; 9] = [
+    const ALL: [Notice; 12] = [
         Notice::BilanSaved,
         Notice::BilanSubmitted,
         Notice::BilanReturned,
+        Notice::Registered,
+        Notice::Waiting,
+        Notice::Unregistered,
         Notice::DraftSaved,
         Notice::Submitted,
         Notice::Decided,
@@ -55,6 +64,9 @@ impl Notice {
             Notice::BilanSaved => "bilan-enregistre",
             Notice::BilanSubmitted => "bilan-transmis",
             Notice::BilanReturned => "bilan-renvoye",
+            Notice::Registered => "inscrit",
+            Notice::Waiting => "attente",
+            Notice::Unregistered => "desinscrit",
         }
     }
 
@@ -74,6 +86,9 @@ impl Notice {
             Notice::BilanSaved => "Bilan enregistré.",
             Notice::BilanSubmitted => "Bilan transmis.",
             Notice::BilanReturned => "Bilan renvoyé pour être complété.",
+            Notice::Registered => "Inscription enregistrée.",
+            Notice::Waiting => "Vous êtes sur la liste d’attente.",
+            Notice::Unregistered => "Inscription annulée.",
         }
     }
 
@@ -87,6 +102,13 @@ impl Notice {
                 "La coordination est prévenue ; un accusé de réception vous est envoyé par courriel."
             }
             Notice::Decided => "Le porteur de l’action en est informé par courriel.",
+            Notice::Registered => {
+                "Une confirmation vous est envoyée par courriel, avec l’invitation à ajouter à votre agenda."
+            }
+            Notice::Waiting => {
+                "La séance est complète : vous aurez la première place libérée, dans l’ordre d’arrivée, et en serez prévenu par courriel."
+            }
+            Notice::Unregistered => "Votre place est proposée à la première personne en attente.",
             Notice::Saved | Notice::Created | Notice::Deleted => "",
             Notice::BilanSaved => {
                 "Vous pouvez le compléter jusqu’à la date limite, puis le transmettre."

@@ -78,6 +78,13 @@ impl Kind {
     }
 }
 
+/// A response extension marking a file sent as an attachment that is a
+/// publication (a resource of the kit, open to its readers), not an export
+/// of the service's data: it is not written to the security log, so an
+/// anonymous visitor downloading a public poster costs no log row.
+#[derive(Clone, Copy, Debug)]
+pub struct Publication;
+
 /// Where an event comes from: the request's client, method and path (never
 /// its query string). An extractor; [`Origin::cli`] for command-line tools.
 #[derive(Clone, Debug)]

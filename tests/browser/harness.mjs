@@ -67,6 +67,7 @@ export async function startApp({ args = [], env = {}, addr = '127.0.0.1:0' } = {
       ...process.env,
       DATABASE_URL: `sqlite://${dataDir}/demo.db`,
       PERSEVERANCE_OUTBOX_DIR: outboxDir,
+      PERSEVERANCE_FILES_DIR: join(dataDir, 'files'),
       PERSEVERANCE_DATA_DIR: dataDir,
       RUST_LOG: 'warn',
       ...env,

@@ -161,6 +161,7 @@ impl TestApp {
         config.database_url = url;
         config.addr = "127.0.0.1:0".parse().unwrap();
         config.outbox_dir = outbox.clone();
+        config.files_dir = dir.path().join("files");
         config.demo = demo;
         configure(&mut config);
         let running = server::start(config, db.clone())
@@ -284,6 +285,41 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         self.running.stop();
     }
+}
+
+/// A `multipart/form-data` body: the anti-forgery token first, then the
+/// fields, then the file if any. Returns the content type and the body.
+pub fn multipart_body(
+    csrf: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &[u8])>,
+) -> (String, Vec<u8>) {
+    let boundary = "perseverance-test-boundary-7d2f";
+    let mut body = Vec::new();
+    let mut field = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    };
+    field("csrf", csrf);
+    for (name, value) in fields {
+        field(name, value);
+    }
+    if let Some((name, file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// The text of a response body.

@@ -115,6 +115,45 @@ impl Visitor {
             .unwrap()
     }
 
+    /// Posts a `multipart/form-data` form (anti-forgery token first), with
+    /// an optional file `(field, file name, bytes)`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Response {
+        if self.csrf().is_empty() {
+            self.get("/healthz").await;
+        }
+        let (content_type, body) = super::multipart_body(&self.csrf(), fields, file);
+        self.client
+            .post(format!("{}{path}", self.url))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a `multipart/form-data` form without a file and expects a
+    /// redirect; returns where it leads.
+    pub async fn post_multipart_ok(&self, path: &str, fields: &[(&str, &str)]) -> String {
+        let response = self.post_multipart(path, fields, None).await;
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        assert_eq!(
+            status,
+            StatusCode::SEE_OTHER,
+            "POST {path}: {}",
+            body(response).await
+        );
+        location.unwrap()
+    }
+
     /// Posts owned pairs (see [`Visitor::post`]).
     pub async fn post_pairs(&self, path: &str, pairs: &[(String, String)]) -> Response {
         let fields: Vec<(&str, &str)> = pairs
@@ -225,6 +264,16 @@ pub struct World {
     pub edition: i64,
     /// The next year's edition, still in preparation.
     pub draft_edition: i64,
+    /// A rendez-vous of `edition`, 200 places.
+    pub meeting: i64,
+    /// Checklist steps of `edition`: one to tick, one to delete.
+    pub step: i64,
+    pub spare_step: i64,
+    /// Resources of `edition`'s kit: a public method sheet, a staff-only
+    /// one, and a public kit file (version 1 each).
+    pub public_sheet: i64,
+    pub staff_sheet: i64,
+    pub kit_file: i64,
     pub question: i64,
     /// Staff A's actions at school A: a draft, a submitted one, a validated one.
     pub draft_action: i64,
@@ -462,6 +511,75 @@ pub async fn world(engine: super::Engine) -> World {
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let location = academy.post_ok("/a/creteil/editions", &fields).await;
     let draft_edition = number_after(&location, "/editions/").unwrap();
+    // A rendez-vous of the open edition, with room for everyone.
+    let location = academy
+        .post_ok(
+            &format!("/editions/{edition}/rendez-vous"),
+            &[
+                ("date", &format!("01/03/{YEAR}")),
+                ("time", "14h"),
+                ("duration", "90"),
+                ("topic", "Mobiliser les équipes"),
+                ("link_opens", "30"),
+                ("capacity", "200"),
+            ],
+        )
+        .await;
+    let meeting = location.rsplit("#rdv-").next().unwrap().parse().unwrap();
+    // Two checklist steps: one to tick, one to delete.
+    for label in ["Informer les parents", "Étape de réserve"] {
+        academy
+            .post_ok(
+                &format!("/editions/{edition}/etapes"),
+                &[("phase", "before"), ("label", label)],
+            )
+            .await;
+    }
+    let steps_page = academy.page(&format!("/editions/{edition}/etapes")).await;
+    let steps = numbers_after(&steps_page, "action=\"/etapes/");
+    let (step, spare_step) = (steps[0], steps[1]);
+    // The kit: two sheets and a file, uploaded by the académie's coordination.
+    let mut kit = Vec::new();
+    for (kind, title, audience, body, file) in [
+        (
+            "method",
+            "Fiche publique",
+            "public",
+            "## Avant la semaine",
+            None,
+        ),
+        (
+            "method",
+            "Fiche interne",
+            "staff",
+            "## Pour les équipes",
+            None,
+        ),
+        (
+            "kit",
+            "Affiche",
+            "public",
+            "",
+            Some(("file", "affiche.pdf", &b"%PDF-1.4 affiche"[..])),
+        ),
+    ] {
+        let response = academy
+            .post_multipart(
+                &format!("/editions/{edition}/mallette"),
+                &[
+                    ("kind", kind),
+                    ("title", title),
+                    ("audience", audience),
+                    ("dated_on", "01/02/2090"),
+                    ("body", body),
+                ],
+                file,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{title}");
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        kit.push(number_after(&location, "/ressources/").unwrap());
+    }
 
     // Staff A's actions: a draft, a submitted one, a validated one; staff B's.
     let new_page = staff
@@ -529,6 +647,12 @@ pub async fn world(engine: super::Engine) -> World {
     }
 
     World {
+        meeting,
+        step,
+        spare_step,
+        public_sheet: kit[0],
+        staff_sheet: kit[1],
+        kit_file: kit[2],
         app,
         people,
         school_a,

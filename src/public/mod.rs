@@ -1,0 +1,72 @@
+//! The académie's public edition page: what anyone may read without an
+//! account (issue 10): theme, week, circular, contact, the rendez-vous
+//! (without their visio link), the public part of the kit. Issue 8
+//! (publication) will add the agenda of actions here.
+//!
+//! An edition in preparation is not public (404), like everything the
+//! policy keeps private (issue 7 item 16).
+
+use askama::Template;
+use axum::{Router, extract::State, response::Response, routing::get};
+use chrono::Utc;
+
+use crate::{
+    domain::edition::EditionState,
+    editions::{EditionView, markdown, store as editions_store},
+    map::store::{self as map_store, Academy},
+    meetings::{SessionView, store as meetings_store},
+    web::{AppError, AppResult, AppState, PageCtx, extract::Path, render},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/a/{slug}/editions/{year}", get(edition_page))
+}
+
+/// The public page of an edition.
+#[derive(Template)]
+#[template(path = "public/edition.html")]
+struct EditionPage {
+    ctx: PageCtx,
+    academy: Academy,
+    edition: EditionView,
+    circular_html: String,
+    /// The sessions, as an anonymous visitor sees them (no seat, no link).
+    sessions: Vec<SessionView>,
+    /// The public part of the kit.
+    kit: Vec<crate::resources::ResourceView>,
+}
+
+async fn edition_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((slug, year)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let academy = map_store::academy_by_slug(conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let edition = editions_store::edition_of_year(conn, academy.id, year)
+        .await?
+        .filter(|e| e.stored_state() != EditionState::Draft)
+        .ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    let sessions = meetings_store::meetings_of(conn, edition.id)
+        .await?
+        .iter()
+        .map(|m| SessionView::new(m, None, now))
+        .collect();
+    let kit = crate::resources::public_kit(conn, edition.id).await?;
+    let view = EditionView::new(&edition, now);
+    render(EditionPage {
+        ctx: ctx
+            .academy(academy.name.clone())
+            .title(format!("{} — académie de {}", view.title, academy.name))
+            .here(),
+        circular_html: markdown::to_safe_html(&edition.circular),
+        edition: view,
+        academy,
+        sessions,
+        kit,
+    })
+}

@@ -304,6 +304,8 @@ async fn a_callback_with_another_state_or_replayed_is_refused(engine: Engine) {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("Revenir à la page de connexion"));
+    assert!(page.contains("a été interrompue"), "{page}");
+    assert!(!page.contains("déjà servi"), "{page}");
 }
 
 async fn tokens_a_provider_must_not_send_are_refused(engine: Engine) {

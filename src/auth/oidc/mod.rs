@@ -76,9 +76,17 @@ struct FailedPage {
     /// The provider could not be reached or is misconfigured (rather than a
     /// sign-in refused).
     unavailable: bool,
+    /// The person stopped at the provider (or the provider refused them):
+    /// it answered `access_denied`.
+    cancelled: bool,
 }
 
-fn failed(ctx: PageCtx, provider: &Provider, unavailable: bool) -> AppResult<Response> {
+fn failed(
+    ctx: PageCtx,
+    provider: &Provider,
+    unavailable: bool,
+    cancelled: bool,
+) -> AppResult<Response> {
     let status = if unavailable {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
@@ -95,6 +103,7 @@ fn failed(ctx: PageCtx, provider: &Provider, unavailable: bool) -> AppResult<Res
             ctx: ctx.title(title).crumb("Connexion", "/connexion").here(),
             provider: provider.config.name.clone(),
             unavailable,
+            cancelled,
         },
     )
 }
@@ -117,7 +126,7 @@ async fn start(
     };
     let found = match provider.discovered().await {
         Ok(found) => found,
-        Err(_) => return failed(ctx, &provider, true),
+        Err(_) => return failed(ctx, &provider, true, false),
     };
     let login_state = tokens::random_token();
     let login = store::PendingLogin {
@@ -201,7 +210,8 @@ async fn callback(
             let event = origin.event(Kind::SignInRefused, None, security::clean(&detail, 300));
             security::record_now(&state.db, &event).await;
             let unavailable = matches!(refusal, Refusal::Unavailable(_));
-            failed(ctx, &provider, unavailable)?
+            let cancelled = matches!(&refusal, Refusal::ProviderError(e) if e == "access_denied");
+            failed(ctx, &provider, unavailable, cancelled)?
         }
         Err(err) => return Err(err),
     };

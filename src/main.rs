@@ -8,7 +8,8 @@ use tracing_subscriber::EnvFilter;
 /// mimalloc instead of the system allocator: glibc gave back to the system,
 /// after each response, the memory of its gzip compressor (about 300 KB),
 /// and took it back zeroed, page fault by page fault, on the next one
-/// (`scripts/bench-pages`: a third of the static asset's time went there).
+/// (A/B on this 2-core machine kind, app.css gzipped: 7,500–13,800 req/s with
+/// glibc, about 16,700 with mimalloc).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

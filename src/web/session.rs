@@ -261,7 +261,7 @@ async fn load(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>
 }
 
 impl CurrentUser {
-    /// The person with their grants, as read by [`grants_of`].
+    /// The person with their grants, as read by [`session_user`] (or [`grants_of`]).
     pub fn new(user: User, rows: Vec<GrantRow>) -> CurrentUser {
         let placements: Vec<(Grant, Placement)> = rows
             .iter()

@@ -362,3 +362,49 @@ async fn demo_sign_in_does_not_exist_outside_demo_mode() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The DSFR stylesheet is gzipped once and answered from memory: gzip when
+/// asked, plain otherwise, the same ETag, and `304` when the client has it.
+#[tokio::test]
+async fn dsfr_files_are_served_precompressed_with_an_etag() {
+    let app = TestApp::spawn_with(Engine::Sqlite, false).await;
+    let path = "/static/dsfr/dsfr.min.css";
+    let on_disk = std::fs::read("node_modules/@gouvfr/dsfr/dist/dsfr.min.css")
+        .expect("scripts/frontend installs the DSFR");
+    let url = format!("{}{path}", app.url);
+    let gzipped = app
+        .client
+        .get(&url)
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status(), StatusCode::OK);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(gzipped.headers()["content-type"], "text/css; charset=utf-8");
+    let etag = gzipped.headers()["etag"].to_str().unwrap().to_string();
+    let compressed = gzipped.bytes().await.unwrap();
+    assert!(compressed.len() < on_disk.len() / 4, "{}", compressed.len());
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&compressed[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert_eq!(unzipped, on_disk);
+
+    let plain = app.get(path).await;
+    assert!(!plain.headers().contains_key("content-encoding"));
+    assert_eq!(plain.headers()["etag"].to_str().unwrap(), etag);
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), &on_disk[..]);
+
+    let again = app
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().await.unwrap().is_empty());
+}

@@ -784,6 +784,13 @@ fn rows() -> Vec<Row> {
             no_form,
             "S 404 404 404 404 404 404 404 404 404 404",
         ),
+        // Signing out: the page with the button, then the form.
+        get(
+            "/deconnexion",
+            "",
+            |_, _| "/deconnexion".into(),
+            "200 200 200 200 200 200 200 200 200 200 200",
+        ),
         // Last: signing out ends each person's session.
         post(
             "/deconnexion",

@@ -517,6 +517,12 @@ async fn the_list_pages_by_fifty(engine: Engine) {
     let beyond = w.page("?page=9").await;
     assert_eq!(titles(&beyond).len(), 0);
     assert!(beyond.contains("55 actions transmises"));
+    let notice = common::html::text(&beyond);
+    assert!(
+        notice.contains("La page 9 n’existe pas : cette liste compte 2 pages."),
+        "{notice}"
+    );
+    assert!(beyond.contains("page=2\">Aller à la dernière page"), "{beyond}");
 }
 
 async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine) {

@@ -408,3 +408,22 @@ async fn dsfr_files_are_served_precompressed_with_an_etag() {
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     assert!(again.bytes().await.unwrap().is_empty());
 }
+
+/// `/deconnexion` typed in the address bar opens a page with the button
+/// (signing out takes the form), not an error page.
+#[tokio::test]
+async fn the_sign_out_address_offers_the_button() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let html = body(app.get("/deconnexion").await).await;
+    let page = common::html::Page::parse(&html);
+    assert_eq!(page.text("h1").as_deref(), Some("Se déconnecter"));
+    assert!(html.contains("pas connecté"), "{html}");
+    app.sign_in_demo("referent@demo.test").await;
+    let response = app.get("/deconnexion").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = common::html::Page::parse(&body(response).await);
+    assert_eq!(
+        page.attrs("main form[action='/deconnexion'] button", "type"),
+        vec!["submit".to_string()]
+    );
+}

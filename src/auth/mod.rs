@@ -43,8 +43,25 @@ pub fn router() -> Router<AppState> {
         .route("/connexion", get(login_page).post(request_link))
         .route("/connexion/lien", get(link_page).post(use_link))
         .route("/connexion/demo", post(demo_login))
-        .route("/deconnexion", post(logout))
+        .route("/deconnexion", get(logout_page).post(logout))
         .merge(oidc::router())
+}
+
+/// The page an address typed or followed to `/deconnexion` opens: signing
+/// out changes state, so it takes the button (a form with the anti-forgery
+/// token), never a bare link.
+#[derive(Template)]
+#[template(path = "auth/logout.html")]
+struct LogoutPage {
+    ctx: PageCtx,
+}
+
+/// `GET /deconnexion`: offers the sign-out button (or says that no one is
+/// signed in on this browser).
+async fn logout_page(ctx: PageCtx) -> AppResult<Response> {
+    render(LogoutPage {
+        ctx: ctx.title("Se déconnecter"),
+    })
 }
 
 /// A demo account offered for one-click sign-in.

@@ -72,7 +72,7 @@ impl ErrorPage {
         let (title, message) = match status {
             StatusCode::NOT_FOUND => return AppError::NotFound.page(),
             StatusCode::METHOD_NOT_ALLOWED => (
-                "Page introuvable",
+                "Adresse à ouvrir autrement",
                 "Cette adresse ne s'ouvre pas de cette façon : revenez à la page précédente et \
                  utilisez ses liens et ses boutons.",
             ),

@@ -296,16 +296,43 @@ async fn a_callback_with_another_state_or_replayed_is_refused(engine: Engine) {
         refusals.iter().any(|d| d.contains("déjà utilisé")),
         "{refusals:?}"
     );
-    // The provider says no (the person cancelled): a French page too.
+    // An `error=` without this browser's state was not sent by the
+    // provider: refused as a forged callback, not shown as a cancellation.
     let (status, _, page) = come_back(
         &app,
-        &format!("{}/connexion/oidc/retour?error=access_denied", app.url),
+        &format!("{}/connexion/oidc/retour?error=access_denied&state=faux", app.url),
     )
     .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("a été refusée"), "{page}");
+    // The provider says no (the person cancelled), with the state it was
+    // given: a French page that says the sign-in was interrupted.
+    let mut cancelled = url::Url::parse(&through_provider(&app, &idp, email).await).unwrap();
+    let state = cancelled
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .to_string();
+    cancelled
+        .query_pairs_mut()
+        .clear()
+        .append_pair("error", "access_denied")
+        .append_pair("state", &state);
+    let (status, _, page) = come_back(&app, cancelled.as_str()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("Revenir à la page de connexion"));
     assert!(page.contains("a été interrompue"), "{page}");
     assert!(!page.contains("déjà servi"), "{page}");
+    let refusals: Vec<String> = events(&app.db, "sign_in_refused")
+        .await
+        .into_iter()
+        .map(|e| e.detail)
+        .collect();
+    assert!(
+        refusals.iter().any(|d| d.contains("a répondu « access_denied »")),
+        "{refusals:?}"
+    );
 }
 
 async fn tokens_a_provider_must_not_send_are_refused(engine: Engine) {

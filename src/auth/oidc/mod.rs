@@ -263,10 +263,8 @@ async fn sign_in(
     headers: &HeaderMap,
     q: &CallbackQuery,
 ) -> AppResult<Result<SignedIn, Refusal>> {
-    if !q.error.is_empty() {
-        let error = q.error.chars().take(60).collect();
-        return Ok(Err(Refusal::ProviderError(error)));
-    }
+    // The state is checked first, errors included: an `error=` that does
+    // not carry this browser's state was not sent by the provider for it.
     let bound = cookies::read(headers, binding_cookie(state.config.secure_cookies()));
     if q.state.is_empty() || bound.as_deref() != Some(q.state.as_str()) {
         return Ok(Err(Refusal::StateMismatch));
@@ -278,6 +276,10 @@ async fn sign_in(
     let Some(pending) = pending else {
         return Ok(Err(Refusal::StateUnknown));
     };
+    if !q.error.is_empty() {
+        let error = q.error.chars().take(60).collect();
+        return Ok(Err(Refusal::ProviderError(error)));
+    }
     let found: Arc<Discovered> = match provider.discovered().await {
         Ok(found) => found,
         Err(err) => return Ok(Err(err.into())),

@@ -34,6 +34,11 @@ pub trait Dialect: Sync {
     /// DATE column (or a UTC timestamp, bucketed by its UTC date). `column`
     /// is a trusted column name, never user input.
     fn date_bucket(&self, column: &str, bucket: Bucket) -> String;
+
+    /// The name of the function `f(haystack, needle)` giving the 1-based
+    /// position of `needle` in the text `haystack`, 0 when absent
+    /// (`instr` on SQLite, `strpos` on PostgreSQL).
+    fn position_fn(&self) -> &'static str;
 }
 
 /// SQLite: one writer at a time, taken at `BEGIN IMMEDIATE`.
@@ -57,6 +62,10 @@ macro_rules! claim_job_sql {
 }
 
 impl Dialect for Sqlite {
+    fn position_fn(&self) -> &'static str {
+        "instr"
+    }
+
     fn begin_write(&self) -> &'static str {
         "BEGIN IMMEDIATE"
     }
@@ -80,6 +89,10 @@ impl Dialect for Sqlite {
 }
 
 impl Dialect for Postgres {
+    fn position_fn(&self) -> &'static str {
+        "strpos"
+    }
+
     fn begin_write(&self) -> &'static str {
         "BEGIN"
     }

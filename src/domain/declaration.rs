@@ -794,6 +794,21 @@ fn check_answer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The dashboards find a code in a stored list by its position in the
+    /// text (`review::store::figures`): that is exact only while no code
+    /// holds another code of its list, or a comma.
+    #[test]
+    fn no_code_holds_another() {
+        for choices in [AUDIENCES, LEVELS, SCHEMES, SHOWCASE_KINDS] {
+            for (code, _) in choices {
+                assert!(!code.contains(','), "{code}");
+                for (other, _) in choices {
+                    assert!(code == other || !code.contains(other), "{code} holds {other}");
+                }
+            }
+        }
+    }
     use crate::domain::edition::paris_to_utc;
     #[allow(unused_imports)]
     use crate::domain::ids::*;

@@ -186,79 +186,76 @@ pub struct ActionCounts {
     pub showcases: Vec<i64>,
 }
 
-/// One group of the edition's actions that share a district, a state and
-/// the same audiences and showcase kinds, with its size.
-#[derive(FromRow)]
-struct CountGroup {
-    district_id: Option<DistrictId>,
-    state: ActionState,
-    audiences: String,
-    showcase_kinds: String,
-    actions: i64,
+/// Pushes one `COUNT` column per state, then, beyond the draft, one per
+/// audience and showcase kind. A stored code list is comma-separated and no
+/// code holds another (`declaration::tests::no_code_holds_another`), so the
+/// code's position in the list says whether the action carries it.
+fn push_count_columns(q: &mut impl SqlBuilder, position: &str) {
+    for state in ActionState::ALL {
+        q.push_sql(", COUNT(CASE WHEN a.state = ")
+            .bind_text(state.code().into())
+            .push_sql(" THEN 1 END)");
+    }
+    for (column, choices) in [
+        ("a.audiences", AUDIENCES),
+        ("a.showcase_kinds", SHOWCASE_KINDS),
+    ] {
+        for (code, _) in choices {
+            q.push_sql(", COUNT(CASE WHEN ");
+            push_beyond_draft(q, "a");
+            q.push_sql(" AND ")
+                .push_sql(position)
+                .push_sql("(")
+                .push_sql(column)
+                .push_sql(", ")
+                .bind_text((*code).into())
+                .push_sql(") > 0 THEN 1 END)");
+        }
+    }
 }
 
-/// Every count of the dashboard from one pass over the actions of the reach:
+/// Every count of the dashboard in one pass over the actions of the reach:
 /// one line per district (by id, actions without a district last), one
 /// column per state, audience and showcase kind.
 ///
-/// The database groups the actions by district, state and the two stored
-/// code lists (comma-separated, as `declaration` stores them) — a handful of
-/// groups per district — and the codes are counted here. An earlier version
-/// evaluated one `COUNT(CASE … LIKE …)` per code and per action, about 80 ms
-/// of CPU for 20,000 actions on SQLite (issue 6, « Speed »).
+/// The pass reads only the covering index `actions_dashboard_counts`
+/// (migration 0015: edition, district, state and both code lists), in
+/// district order, and answers one row per district: the actions' own rows
+/// (long descriptions) are never read, and no row per action crosses from
+/// SQLite's thread to ours (issue 6, « Speed »: 20,000 actions, 600
+/// districts).
 pub async fn action_counts(
     conn: &mut Conn<'_>,
     edition_id: EditionId,
     reach: &Reach,
 ) -> DbResult<Vec<ActionCounts>> {
-    let groups: Vec<CountGroup> = on_conn!(conn, |c| {
-        let mut q = QueryBuilder::new(
-            "SELECT a.place_district_id AS district_id, a.state, a.audiences, \
-             a.showcase_kinds, COUNT(*) AS actions FROM actions a WHERE ",
-        );
+    let (states, audiences) = (ActionState::ALL.len(), AUDIENCES.len());
+    let columns = states + audiences + SHOWCASE_KINDS.len();
+    let position = conn.dialect().position_fn();
+    let mut lines = on_conn!(conn, |c| {
+        use sqlx::Row;
+        let mut q = QueryBuilder::new("SELECT a.place_district_id AS district_id");
+        push_count_columns(&mut q, position);
+        q.push_sql(" FROM actions a WHERE ");
         push_reach_terms(&mut q, edition_id, reach);
-        q.push_sql(
-            " GROUP BY a.place_district_id, a.state, a.audiences, a.showcase_kinds",
-        );
-        q.build_query_as().fetch_all(c).await
+        q.push_sql(" GROUP BY a.place_district_id");
+        let rows = q.build().fetch_all(c).await?;
+        rows.iter()
+            .map(|row| {
+                let mut counts = (1..=columns)
+                    .map(|i| row.try_get::<i64, _>(i))
+                    .collect::<sqlx::Result<Vec<i64>>>()?;
+                let showcases = counts.split_off(states + audiences);
+                let audiences = counts.split_off(states);
+                Ok(ActionCounts {
+                    district_id: row.try_get(0)?,
+                    states: counts,
+                    audiences,
+                    showcases,
+                })
+            })
+            .collect::<sqlx::Result<Vec<ActionCounts>>>()
     })?;
-    let mut lines: Vec<ActionCounts> = Vec::new();
-    for group in groups {
-        let line = match lines.iter().position(|l| l.district_id == group.district_id) {
-            Some(i) => &mut lines[i],
-            None => {
-                lines.push(ActionCounts {
-                    district_id: group.district_id,
-                    states: vec![0; ActionState::ALL.len()],
-                    audiences: vec![0; AUDIENCES.len()],
-                    showcases: vec![0; SHOWCASE_KINDS.len()],
-                });
-                lines.last_mut().expect("just pushed")
-            }
-        };
-        add_group(line, &group);
-    }
     lines.sort_by_key(|l| (l.district_id.is_none(), l.district_id));
     Ok(lines)
-}
-
-/// Adds a group to its district's line: under its state and, beyond the
-/// draft, under each audience and showcase kind it carries.
-fn add_group(line: &mut ActionCounts, group: &CountGroup) {
-    if let Some(i) = ActionState::ALL.iter().position(|s| *s == group.state) {
-        line.states[i] += group.actions;
-    }
-    if group.state == ActionState::Draft {
-        return;
-    }
-    for (codes, choices, counts) in [
-        (&group.audiences, AUDIENCES, &mut line.audiences),
-        (&group.showcase_kinds, SHOWCASE_KINDS, &mut line.showcases),
-    ] {
-        for code in codes.split(',') {
-            if let Some(i) = choices.iter().position(|(c, _)| *c == code) {
-                counts[i] += group.actions;
-            }
-        }
-    }
 }

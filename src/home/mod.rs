@@ -7,7 +7,7 @@ use crate::{
     auth::store::{self as auth_store, GrantListing, GrantQuery},
     domain::Role,
     map::store::{self as map_store, Academy},
-    web::{AppResult, AppState, CurrentUser, PageCtx, render},
+    web::{AcademyName, AppResult, AppState, CurrentUser, PageCtx, render},
 };
 
 pub fn router() -> Router<AppState> {
@@ -65,7 +65,7 @@ struct MySpacePage {
     manages: bool,
     is_admin: bool,
     /// The académies where the person holds a role (for the editions links).
-    academies: Vec<Academy>,
+    academies: Vec<AcademyName>,
 }
 
 async fn my_space(
@@ -84,12 +84,8 @@ async fn my_space(
         .copied()
         .collect();
     abilities.dedup();
-    let mut academies = Vec::new();
-    for id in user.rights.academies() {
-        academies.extend(map_store::academy_by_id(conn, id).await?);
-    }
     render(MySpacePage {
-        academies,
+        academies: user.academies,
         ctx: ctx.title("Mon espace").here(),
         grants,
         abilities,

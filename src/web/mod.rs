@@ -41,7 +41,7 @@ pub use error::{AppError, AppResult};
 pub use notice::Notice;
 pub use once::OnceToken;
 pub use page::{FormErrors, PageCtx, render, render_with};
-pub use session::{CurrentUser, MaybeUser};
+pub use session::{AcademyName, CurrentUser, MaybeUser};
 
 use crate::{config::Config, db::Db};
 

@@ -102,7 +102,7 @@ impl FromRequestParts<AppState> for PageCtx {
         let csrf = CsrfToken::from_request_parts(parts, state).await?;
         // The académie's name comes with the grants: no query of its own.
         let academy_name = match user.as_ref().map(|u| u.academies.as_slice()) {
-            Some([(_, name)]) => Some(name.clone()),
+            Some([only]) => Some(only.name.clone()),
             _ => None,
         };
         let ctx = PageCtx {

@@ -37,6 +37,7 @@ pub struct GrantRow {
     pub district_id: Option<DistrictId>,
     pub school_id: Option<SchoolId>,
     pub academy_name: String,
+    pub academy_slug: String,
 }
 
 impl GrantRow {
@@ -61,7 +62,8 @@ impl GrantRow {
 macro_rules! grant_select {
     () => {
         "SELECT gp.id, gp.user_id, gp.role, gp.scope_kind, gp.scope_id, gp.academy_id,
-                gp.department_id, gp.district_id, gp.school_id, COALESCE(a.name, '') AS academy_name
+                gp.department_id, gp.district_id, gp.school_id, COALESCE(a.name, '') AS academy_name,
+                COALESCE(a.slug, '') AS academy_slug
          FROM grant_placements gp LEFT JOIN academies a ON a.id = gp.academy_id "
     };
 }
@@ -101,6 +103,7 @@ struct LiveSession {
     district_id: Option<DistrictId>,
     school_id: Option<SchoolId>,
     academy_name: Option<String>,
+    academy_slug: Option<String>,
 }
 
 impl LiveSession {
@@ -117,6 +120,7 @@ impl LiveSession {
             district_id: self.district_id,
             school_id: self.school_id,
             academy_name: self.academy_name.clone().unwrap_or_default(),
+            academy_slug: self.academy_slug.clone().unwrap_or_default(),
         })
     }
 }
@@ -138,13 +142,13 @@ pub async fn session_user(
     let sql = "SELECT u.id, u.email, u.display_name, s.expires_at, s.created_at,
                       NULL AS grant_id, NULL AS role, NULL AS scope_kind, NULL AS scope_id,
                       NULL AS academy_id, NULL AS department_id, NULL AS district_id,
-                      NULL AS school_id, NULL AS academy_name
+                      NULL AS school_id, NULL AS academy_name, NULL AS academy_slug
                FROM sessions s JOIN users u ON u.id = s.user_id
                WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.created_at > $3
                UNION ALL
                SELECT u.id, u.email, u.display_name, s.expires_at, s.created_at,
                       gp.id, gp.role, gp.scope_kind, gp.scope_id, gp.academy_id,
-                      gp.department_id, gp.district_id, gp.school_id, a.name
+                      gp.department_id, gp.district_id, gp.school_id, a.name, a.slug
                FROM sessions s JOIN users u ON u.id = s.user_id
                JOIN grant_placements gp ON gp.user_id = u.id
                LEFT JOIN academies a ON a.id = gp.academy_id
@@ -209,8 +213,18 @@ pub struct CurrentUser {
     pub display_name: String,
     /// The access policy over their current grants: ask it, never the roles.
     pub rights: Rights,
-    /// The académies where the person holds a role: id and name.
-    pub academies: Vec<(AcademyId, String)>,
+    /// The académies where the person holds a role, by id.
+    pub academies: Vec<AcademyName>,
+}
+
+/// An académie where the signed-in person holds a role, as read with their
+/// grants (no query of its own): for the header and « Mon espace ».
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AcademyName {
+    pub id: AcademyId,
+    pub name: String,
+    /// The académie's address part, `/a/{slug}/…`.
+    pub slug: String,
 }
 
 impl CurrentUser {
@@ -267,10 +281,14 @@ impl CurrentUser {
             .iter()
             .filter_map(|r| Some((r.grant()?, r.placement())))
             .collect();
-        let mut academies: Vec<(AcademyId, String)> = rows
+        let mut academies: Vec<AcademyName> = rows
             .into_iter()
             .filter(|r| r.academy_id.0 != 0)
-            .map(|r| (r.academy_id, r.academy_name))
+            .map(|r| AcademyName {
+                id: r.academy_id,
+                name: r.academy_name,
+                slug: r.academy_slug,
+            })
             .collect();
         academies.sort();
         academies.dedup();

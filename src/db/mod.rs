@@ -196,9 +196,14 @@ impl Db {
             // An embedded database has no connection to go stale: skip the
             // ping sqlx sends before lending a connection (a round trip to
             // SQLite's worker thread on every query).
+            // Each SQLite connection is a thread of its own, woken for every
+            // query and row: more of them than twice the cores only adds
+            // context switches (one writer at a time anyway, WAL readers
+            // never wait for it). Measured with scripts/bench-pages.
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
             let pool = SqlitePoolOptions::new()
                 .test_before_acquire(false)
-                .max_connections(options.max_connections)
+                .max_connections(options.max_connections.min((2 * cores).max(4)))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(connect)
                 .await?;

@@ -35,6 +35,7 @@ on_both_engines!(
     a_coordinator_sends_a_bilan_back_for_completion,
     reminders_go_once_to_the_owners_who_have_not_submitted,
     the_questionnaire_is_shaped_by_the_academie,
+    the_checklist_sees_a_bilan_sent_and_no_photo_yet,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -1028,4 +1029,74 @@ async fn the_questionnaire_is_shaped_by_the_academie(engine: Engine) {
     .unwrap();
     assert_eq!(counts.len(), 1);
     assert_eq!((counts[0].value.as_str(), counts[0].count), ("4", 1));
+}
+
+/// The checklist's « bilan envoyé » step ticks itself when a bilan of the
+/// school is submitted, and unticks when it is sent back; « photos
+/// validées » stays unticked (nothing feeds it on this branch: no fake tick).
+async fn the_checklist_sees_a_bilan_sent_and_no_photo_yet(engine: Engine) {
+    use perseverance::{
+        checklist::store as checklist,
+        domain::checklist::{AutoCheck, Phase},
+    };
+    let w = world(engine).await;
+    for (label, check) in [
+        ("Envoyer le bilan au district", AutoCheck::BilanSent),
+        ("Prendre des photos", AutoCheck::PhotosApproved),
+    ] {
+        checklist::add_step(
+            &mut w.app.db.acquire().await.unwrap().conn(),
+            w.edition,
+            Phase::After,
+            label,
+            Some(check),
+        )
+        .await
+        .unwrap();
+    }
+    let a = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    w.app.sign_in_demo(OWNER).await;
+    let path = format!("/editions/{}/etapes", w.edition);
+    let page = body(w.app.get(&path).await).await;
+    assert!(page.contains("<strong>0 étape"), "{page}");
+    // A draft is not sent.
+    let fields = [("took_place", "yes"), ("pupils", "30")];
+    let with = |intent: &'static str| {
+        let mut all = vec![("intent", intent)];
+        all.extend(fields);
+        all
+    };
+    w.submit(a, &with("save")).await;
+    assert!(body(w.app.get(&path).await).await.contains("<strong>0 étape"));
+    let response = w.submit(a, &with("submit")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = body(w.app.get(&path).await).await;
+    assert!(page.contains("<strong>1 étape faite sur 2</strong>"), "{page}");
+    assert!(page.contains("vu par le service"));
+    // Sent back for completion: no longer sent.
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let version = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await)
+        .field("version")
+        .unwrap();
+    let response = w
+        .app
+        .post(
+            &format!("/actions/{a}/bilan/renvoi"),
+            &[("version", &version), ("comment", "Ajoutez les parents.")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // The district's progress table shows the school at 0 of 2 again.
+    let table = body(w.app.get(&format!("{path}/suivi")).await).await;
+    assert!(table.contains("<strong>0 / 2</strong>"), "{table}");
+    assert!(!table.contains("<strong>1 / 2</strong>"), "{table}");
 }

@@ -604,6 +604,13 @@ fn rows() -> Vec<Row> {
             "S 403 403 403 403 403 403 403 422 404 422",
         ),
         post(
+            "/rendez-vous/{id}/supprimer",
+            "rendez-vous de réserve (annulé par la coordination académique, puis introuvable)",
+            |w, _| format!("/rendez-vous/{}/supprimer", w.spare_meeting),
+            no_form,
+            "S 403 403 403 403 403 403 403 303 404 404",
+        ),
+        post(
             "/rendez-vous/{id}/inscription",
             "rendez-vous, 200 places",
             |w, _| format!("/rendez-vous/{}/inscription", w.meeting),
@@ -714,6 +721,13 @@ fn rows() -> Vec<Row> {
             |w, _| format!("/ressources/{}/modifier", w.staff_sheet),
             no_form,
             "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/ressources/{id}/supprimer",
+            "fichier public de réserve (retiré par la coordination académique, puis « retiré » : 410 pour qui pouvait le lire)",
+            |w, _| format!("/ressources/{}/supprimer", w.spare_resource),
+            no_form,
+            "S 403 403 403 403 403 403 403 303 410 410",
         ),
         post(
             "/ressources/{id}/deplacer",

@@ -6,11 +6,12 @@ ALTER TABLE resource_versions ADD COLUMN content_hash TEXT;
 CREATE INDEX resource_versions_hash ON resource_versions(resource_id, content_hash);
 
 -- A resource the académie removed: its rows and files are gone, its old addresses answer
--- « 410 Gone » with the title and the date.
+-- « 410 Gone » with the title and the date, to those who could read it.
 CREATE TABLE resources_removed (
     resource_id INTEGER PRIMARY KEY,
     edition_id  INTEGER NOT NULL REFERENCES editions(id) ON DELETE CASCADE,
     title       TEXT NOT NULL,
+    audience    TEXT NOT NULL,
     removed_at  TEXT NOT NULL
 );
 

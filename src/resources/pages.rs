@@ -353,23 +353,32 @@ async fn readable(
 ) -> AppResult<(Resource, Edition, Academy)> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
+    let rights = user.as_ref().map(|u| u.rights.clone()).unwrap_or_default();
     let Some(resource) = store::resource_by_id(conn, id).await? else {
-        return Err(match store::removed(conn, id).await? {
-            Some(removed) => AppError::Gone(format!(
-                "La ressource « {} » a été retirée de la mallette par l’académie le {}. \
-                 Retrouvez les autres ressources sur la page de l’édition.",
-                removed.title,
-                crate::domain::formats::format_date(crate::domain::edition::paris_date(
-                    removed.removed_at
-                ))
-            )),
-            None => AppError::NotFound,
-        });
+        // A removed resource says so to those who could read it (410); to
+        // anyone else it never existed (404).
+        let Some(removed) = store::removed(conn, id).await? else {
+            return Err(AppError::NotFound);
+        };
+        let Some(edition) = editions_store::edition_by_id(conn, removed.edition_id).await? else {
+            return Err(AppError::NotFound);
+        };
+        let public = removed.audience == Audience::Public;
+        if !rights.reads_resource(edition.academy_id, edition.stored_state(), public) {
+            return Err(AppError::NotFound);
+        }
+        return Err(AppError::Gone(format!(
+            "La ressource « {} » a été retirée de la mallette par l’académie le {}. \
+             Retrouvez les autres ressources sur la page de l’édition.",
+            removed.title,
+            crate::domain::formats::format_date(crate::domain::edition::paris_date(
+                removed.removed_at
+            ))
+        )));
     };
     let edition = editions_store::edition_by_id(conn, resource.edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rights = user.as_ref().map(|u| u.rights.clone()).unwrap_or_default();
     let public = resource.audience == Audience::Public;
     if !rights.reads_resource(edition.academy_id, edition.stored_state(), public) {
         // A staff resource asks an anonymous visitor to sign in.

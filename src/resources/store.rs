@@ -362,7 +362,9 @@ pub async fn clone_kit(conn: &mut Conn<'_>, from: EditionId, to: EditionId) -> D
 /// A resource the académie removed: what its old addresses say.
 #[derive(Clone, Debug, FromRow)]
 pub struct Removed {
+    pub edition_id: EditionId,
     pub title: String,
+    pub audience: Audience,
     pub removed_at: DateTime<Utc>,
 }
 
@@ -377,12 +379,13 @@ pub async fn remove_resource(conn: &mut Conn<'_>, resource: &Resource) -> DbResu
         .bind(resource.id)
         .fetch_all(c)
         .await)?;
-    let sql = "INSERT INTO resources_removed (resource_id, edition_id, title, removed_at) \
-               VALUES ($1, $2, $3, $4) ON CONFLICT (resource_id) DO NOTHING";
+    let sql = "INSERT INTO resources_removed (resource_id, edition_id, title, audience, removed_at) \
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (resource_id) DO NOTHING";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(resource.id)
         .bind(resource.edition_id)
         .bind(&resource.title)
+        .bind(resource.audience)
         .bind(Utc::now())
         .execute(c)
         .await
@@ -409,7 +412,8 @@ pub async fn remove_resource(conn: &mut Conn<'_>, resource: &Resource) -> DbResu
 
 /// The tombstone of a removed resource, if it was removed.
 pub async fn removed(conn: &mut Conn<'_>, id: ResourceId) -> DbResult<Option<Removed>> {
-    let sql = "SELECT title, removed_at FROM resources_removed WHERE resource_id = $1";
+    let sql = "SELECT edition_id, title, audience, removed_at FROM resources_removed \
+               WHERE resource_id = $1";
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
         .fetch_optional(c)

@@ -17,6 +17,7 @@ on_both_engines!(
     public_and_staff_resources,
     reuse_sheet_from_a_validated_action_and_cloning,
     the_same_file_twice_is_stored_once_and_a_removed_resource_answers_410,
+    the_demo_draws_its_communication_kit,
 );
 
 const COORDINATOR: &str = "coordination.academique@demo.test";
@@ -555,4 +556,53 @@ async fn the_same_file_twice_is_stored_once_and_a_removed_resource_answers_410(e
         anonymous.get("/ressources/999999").await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+/// `serve --demo` draws the communication kit (poster, invitation, logo) of
+/// each demo edition with a kit, stores it through the file store, and
+/// serves it as PNG; a second run adds nothing.
+async fn the_demo_draws_its_communication_kit(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    {
+        let mut tx = app.db.begin().await.unwrap();
+        perseverance::resources::demo::seed(
+            &mut tx.conn(),
+            edition,
+            chrono::NaiveDate::from_ymd_opt(2040, 1, 15).unwrap(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let files = perseverance::files::FileStore::local(&app.dir.path().join("files")).unwrap();
+    let written = perseverance::resources::demo::communication_kit(&app.db, &files)
+        .await
+        .unwrap();
+    assert_eq!(written, 3);
+    assert_eq!(
+        perseverance::resources::demo::communication_kit(&app.db, &files)
+            .await
+            .unwrap(),
+        0
+    );
+    let coordinator = signed_in(&app, COORDINATOR).await;
+    let kit = coordinator.page(&format!("/editions/{edition}/mallette")).await;
+    for title in ["Affiche de la semaine", "Carton d’invitation", "Logo de la semaine"] {
+        assert!(kit.contains(title), "{title}");
+    }
+    assert!(kit.contains("image PNG"), "{kit}");
+    let poster = resources_store::resources_of(&mut app.db.acquire().await.unwrap().conn(), edition)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.title == "Affiche de la semaine")
+        .unwrap();
+    let response = coordinator
+        .get(&format!("/ressources/{}/versions/1/fichier", poster.id))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
 }

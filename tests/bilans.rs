@@ -1075,11 +1075,18 @@ async fn the_checklist_sees_a_bilan_sent_and_no_photo_yet(engine: Engine) {
         all
     };
     w.submit(a, &with("save")).await;
-    assert!(body(w.app.get(&path).await).await.contains("<strong>0 étape"));
+    assert!(
+        body(w.app.get(&path).await)
+            .await
+            .contains("<strong>0 étape")
+    );
     let response = w.submit(a, &with("submit")).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let page = body(w.app.get(&path).await).await;
-    assert!(page.contains("<strong>1 étape faite sur 2</strong>"), "{page}");
+    assert!(
+        page.contains("<strong>1 étape faite sur 2</strong>"),
+        "{page}"
+    );
     assert!(page.contains("vu par le service"));
     // Sent back for completion: no longer sent.
     w.app.post("/deconnexion", &[]).await;

@@ -756,13 +756,19 @@ async fn a_cancelled_session_withdraws_its_invitations(engine: Engine) {
     for person in [REFERENT, STAFF] {
         let theirs = mails_to(&mails, person);
         assert_eq!(theirs.len(), 2, "{person}");
-        assert!(theirs[1].contains("a annulé le rendez-vous de la persévérance « La classe coopérative »"), "{}", theirs[1]);
+        assert!(
+            theirs[1]
+                .contains("a annulé le rendez-vous de la persévérance « La classe coopérative »"),
+            "{}",
+            theirs[1]
+        );
         assert!(theirs[1].contains("la séance n'aura pas lieu"));
         let cancel = ics(&invitation(theirs[1]).expect("a CANCEL"));
         assert_eq!(prop(&cancel, "METHOD"), Some("CANCEL"));
         assert_eq!(prop(&cancel, "STATUS"), Some("CANCELLED"));
         assert_eq!(prop(&cancel, "UID"), prop(&request, "UID"));
-        let sequence = |p: &[(String, String)]| -> i64 { prop(p, "SEQUENCE").unwrap().parse().unwrap() };
+        let sequence =
+            |p: &[(String, String)]| -> i64 { prop(p, "SEQUENCE").unwrap().parse().unwrap() };
         assert!(sequence(&cancel) > sequence(&request));
         assert_eq!(
             prop(&cancel, "ATTENDEE"),
@@ -786,7 +792,12 @@ async fn a_cancelled_session_withdraws_its_invitations(engine: Engine) {
             .status(),
         StatusCode::NOT_FOUND
     );
-    assert!(!referent.page("/agenda").await.contains("La classe coopérative"));
+    assert!(
+        !referent
+            .page("/agenda")
+            .await
+            .contains("La classe coopérative")
+    );
     // The form sent again does nothing more.
     assert_eq!(app.mails(6).await.len(), 6);
 }

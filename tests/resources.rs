@@ -454,7 +454,9 @@ async fn the_same_file_twice_is_stored_once_and_a_removed_resource_answers_410(e
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let location = response.headers()["location"].to_str().unwrap().to_string();
     assert!(
-        location.starts_with(&format!("/ressources/{id}/versions/1?avis=fichier-identique")),
+        location.starts_with(&format!(
+            "/ressources/{id}/versions/1?avis=fichier-identique"
+        )),
         "{location}"
     );
     assert!(
@@ -489,7 +491,10 @@ async fn the_same_file_twice_is_stored_once_and_a_removed_resource_answers_410(e
     }
     let all = versions(&app).await;
     assert_eq!(all.len(), 3);
-    assert_eq!(all[0].file_key, all[2].file_key, "v3 names v1's stored file");
+    assert_eq!(
+        all[0].file_key, all[2].file_key,
+        "v3 names v1's stored file"
+    );
     assert_eq!(walk(&files).len(), 2);
     let anonymous = Visitor::new(&app);
     let response = anonymous
@@ -502,7 +507,9 @@ async fn the_same_file_twice_is_stored_once_and_a_removed_resource_answers_410(e
         .post_ok(&format!("/editions/{edition}/cloner"), &[])
         .await;
     let clone = common::people::number_after(&to, "/editions/").unwrap();
-    let kit = coordinator.page(&format!("/editions/{clone}/mallette")).await;
+    let kit = coordinator
+        .page(&format!("/editions/{clone}/mallette"))
+        .await;
     let copy = common::people::numbers_after(&kit, "/ressources/")
         .into_iter()
         .find(|n| *n != id)
@@ -550,7 +557,9 @@ async fn the_same_file_twice_is_stored_once_and_a_removed_resource_answers_410(e
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(&response.bytes().await.unwrap()[..], v1);
     // The kit no longer lists it; an id never used is still a plain 404.
-    let kit = coordinator.page(&format!("/editions/{edition}/mallette")).await;
+    let kit = coordinator
+        .page(&format!("/editions/{edition}/mallette"))
+        .await;
     assert!(!kit.contains(&format!("/ressources/{id}\"")));
     assert_eq!(
         anonymous.get("/ressources/999999").await.status(),
@@ -587,17 +596,24 @@ async fn the_demo_draws_its_communication_kit(engine: Engine) {
         0
     );
     let coordinator = signed_in(&app, COORDINATOR).await;
-    let kit = coordinator.page(&format!("/editions/{edition}/mallette")).await;
-    for title in ["Affiche de la semaine", "Carton d’invitation", "Logo de la semaine"] {
+    let kit = coordinator
+        .page(&format!("/editions/{edition}/mallette"))
+        .await;
+    for title in [
+        "Affiche de la semaine",
+        "Carton d’invitation",
+        "Logo de la semaine",
+    ] {
         assert!(kit.contains(title), "{title}");
     }
     assert!(kit.contains("image PNG"), "{kit}");
-    let poster = resources_store::resources_of(&mut app.db.acquire().await.unwrap().conn(), edition)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.title == "Affiche de la semaine")
-        .unwrap();
+    let poster =
+        resources_store::resources_of(&mut app.db.acquire().await.unwrap().conn(), edition)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.title == "Affiche de la semaine")
+            .unwrap();
     let response = coordinator
         .get(&format!("/ressources/{}/versions/1/fichier", poster.id))
         .await;

@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::{
     SessionView,
-    mail::{self, MailKind},
     form::{MeetingForm, add_slot_errors},
+    mail::{self, MailKind},
     store::{self, Meeting, MeetingValues},
     visible_meeting,
 };

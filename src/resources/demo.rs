@@ -125,14 +125,30 @@ pub async fn seed(conn: &mut Conn<'_>, edition: EditionId, dated_on: NaiveDate) 
 fn week_text(start: NaiveDate, end: NaiveDate) -> String {
     use chrono::Datelike;
     const MONTHS: [&str; 12] = [
-        "JANVIER", "FEVRIER", "MARS", "AVRIL", "MAI", "JUIN", "JUILLET", "AOUT", "SEPTEMBRE",
-        "OCTOBRE", "NOVEMBRE", "DECEMBRE",
+        "JANVIER",
+        "FEVRIER",
+        "MARS",
+        "AVRIL",
+        "MAI",
+        "JUIN",
+        "JUILLET",
+        "AOUT",
+        "SEPTEMBRE",
+        "OCTOBRE",
+        "NOVEMBRE",
+        "DECEMBRE",
     ];
     let month = |d: NaiveDate| MONTHS[d.month0() as usize];
     if start.month() == end.month() {
         format!("DU {} AU {} {}", start.day(), end.day(), month(end))
     } else {
-        format!("DU {} {} AU {} {}", start.day(), month(start), end.day(), month(end))
+        format!(
+            "DU {} {} AU {} {}",
+            start.day(),
+            month(start),
+            end.day(),
+            month(end)
+        )
     }
 }
 

@@ -589,10 +589,12 @@ async fn new_version(
         keep_file(&state, Some(resource.id), &mut content, file).await?;
         return once::run(&state.db, &form.once, user.id, async |conn| {
             let to = match store::add_version(conn, resource.id, &content, Some(user.id)).await? {
-                store::Added::New(number) => Notice::Saved
-                    .at(&format!("/ressources/{}/versions/{number}", resource.id)),
-                store::Added::Same(number) => Notice::SameFile
-                    .at(&format!("/ressources/{}/versions/{number}", resource.id)),
+                store::Added::New(number) => {
+                    Notice::Saved.at(&format!("/ressources/{}/versions/{number}", resource.id))
+                }
+                store::Added::Same(number) => {
+                    Notice::SameFile.at(&format!("/ressources/{}/versions/{number}", resource.id))
+                }
             };
             Ok(to)
         })

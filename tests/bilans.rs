@@ -735,6 +735,46 @@ async fn bad_input_is_refused_next_to_the_field_and_nothing_is_lost(engine: Engi
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = Page::parse(&body(response).await);
     assert_eq!(page.field("feedback").unwrap(), "Trop tard");
+
+    // The owner may not extend; the district coordination gives two weeks, by mail.
+    let refused = w.app.post(&format!("/actions/{a}/bilan/delai"), &[]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let page = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await);
+    assert!(page.text("#delai").is_some());
+    let response = w.app.post(&format!("/actions/{a}/bilan/delai"), &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let until = perseverance::domain::formats::format_date(paris_date(Utc::now()) + Duration::days(14));
+    let mails = w.app.mails(1).await;
+    let mail = mails
+        .iter()
+        .find(|m| m.contains("prolonge le délai du bilan"))
+        .expect("the owner is told");
+    assert!(mail.contains(&until), "{mail}");
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(OWNER).await;
+    let page = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await);
+    let version = page.field("version").expect("the form is open again");
+    let response = w
+        .app
+        .post(
+            &format!("/actions/{a}/bilan"),
+            &[
+                ("version", &version),
+                ("intent", "submit"),
+                ("took_place", "yes"),
+                ("pupils", "25"),
+                ("feedback", "Enfin transmis"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", body(response).await);
+    // Submitted: no extension any more.
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let response = w.app.post(&format!("/actions/{a}/bilan/delai"), &[]).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
 }
 
 async fn a_coordinator_sends_a_bilan_back_for_completion(engine: Engine) {

@@ -508,6 +508,13 @@ fn rows() -> Vec<Row> {
             |_, _| vec![("version", "0".into()), ("comment", "À compléter".into())],
             "S 403 403 403 404 409 404 403 409 404 409",
         ),
+        post(
+            "/actions/{id}/bilan/delai",
+            "action validée en A, bilan pas transmis (le délai est prolongé à chaque fois)",
+            |w, _| format!("/actions/{}/bilan/delai", w.validated_action),
+            no_form,
+            "S 403 403 403 404 303 404 403 303 404 303",
+        ),
         get(
             "/editions/{id}/bilans",
             "édition ouverte",

@@ -494,6 +494,23 @@ async fn roll_ups_match_the_totals_computed_by_hand(engine: Engine) {
     assert_eq!(row(&page, "Bilans manquants"), vec!["0", "1"]);
     assert_eq!(row(&page, "Fréquentation : Élèves"), vec!["7", "150"]);
     assert_eq!(row(&page, "Fréquentation totale"), vec!["7", "179"]);
+    // Every figure links to the actions behind it: the key figures, and each
+    // cell of the comparison but the coverage rate (a ratio, not a count).
+    let key = page.texts("#chiffres-cles .fr-callout__title");
+    let key_links = page.texts("#chiffres-cles .fr-callout__title a");
+    assert_eq!(key.len(), key_links.len(), "{key:?}");
+    let cells = page.texts("table tr td").len();
+    let linked = page.texts("table tr td a").len();
+    let rates = page
+        .texts("table tr td")
+        .iter()
+        .filter(|t| t.ends_with('%') || t.as_str() == "—")
+        .count();
+    assert_eq!(
+        linked + rates,
+        cells,
+        "{linked} linked + {rates} rates of {cells} cells"
+    );
     assert_eq!(page.texts("svg title").len(), 4);
     assert!(
         page.texts("svg desc")
@@ -745,7 +762,8 @@ async fn bad_input_is_refused_next_to_the_field_and_nothing_is_lost(engine: Engi
     assert!(page.text("#delai").is_some());
     let response = w.app.post(&format!("/actions/{a}/bilan/delai"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let until = perseverance::domain::formats::format_date(paris_date(Utc::now()) + Duration::days(14));
+    let until =
+        perseverance::domain::formats::format_date(paris_date(Utc::now()) + Duration::days(14));
     let mails = w.app.mails(1).await;
     let mail = mails
         .iter()
@@ -769,7 +787,12 @@ async fn bad_input_is_refused_next_to_the_field_and_nothing_is_lost(engine: Engi
             ],
         )
         .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", body(response).await);
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
     // Submitted: no extension any more.
     w.app.post("/deconnexion", &[]).await;
     w.app.sign_in_demo(DISTRICT).await;

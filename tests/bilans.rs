@@ -35,6 +35,7 @@ on_both_engines!(
     a_coordinator_sends_a_bilan_back_for_completion,
     reminders_go_once_to_the_owners_who_have_not_submitted,
     the_questionnaire_is_shaped_by_the_academie,
+    the_checklist_sees_a_bilan_sent_and_no_photo_yet,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -493,6 +494,23 @@ async fn roll_ups_match_the_totals_computed_by_hand(engine: Engine) {
     assert_eq!(row(&page, "Bilans manquants"), vec!["0", "1"]);
     assert_eq!(row(&page, "Fréquentation : Élèves"), vec!["7", "150"]);
     assert_eq!(row(&page, "Fréquentation totale"), vec!["7", "179"]);
+    // Every figure links to the actions behind it: the key figures, and each
+    // cell of the comparison but the coverage rate (a ratio, not a count).
+    let key = page.texts("#chiffres-cles .fr-callout__title");
+    let key_links = page.texts("#chiffres-cles .fr-callout__title a");
+    assert_eq!(key.len(), key_links.len(), "{key:?}");
+    let cells = page.texts("table tr td").len();
+    let linked = page.texts("table tr td a").len();
+    let rates = page
+        .texts("table tr td")
+        .iter()
+        .filter(|t| t.ends_with('%') || t.as_str() == "—")
+        .count();
+    assert_eq!(
+        linked + rates,
+        cells,
+        "{linked} linked + {rates} rates of {cells} cells"
+    );
     assert_eq!(page.texts("svg title").len(), 4);
     assert!(
         page.texts("svg desc")
@@ -734,6 +752,52 @@ async fn bad_input_is_refused_next_to_the_field_and_nothing_is_lost(engine: Engi
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = Page::parse(&body(response).await);
     assert_eq!(page.field("feedback").unwrap(), "Trop tard");
+
+    // The owner may not extend; the district coordination gives two weeks, by mail.
+    let refused = w.app.post(&format!("/actions/{a}/bilan/delai"), &[]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let page = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await);
+    assert!(page.text("#delai").is_some());
+    let response = w.app.post(&format!("/actions/{a}/bilan/delai"), &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let until =
+        perseverance::domain::formats::format_date(paris_date(Utc::now()) + Duration::days(14));
+    let mails = w.app.mails(1).await;
+    let mail = mails
+        .iter()
+        .find(|m| m.contains("prolonge le délai du bilan"))
+        .expect("the owner is told");
+    assert!(mail.contains(&until), "{mail}");
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(OWNER).await;
+    let page = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await);
+    let version = page.field("version").expect("the form is open again");
+    let response = w
+        .app
+        .post(
+            &format!("/actions/{a}/bilan"),
+            &[
+                ("version", &version),
+                ("intent", "submit"),
+                ("took_place", "yes"),
+                ("pupils", "25"),
+                ("feedback", "Enfin transmis"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
+    // Submitted: no extension any more.
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let response = w.app.post(&format!("/actions/{a}/bilan/delai"), &[]).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
 }
 
 async fn a_coordinator_sends_a_bilan_back_for_completion(engine: Engine) {
@@ -1028,4 +1092,81 @@ async fn the_questionnaire_is_shaped_by_the_academie(engine: Engine) {
     .unwrap();
     assert_eq!(counts.len(), 1);
     assert_eq!((counts[0].value.as_str(), counts[0].count), ("4", 1));
+}
+
+/// The checklist's « bilan envoyé » step ticks itself when a bilan of the
+/// school is submitted, and unticks when it is sent back; « photos
+/// validées » stays unticked (nothing feeds it on this branch: no fake tick).
+async fn the_checklist_sees_a_bilan_sent_and_no_photo_yet(engine: Engine) {
+    use perseverance::{
+        checklist::store as checklist,
+        domain::checklist::{AutoCheck, Phase},
+    };
+    let w = world(engine).await;
+    for (label, check) in [
+        ("Envoyer le bilan au district", AutoCheck::BilanSent),
+        ("Prendre des photos", AutoCheck::PhotosApproved),
+    ] {
+        checklist::add_step(
+            &mut w.app.db.acquire().await.unwrap().conn(),
+            w.edition,
+            Phase::After,
+            label,
+            Some(check),
+        )
+        .await
+        .unwrap();
+    }
+    let a = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    w.app.sign_in_demo(OWNER).await;
+    let path = format!("/editions/{}/etapes", w.edition);
+    let page = body(w.app.get(&path).await).await;
+    assert!(page.contains("<strong>0 étape"), "{page}");
+    // A draft is not sent.
+    let fields = [("took_place", "yes"), ("pupils", "30")];
+    let with = |intent: &'static str| {
+        let mut all = vec![("intent", intent)];
+        all.extend(fields);
+        all
+    };
+    w.submit(a, &with("save")).await;
+    assert!(
+        body(w.app.get(&path).await)
+            .await
+            .contains("<strong>0 étape")
+    );
+    let response = w.submit(a, &with("submit")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = body(w.app.get(&path).await).await;
+    assert!(
+        page.contains("<strong>1 étape faite sur 2</strong>"),
+        "{page}"
+    );
+    assert!(page.contains("vu par le service"));
+    // Sent back for completion: no longer sent.
+    w.app.post("/deconnexion", &[]).await;
+    w.app.sign_in_demo(DISTRICT).await;
+    let version = Page::parse(&body(w.app.get(&format!("/actions/{a}/bilan")).await).await)
+        .field("version")
+        .unwrap();
+    let response = w
+        .app
+        .post(
+            &format!("/actions/{a}/bilan/renvoi"),
+            &[("version", &version), ("comment", "Ajoutez les parents.")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // The district's progress table shows the school at 0 of 2 again.
+    let table = body(w.app.get(&format!("{path}/suivi")).await).await;
+    assert!(table.contains("<strong>0 / 2</strong>"), "{table}");
+    assert!(!table.contains("<strong>1 / 2</strong>"), "{table}");
 }

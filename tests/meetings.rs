@@ -27,6 +27,7 @@ on_both_engines!(
     personal_feed_carries_the_sessions,
     reminder_and_follow_up_go_once,
     a_burst_of_500_fills_200_places_in_arrival_order,
+    a_cancelled_session_withdraws_its_invitations,
 );
 
 const COORDINATOR: &str = "coordination.academique@demo.test";
@@ -708,4 +709,95 @@ async fn a_burst_of_500_fills_200_places_in_arrival_order(engine: Engine) {
         200
     );
     eprintln!("{engine:?}: 500 registrations in {elapsed:?}");
+}
+
+/// The académie cancels a session: each registered person gets a mail with
+/// a `CANCEL` of the same UID and a higher SEQUENCE, the person waiting a
+/// mail without invitation; the session is gone from the list and its pages;
+/// staff may not cancel.
+async fn a_cancelled_session_withdraws_its_invitations(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    let coordinator = signed_in(&app, COORDINATOR).await;
+    let id = schedule(
+        &coordinator,
+        edition.0,
+        &session_form(12, "La classe coopérative", &[]),
+    )
+    .await;
+    let (referent, staff, head) = (
+        signed_in(&app, REFERENT).await,
+        signed_in(&app, STAFF).await,
+        signed_in(&app, HEAD).await,
+    );
+    for who in [&referent, &staff, &head] {
+        who.post_ok(&format!("/rendez-vous/{id}/inscription"), &[])
+            .await;
+    }
+    let mails = app.mails(3).await;
+    let request = ics(&invitation(mails_to(&mails, REFERENT)[0]).unwrap());
+    // Staff may not cancel the session.
+    assert_eq!(
+        staff
+            .post(&format!("/rendez-vous/{id}/supprimer"), &[])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let to = coordinator
+        .post_ok(&format!("/rendez-vous/{id}/supprimer"), &[])
+        .await;
+    assert_eq!(
+        to,
+        format!("/editions/{}/rendez-vous?avis=seance-annulee", edition.0)
+    );
+
+    let mails = app.mails(6).await;
+    for person in [REFERENT, STAFF] {
+        let theirs = mails_to(&mails, person);
+        assert_eq!(theirs.len(), 2, "{person}");
+        assert!(
+            theirs[1]
+                .contains("a annulé le rendez-vous de la persévérance « La classe coopérative »"),
+            "{}",
+            theirs[1]
+        );
+        assert!(theirs[1].contains("la séance n'aura pas lieu"));
+        let cancel = ics(&invitation(theirs[1]).expect("a CANCEL"));
+        assert_eq!(prop(&cancel, "METHOD"), Some("CANCEL"));
+        assert_eq!(prop(&cancel, "STATUS"), Some("CANCELLED"));
+        assert_eq!(prop(&cancel, "UID"), prop(&request, "UID"));
+        let sequence =
+            |p: &[(String, String)]| -> i64 { prop(p, "SEQUENCE").unwrap().parse().unwrap() };
+        assert!(sequence(&cancel) > sequence(&request));
+        assert_eq!(
+            prop(&cancel, "ATTENDEE"),
+            Some(format!("mailto:{person}").as_str())
+        );
+    }
+    let waiting = mails_to(&mails, HEAD);
+    assert_eq!(waiting.len(), 2);
+    assert!(waiting[1].contains("vous étiez sur la liste d'attente"));
+    assert!(invitation(waiting[1]).is_none());
+
+    // Gone from the list, its pages and the registered people's sessions.
+    let list = referent
+        .page(&format!("/editions/{}/rendez-vous", edition.0))
+        .await;
+    assert!(!list.contains("La classe coopérative"));
+    assert_eq!(
+        coordinator
+            .get(&format!("/rendez-vous/{id}/modifier"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !referent
+            .page("/agenda")
+            .await
+            .contains("La classe coopérative")
+    );
+    // The form sent again does nothing more.
+    assert_eq!(app.mails(6).await.len(), 6);
 }

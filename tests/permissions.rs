@@ -508,6 +508,13 @@ fn rows() -> Vec<Row> {
             |_, _| vec![("version", "0".into()), ("comment", "À compléter".into())],
             "S 403 403 403 404 409 404 403 409 404 409",
         ),
+        post(
+            "/actions/{id}/bilan/delai",
+            "action validée en A, bilan pas transmis (le délai est prolongé à chaque fois)",
+            |w, _| format!("/actions/{}/bilan/delai", w.validated_action),
+            no_form,
+            "S 403 403 403 404 303 404 403 303 404 303",
+        ),
         get(
             "/editions/{id}/bilans",
             "édition ouverte",
@@ -602,6 +609,13 @@ fn rows() -> Vec<Row> {
             |w, _| format!("/rendez-vous/{}/modifier", w.meeting),
             no_form,
             "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/rendez-vous/{id}/supprimer",
+            "rendez-vous de réserve (annulé par la coordination académique, puis introuvable)",
+            |w, _| format!("/rendez-vous/{}/supprimer", w.spare_meeting),
+            no_form,
+            "S 403 403 403 403 403 403 403 303 404 404",
         ),
         post(
             "/rendez-vous/{id}/inscription",
@@ -714,6 +728,13 @@ fn rows() -> Vec<Row> {
             |w, _| format!("/ressources/{}/modifier", w.staff_sheet),
             no_form,
             "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/ressources/{id}/supprimer",
+            "fichier public de réserve (retiré par la coordination académique, puis « retiré » : 410 pour qui pouvait le lire)",
+            |w, _| format!("/ressources/{}/supprimer", w.spare_resource),
+            no_form,
+            "S 403 403 403 403 403 403 403 303 410 410",
         ),
         post(
             "/ressources/{id}/deplacer",

@@ -16,6 +16,8 @@ on_both_engines!(
     files_are_checked_stored_and_served_with_their_type,
     public_and_staff_resources,
     reuse_sheet_from_a_validated_action_and_cloning,
+    the_same_file_twice_is_stored_once_and_a_removed_resource_answers_410,
+    the_demo_draws_its_communication_kit,
 );
 
 const COORDINATOR: &str = "coordination.academique@demo.test";
@@ -419,4 +421,204 @@ async fn reuse_sheet_from_a_validated_action_and_cloning(engine: Engine) {
         .page(&format!("/editions/{clone}/mallette"))
         .await;
     assert!(kit.contains("Forum des anciens élèves"));
+}
+
+/// Re-sending the same file adds no version and stores nothing; sending back
+/// an older version's file makes a new version naming the stored file. A
+/// removed resource's addresses answer 410 with its title and date, its
+/// files leave the store unless a cloned edition's resource still names
+/// them, and staff may not remove.
+async fn the_same_file_twice_is_stored_once_and_a_removed_resource_answers_410(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    let coordinator = signed_in(&app, COORDINATOR).await;
+    let v1: &[u8] = b"%PDF-1.4\n% invitation v1\n";
+    let v2: &[u8] = b"%PDF-1.4\n% invitation v2\n";
+    let id = add(
+        &coordinator,
+        edition,
+        &[("kind", "kit"), ("title", "Invitation aux familles")],
+        Some(("file", "invitation.pdf", v1)),
+    )
+    .await;
+    let files = app.dir.path().join("files");
+    assert_eq!(walk(&files).len(), 1);
+    // The same file again: no new version, nothing stored, the page says so.
+    let response = coordinator
+        .post_multipart(
+            &format!("/ressources/{id}/version"),
+            &[],
+            Some(("file", "invitation (1).pdf", v1)),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with(&format!(
+            "/ressources/{id}/versions/1?avis=fichier-identique"
+        )),
+        "{location}"
+    );
+    assert!(
+        coordinator
+            .page(&location)
+            .await
+            .contains("Ce fichier est déjà la dernière version.")
+    );
+    assert_eq!(walk(&files).len(), 1);
+    let versions = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            resources_store::versions(
+                &mut db.acquire().await.unwrap().conn(),
+                perseverance::domain::ResourceId(id),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(versions(&app).await.len(), 1);
+    // A new file, then the first one back: three versions, two stored files.
+    for file in [v2, v1] {
+        let response = coordinator
+            .post_multipart(
+                &format!("/ressources/{id}/version"),
+                &[],
+                Some(("file", "invitation.pdf", file)),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let all = versions(&app).await;
+    assert_eq!(all.len(), 3);
+    assert_eq!(
+        all[0].file_key, all[2].file_key,
+        "v3 names v1's stored file"
+    );
+    assert_eq!(walk(&files).len(), 2);
+    let anonymous = Visitor::new(&app);
+    let response = anonymous
+        .get(&format!("/ressources/{id}/versions/3/fichier"))
+        .await;
+    assert_eq!(&response.bytes().await.unwrap()[..], v1);
+
+    // A cloned edition shares the latest file: removing the original keeps it.
+    let to = coordinator
+        .post_ok(&format!("/editions/{edition}/cloner"), &[])
+        .await;
+    let clone = common::people::number_after(&to, "/editions/").unwrap();
+    let kit = coordinator
+        .page(&format!("/editions/{clone}/mallette"))
+        .await;
+    let copy = common::people::numbers_after(&kit, "/ressources/")
+        .into_iter()
+        .find(|n| *n != id)
+        .expect("the clone's copy of the invitation");
+
+    // Staff may not remove; the coordination may.
+    let staff = signed_in(&app, STAFF).await;
+    let response = staff
+        .post(&format!("/ressources/{id}/supprimer"), &[])
+        .await;
+    assert!(
+        matches!(
+            response.status(),
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ),
+        "{}",
+        response.status()
+    );
+    let response = coordinator
+        .post(&format!("/ressources/{id}/supprimer"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"].to_str().unwrap(),
+        format!("/editions/{edition}/mallette?avis=supprime")
+    );
+    for path in [
+        format!("/ressources/{id}"),
+        format!("/ressources/{id}/versions/2"),
+        format!("/ressources/{id}/versions/1/fichier"),
+    ] {
+        let response = anonymous.get(&path).await;
+        assert_eq!(response.status(), StatusCode::GONE, "{path}");
+        let html = body(response).await;
+        assert!(
+            html.contains("Invitation aux familles") && html.contains("retirée"),
+            "{html}"
+        );
+    }
+    // v2's file went; v1's stays for the clone, whose copy still serves it.
+    assert_eq!(walk(&files).len(), 1);
+    let response = coordinator
+        .get(&format!("/ressources/{copy}/versions/1/fichier"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(&response.bytes().await.unwrap()[..], v1);
+    // The kit no longer lists it; an id never used is still a plain 404.
+    let kit = coordinator
+        .page(&format!("/editions/{edition}/mallette"))
+        .await;
+    assert!(!kit.contains(&format!("/ressources/{id}\"")));
+    assert_eq!(
+        anonymous.get("/ressources/999999").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// `serve --demo` draws the communication kit (poster, invitation, logo) of
+/// each demo edition with a kit, stores it through the file store, and
+/// serves it as PNG; a second run adds nothing.
+async fn the_demo_draws_its_communication_kit(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    {
+        let mut tx = app.db.begin().await.unwrap();
+        perseverance::resources::demo::seed(
+            &mut tx.conn(),
+            edition,
+            chrono::NaiveDate::from_ymd_opt(2040, 1, 15).unwrap(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let files = perseverance::files::FileStore::local(&app.dir.path().join("files")).unwrap();
+    let written = perseverance::resources::demo::communication_kit(&app.db, &files)
+        .await
+        .unwrap();
+    assert_eq!(written, 3);
+    assert_eq!(
+        perseverance::resources::demo::communication_kit(&app.db, &files)
+            .await
+            .unwrap(),
+        0
+    );
+    let coordinator = signed_in(&app, COORDINATOR).await;
+    let kit = coordinator
+        .page(&format!("/editions/{edition}/mallette"))
+        .await;
+    for title in [
+        "Affiche de la semaine",
+        "Carton d’invitation",
+        "Logo de la semaine",
+    ] {
+        assert!(kit.contains(title), "{title}");
+    }
+    assert!(kit.contains("image PNG"), "{kit}");
+    let poster =
+        resources_store::resources_of(&mut app.db.acquire().await.unwrap().conn(), edition)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.title == "Affiche de la semaine")
+            .unwrap();
+    let response = coordinator
+        .get(&format!("/ressources/{}/versions/1/fichier", poster.id))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
 }

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/actions/{id}/bilan", get(page::show).post(page::save))
         .route("/actions/{id}/bilan/renvoi", post(page::send_back))
+        .route("/actions/{id}/bilan/delai", post(page::extend))
         .route("/editions/{id}/bilans", get(follow::follow_up))
         .route(
             "/editions/{id}/questionnaire-bilan",

@@ -517,3 +517,69 @@ pub(super) async fn send_back(
         )),
     }
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct ExtendForm {
+    once: OnceToken,
+}
+
+/// Gives an unsent bilan (not begun, a draft, or sent back) two more weeks
+/// from today (never before the deadline), with an e-mail to the owner: the
+/// coordination's answer to « a bilan after the deadline without an
+/// extension », which the owner's form refuses.
+pub(super) async fn extend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<ActionId>,
+    CsrfForm(form): CsrfForm<ExtendForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &user, id).await?;
+    if !loaded.rights.send_back {
+        return Err(AppError::forbidden(
+            "Seule la coordination (district ou académie) prolonge le délai d'un bilan, et \
+             jamais celui d'une action qu'elle a déclarée elle-même.",
+        ));
+    }
+    if loaded.state() == Some(BilanState::Submitted) {
+        return Err(AppError::Conflict(
+            "Ce bilan est déjà transmis : pour le faire compléter, renvoyez-le au porteur de \
+             l'action avec un commentaire."
+                .into(),
+        ));
+    }
+    let until = bilan::extension_after_return(loaded.edition.bilan_deadline, Utc::now());
+    let show = format!("/actions/{id}/bilan");
+    let link = format!("{}{show}", state.config.base_url());
+    let mail = Mail {
+        to: loaded.action.owner_email.clone(),
+        subject: format!("Délai prolongé pour le bilan : {}", loaded.action.title),
+        text: format!(
+            "Bonjour,\n\nLa coordination prolonge le délai du bilan de l'action « {} » : vous \
+             pouvez le remplir et le transmettre jusqu'au {} inclus :\n{link}\n\n--\n\
+             Persévérance — Semaine de la persévérance scolaire\n",
+            loaded.action.title,
+            format_date(until)
+        ),
+        html: None,
+    };
+    let edition = loaded.edition.id;
+    let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
+        if !store::extend(conn, id, edition, until).await? {
+            return Ok(Step::Abort(false));
+        }
+        mail::enqueue(conn, &mail).await?;
+        Ok(Step::Commit(Notice::Saved.at(&show), true))
+    })
+    .await?;
+    match ran {
+        Ran::Repeat(answer) => Ok(answer),
+        Ran::Did(true) => {
+            state.jobs.notify_one();
+            Ok(Redirect::to(&Notice::Saved.at(&show)).into_response())
+        }
+        Ran::Did(false) => Err(AppError::Conflict(
+            "Ce bilan vient d'être transmis : son délai n'a plus à être prolongé.".into(),
+        )),
+    }
+}

@@ -316,6 +316,29 @@ pub async fn send_back(
         .map(|r| r.rows_affected() == 1))
 }
 
+/// Gives an unsent bilan more time: until `until` (Paris, the day
+/// included). A bilan not yet begun gets its (empty) draft row to carry the
+/// date. Returns false if it was submitted meanwhile (nothing changed).
+pub async fn extend(
+    conn: &mut Conn<'_>,
+    action: ActionId,
+    edition: EditionId,
+    until: NaiveDate,
+) -> DbResult<bool> {
+    let sql = "INSERT INTO bilans (action_id, edition_id, extended_until, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $4) ON CONFLICT (action_id) DO UPDATE \
+               SET extended_until = excluded.extended_until, version = bilans.version + 1, \
+               updated_at = excluded.updated_at WHERE bilans.state <> 'submitted'";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(action)
+        .bind(edition)
+        .bind(until)
+        .bind(Utc::now())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() == 1))
+}
+
 /// A validated action of the edition and where its bilan stands.
 #[derive(Clone, Debug, FromRow)]
 pub struct FollowRow {

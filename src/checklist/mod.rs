@@ -84,6 +84,8 @@ struct ChecklistPage {
     coordinator: bool,
     follows: bool,
     steps: Vec<(Phase, Vec<Step>)>,
+    /// The self-ticking kinds the académie may choose for a new step.
+    autos: Vec<(&'static str, &'static str)>,
     form: StepForm,
     errors: FormErrors,
 }
@@ -93,7 +95,27 @@ struct ChecklistPage {
 struct StepForm {
     phase: String,
     label: String,
+    /// `''` (ticked by hand) or an [`AutoCheck`] code.
+    auto: String,
     once: OnceToken,
+}
+
+/// What the service sees done, per kind of self-ticking step: the schools
+/// concerned among those listed.
+struct Seen {
+    declared: Vec<SchoolId>,
+    bilans: Vec<SchoolId>,
+    photos: Vec<SchoolId>,
+}
+
+impl Seen {
+    fn sees(&self, check: AutoCheck, school: SchoolId) -> bool {
+        match check {
+            AutoCheck::ActionDeclared => self.declared.contains(&school),
+            AutoCheck::BilanSent => self.bilans.contains(&school),
+            AutoCheck::PhotosApproved => self.photos.contains(&school),
+        }
+    }
 }
 
 /// The lists of `schools`: each step, ticked by hand or seen done.
@@ -105,7 +127,11 @@ async fn lists(
 ) -> AppResult<Vec<SchoolList>> {
     let ids: Vec<SchoolId> = schools.iter().map(|(id, _)| *id).collect();
     let ticks = store::ticks(conn, edition, &ids).await?;
-    let declared = store::schools_with_actions(conn, edition, &ids).await?;
+    let seen = Seen {
+        declared: store::schools_with_actions(conn, edition, &ids).await?,
+        bilans: store::schools_with_bilans(conn, edition, &ids).await?,
+        photos: store::schools_with_approved_photos(conn, edition, &ids).await?,
+    };
     Ok(schools
         .iter()
         .map(|(school, name)| {
@@ -120,8 +146,7 @@ async fn lists(
                             let tick = ticks
                                 .iter()
                                 .find(|t| t.step_id == s.id && t.school_id == *school);
-                            let seen = s.auto() == Some(AutoCheck::ActionDeclared)
-                                && declared.contains(school);
+                            let seen = s.auto().is_some_and(|a| seen.sees(a, *school));
                             StepLine {
                                 id: s.id,
                                 label: s.label.clone(),
@@ -193,6 +218,10 @@ async fn checklist_page(
             .into_iter()
             .map(|p| (p, steps.iter().filter(|s| s.phase == p).cloned().collect()))
             .collect(),
+        autos: AutoCheck::ALL
+            .iter()
+            .map(|a| (a.code(), a.option_label()))
+            .collect(),
         form: form.unwrap_or_default(),
         errors,
     })
@@ -240,10 +269,17 @@ async fn add(
             too_long("L’étape", STEP_MAX, label.chars().count()),
         );
     }
+    let auto = AutoCheck::parse(&form.auto);
+    if auto.is_none() && !form.auto.is_empty() {
+        errors.add(
+            "auto",
+            "Choisissez qui coche l’étape : l’établissement, ou le service d’après ce qu’il voit.",
+        );
+    }
     if let (Some(phase), true) = (phase, errors.is_empty()) {
         let label = label.to_string();
         return once::run(&state.db, &form.once, user.id, async |conn| {
-            store::add_step(conn, edition.id, phase, &label, None).await?;
+            store::add_step(conn, edition.id, phase, &label, auto).await?;
             Ok(Notice::Created.at(&format!("/editions/{}/etapes#etapes", edition.id)))
         })
         .await;

@@ -25,6 +25,9 @@ pub async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         && let Some(seeded) = crate::demo::seed_story(&db).await?
     {
         println!("Données de démonstration créées : {seeded}.");
+        let files = crate::files::FileStore::from_config(&config)?;
+        let drawn = crate::resources::demo::communication_kit(&db, &files).await?;
+        println!("Kit de communication de la démo : {drawn} images dessinées.");
     }
     let running = crate::server::start(config, db).await?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "prêt");

@@ -163,8 +163,9 @@ pub async fn gather(conn: &mut Conn<'_>, access: &Access, level: &Level) -> AppR
     add("Actions reportées".into(), &|t| {
         link(t.edition_id, Indicator::Postponed, t.postponed)
     });
+    // The schools taking part: the actions they sent are what is behind.
     add("Établissements participants".into(), &|t| {
-        Cell::plain(t.covered)
+        link(t.edition_id, Indicator::Declared, t.covered)
     });
     add(
         format!("Couverture (sur {schools} établissements ouverts)"),
@@ -176,7 +177,7 @@ pub async fn gather(conn: &mut Conn<'_>, access: &Access, level: &Level) -> AppR
         });
     }
     add("Fréquentation totale".into(), &|t| {
-        Cell::plain(t.attendance_total())
+        link(t.edition_id, Indicator::Held, t.attendance_total())
     });
     for (i, (code, label)) in AUDIENCES.iter().enumerate() {
         add(format!("Public visé : {label}"), &|t| {
@@ -392,13 +393,13 @@ async fn district_table(
                 label,
                 cells: vec![
                     Cell::plain(schools),
-                    Cell::plain(t.covered),
+                    link(Indicator::Declared, t.covered),
                     Cell::plain(percent(t.covered, schools)),
                     link(Indicator::Declared, t.declared),
                     link(Indicator::Validated, t.validated),
                     link(Indicator::Held, t.held),
                     link(Indicator::Missing, t.missing()),
-                    Cell::plain(t.attendance_total()),
+                    link(Indicator::Held, t.attendance_total()),
                 ],
             }
         })

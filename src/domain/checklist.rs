@@ -35,21 +35,33 @@ impl Phase {
     }
 }
 
-/// A step the service ticks by itself when it sees it done. Bilans and
-/// photos (« bilan envoyé », « photos validées ») join when their features
-/// exist.
+/// A step the service ticks by itself when it sees it done, never by a
+/// stored tick: what the service sees is read at each request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AutoCheck {
     /// The school has an action of the edition beyond the draft.
     ActionDeclared,
+    /// The school has sent (submitted) the bilan of one of its actions of
+    /// the edition; a bilan sent back for completion no longer counts.
+    BilanSent,
+    /// The académie approved a photo of the school for the edition (fed by
+    /// the contest's media table; see `checklist::store::schools_with_approved_photos`).
+    PhotosApproved,
 }
 
 impl AutoCheck {
-    pub const ALL: [AutoCheck; 1] = [AutoCheck::ActionDeclared];
+    pub const ALL: [AutoCheck; 3] = [
+        AutoCheck::ActionDeclared,
+        AutoCheck::BilanSent,
+        AutoCheck::PhotosApproved,
+    ];
 
+    /// The stored code (`checklist_steps.auto_check`).
     pub fn code(self) -> &'static str {
         match self {
             AutoCheck::ActionDeclared => "action_declared",
+            AutoCheck::BilanSent => "bilan_sent",
+            AutoCheck::PhotosApproved => "photos_approved",
         }
     }
 
@@ -57,11 +69,27 @@ impl AutoCheck {
         Self::ALL.into_iter().find(|a| a.code() == code)
     }
 
+    /// What the school reads beside the step.
     pub fn label(self) -> &'static str {
         match self {
             AutoCheck::ActionDeclared => {
                 "cochée d’office dès qu’une action de l’établissement est soumise"
             }
+            AutoCheck::BilanSent => {
+                "cochée d’office dès que le bilan d’une action de l’établissement est envoyé"
+            }
+            AutoCheck::PhotosApproved => {
+                "cochée d’office dès qu’une photo de l’établissement est validée par l’académie"
+            }
+        }
+    }
+
+    /// The choice in the académie's step form.
+    pub fn option_label(self) -> &'static str {
+        match self {
+            AutoCheck::ActionDeclared => "Une action de l’établissement est soumise",
+            AutoCheck::BilanSent => "Le bilan d’une action de l’établissement est envoyé",
+            AutoCheck::PhotosApproved => "Une photo de l’établissement est validée",
         }
     }
 }
@@ -119,7 +147,7 @@ pub const SEED_STEPS: [(Phase, &str, Option<AutoCheck>); 16] = [
     (
         Phase::During,
         "Prendre des photos pour les sites de l’établissement et de l’académie",
-        None,
+        Some(AutoCheck::PhotosApproved),
     ),
     (Phase::During, "Publier avec #PerseveranceScolaire", None),
     (
@@ -140,7 +168,7 @@ pub const SEED_STEPS: [(Phase, &str, Option<AutoCheck>); 16] = [
     (
         Phase::After,
         "Envoyer le bilan au comité de pilotage du district",
-        None,
+        Some(AutoCheck::BilanSent),
     ),
     (Phase::After, "Envoyer le bilan au rectorat", None),
 ];

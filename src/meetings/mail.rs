@@ -26,6 +26,12 @@ pub enum MailKind {
     Cancelled,
     Reminder,
     FollowUp,
+    /// The académie cancelled the session; to a registered person, with the
+    /// invitation's `CANCEL`.
+    SessionCancelled,
+    /// The académie cancelled the session; to a person who was waiting (no
+    /// invitation was ever sent to them, so none to withdraw).
+    SessionCancelledWaiting,
 }
 
 #[derive(Template)]
@@ -133,6 +139,9 @@ pub async fn send(
         MailKind::Cancelled => format!("Inscription annulée : {} ({day})", meeting.topic),
         MailKind::Reminder => format!("Demain : {} ({day})", meeting.topic),
         MailKind::FollowUp => format!("Les supports de la séance : {}", meeting.topic),
+        MailKind::SessionCancelled | MailKind::SessionCancelledWaiting => {
+            format!("Séance annulée : {} ({day})", meeting.topic)
+        }
     };
     let mail = Mail {
         to: to.to_string(),
@@ -142,7 +151,7 @@ pub async fn send(
     };
     let method = match kind {
         MailKind::Confirmed | MailKind::Promoted => Some(CalendarMethod::Request),
-        MailKind::Cancelled => Some(CalendarMethod::Cancel),
+        MailKind::Cancelled | MailKind::SessionCancelled => Some(CalendarMethod::Cancel),
         _ => None,
     };
     match method {

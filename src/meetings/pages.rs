@@ -7,13 +7,15 @@ use axum::{
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
-    routing::get,
+    routing::{get, post},
 };
 use chrono::Utc;
+use serde::Deserialize;
 
 use super::{
     SessionView,
     form::{MeetingForm, add_slot_errors},
+    mail::{self, MailKind},
     store::{self, Meeting, MeetingValues},
     visible_meeting,
 };
@@ -21,12 +23,12 @@ use crate::{
     db::Conn,
     domain::{
         Ability, EditionId, MeetingId, Placement,
-        meeting::{Slot, check_slot},
+        meeting::{Seat, Slot, check_slot},
     },
     editions::{EditionView, store::Edition, visible_edition},
     map::store::Academy,
     web::{
-        AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, PageCtx,
+        AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken, PageCtx,
         extract::Path,
         once::{self, Ran, Step},
         render, render_with,
@@ -37,6 +39,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/editions/{id}/rendez-vous", get(list).post(create))
         .route("/rendez-vous/{id}/modifier", get(edit_page).post(update))
+        .route("/rendez-vous/{id}/supprimer", post(cancel_session))
 }
 
 /// Why only the coordination schedules sessions.
@@ -292,4 +295,60 @@ async fn update(
         StatusCode::UNPROCESSABLE_ENTITY,
         edit(ctx, &meeting, &edition, &academy, form, errors),
     )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CancelForm {
+    once: OnceToken,
+}
+
+/// Cancels a session: in one transaction under the session's lock, every
+/// registered person gets a mail with the invitation's `CANCEL` (same UID, a
+/// higher SEQUENCE), every waiting person a mail, then the session and its
+/// registrations are deleted (its page then answers 404, and it leaves the
+/// personal feeds).
+async fn cancel_session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<MeetingId>,
+    CsrfForm(form): CsrfForm<CancelForm>,
+) -> AppResult<Response> {
+    let (meeting, edition, academy) = visible_meeting(&state, &user, id).await?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
+    let to = Notice::SessionCancelled.at(&format!("/editions/{}/rendez-vous", edition.id));
+    let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
+        store::lock_meeting(conn, meeting.id).await?;
+        // The withdrawal must outrank the last invitation: its SEQUENCE (in
+        // minutes of `updated_at`) is at least one more.
+        let mut cancelled = meeting.clone();
+        cancelled.updated_at = Utc::now().max(meeting.updated_at + chrono::Duration::minutes(1));
+        for (email, seat) in store::seated_emails(conn, meeting.id).await? {
+            let kind = match seat {
+                Seat::Registered => MailKind::SessionCancelled,
+                Seat::Waiting => MailKind::SessionCancelledWaiting,
+            };
+            mail::send(
+                conn,
+                &state.config,
+                &cancelled,
+                &edition.contact_email,
+                kind,
+                &email,
+                0,
+            )
+            .await?;
+        }
+        store::delete_meeting(conn, meeting.id).await?;
+        Ok(Step::Commit(to.clone(), ()))
+    })
+    .await?;
+    Ok(match ran {
+        Ran::Repeat(answer) => answer,
+        Ran::Did(()) => Redirect::to(&to).into_response(),
+    })
 }

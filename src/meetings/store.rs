@@ -480,3 +480,21 @@ pub async fn replace_feed(conn: &mut Conn<'_>, user: UserId, token_hash: &str) -
         .await
         .map(|_| ()))
 }
+
+/// Everyone on a session with their seat, in arrival order (under
+/// [`lock_meeting`], before the session is deleted).
+pub async fn seated_emails(conn: &mut Conn<'_>, id: MeetingId) -> DbResult<Vec<(String, Seat)>> {
+    let sql = "SELECT u.email, r.status FROM meeting_registrations r \
+               JOIN users u ON u.id = r.user_id WHERE r.meeting_id = $1 ORDER BY r.id";
+    on_conn!(conn, |c| sqlx::query_as(sql).bind(id).fetch_all(c).await)
+}
+
+/// Deletes a session with its registrations (the caller tells them first).
+pub async fn delete_meeting(conn: &mut Conn<'_>, id: MeetingId) -> DbResult<()> {
+    let sql = "DELETE FROM meetings WHERE id = $1";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|_| ()))
+}

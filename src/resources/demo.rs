@@ -120,3 +120,118 @@ pub async fn seed(conn: &mut Conn<'_>, edition: EditionId, dated_on: NaiveDate) 
     }
     Ok(())
 }
+
+/// « DU 2 AU 5 AVRIL » (the poster's capitals).
+fn week_text(start: NaiveDate, end: NaiveDate) -> String {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "JANVIER",
+        "FEVRIER",
+        "MARS",
+        "AVRIL",
+        "MAI",
+        "JUIN",
+        "JUILLET",
+        "AOUT",
+        "SEPTEMBRE",
+        "OCTOBRE",
+        "NOVEMBRE",
+        "DECEMBRE",
+    ];
+    let month = |d: NaiveDate| MONTHS[d.month0() as usize];
+    if start.month() == end.month() {
+        format!("DU {} AU {} {}", start.day(), end.day(), month(end))
+    } else {
+        format!(
+            "DU {} {} AU {} {}",
+            start.day(),
+            month(start),
+            end.day(),
+            month(end)
+        )
+    }
+}
+
+/// The communication kit of the demo's Créteil editions that have a kit
+/// (method sheets) but no file yet: a poster, an invitation card and the
+/// logo, drawn for each edition (`super::drawn`) and stored through the
+/// file store like any upload. Run by `serve --demo` after the story (the
+/// story itself writes only to the database). Returns the files written.
+pub async fn communication_kit(
+    db: &crate::db::Db,
+    files: &crate::files::FileStore,
+) -> anyhow::Result<usize> {
+    use super::drawn;
+    use crate::{editions::store as editions_store, map::store as map_store};
+    let mut written = 0;
+    let editions = {
+        let mut conn = db.acquire().await?;
+        let Some(creteil) = map_store::academy_by_slug(&mut conn.conn(), "creteil").await? else {
+            return Ok(0);
+        };
+        editions_store::editions_of(&mut conn.conn(), creteil.id).await?
+    };
+    for edition in editions {
+        let kit = {
+            let mut conn = db.acquire().await?;
+            store::resources_of(&mut conn.conn(), edition.id).await?
+        };
+        if kit.is_empty() || kit.iter().any(|r| r.kind == ResourceKind::Kit) {
+            continue;
+        }
+        let dates = week_text(edition.week_start, edition.week_end);
+        let images = [
+            (
+                "Affiche de la semaine",
+                "L’affiche A4 de l’édition, à imprimer et à afficher dans l’établissement.",
+                format!("affiche-semaine-{}.png", edition.year),
+                drawn::poster(edition.number, edition.year, &edition.theme, &dates),
+            ),
+            (
+                "Carton d’invitation",
+                "À envoyer aux familles et aux partenaires pour la restitution de vos actions.",
+                format!("invitation-{}.png", edition.year),
+                drawn::invitation(edition.year, &dates),
+            ),
+            (
+                "Logo de la semaine",
+                "Le logo à reprendre sur vos supports (site, lettre aux familles, diaporama).",
+                "logo-perseverance.png".to_string(),
+                drawn::logo(),
+            ),
+        ];
+        for (title, summary, name, bytes) in images {
+            let hash = {
+                use sha2::{Digest, Sha256};
+                Sha256::digest(&bytes)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            };
+            let size = bytes.len() as i64;
+            let key = files.put(bytes.into()).await?;
+            let values = ResourceValues {
+                kind: ResourceKind::Kit,
+                group_name: "Kit de communication".into(),
+                title: title.into(),
+                summary: summary.into(),
+                audience: Audience::Public,
+                dated_on: edition.week_start - chrono::Duration::days(60),
+                source_action_id: None,
+            };
+            let content = Content {
+                file_key: Some(key.as_str().to_string()),
+                file_kind: Some(crate::files::FileKind::Png.code().to_string()),
+                file_name: Some(name),
+                file_size: Some(size),
+                content_hash: Some(hash),
+                ..Content::default()
+            };
+            let mut tx = db.begin().await?;
+            store::insert_resource(&mut tx.conn(), edition.id, &values, &content, None).await?;
+            tx.commit().await?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}

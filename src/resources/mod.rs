@@ -11,6 +11,7 @@
 //! coordination manages the kit.
 
 pub mod demo;
+pub mod drawn;
 pub mod store;
 
 mod form;

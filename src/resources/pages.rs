@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/ressources/{id}/version", post(new_version))
         .route("/ressources/{id}/deplacer", post(move_resource))
         .route("/ressources/{id}/modifier", post(update))
+        .route("/ressources/{id}/supprimer", post(remove))
 }
 
 const MANAGE_REASON: &str = "Seule la coordination académique compose la mallette de l’édition.";
@@ -152,15 +153,46 @@ async fn kit(
     )
 }
 
-/// Keeps an uploaded file in the store; its content row names it.
+/// SHA-256 of a file's bytes, in hex.
+fn content_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Keeps an uploaded file in the store; its content row names it. Within
+/// `resource`, a file already held by one of its versions (same SHA-256) is
+/// not stored again: the new version names the stored one.
 async fn keep_file(
     state: &AppState,
+    resource: Option<ResourceId>,
     content: &mut Content,
     file: Option<(&files::upload::UploadedFile, FileKind)>,
 ) -> AppResult<()> {
     if let Some((file, kind)) = file {
-        let key = state.files.put(file.bytes.clone()).await?;
-        content.file_key = Some(key.as_str().to_string());
+        let hash = content_hash(&file.bytes);
+        let known = match resource {
+            Some(id) => {
+                let mut db = state.db.acquire().await?;
+                store::version_with_hash(&mut db.conn(), id, &hash)
+                    .await?
+                    .and_then(|v| v.file_key)
+            }
+            None => None,
+        };
+        let key = match known {
+            Some(key) => key,
+            None => state
+                .files
+                .put(file.bytes.clone())
+                .await?
+                .as_str()
+                .to_string(),
+        };
+        content.content_hash = Some(hash);
+        content.file_key = Some(key);
         content.file_kind = Some(kind.code().to_string());
         content.file_name = Some(file.file_name.clone());
         content.file_size = Some(file.bytes.len() as i64);
@@ -188,7 +220,7 @@ async fn create(
         .as_ref()
         .and_then(|v| content(v.kind, &form.body, upload.file("file"), &mut errors));
     if let (Some(values), Some((mut content, file)), true) = (values, checked, errors.is_empty()) {
-        keep_file(&state, &mut content, file).await?;
+        keep_file(&state, None, &mut content, file).await?;
         return once::run(&state.db, &form.once, user.id, async |conn| {
             let id =
                 store::insert_resource(conn, edition.id, &values, &content, Some(user.id)).await?;
@@ -321,13 +353,32 @@ async fn readable(
 ) -> AppResult<(Resource, Edition, Academy)> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
-    let resource = store::resource_by_id(conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let rights = user.as_ref().map(|u| u.rights.clone()).unwrap_or_default();
+    let Some(resource) = store::resource_by_id(conn, id).await? else {
+        // A removed resource says so to those who could read it (410); to
+        // anyone else it never existed (404).
+        let Some(removed) = store::removed(conn, id).await? else {
+            return Err(AppError::NotFound);
+        };
+        let Some(edition) = editions_store::edition_by_id(conn, removed.edition_id).await? else {
+            return Err(AppError::NotFound);
+        };
+        let public = removed.audience == Audience::Public;
+        if !rights.reads_resource(edition.academy_id, edition.stored_state(), public) {
+            return Err(AppError::NotFound);
+        }
+        return Err(AppError::Gone(format!(
+            "La ressource « {} » a été retirée de la mallette par l’académie le {}. \
+             Retrouvez les autres ressources sur la page de l’édition.",
+            removed.title,
+            crate::domain::formats::format_date(crate::domain::edition::paris_date(
+                removed.removed_at
+            ))
+        )));
+    };
     let edition = editions_store::edition_by_id(conn, resource.edition_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rights = user.as_ref().map(|u| u.rights.clone()).unwrap_or_default();
     let public = resource.audience == Audience::Public;
     if !rights.reads_resource(edition.academy_id, edition.stored_state(), public) {
         // A staff resource asks an anonymous visitor to sign in.
@@ -535,10 +586,17 @@ async fn new_version(
     if let Some((mut content, file)) =
         content(resource.kind, &form.body, upload.file("file"), &mut errors)
     {
-        keep_file(&state, &mut content, file).await?;
+        keep_file(&state, Some(resource.id), &mut content, file).await?;
         return once::run(&state.db, &form.once, user.id, async |conn| {
-            let number = store::add_version(conn, resource.id, &content, Some(user.id)).await?;
-            Ok(Notice::Saved.at(&format!("/ressources/{}/versions/{number}", resource.id)))
+            let to = match store::add_version(conn, resource.id, &content, Some(user.id)).await? {
+                store::Added::New(number) => {
+                    Notice::Saved.at(&format!("/ressources/{}/versions/{number}", resource.id))
+                }
+                store::Added::Same(number) => {
+                    Notice::SameFile.at(&format!("/ressources/{}/versions/{number}", resource.id))
+                }
+            };
+            Ok(to)
         })
         .await;
     }
@@ -620,4 +678,40 @@ async fn update(
     }
     let page = page(&state, &signed, ctx, id, None, errors, None, Some(form)).await?;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
+}
+
+/// Removes a resource from the kit, with every version; the files no other
+/// version names are deleted from the store once the removal is committed.
+/// Its addresses then answer 410 (« retirée le … »).
+async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<ResourceId>,
+    CsrfForm(form): CsrfForm<MoveForm>,
+) -> AppResult<Response> {
+    let signed = Some(user.clone());
+    let (resource, edition, academy) = readable(&state, &signed, id).await?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        MANAGE_REASON,
+    )?;
+    let to = Notice::Deleted.at(&format!("/editions/{}/mallette", edition.id));
+    let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
+        let orphans = store::remove_resource(conn, &resource).await?;
+        Ok(Step::Commit(to.clone(), orphans))
+    })
+    .await?;
+    match ran {
+        Ran::Repeat(answer) => Ok(answer),
+        Ran::Did(orphans) => {
+            for key in orphans.iter().filter_map(|k| StoredKey::parse(k)) {
+                // A file left behind costs space, not correctness: logged, not shown.
+                if let Err(err) = state.files.delete(&key).await {
+                    tracing::warn!(error = %err, "a removed resource's file stayed in the store");
+                }
+            }
+            Ok(Redirect::to(&to).into_response())
+        }
+    }
 }

@@ -59,6 +59,8 @@ pub struct Content {
     pub file_kind: Option<String>,
     pub file_name: Option<String>,
     pub file_size: Option<i64>,
+    /// SHA-256 of the file's bytes (hex), for a file.
+    pub content_hash: Option<String>,
 }
 
 /// One version as stored.
@@ -73,6 +75,7 @@ pub struct Version {
     pub file_size: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub downloads: i64,
+    pub content_hash: Option<String>,
 }
 
 macro_rules! resource_select {
@@ -114,7 +117,7 @@ pub async fn version(
     version: i64,
 ) -> DbResult<Option<Version>> {
     let sql = "SELECT id, version, body, file_key, file_kind, file_name, file_size, created_at, \
-               downloads FROM resource_versions WHERE resource_id = $1 AND version = $2";
+               downloads, content_hash FROM resource_versions WHERE resource_id = $1 AND version = $2";
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
         .bind(version)
@@ -125,7 +128,7 @@ pub async fn version(
 /// Every version of a resource, latest first.
 pub async fn versions(conn: &mut Conn<'_>, id: ResourceId) -> DbResult<Vec<Version>> {
     let sql = "SELECT id, version, body, file_key, file_kind, file_name, file_size, created_at, \
-               downloads FROM resource_versions WHERE resource_id = $1 ORDER BY version DESC";
+               downloads, content_hash FROM resource_versions WHERE resource_id = $1 ORDER BY version DESC";
     on_conn!(conn, |c| sqlx::query_as(sql).bind(id).fetch_all(c).await)
 }
 
@@ -176,8 +179,8 @@ async fn insert_version(
     by: Option<UserId>,
 ) -> DbResult<()> {
     let sql = "INSERT INTO resource_versions (resource_id, version, body, file_key, file_kind, \
-               file_name, file_size, created_by, created_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+               file_name, file_size, created_by, created_at, content_hash) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(version)
@@ -188,9 +191,36 @@ async fn insert_version(
         .bind(content.file_size)
         .bind(by)
         .bind(Utc::now())
+        .bind(&content.content_hash)
         .execute(c)
         .await
         .map(|_| ()))
+}
+
+/// The latest version of a resource whose file has this SHA-256 (hex).
+pub async fn version_with_hash(
+    conn: &mut Conn<'_>,
+    id: ResourceId,
+    hash: &str,
+) -> DbResult<Option<Version>> {
+    let sql = "SELECT id, version, body, file_key, file_kind, file_name, file_size, created_at, \
+               downloads, content_hash FROM resource_versions \
+               WHERE resource_id = $1 AND content_hash = $2 ORDER BY version DESC LIMIT 1";
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(id)
+        .bind(hash)
+        .fetch_optional(c)
+        .await)
+}
+
+/// What [`add_version`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    /// A new version, with its number.
+    New(i64),
+    /// The content is the latest version's file (same SHA-256): nothing
+    /// written; the latest version's number.
+    Same(i64),
 }
 
 /// Adds a version after the latest (run in a write transaction); returns its number.
@@ -199,18 +229,26 @@ pub async fn add_version(
     id: ResourceId,
     content: &Content,
     by: Option<UserId>,
-) -> DbResult<i64> {
+) -> DbResult<Added> {
     let lock = conn.dialect().for_update();
     on_conn!(conn, |c| {
         let mut q = QueryBuilder::new("SELECT id FROM resources WHERE id = ");
         q.bind_i64(id).push_sql(lock);
         q.build_query_scalar::<i64>().fetch_optional(c).await
     })?;
-    let sql = "SELECT COALESCE(MAX(version), 0) + 1 FROM resource_versions WHERE resource_id = $1";
-    let next: i64 = on_conn!(conn, |c| sqlx::query_scalar(sql)
+    // Under the resource's lock: the same file sent twice at once adds one version.
+    let sql = "SELECT version, content_hash FROM resource_versions WHERE resource_id = $1 \
+               ORDER BY version DESC LIMIT 1";
+    let latest: Option<(i64, Option<String>)> = on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
-        .fetch_one(c)
+        .fetch_optional(c)
         .await)?;
+    if let (Some((number, Some(hash))), Some(new)) = (&latest, &content.content_hash)
+        && hash == new
+    {
+        return Ok(Added::Same(*number));
+    }
+    let next = latest.map_or(1, |(n, _)| n + 1);
     insert_version(conn, id, next, content, by).await?;
     let sql = "UPDATE resources SET updated_at = $2 WHERE id = $1";
     on_conn!(conn, |c| sqlx::query(sql)
@@ -219,7 +257,7 @@ pub async fn add_version(
         .execute(c)
         .await
         .map(|_| ()))?;
-    Ok(next)
+    Ok(Added::New(next))
 }
 
 /// Rewrites what is not versioned (the kind and the source stay).
@@ -314,8 +352,70 @@ pub async fn clone_kit(conn: &mut Conn<'_>, from: EditionId, to: EditionId) -> D
             file_kind: latest.file_kind,
             file_name: latest.file_name,
             file_size: latest.file_size,
+            content_hash: latest.content_hash,
         };
         insert_version(conn, id, 1, &content, None).await?;
     }
     Ok(resources.len())
+}
+
+/// A resource the académie removed: what its old addresses say.
+#[derive(Clone, Debug, FromRow)]
+pub struct Removed {
+    pub edition_id: EditionId,
+    pub title: String,
+    pub audience: Audience,
+    pub removed_at: DateTime<Utc>,
+}
+
+/// Removes a resource with every version (run in a write transaction):
+/// keeps a tombstone (title, date) so its addresses answer 410, and returns
+/// the stored files no other version (of this or a cloned edition's
+/// resource) still names, for the caller to delete once committed.
+pub async fn remove_resource(conn: &mut Conn<'_>, resource: &Resource) -> DbResult<Vec<String>> {
+    let sql = "SELECT DISTINCT file_key FROM resource_versions \
+               WHERE resource_id = $1 AND file_key IS NOT NULL";
+    let keys: Vec<String> = on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(resource.id)
+        .fetch_all(c)
+        .await)?;
+    let sql = "INSERT INTO resources_removed (resource_id, edition_id, title, audience, removed_at) \
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (resource_id) DO NOTHING";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(resource.id)
+        .bind(resource.edition_id)
+        .bind(&resource.title)
+        .bind(resource.audience)
+        .bind(Utc::now())
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    let sql = "DELETE FROM resources WHERE id = $1";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(resource.id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    let mut orphans = Vec::new();
+    for key in keys {
+        let sql = "SELECT COUNT(*) FROM resource_versions WHERE file_key = $1";
+        let left: i64 = on_conn!(conn, |c| sqlx::query_scalar(sql)
+            .bind(&key)
+            .fetch_one(c)
+            .await)?;
+        if left == 0 {
+            orphans.push(key);
+        }
+    }
+    Ok(orphans)
+}
+
+/// The tombstone of a removed resource, if it was removed.
+pub async fn removed(conn: &mut Conn<'_>, id: ResourceId) -> DbResult<Option<Removed>> {
+    let sql = "SELECT edition_id, title, audience, removed_at FROM resources_removed \
+               WHERE resource_id = $1";
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(c)
+        .await)
 }

@@ -35,6 +35,10 @@ pub enum AppError {
     /// Someone else changed the object first.
     #[error("{0}")]
     Conflict(String),
+    /// The object existed and was removed for good (410); the text says what
+    /// and when.
+    #[error("{0}")]
+    Gone(String),
     /// Too many costly requests in a short time (see `web::limits`).
     #[error("trop de demandes")]
     TooManyRequests { retry_after_secs: i64 },
@@ -107,6 +111,7 @@ impl AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -127,6 +132,7 @@ impl AppError {
             ),
             AppError::BadRequest(reason) => ("Requête incorrecte", reason.clone()),
             AppError::Conflict(reason) => ("Modification concurrente", reason.clone()),
+            AppError::Gone(reason) => ("Contenu retiré", reason.clone()),
             AppError::TooLarge(reason) => ("Envoi trop volumineux", reason.clone()),
             AppError::TooManyRequests { retry_after_secs } => (
                 "Trop de demandes",

@@ -34,10 +34,16 @@ pub enum Notice {
     Waiting,
     /// A registration to a rendez-vous was cancelled.
     Unregistered,
+    /// The file sent is already a resource's latest version: nothing added.
+    SameFile,
+    /// A rendez-vous session was cancelled by the académie.
+    SessionCancelled,
 }
 
 impl Notice {
-    const ALL: [Notice; 12] = [
+    const ALL: [Notice; 14] = [
+        Notice::SameFile,
+        Notice::SessionCancelled,
         Notice::BilanSaved,
         Notice::BilanSubmitted,
         Notice::BilanReturned,
@@ -67,6 +73,8 @@ impl Notice {
             Notice::Registered => "inscrit",
             Notice::Waiting => "attente",
             Notice::Unregistered => "desinscrit",
+            Notice::SameFile => "fichier-identique",
+            Notice::SessionCancelled => "seance-annulee",
         }
     }
 
@@ -89,6 +97,8 @@ impl Notice {
             Notice::Registered => "Inscription enregistrée.",
             Notice::Waiting => "Vous êtes sur la liste d’attente.",
             Notice::Unregistered => "Inscription annulée.",
+            Notice::SameFile => "Ce fichier est déjà la dernière version.",
+            Notice::SessionCancelled => "Séance annulée.",
         }
     }
 
@@ -110,6 +120,12 @@ impl Notice {
             }
             Notice::Unregistered => "Votre place est proposée à la première personne en attente.",
             Notice::Saved | Notice::Created | Notice::Deleted => "",
+            Notice::SameFile => {
+                "Rien n’a été ajouté : la ressource garde sa version actuelle, à la même adresse."
+            }
+            Notice::SessionCancelled => {
+                "Les personnes inscrites ou en attente en sont informées par courriel, avec l’annulation à reporter dans leur agenda."
+            }
             Notice::BilanSaved => {
                 "Vous pouvez le compléter jusqu’à la date limite, puis le transmettre."
             }

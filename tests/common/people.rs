@@ -266,6 +266,8 @@ pub struct World {
     pub draft_edition: i64,
     /// A rendez-vous of `edition`, 200 places.
     pub meeting: i64,
+    /// Another rendez-vous of `edition`, for the académie to cancel.
+    pub spare_meeting: i64,
     /// Checklist steps of `edition`: one to tick, one to delete.
     pub step: i64,
     pub spare_step: i64,
@@ -274,6 +276,8 @@ pub struct World {
     pub public_sheet: i64,
     pub staff_sheet: i64,
     pub kit_file: i64,
+    /// A public kit file for the académie to remove.
+    pub spare_resource: i64,
     pub question: i64,
     /// Staff A's actions at school A: a draft, a submitted one, a validated one.
     pub draft_action: i64,
@@ -526,6 +530,20 @@ pub async fn world(engine: super::Engine) -> World {
         )
         .await;
     let meeting = location.rsplit("#rdv-").next().unwrap().parse().unwrap();
+    let location = academy
+        .post_ok(
+            &format!("/editions/{edition}/rendez-vous"),
+            &[
+                ("date", &format!("08/03/{YEAR}")),
+                ("time", "14h"),
+                ("duration", "60"),
+                ("topic", "Séance de réserve"),
+                ("link_opens", "30"),
+                ("capacity", "20"),
+            ],
+        )
+        .await;
+    let spare_meeting = location.rsplit("#rdv-").next().unwrap().parse().unwrap();
     // Two checklist steps: one to tick, one to delete.
     for label in ["Informer les parents", "Étape de réserve"] {
         academy
@@ -561,6 +579,13 @@ pub async fn world(engine: super::Engine) -> World {
             "public",
             "",
             Some(("file", "affiche.pdf", &b"%PDF-1.4 affiche"[..])),
+        ),
+        (
+            "kit",
+            "Invitation de réserve",
+            "public",
+            "",
+            Some(("file", "invitation.pdf", &b"%PDF-1.4 invitation"[..])),
         ),
     ] {
         let response = academy
@@ -648,6 +673,8 @@ pub async fn world(engine: super::Engine) -> World {
 
     World {
         meeting,
+        spare_meeting,
+        spare_resource: kit[3],
         step,
         spare_step,
         public_sheet: kit[0],

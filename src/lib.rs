@@ -19,6 +19,7 @@ pub mod files;
 pub mod home;
 pub mod jobs;
 pub mod map;
+pub mod media;
 pub mod meetings;
 pub mod openid;
 pub mod public;

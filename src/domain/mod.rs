@@ -16,7 +16,7 @@ pub mod uai;
 pub use email::Email;
 pub use ids::{
     AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, MeetingId, OptionId,
-    QuestionId, ResourceId, SchoolId, StepId, UserId,
+    MediaId, QuestionId, ResourceId, SchoolId, StepId, TotemEntryId, UserId,
 };
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
@@ -26,6 +26,7 @@ pub mod bilan;
 pub mod checklist;
 pub mod declaration;
 pub mod edition;
+pub mod media;
 pub mod meeting;
 pub mod policy;
 pub mod resource;

@@ -28,4 +28,5 @@ pub mod review;
 pub mod routes;
 pub mod server;
 pub mod text;
+pub mod totem;
 pub mod web;

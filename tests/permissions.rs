@@ -722,6 +722,73 @@ fn rows() -> Vec<Row> {
             no_form,
             "S 403 403 403 403 403 403 403 303 403 303",
         ),
+        // Photos (issue 9): private to the school and the coordination
+        // until published; decisions by the coordination (withdrawal also
+        // by the school); the totem's call, entries and public gallery.
+        get(
+            "/medias/{id}/{variant}",
+            "photo du totem de A en attente (vignette)",
+            |w, _| format!("/medias/{}/vignette", w.photo),
+            "404 200 200 200 404 404 404 404 200 404 200",
+        ),
+        get(
+            "/medias/{id}/{variant}",
+            "photo du totem de A publiée (vignette)",
+            |w, _| format!("/medias/{}/vignette", w.public_photo),
+            EVERYONE_200,
+        ),
+        post(
+            "/medias/{id}/decision",
+            "photo en attente, sans décision",
+            |w, _| format!("/medias/{}/decision", w.photo),
+            no_form,
+            "S 400 400 400 404 404 404 404 400 404 400",
+        ),
+        get(
+            "/editions/{id}/medias",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/medias", w.edition),
+            COORDINATION_ONLY,
+        ),
+        post(
+            "/editions/{id}/medias/conservation",
+            "édition ouverte, durée vide",
+            |w, _| format!("/editions/{}/medias/conservation", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 400 404 400",
+        ),
+        get(
+            "/editions/{id}/totem",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/totem", w.edition),
+            ACADEMY_MEMBERS,
+        ),
+        upload(
+            "/editions/{id}/totem",
+            "édition ouverte, formulaire vide",
+            |w, _| format!("/editions/{}/totem", w.edition),
+            no_form,
+            "S 422 422 422 422 403 403 403 403 404 403",
+        ),
+        post(
+            "/editions/{id}/totem/appel",
+            "édition ouverte, appel inchangé",
+            |w, _| format!("/editions/{}/totem/appel", w.edition),
+            |_, _| vec![("prompt", "La photo de votre totem.".into())],
+            "S 403 403 403 403 403 403 403 303 404 303",
+        ),
+        get(
+            "/a/{slug}/editions/{year}/galerie",
+            "édition ouverte",
+            |_, _| "/a/creteil/editions/2090/galerie".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/editions/{year}/galerie",
+            "édition en préparation",
+            |_, _| "/a/creteil/editions/2091/galerie".into(),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
         // The school's checklist (issue 10): the coordination edits the
         // steps, a school's staff tick theirs, the followers read the table.
         get(

@@ -38,7 +38,10 @@ async fn totem_edition(app: &TestApp) -> (EditionId, Visitor, Visitor) {
     coordinator
         .post_ok(
             &format!("/editions/{edition}/totem/appel"),
-            &[("prompt", "Envoyez la photo de votre totem des valeurs olympiques.")],
+            &[(
+                "prompt",
+                "Envoyez la photo de votre totem des valeurs olympiques.",
+            )],
         )
         .await;
     let staff = signed_in(app, STAFF).await;
@@ -83,7 +86,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -159,7 +166,11 @@ async fn bad_uploads_are_refused_with_a_message_and_nothing_is_stored(engine: En
     let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec();
     let html = b"<!doctype html><html><script>alert(1)</script></html>".to_vec();
     let cases: [(&str, &[u8], &str); 9] = [
-        ("anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "n'est pas une image JPEG, PNG ou WebP"),
+        (
+            "anim.gif",
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+            "n'est pas une image JPEG, PNG ou WebP",
+        ),
         ("totem.jpg", &cut, "illisible ou incomplète"),
         ("bombe.png", &bomb(), "trop de pixels"),
         ("dessin.svg", &svg, "n'est pas une image JPEG, PNG ou WebP"),
@@ -167,10 +178,20 @@ async fn bad_uploads_are_refused_with_a_message_and_nothing_is_stored(engine: En
         ("../../etc/totem.jpg", &jpeg, "désigne un dossier"),
         ("totem\t.jpg", &jpeg, "caractères invisibles"),
         ("vide.jpg", b"", "n'est pas une image JPEG, PNG ou WebP"),
-        ("affiche.pdf", b"%PDF-1.7\n%%EOF", "un PDF n'est pas accepté ici"),
+        (
+            "affiche.pdf",
+            b"%PDF-1.7\n%%EOF",
+            "un PDF n'est pas accepté ici",
+        ),
     ];
     for (name, bytes, message) in cases {
-        let response = send(&staff, edition, &[("description", "Le totem")], (name, bytes)).await;
+        let response = send(
+            &staff,
+            edition,
+            &[("description", "Le totem")],
+            (name, bytes),
+        )
+        .await;
         let status = response.status();
         let html = body(response).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
@@ -178,7 +199,11 @@ async fn bad_uploads_are_refused_with_a_message_and_nothing_is_stored(engine: En
         let shown = page.text("#photo-erreur").unwrap_or_default();
         assert!(shown.contains(message), "{name}: {shown}");
         // What was typed is kept.
-        assert_eq!(page.field("description").as_deref(), Some("Le totem"), "{name}");
+        assert_eq!(
+            page.field("description").as_deref(),
+            Some("Le totem"),
+            "{name}"
+        );
     }
     // Too large: refused on its length, before the body is read.
     let heavy = vec![0u8; 13 * 1024 * 1024];
@@ -237,7 +262,12 @@ async fn a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted(engi
         ("Totem du collège.jpg", &original),
     )
     .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", body(response).await);
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
     let media = processed(&app, edition).await;
     // Master, display size and thumbnail; no metadata in any stored byte.
     let stored = stored_files(&files);
@@ -249,7 +279,10 @@ async fn a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted(engi
         assert!(!bytes.windows(2).any(|w| w == [0xFF, 0xE1]), "no APP1");
     }
     // Turned upright: 60 × 20 with orientation 6 is 20 × 60.
-    assert_eq!((media.display_width, media.display_height), (Some(20), Some(60)));
+    assert_eq!(
+        (media.display_width, media.display_height),
+        (Some(20), Some(60))
+    );
     let thumb = format!("/medias/{}/vignette", media.id);
     // Private before approval: 404 to the public and to another school.
     assert_eq!(app.get(&thumb).await.status(), StatusCode::NOT_FOUND);
@@ -277,8 +310,14 @@ async fn a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted(engi
     let gallery = format!("/a/{slug}/editions/2040/galerie");
     assert!(!body(app.get(&gallery).await).await.contains("/vignette"));
     // Staff may not approve; the coordination may.
-    assert_eq!(approve(&staff, media.id).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(approve(&coordinator, media.id).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        approve(&staff, media.id).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        approve(&coordinator, media.id).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let response = app.get(&thumb).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "image/jpeg");
@@ -298,10 +337,23 @@ async fn a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted(engi
     // The gallery: thumbnail with its size, lazy, its description as alt.
     let html = body(app.get(&gallery).await).await;
     let page = Page::parse(&html);
-    assert_eq!(page.attr("img[loading=lazy]", "src").as_deref(), Some(thumb.as_str()));
-    assert_eq!(page.attr("img[loading=lazy]", "alt").as_deref(), Some("Un totem en bois peint aux cinq anneaux"));
-    assert_eq!(page.attr("img[loading=lazy]", "width").as_deref(), Some(media.thumb_width.unwrap().to_string().as_str()));
-    assert!(html.contains("Notre totem relie l&#39;effort") || html.contains("Notre totem relie l'effort") || html.contains("Notre totem relie l&#x27;effort"));
+    assert_eq!(
+        page.attr("img[loading=lazy]", "src").as_deref(),
+        Some(thumb.as_str())
+    );
+    assert_eq!(
+        page.attr("img[loading=lazy]", "alt").as_deref(),
+        Some("Un totem en bois peint aux cinq anneaux")
+    );
+    assert_eq!(
+        page.attr("img[loading=lazy]", "width").as_deref(),
+        Some(media.thumb_width.unwrap().to_string().as_str())
+    );
+    assert!(
+        html.contains("Notre totem relie l&#39;effort")
+            || html.contains("Notre totem relie l'effort")
+            || html.contains("Notre totem relie l&#x27;effort")
+    );
     // Filtered by another department: nothing.
     let filtered = body(app.get(&format!("{gallery}?departement=999999")).await).await;
     assert!(!filtered.contains("/vignette"));
@@ -310,7 +362,10 @@ async fn a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted(engi
     assert!(public.contains(&gallery));
     // Withdrawn by the school: gone at once.
     let response = staff
-        .post(&format!("/medias/{}/decision", media.id), &[("decision", "withdraw")])
+        .post(
+            &format!("/medias/{}/decision", media.id),
+            &[("decision", "withdraw")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get(&thumb).await.status(), StatusCode::NOT_FOUND);
@@ -318,12 +373,25 @@ async fn a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted(engi
     // Deleted with its variants once the retention period has passed.
     let now = chrono::Utc::now();
     let files_store = perseverance::files::FileStore::local(&files).unwrap();
-    assert_eq!(perseverance::media::pipeline::purge_expired(&app.db, &files_store, now).await.unwrap(), 0);
+    assert_eq!(
+        perseverance::media::pipeline::purge_expired(&app.db, &files_store, now)
+            .await
+            .unwrap(),
+        0
+    );
     coordinator
-        .post_ok(&format!("/editions/{edition}/medias/conservation"), &[("days", "2")])
+        .post_ok(
+            &format!("/editions/{edition}/medias/conservation"),
+            &[("days", "2")],
+        )
         .await;
     let later = now + chrono::Duration::days(3);
-    assert_eq!(perseverance::media::pipeline::purge_expired(&app.db, &files_store, later).await.unwrap(), 1);
+    assert_eq!(
+        perseverance::media::pipeline::purge_expired(&app.db, &files_store, later)
+            .await
+            .unwrap(),
+        1
+    );
     assert!(stored_files(&files).is_empty());
     assert_eq!(media_count(&app, edition).await, 0);
 }
@@ -338,13 +406,25 @@ async fn approval_needs_a_description_and_the_consent_tick(engine: Engine) {
     let media = only_media(&app, edition).await;
     let response = approve(&coordinator, media.id).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(body(response).await.contains("sans description ne peut pas être publiée"));
+    assert!(
+        body(response)
+            .await
+            .contains("sans description ne peut pas être publiée")
+    );
     // Review page: shows it, waiting, without description.
-    let review = coordinator.page(&format!("/editions/{edition}/medias")).await;
+    let review = coordinator
+        .page(&format!("/editions/{edition}/medias"))
+        .await;
     assert!(review.contains("Sans description"));
     assert!(review.contains("non cochée"));
     // A described photo without the consent tick stays private too.
-    let response = send(&staff, edition, &[("description", "Le totem")], ("totem2.webp", &picture(40, 30, image::ImageFormat::WebP))).await;
+    let response = send(
+        &staff,
+        edition,
+        &[("description", "Le totem")],
+        ("totem2.webp", &picture(40, 30, image::ImageFormat::WebP)),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let all = media_store::media_of_edition(&mut app.db.acquire().await.unwrap().conn(), edition)
         .await
@@ -355,7 +435,9 @@ async fn approval_needs_a_description_and_the_consent_tick(engine: Engine) {
     assert!(body(response).await.contains("attestation de droit"));
     // The public does not see it.
     assert_eq!(
-        app.get(&format!("/medias/{}/vignette", second.id)).await.status(),
+        app.get(&format!("/medias/{}/vignette", second.id))
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
 }

@@ -231,12 +231,18 @@ mod tests {
     #[test]
     fn approval_needs_the_coordination_a_description_and_consent() {
         use MediaState::*;
-        assert_eq!(decide(Pending, Decision::Approve, COORD, true, OK), Ok(Approved));
+        assert_eq!(
+            decide(Pending, Decision::Approve, COORD, true, OK),
+            Ok(Approved)
+        );
         assert!(decide(Pending, Decision::Approve, SCHOOL, true, OK).is_err());
         assert!(decide(Pending, Decision::Approve, COORD, false, OK).is_err());
         assert!(decide(Pending, Decision::Approve, COORD, true, None).is_err());
         assert!(decide(Withdrawn, Decision::Approve, COORD, true, OK).is_err());
-        assert_eq!(decide(Pending, Decision::Reject, COORD, false, None), Ok(Rejected));
+        assert_eq!(
+            decide(Pending, Decision::Reject, COORD, false, None),
+            Ok(Rejected)
+        );
         assert!(decide(Approved, Decision::Reject, COORD, true, OK).is_err());
     }
 
@@ -244,8 +250,14 @@ mod tests {
     fn both_sides_withdraw_at_once_and_only_them() {
         use MediaState::*;
         for who in [COORD, SCHOOL] {
-            assert_eq!(decide(Approved, Decision::Withdraw, who, true, OK), Ok(Withdrawn));
-            assert_eq!(decide(Pending, Decision::Withdraw, who, true, OK), Ok(Withdrawn));
+            assert_eq!(
+                decide(Approved, Decision::Withdraw, who, true, OK),
+                Ok(Withdrawn)
+            );
+            assert_eq!(
+                decide(Pending, Decision::Withdraw, who, true, OK),
+                Ok(Withdrawn)
+            );
             assert!(decide(Rejected, Decision::Withdraw, who, true, OK).is_err());
         }
         assert!(decide(Approved, Decision::Withdraw, NOBODY, true, OK).is_err());
@@ -255,7 +267,15 @@ mod tests {
     #[test]
     fn names_with_folders_or_control_characters_are_refused() {
         assert!(check_file_name("totem 2024.jpg").is_ok());
-        for bad in ["../x.png", "a/b.png", "a\\b.png", "x\u{0}.png", "x\n.png", "", ".."] {
+        for bad in [
+            "../x.png",
+            "a/b.png",
+            "a\\b.png",
+            "x\u{0}.png",
+            "x\n.png",
+            "",
+            "..",
+        ] {
             assert!(check_file_name(bad).is_err(), "{bad:?}");
         }
         for state in MediaState::ALL {

@@ -15,8 +15,8 @@ pub mod uai;
 
 pub use email::Email;
 pub use ids::{
-    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, MeetingId, OptionId,
-    MediaId, QuestionId, ResourceId, SchoolId, StepId, TotemEntryId, UserId,
+    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, MediaId, MeetingId,
+    OptionId, QuestionId, ResourceId, SchoolId, StepId, TotemEntryId, UserId,
 };
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};

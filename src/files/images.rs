@@ -124,7 +124,10 @@ pub fn process_within(bytes: &[u8], limits: &ImageLimits) -> Result<Processed, I
 /// decodes, turns upright and re-encodes within [`MASTER_SIDE`]. The master
 /// is the only thing stored: the uploaded bytes, with their metadata, never
 /// reach the store.
-pub fn clean_master(bytes: &[u8], limits: &ImageLimits) -> Result<(ImageKind, Encoded), ImageError> {
+pub fn clean_master(
+    bytes: &[u8],
+    limits: &ImageLimits,
+) -> Result<(ImageKind, Encoded), ImageError> {
     let (kind, image) = decode_upright(bytes, limits)?;
     Ok((kind, encode(&fit(&image, MASTER_SIDE))?))
 }
@@ -141,7 +144,10 @@ pub fn variants(master: &[u8]) -> Result<(Encoded, Encoded), ImageError> {
 
 /// Decodes within the limits (checked on the header first) and applies the
 /// camera's orientation.
-fn decode_upright(bytes: &[u8], limits: &ImageLimits) -> Result<(ImageKind, DynamicImage), ImageError> {
+fn decode_upright(
+    bytes: &[u8],
+    limits: &ImageLimits,
+) -> Result<(ImageKind, DynamicImage), ImageError> {
     if bytes.len() > limits.max_bytes {
         return Err(ImageError::TooHeavy(bytes.len().div_ceil(1024 * 1024)));
     }

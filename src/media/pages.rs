@@ -84,27 +84,41 @@ async fn serve(
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         if media.kind == MediaKind::Pdf {
-            let disposition =
-                crate::files::content_disposition("attachment", &media.file_name, crate::files::FileKind::Pdf);
+            let disposition = crate::files::content_disposition(
+                "attachment",
+                &media.file_name,
+                crate::files::FileKind::Pdf,
+            );
             if let Ok(value) = HeaderValue::from_str(&disposition) {
-                response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, value);
             }
         }
         response
     };
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("sandbox; default-src 'none'"),
     );
     if public {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_CACHE));
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(PUBLIC_CACHE),
+        );
         if let Ok(value) = HeaderValue::from_str(&etag) {
             headers.insert(header::ETAG, value);
         }
     } else {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
     }
     Ok(response)
 }
@@ -179,7 +193,11 @@ async fn review(
     Path(id): Path<EditionId>,
 ) -> AppResult<Response> {
     let (edition, academy) = visible_edition(&state, &user, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), REVIEW_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        REVIEW_REASON,
+    )?;
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let media = store::media_of_edition(conn, edition.id).await?;
@@ -212,7 +230,11 @@ async fn retention(
     CsrfForm(form): CsrfForm<RetentionForm>,
 ) -> AppResult<Response> {
     let (edition, academy) = visible_edition(&state, &user, id).await?;
-    user.require(Ability::Manage, &Placement::academy(academy.id), REVIEW_REASON)?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        REVIEW_REASON,
+    )?;
     let days = form
         .days
         .trim()
@@ -220,9 +242,7 @@ async fn retention(
         .ok()
         .filter(|d| (1..=365).contains(d))
         .ok_or_else(|| {
-            AppError::BadRequest(
-                "Indiquez une durée de conservation entre 1 et 365 jours.".into(),
-            )
+            AppError::BadRequest("Indiquez une durée de conservation entre 1 et 365 jours.".into())
         })?;
     once::run(&state.db, &form.once, user.id, async |conn| {
         store::set_retention_days(conn, academy.id, days).await?;

@@ -69,7 +69,9 @@ pub async fn accept(file: &UploadedFile, pdf: bool) -> Result<Accepted, String> 
     }
     if file.bytes.starts_with(b"%PDF-") {
         if !pdf {
-            return Err("Envoyez une photo (JPEG, PNG ou WebP) : un PDF n'est pas accepté ici.".into());
+            return Err(
+                "Envoyez une photo (JPEG, PNG ou WebP) : un PDF n'est pas accepté ici.".into(),
+            );
         }
         return match FileKind::sniff(&file.file_name, &file.bytes) {
             Ok(FileKind::Pdf) if has_pdf_end(&file.bytes) => Ok(Accepted {
@@ -110,7 +112,10 @@ fn has_pdf_end(bytes: &[u8]) -> bool {
 async fn decode_limited<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ImageError> + Send + 'static,
 ) -> Result<T, ImageError> {
-    let _permit = DECODING.acquire().await.map_err(|_| ImageError::Unreadable)?;
+    let _permit = DECODING
+        .acquire()
+        .await
+        .map_err(|_| ImageError::Unreadable)?;
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|_| ImageError::Unreadable)?

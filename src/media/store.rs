@@ -127,7 +127,11 @@ pub async fn media_by_id(conn: &mut Conn<'_>, id: MediaId) -> DbResult<Option<Me
 }
 
 /// The media a feature attached to one of its objects, oldest first.
-pub async fn media_of(conn: &mut Conn<'_>, owner_kind: &str, owner_id: i64) -> DbResult<Vec<Media>> {
+pub async fn media_of(
+    conn: &mut Conn<'_>,
+    owner_kind: &str,
+    owner_id: i64,
+) -> DbResult<Vec<Media>> {
     let sql = concat!(
         media_select!(),
         "WHERE m.owner_kind = $1 AND m.owner_id = $2 ORDER BY m.id"
@@ -218,7 +222,11 @@ pub async fn retention_days(conn: &mut Conn<'_>, academy: AcademyId) -> DbResult
 }
 
 /// Sets the académie's retention period, in days.
-pub async fn set_retention_days(conn: &mut Conn<'_>, academy: AcademyId, days: i64) -> DbResult<()> {
+pub async fn set_retention_days(
+    conn: &mut Conn<'_>,
+    academy: AcademyId,
+    days: i64,
+) -> DbResult<()> {
     let sql = "UPDATE academies SET media_retention_days = $2 WHERE id = $1";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(academy)

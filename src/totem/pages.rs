@@ -12,6 +12,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{PHOTOS_MAX, PROMPT_MAX, TEXT_MAX, store};
+use crate::files::upload::Upload;
 use crate::{
     domain::{
         Ability, DepartmentId, DistrictId, EditionId, Placement, SchoolId,
@@ -34,7 +35,6 @@ use crate::{
         once, render, render_with,
     },
 };
-use crate::files::upload::Upload;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -194,11 +194,17 @@ async fn save(
         .trim()
         .is_empty()
     {
-        errors.add("text", "L’académie n’a pas lancé d’appel au totem pour cette édition.");
+        errors.add(
+            "text",
+            "L’académie n’a pas lancé d’appel au totem pour cette édition.",
+        );
     }
     let text = form.text.trim();
     if text.is_empty() {
-        errors.add("text", "Écrivez le texte qui relie les valeurs de l’année à la persévérance.");
+        errors.add(
+            "text",
+            "Écrivez le texte qui relie les valeurs de l’année à la persévérance.",
+        );
     } else if text.chars().count() > TEXT_MAX {
         errors.add("text", too_long("Le texte", TEXT_MAX, text.chars().count()));
     }
@@ -206,7 +212,11 @@ async fn save(
     if description.chars().count() > DESCRIPTION_MAX {
         errors.add(
             "description",
-            too_long("La description", DESCRIPTION_MAX, description.chars().count()),
+            too_long(
+                "La description",
+                DESCRIPTION_MAX,
+                description.chars().count(),
+            ),
         );
     }
     let consent = Consent::parse(&form.consent);
@@ -215,14 +225,27 @@ async fn save(
         // Kept private, never refused: said on the form's answer.
         tracing::info!("totem photo sent without the consent tick");
     }
-    let existing = match store::entry_of(&mut state.db.acquire().await?.conn(), edition.id, school.id).await? {
-        Some(entry) => media_store::media_of(&mut state.db.acquire().await?.conn(), "totem", entry.id.0)
-            .await?
-            .len(),
+    let existing = match store::entry_of(
+        &mut state.db.acquire().await?.conn(),
+        edition.id,
+        school.id,
+    )
+    .await?
+    {
+        Some(entry) => {
+            media_store::media_of(&mut state.db.acquire().await?.conn(), "totem", entry.id.0)
+                .await?
+                .len()
+        }
         None => 0,
     };
     if file.is_some() && existing >= PHOTOS_MAX {
-        errors.add("photo", format!("Une participation compte {PHOTOS_MAX} photos au plus : retirez-en une d’abord."));
+        errors.add(
+            "photo",
+            format!(
+                "Une participation compte {PHOTOS_MAX} photos au plus : retirez-en une d’abord."
+            ),
+        );
     }
     let accepted = match file {
         Some(file) if errors.is_empty() => match pipeline::accept(file, false).await {
@@ -293,7 +316,11 @@ async fn call(
     )?;
     let prompt = form.prompt.trim().to_string();
     if prompt.chars().count() > PROMPT_MAX {
-        return Err(AppError::BadRequest(too_long("L’appel", PROMPT_MAX, prompt.chars().count())));
+        return Err(AppError::BadRequest(too_long(
+            "L’appel",
+            PROMPT_MAX,
+            prompt.chars().count(),
+        )));
     }
     once::run(&state.db, &form.once, user.id, async |conn| {
         store::set_prompt(conn, edition.id, &prompt).await?;
@@ -407,4 +434,3 @@ async fn gallery(
         district,
     })
 }
-

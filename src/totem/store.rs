@@ -56,7 +56,10 @@ pub async fn entry_of(
     edition: EditionId,
     school: SchoolId,
 ) -> DbResult<Option<TotemEntry>> {
-    let sql = concat!(entry_select!(), "WHERE t.edition_id = $1 AND t.school_id = $2");
+    let sql = concat!(
+        entry_select!(),
+        "WHERE t.edition_id = $1 AND t.school_id = $2"
+    );
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(edition)
         .bind(school)
@@ -88,7 +91,10 @@ pub async fn save_entry(
 
 /// Every entry of an edition, by school name.
 pub async fn entries_of(conn: &mut Conn<'_>, edition: EditionId) -> DbResult<Vec<TotemEntry>> {
-    let sql = concat!(entry_select!(), "WHERE t.edition_id = $1 ORDER BY s.name, t.id");
+    let sql = concat!(
+        entry_select!(),
+        "WHERE t.edition_id = $1 ORDER BY s.name, t.id"
+    );
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(edition)
         .fetch_all(c)

@@ -10,6 +10,7 @@ pub mod bilans;
 pub mod checklist;
 pub mod cli;
 pub mod config;
+pub mod contest;
 pub mod dashboards;
 pub mod db;
 pub mod demo;

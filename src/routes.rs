@@ -23,6 +23,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::checklist::router())
         .merge(crate::media::router())
         .merge(crate::totem::router())
+        .merge(crate::contest::router())
         .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)

@@ -24,6 +24,7 @@ pub use uai::Uai;
 pub mod action;
 pub mod bilan;
 pub mod checklist;
+pub mod contest;
 pub mod declaration;
 pub mod edition;
 pub mod media;

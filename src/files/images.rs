@@ -136,10 +136,9 @@ pub fn clean_master(
 /// thumbnail of a master made by [`clean_master`].
 pub fn variants(master: &[u8]) -> Result<(Encoded, Encoded), ImageError> {
     let (_, image) = decode_upright(master, &LIMITS)?;
-    Ok((
-        encode(&fit(&image, DISPLAY_SIDE))?,
-        encode(&fit(&image, THUMBNAIL_SIDE))?,
-    ))
+    let display = fit(&image, DISPLAY_SIDE);
+    let thumbnail = fit(&display, THUMBNAIL_SIDE);
+    Ok((encode(&display)?, encode(&thumbnail)?))
 }
 
 /// Decodes within the limits (checked on the header first) and applies the
@@ -186,12 +185,25 @@ fn refusal(error: image::ImageError) -> ImageError {
 }
 
 /// The image within `side` × `side`, its proportions kept (never enlarged).
+/// A large reduction first averages blocks of pixels (`thumbnail`, fast),
+/// down to twice the target, then finishes with a triangle filter: as sharp
+/// as a triangle filter over the whole picture, several times faster.
 fn fit(image: &DynamicImage, side: u32) -> DynamicImage {
     if image.width() <= side && image.height() <= side {
-        image.clone()
-    } else {
-        image.resize(side, side, FilterType::Triangle)
+        return image.clone();
     }
+    let longest = image.width().max(image.height());
+    if longest > side * 3 {
+        let scale = f64::from(side * 2) / f64::from(longest);
+        let (w, h) = (
+            ((f64::from(image.width()) * scale).round() as u32).max(1),
+            ((f64::from(image.height()) * scale).round() as u32).max(1),
+        );
+        return image
+            .thumbnail(w, h)
+            .resize(side, side, FilterType::Triangle);
+    }
+    image.resize(side, side, FilterType::Triangle)
 }
 
 /// JPEG from the pixels alone (transparency laid on white): no metadata.

@@ -789,6 +789,61 @@ fn rows() -> Vec<Row> {
             |_, _| "/a/creteil/editions/2091/galerie".into(),
             "404 404 404 404 404 404 404 404 404 404 404",
         ),
+        // The poster contest (issue 9): not opened for the world's edition.
+        get(
+            "/editions/{id}/concours",
+            "édition ouverte, concours non ouvert",
+            |w, _| format!("/editions/{}/concours", w.edition),
+            ACADEMY_MEMBERS,
+        ),
+        post(
+            "/editions/{id}/concours",
+            "édition ouverte, réglages vides",
+            |w, _| format!("/editions/{}/concours", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/editions/{id}/concours/jury",
+            "concours non ouvert",
+            |w, _| format!("/editions/{}/concours/jury", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 400 404 400",
+        ),
+        upload(
+            "/editions/{id}/concours/participations",
+            "concours non ouvert",
+            |w, _| format!("/editions/{}/concours/participations", w.edition),
+            no_form,
+            "S 400 400 400 400 403 403 403 403 404 403",
+        ),
+        post(
+            "/editions/{id}/concours/cloture",
+            "concours non ouvert",
+            |w, _| format!("/editions/{}/concours/cloture", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 404 404 404",
+        ),
+        post(
+            "/editions/{id}/concours/palmares",
+            "concours non ouvert",
+            |w, _| format!("/editions/{}/concours/palmares", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 404 404 404",
+        ),
+        post(
+            "/concours/participations/{id}/note",
+            "participation inconnue",
+            |_, _| "/concours/participations/999999/note".into(),
+            no_form,
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
+        get(
+            "/a/{slug}/editions/{year}/concours",
+            "concours non ouvert",
+            |_, _| "/a/creteil/editions/2090/concours".into(),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
         // The school's checklist (issue 10): the coordination edits the
         // steps, a school's staff tick theirs, the followers read the table.
         get(

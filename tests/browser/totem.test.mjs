@@ -50,7 +50,7 @@ test(
       await page.getByLabel(/Votre texte/).fill('Notre totem relie l’entraide et la persévérance.');
       await page.locator('#photo').setInputFiles({ name: 'totem.png', mimeType: 'image/png', buffer: PNG });
       await page.getByLabel(/Description de la photo/).fill('Un totem de bois peint par les élèves');
-      await page.getByLabel(/Aucun élève n'est identifiable/).check();
+      await page.locator('label[for="consent-none_identifiable"]').click();
       await page.getByRole('button', { name: 'Enregistrer la participation' }).click();
       await page.waitForURL(/\/totem/);
       assert.match(await page.locator('main').textContent(), /En attente de validation/);

@@ -48,6 +48,60 @@ pub struct Config {
     /// Signing in through an OpenID Connect provider (ProConnect); `None`
     /// when `PERSEVERANCE_OIDC_ISSUER` is not set (no button).
     pub oidc: Option<OidcConfig>,
+    /// Uploaded files in an S3-compatible bucket instead of `files_dir`
+    /// (issue 9); `None` when `PERSEVERANCE_S3_BUCKET` is not set.
+    pub s3: Option<S3Config>,
+}
+
+/// An S3-compatible bucket shared by every instance. The secret key is
+/// hidden from `Debug`.
+#[derive(Clone)]
+pub struct S3Config {
+    /// `PERSEVERANCE_S3_BUCKET`.
+    pub bucket: String,
+    /// `PERSEVERANCE_S3_ENDPOINT`: `https://s3.example.fr` (empty: AWS).
+    pub endpoint: String,
+    /// `PERSEVERANCE_S3_REGION` (default `us-east-1`).
+    pub region: String,
+    /// `PERSEVERANCE_S3_ACCESS_KEY_ID`.
+    pub access_key_id: String,
+    /// `PERSEVERANCE_S3_SECRET_ACCESS_KEY`.
+    pub secret_access_key: String,
+}
+
+impl fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl S3Config {
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Option<S3Config>, ConfigError> {
+        let Some(bucket) = get("PERSEVERANCE_S3_BUCKET").filter(|b| !b.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let need = |name: &'static str| {
+            get(name).filter(|v| !v.is_empty()).ok_or(ConfigError {
+                name,
+                value: String::new(),
+                reason: "requis quand PERSEVERANCE_S3_BUCKET est défini",
+            })
+        };
+        Ok(Some(S3Config {
+            bucket: bucket.trim().to_string(),
+            endpoint: get("PERSEVERANCE_S3_ENDPOINT").unwrap_or_default(),
+            region: get("PERSEVERANCE_S3_REGION")
+                .filter(|r| !r.is_empty())
+                .unwrap_or_else(|| "us-east-1".into()),
+            access_key_id: need("PERSEVERANCE_S3_ACCESS_KEY_ID")?,
+            secret_access_key: need("PERSEVERANCE_S3_SECRET_ACCESS_KEY")?,
+        }))
+    }
 }
 
 /// The OpenID Connect provider and our client there. The secret is hidden
@@ -252,6 +306,7 @@ impl Config {
                 1,
             )?,
             oidc: OidcConfig::from_lookup(&get)?,
+            s3: S3Config::from_lookup(&get)?,
         })
     }
 
@@ -329,6 +384,7 @@ impl fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("rate_limit_factor", &self.rate_limit_factor)
             .field("oidc", &self.oidc)
+            .field("s3", &self.s3)
             .finish_non_exhaustive()
     }
 }

@@ -21,6 +21,9 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::public::router())
         .merge(crate::resources::router())
         .merge(crate::checklist::router())
+        .merge(crate::media::router())
+        .merge(crate::totem::router())
+        .merge(crate::contest::router())
         .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)

@@ -35,7 +35,7 @@ on_both_engines!(
     a_coordinator_sends_a_bilan_back_for_completion,
     reminders_go_once_to_the_owners_who_have_not_submitted,
     the_questionnaire_is_shaped_by_the_academie,
-    the_checklist_sees_a_bilan_sent_and_no_photo_yet,
+    the_checklist_sees_a_bilan_sent_and_an_approved_photo,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -1096,8 +1096,8 @@ async fn the_questionnaire_is_shaped_by_the_academie(engine: Engine) {
 
 /// The checklist's « bilan envoyé » step ticks itself when a bilan of the
 /// school is submitted, and unticks when it is sent back; « photos
-/// validées » stays unticked (nothing feeds it on this branch: no fake tick).
-async fn the_checklist_sees_a_bilan_sent_and_no_photo_yet(engine: Engine) {
+/// validées » ticks itself once a photo of the school is approved.
+async fn the_checklist_sees_a_bilan_sent_and_an_approved_photo(engine: Engine) {
     use perseverance::{
         checklist::store as checklist,
         domain::checklist::{AutoCheck, Phase},
@@ -1169,4 +1169,46 @@ async fn the_checklist_sees_a_bilan_sent_and_no_photo_yet(engine: Engine) {
     let table = body(w.app.get(&format!("{path}/suivi")).await).await;
     assert!(table.contains("<strong>0 / 2</strong>"), "{table}");
     assert!(!table.contains("<strong>1 / 2</strong>"), "{table}");
+    // A photo of the school approved by the académie ticks « photos
+    // validées »; a photo still waiting does not.
+    {
+        use perseverance::{
+            auth::store::user_by_email,
+            domain::{
+                Email,
+                media::{Consent, MediaKind, MediaState},
+            },
+            media::store::{self as media, NewMedia},
+        };
+        let mut db = w.app.db.acquire().await.unwrap();
+        let conn = &mut db.conn();
+        let owner = user_by_email(conn, &Email::parse(OWNER).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let new = NewMedia {
+                edition_id: w.edition,
+                school_id: Some(w.schools[0]),
+                uploader_id: owner.id,
+                owner_kind: "totem",
+                owner_id: 1,
+                kind: MediaKind::Image,
+                file_name: "totem.png",
+                byte_size: 10,
+                master_key: "cle-de-test",
+                description: "Le totem",
+                consent: Some(Consent::NoneIdentifiable),
+            };
+            ids.push(media::insert(conn, &new).await.unwrap());
+        }
+        let table = body(w.app.get(&format!("{path}/suivi")).await).await;
+        assert!(table.contains("<strong>0 / 2</strong>"), "pending: {table}");
+        media::set_state(conn, ids[1], MediaState::Pending, MediaState::Approved, owner.id)
+            .await
+            .unwrap();
+    }
+    let table = body(w.app.get(&format!("{path}/suivi")).await).await;
+    assert!(table.contains("<strong>1 / 2</strong>"), "approved: {table}");
 }

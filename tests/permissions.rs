@@ -743,6 +743,128 @@ fn rows() -> Vec<Row> {
             no_form,
             "S 403 403 403 403 403 403 403 303 403 303",
         ),
+        // Photos (issue 9): private to the school and the coordination
+        // until published; decisions by the coordination (withdrawal also
+        // by the school); the totem's call, entries and public gallery.
+        get(
+            "/medias/{id}/{variant}",
+            "photo du totem de A en attente (vignette)",
+            |w, _| format!("/medias/{}/vignette", w.photo),
+            "404 200 200 200 404 404 404 404 200 404 200",
+        ),
+        get(
+            "/medias/{id}/{variant}",
+            "photo du totem de A publiée (vignette)",
+            |w, _| format!("/medias/{}/vignette", w.public_photo),
+            EVERYONE_200,
+        ),
+        post(
+            "/medias/{id}/decision",
+            "photo en attente, sans décision",
+            |w, _| format!("/medias/{}/decision", w.photo),
+            no_form,
+            "S 400 400 400 404 404 404 404 400 404 400",
+        ),
+        get(
+            "/editions/{id}/medias",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/medias", w.edition),
+            COORDINATION_ONLY,
+        ),
+        post(
+            "/editions/{id}/medias/conservation",
+            "édition ouverte, durée vide",
+            |w, _| format!("/editions/{}/medias/conservation", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 400 404 400",
+        ),
+        get(
+            "/editions/{id}/totem",
+            "édition ouverte",
+            |w, _| format!("/editions/{}/totem", w.edition),
+            ACADEMY_MEMBERS,
+        ),
+        upload(
+            "/editions/{id}/totem",
+            "édition ouverte, formulaire vide",
+            |w, _| format!("/editions/{}/totem", w.edition),
+            no_form,
+            "S 422 422 422 422 403 403 403 403 404 403",
+        ),
+        post(
+            "/editions/{id}/totem/appel",
+            "édition ouverte, appel inchangé",
+            |w, _| format!("/editions/{}/totem/appel", w.edition),
+            |_, _| vec![("prompt", "La photo de votre totem.".into())],
+            "S 403 403 403 403 403 403 403 303 404 303",
+        ),
+        get(
+            "/a/{slug}/editions/{year}/galerie",
+            "édition ouverte",
+            |_, _| "/a/creteil/editions/2090/galerie".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/editions/{year}/galerie",
+            "édition en préparation",
+            |_, _| "/a/creteil/editions/2091/galerie".into(),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
+        // The poster contest (issue 9): not opened for the world's edition.
+        get(
+            "/editions/{id}/concours",
+            "édition ouverte, concours non ouvert",
+            |w, _| format!("/editions/{}/concours", w.edition),
+            ACADEMY_MEMBERS,
+        ),
+        post(
+            "/editions/{id}/concours",
+            "édition ouverte, réglages vides",
+            |w, _| format!("/editions/{}/concours", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 422 404 422",
+        ),
+        post(
+            "/editions/{id}/concours/jury",
+            "concours non ouvert",
+            |w, _| format!("/editions/{}/concours/jury", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 400 404 400",
+        ),
+        upload(
+            "/editions/{id}/concours/participations",
+            "concours non ouvert",
+            |w, _| format!("/editions/{}/concours/participations", w.edition),
+            no_form,
+            "S 400 400 400 400 403 403 403 403 404 403",
+        ),
+        post(
+            "/editions/{id}/concours/cloture",
+            "concours non ouvert",
+            |w, _| format!("/editions/{}/concours/cloture", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 404 404 404",
+        ),
+        post(
+            "/editions/{id}/concours/palmares",
+            "concours non ouvert",
+            |w, _| format!("/editions/{}/concours/palmares", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 404 404 404",
+        ),
+        post(
+            "/concours/participations/{id}/note",
+            "participation inconnue",
+            |_, _| "/concours/participations/999999/note".into(),
+            no_form,
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
+        get(
+            "/a/{slug}/editions/{year}/concours",
+            "concours non ouvert",
+            |_, _| "/a/creteil/editions/2090/concours".into(),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
         // The school's checklist (issue 10): the coordination edits the
         // steps, a school's staff tick theirs, the followers read the table.
         get(

@@ -255,19 +255,25 @@ pub async fn schools_with_bilans(
     })
 }
 
-/// Among `schools`, those with a photo of the edition approved by the
-/// académie. Nothing yet: the approved photos live in the contest's media
-/// table (issue 9), which this branch does not have; until it is merged no
-/// school has one, so the step is never ticked by the service (and never
-/// falsely).
-// merge: when issue 9's media table lands, answer `SELECT DISTINCT school_id
-// FROM <media> WHERE edition_id = $1 AND state = 'approved' AND school_id IN (…)`
-// here (same shape as `schools_with_bilans`), and add a case to
-// tests/checklist.rs `service_ticks_bilan_and_photo_steps`.
+/// Among `schools`, those with a photo or poster of the edition approved by
+/// the académie (the media table, issue 9: totem photos, poster entries).
 pub async fn schools_with_approved_photos(
-    _conn: &mut Conn<'_>,
-    _edition: EditionId,
-    _schools: &[SchoolId],
+    conn: &mut Conn<'_>,
+    edition: EditionId,
+    schools: &[SchoolId],
 ) -> DbResult<Vec<SchoolId>> {
-    Ok(Vec::new())
+    if schools.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(
+            "SELECT DISTINCT m.school_id FROM media m \
+             WHERE m.state = 'approved' AND m.edition_id = ",
+        );
+        q.bind_i64(edition)
+            .push_sql(" AND m.school_id IN (")
+            .bind_list(schools)
+            .push_sql(")");
+        q.build_query_scalar().fetch_all(c).await
+    })
 }

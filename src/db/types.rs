@@ -19,6 +19,7 @@ use crate::domain::{
     checklist::Phase,
     declaration::QuestionKind,
     edition::EditionState,
+    media::{MediaKind, MediaState},
     meeting::Seat,
     resource::{Audience, ResourceKind},
     roles::{Role, ScopeKind},
@@ -86,5 +87,7 @@ text_enum!(
     Seat => "meeting seat",
     Phase => "checklist phase",
     ResourceKind => "resource kind",
+    MediaState => "media state",
+    MediaKind => "media kind",
     Audience => "resource audience",
 );

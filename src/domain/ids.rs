@@ -65,4 +65,8 @@ decl_id!(
     ResourceId,
     /// `checklist_steps.id` (a step of a school's checklist)
     StepId,
+    /// `media.id` (a photo or a PDF poster sent through the media pipeline)
+    MediaId,
+    /// `totem_entries.id` (a school's totem entry of an edition)
+    TotemEntryId,
 );

@@ -15,8 +15,8 @@ pub mod uai;
 
 pub use email::Email;
 pub use ids::{
-    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, MeetingId, OptionId,
-    QuestionId, ResourceId, SchoolId, StepId, UserId,
+    AcademyId, ActionId, DepartmentId, DistrictId, EditionId, GrantId, MediaId, MeetingId,
+    OptionId, QuestionId, ResourceId, SchoolId, StepId, TotemEntryId, UserId,
 };
 pub use roles::{Grant, Placement, Role, Scope, ScopeKind};
 pub use school::{SchoolKind, Sector};
@@ -24,8 +24,10 @@ pub use uai::Uai;
 pub mod action;
 pub mod bilan;
 pub mod checklist;
+pub mod contest;
 pub mod declaration;
 pub mod edition;
+pub mod media;
 pub mod meeting;
 pub mod policy;
 pub mod resource;

@@ -3,8 +3,8 @@
 //!
 //! - [`FileStore`] wraps an `object_store` backend: a local folder by default
 //!   (`PERSEVERANCE_FILES_DIR`, `data/files`, outside any folder the site
-//!   serves), in memory for unit tests; an S3 bucket (issue 9) is one more
-//!   constructor beside [`FileStore::local`], nothing else changes.
+//!   serves), an S3-compatible bucket by configuration ([`FileStore::s3`],
+//!   `PERSEVERANCE_S3_*`), in memory for unit tests.
 //! - Stored files get a random name ([`StoredKey`]: 256 random bits), never
 //!   the name the person gave: that name is metadata, kept by the feature's
 //!   own table beside the key and the [`FileKind`].
@@ -92,10 +92,41 @@ impl FileStore {
         }
     }
 
-    /// The store the settings name: today the local folder
+    /// Files kept in an S3-compatible bucket, shared by every instance
+    /// (path-style addresses, so a local server such as moto or MinIO works;
+    /// plain http is allowed only for an endpoint on this machine).
+    pub fn s3(settings: &crate::config::S3Config) -> anyhow::Result<FileStore> {
+        let mut builder = object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name(&settings.bucket)
+            .with_region(&settings.region)
+            .with_access_key_id(&settings.access_key_id)
+            .with_secret_access_key(&settings.secret_access_key)
+            .with_virtual_hosted_style_request(false);
+        if !settings.endpoint.is_empty() {
+            let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                .iter()
+                .any(|p| settings.endpoint.starts_with(p));
+            builder = builder
+                .with_endpoint(&settings.endpoint)
+                .with_allow_http(local);
+        }
+        let backend = builder
+            .build()
+            .map_err(|e| anyhow::anyhow!("stockage S3 {} : {e}", settings.bucket))?;
+        Ok(FileStore {
+            backend: Arc::new(backend),
+            describe: format!("compartiment S3 {}", settings.bucket),
+        })
+    }
+
+    /// The store the settings name: the S3 bucket when
+    /// `PERSEVERANCE_S3_BUCKET` is set, else the local folder
     /// `PERSEVERANCE_FILES_DIR`.
     pub fn from_config(config: &Config) -> anyhow::Result<FileStore> {
-        FileStore::local(&config.files_dir)
+        match &config.s3 {
+            Some(settings) => FileStore::s3(settings),
+            None => FileStore::local(&config.files_dir),
+        }
     }
 
     /// Keeps `bytes` under a new random key, and returns the key.

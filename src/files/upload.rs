@@ -31,6 +31,9 @@ pub struct UploadedFile {
     pub field: String,
     /// The file's name on the person's computer (without folders).
     pub file_name: String,
+    /// The name exactly as the form sent it (folders, `..` and control
+    /// characters included), for features that refuse such names.
+    pub sent_name: String,
     pub bytes: Bytes,
 }
 
@@ -122,8 +125,9 @@ impl<S: Send + Sync, const MAX_BYTES: u64> FromRequest<S> for Upload<MAX_BYTES> 
             .map_err(|e| read_error(e, MAX_BYTES))?
         {
             let name = field.name().unwrap_or_default().to_string();
-            let file_name = field
-                .file_name()
+            let sent_name = field.file_name().map(str::to_string);
+            let file_name = sent_name
+                .as_deref()
                 .map(|n| n.rsplit(['/', '\\']).next().unwrap_or_default().to_string());
             let bytes = field.bytes().await.map_err(|e| read_error(e, MAX_BYTES))?;
             if !token_checked {
@@ -142,6 +146,7 @@ impl<S: Send + Sync, const MAX_BYTES: u64> FromRequest<S> for Upload<MAX_BYTES> 
                     upload.files.push(UploadedFile {
                         field: name,
                         file_name,
+                        sent_name: sent_name.unwrap_or_default(),
                         bytes,
                     });
                 }

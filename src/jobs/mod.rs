@@ -27,19 +27,27 @@ use crate::{
 /// After this many failures a job stops being retried.
 pub const MAX_ATTEMPTS: i64 = 8;
 
-/// What a running job may use: the settings, the database and the process's
-/// one SMTP transport.
+/// What a running job may use: the settings, the database, the process's
+/// one SMTP transport and the file store.
 pub struct JobContext {
     pub config: Arc<Config>,
     pub db: Db,
     pub mailer: mail::Mailer,
+    pub files: crate::files::FileStore,
 }
 
 impl JobContext {
-    /// Builds the context once for the process; fails on a bad `SMTP_URL`.
+    /// Builds the context once for the process; fails on a bad `SMTP_URL`
+    /// or a file store that cannot be opened.
     pub fn new(config: Arc<Config>, db: Db) -> anyhow::Result<JobContext> {
         let mailer = mail::Mailer::new(&config)?;
-        Ok(JobContext { config, db, mailer })
+        let files = crate::files::FileStore::from_config(&config)?;
+        Ok(JobContext {
+            config,
+            db,
+            mailer,
+            files,
+        })
     }
 }
 
@@ -95,6 +103,18 @@ impl Registry {
         Registry::empty()
             .register::<mail::SendMail>()
             .register::<mail::SendCalendarMail>()
+            .register::<crate::media::pipeline::ProcessMedia>()
+            .every(
+                "delete rejected and withdrawn media",
+                Duration::from_secs(3600),
+                |ctx| {
+                    Box::pin(async move {
+                        crate::media::pipeline::purge_expired(&ctx.db, &ctx.files, Utc::now())
+                            .await
+                            .map(|_| ())
+                    })
+                },
+            )
             .every(
                 "rendez-vous reminders and follow-ups",
                 Duration::from_secs(60),

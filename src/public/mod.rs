@@ -34,6 +34,8 @@ struct EditionPage {
     sessions: Vec<SessionView>,
     /// The public part of the kit.
     kit: Vec<crate::resources::ResourceView>,
+    /// Whether the totem gallery has a published photo (issue 9).
+    has_gallery: bool,
 }
 
 async fn edition_page(
@@ -57,6 +59,9 @@ async fn edition_page(
         .map(|m| SessionView::new(m, None, now))
         .collect();
     let kit = crate::resources::public_kit(conn, edition.id).await?;
+    let has_gallery = !crate::totem::store::gallery_media(conn, edition.id)
+        .await?
+        .is_empty();
     let view = EditionView::new(&edition, now);
     render(EditionPage {
         ctx: ctx
@@ -68,5 +73,6 @@ async fn edition_page(
         academy,
         sessions,
         kit,
+        has_gallery,
     })
 }

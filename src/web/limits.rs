@@ -92,7 +92,18 @@ pub struct RouteLimit {
 }
 
 /// Every route that sends mail or does heavy work, besides sign-in links.
-pub const ROUTES: [RouteLimit; 10] = [
+pub const ROUTES: [RouteLimit; 11] = [
+    // Decodes and re-encodes a photo of up to 12 Mo (issue 9).
+    RouteLimit {
+        method: "POST",
+        route: "/editions/{id}/totem",
+        per: Per::Person,
+        limit: Limit {
+            name: "totem-upload/person/10min",
+            max: 60,
+            window_secs: 600,
+        },
+    },
     // Each decision e-mails the action's owner.
     RouteLimit {
         method: "POST",

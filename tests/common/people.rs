@@ -278,6 +278,9 @@ pub struct World {
     pub kit_file: i64,
     /// A public kit file for the académie to remove.
     pub spare_resource: i64,
+    /// Totem photos of school A in `edition`: one waiting, one published.
+    pub photo: i64,
+    pub public_photo: i64,
     pub question: i64,
     /// Staff A's actions at school A: a draft, a submitted one, a validated one.
     pub draft_action: i64,
@@ -671,7 +674,73 @@ pub async fn world(engine: super::Engine) -> World {
         spare_grants.push(number_after(&listing[row..], "/acces/").unwrap());
     }
 
+    // The totem (issue 9): staff A sends two photos; the coordination
+    // publishes the second; the first stays waiting.
+    academy
+        .post_ok(
+            &format!("/editions/{edition}/totem/appel"),
+            &[("prompt", "La photo de votre totem.")],
+        )
+        .await;
+    let png = {
+        let image = image::RgbImage::from_pixel(40, 30, image::Rgb([200, 80, 40]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(image)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    };
+    for _ in 0..2 {
+        let response = people[STAFF_A]
+            .post_multipart(
+                &format!("/editions/{edition}/totem"),
+                &[
+                    ("text", "Notre totem."),
+                    ("description", "Un totem de bois"),
+                    ("consent", "none_identifiable"),
+                ],
+                Some(("photo", "totem.png", &png)),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let totem_page = people[STAFF_A]
+        .page(&format!("/editions/{edition}/totem"))
+        .await;
+    let mut photos = numbers_after(&totem_page, "/medias/");
+    photos.sort();
+    photos.dedup();
+    assert_eq!(photos.len(), 2, "{photos:?}");
+    let (photo, public_photo) = (photos[0], photos[1]);
+    academy
+        .post_ok(
+            &format!("/medias/{public_photo}/decision"),
+            &[("decision", "approve")],
+        )
+        .await;
+    for _ in 0..100 {
+        perseverance::jobs::run_all_due(&app.db, &app.running.state.config)
+            .await
+            .unwrap();
+        let ready = academy
+            .get(&format!("/medias/{photo}/vignette"))
+            .await
+            .status()
+            == StatusCode::OK
+            && academy
+                .get(&format!("/medias/{public_photo}/vignette"))
+                .await
+                .status()
+                == StatusCode::OK;
+        if ready {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
     World {
+        photo,
+        public_photo,
         meeting,
         spare_meeting,
         spare_resource: kit[3],

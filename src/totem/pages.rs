@@ -1,0 +1,436 @@
+//! The totem pages: the school's entry (text and photos), the académie's
+//! call and review, and the public gallery.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::State,
+    http::StatusCode,
+    response::Response,
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+use super::{PHOTOS_MAX, PROMPT_MAX, TEXT_MAX, store};
+use crate::files::upload::Upload;
+use crate::{
+    domain::{
+        Ability, DepartmentId, DistrictId, EditionId, Placement, SchoolId,
+        declaration::too_long,
+        edition::EditionState,
+        media::{Consent, DESCRIPTION_MAX},
+    },
+    editions::{store as editions_store, visible_edition},
+    jobs,
+    map::store as map_store,
+    media::{
+        MediaView,
+        pipeline::{self, FORM_MAX_BYTES, ProcessMedia},
+        store::{self as media_store, NewMedia},
+    },
+    web::{
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
+        PageCtx,
+        extract::{Path, Query},
+        once, render, render_with,
+    },
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/editions/{id}/totem", get(page).post(save))
+        .route("/editions/{id}/totem/appel", post(call))
+        .route("/a/{slug}/editions/{year}/galerie", get(gallery))
+}
+
+/// The school's form, as typed (kept when it comes back).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+struct EntryForm {
+    text: String,
+    description: String,
+    consent: String,
+    once: OnceToken,
+}
+
+/// An entry with its photos, as the pages show it.
+struct EntryView {
+    school_name: String,
+    commune: String,
+    text: String,
+    media: Vec<MediaView>,
+}
+
+#[derive(Template)]
+#[template(path = "totem/page.html")]
+struct TotemPage {
+    ctx: PageCtx,
+    edition_id: EditionId,
+    prompt: String,
+    coordinator: bool,
+    /// The school the person sends for, if any.
+    school: Option<(SchoolId, String)>,
+    own: Option<EntryView>,
+    entries: Vec<EntryView>,
+    form: EntryForm,
+    errors: FormErrors,
+    here: String,
+    consents: [Consent; 2],
+}
+
+/// The school the person may send an entry for in the académie (their
+/// first school grant).
+fn own_school(user: &CurrentUser, academy: crate::domain::AcademyId) -> Option<SchoolId> {
+    user.rights
+        .declare_places(academy)
+        .into_iter()
+        .find_map(|p| p.school())
+}
+
+async fn entry_view(
+    conn: &mut crate::db::Conn<'_>,
+    entry: &store::TotemEntry,
+) -> AppResult<EntryView> {
+    let media = media_store::media_of(conn, "totem", entry.id.0).await?;
+    Ok(EntryView {
+        school_name: entry.school_name.clone(),
+        commune: entry.commune.clone(),
+        text: entry.text.clone(),
+        media: media.iter().map(MediaView::new).collect(),
+    })
+}
+
+async fn totem_page(
+    state: &AppState,
+    user: &CurrentUser,
+    ctx: PageCtx,
+    id: EditionId,
+    form: Option<EntryForm>,
+    errors: FormErrors,
+) -> AppResult<TotemPage> {
+    let (edition, academy) = visible_edition(state, user, id).await?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let coordinator = user.rights.manages_academy(academy.id);
+    let school = match own_school(user, academy.id) {
+        Some(id) => map_store::school_by_id(conn, id)
+            .await?
+            .map(|s| (s.id, s.name)),
+        None => None,
+    };
+    let own_entry = match &school {
+        Some((id, _)) => store::entry_of(conn, edition.id, *id).await?,
+        None => None,
+    };
+    let own = match &own_entry {
+        Some(entry) => Some(entry_view(conn, entry).await?),
+        None => None,
+    };
+    let mut entries = Vec::new();
+    if coordinator {
+        for entry in store::entries_of(conn, edition.id).await? {
+            entries.push(entry_view(conn, &entry).await?);
+        }
+    }
+    let form = form.unwrap_or_else(|| EntryForm {
+        text: own_entry.map(|e| e.text).unwrap_or_default(),
+        ..EntryForm::default()
+    });
+    Ok(TotemPage {
+        ctx: ctx
+            .academy(academy.name.clone())
+            .crumb(edition.title(), format!("/editions/{}", edition.id))
+            .title("Le totem de la persévérance")
+            .here(),
+        edition_id: edition.id,
+        prompt: store::prompt(conn, edition.id).await?,
+        coordinator,
+        school,
+        own,
+        entries,
+        form,
+        errors,
+        here: format!("/editions/{}/totem", edition.id),
+        consents: Consent::ALL,
+    })
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(id): Path<EditionId>,
+) -> AppResult<Response> {
+    render(totem_page(&state, &user, ctx, id, None, FormErrors::default()).await?)
+}
+
+/// The school's entry: its text, and a photo through the media pipeline
+/// (private until the académie approves it).
+async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ctx: PageCtx,
+    Path(id): Path<EditionId>,
+    upload: Upload<FORM_MAX_BYTES>,
+) -> AppResult<Response> {
+    let form: EntryForm = upload.form()?;
+    let (edition, academy) = visible_edition(&state, &user, id).await?;
+    let school = own_school(&user, academy.id).ok_or_else(|| {
+        AppError::forbidden("Seuls les personnels d’un établissement envoient son totem.")
+    })?;
+    let mut db = state.db.acquire().await?;
+    let school = map_store::school_by_id(&mut db.conn(), school)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(db);
+    user.require(
+        Ability::Declare,
+        &school.placement(),
+        "Seuls les personnels d’un établissement envoient son totem.",
+    )?;
+    let mut errors = FormErrors::default();
+    if store::prompt(&mut state.db.acquire().await?.conn(), edition.id)
+        .await?
+        .trim()
+        .is_empty()
+    {
+        errors.add(
+            "text",
+            "L’académie n’a pas lancé d’appel au totem pour cette édition.",
+        );
+    }
+    let text = form.text.trim();
+    if text.is_empty() {
+        errors.add(
+            "text",
+            "Écrivez le texte qui relie les valeurs de l’année à la persévérance.",
+        );
+    } else if text.chars().count() > TEXT_MAX {
+        errors.add("text", too_long("Le texte", TEXT_MAX, text.chars().count()));
+    }
+    let description = form.description.trim();
+    if description.chars().count() > DESCRIPTION_MAX {
+        errors.add(
+            "description",
+            too_long(
+                "La description",
+                DESCRIPTION_MAX,
+                description.chars().count(),
+            ),
+        );
+    }
+    let consent = Consent::parse(&form.consent);
+    let file = upload.file("photo");
+    if file.is_some() && consent.is_none() {
+        // Kept private, never refused: said on the form's answer.
+        tracing::info!("totem photo sent without the consent tick");
+    }
+    let existing = match store::entry_of(
+        &mut state.db.acquire().await?.conn(),
+        edition.id,
+        school.id,
+    )
+    .await?
+    {
+        Some(entry) => {
+            media_store::media_of(&mut state.db.acquire().await?.conn(), "totem", entry.id.0)
+                .await?
+                .len()
+        }
+        None => 0,
+    };
+    if file.is_some() && existing >= PHOTOS_MAX {
+        errors.add(
+            "photo",
+            format!(
+                "Une participation compte {PHOTOS_MAX} photos au plus : retirez-en une d’abord."
+            ),
+        );
+    }
+    let accepted = match file {
+        Some(file) if errors.is_empty() => match pipeline::accept(file, false).await {
+            Ok(accepted) => Some(accepted),
+            Err(message) => {
+                errors.add("photo", message);
+                None
+            }
+        },
+        _ => None,
+    };
+    if !errors.is_empty() {
+        let page = totem_page(&state, &user, ctx, edition.id, Some(form), errors).await?;
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
+    let key = match &accepted {
+        Some(accepted) => Some(state.files.put(accepted.bytes.clone()).await?),
+        None => None,
+    };
+    let response = once::run(&state.db, &form.once, user.id, async |conn| {
+        let entry = store::save_entry(conn, edition.id, school.id, text, user.id).await?;
+        if let (Some(accepted), Some(key)) = (&accepted, &key) {
+            let media = media_store::insert(
+                conn,
+                &NewMedia {
+                    edition_id: edition.id,
+                    school_id: Some(school.id),
+                    uploader_id: user.id,
+                    owner_kind: "totem",
+                    owner_id: entry.0,
+                    kind: accepted.kind,
+                    file_name: &accepted.file_name,
+                    byte_size: accepted.bytes.len() as i64,
+                    master_key: key.as_str(),
+                    description,
+                    consent,
+                },
+            )
+            .await?;
+            jobs::enqueue(conn, &ProcessMedia { media }).await?;
+        }
+        Ok(Notice::Saved.at(&format!("/editions/{}/totem", edition.id)))
+    })
+    .await?;
+    state.jobs.notify_one();
+    Ok(response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CallForm {
+    prompt: String,
+    once: OnceToken,
+}
+
+/// The académie's call: what each school is asked to send (empty: none).
+async fn call(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<EditionId>,
+    CsrfForm(form): CsrfForm<CallForm>,
+) -> AppResult<Response> {
+    let (edition, academy) = visible_edition(&state, &user, id).await?;
+    user.require(
+        Ability::Manage,
+        &Placement::academy(academy.id),
+        "Seule la coordination académique lance l’appel au totem.",
+    )?;
+    let prompt = form.prompt.trim().to_string();
+    if prompt.chars().count() > PROMPT_MAX {
+        return Err(AppError::BadRequest(too_long(
+            "L’appel",
+            PROMPT_MAX,
+            prompt.chars().count(),
+        )));
+    }
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        store::set_prompt(conn, edition.id, &prompt).await?;
+        Ok(Notice::Saved.at(&format!("/editions/{}/totem", edition.id)))
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct GalleryQuery {
+    departement: String,
+    district: String,
+}
+
+/// One photo of the gallery.
+struct GalleryPhoto {
+    id: crate::domain::MediaId,
+    width: i64,
+    height: i64,
+    description: String,
+}
+
+struct GalleryEntry {
+    school_name: String,
+    commune: String,
+    text: String,
+    photos: Vec<GalleryPhoto>,
+}
+
+#[derive(Template)]
+#[template(path = "totem/gallery.html")]
+struct GalleryPage {
+    ctx: PageCtx,
+    edition_title: String,
+    edition_page: String,
+    entries: Vec<GalleryEntry>,
+    departments: Vec<(DepartmentId, String)>,
+    districts: Vec<(DistrictId, String)>,
+    department: Option<DepartmentId>,
+    district: Option<DistrictId>,
+}
+
+/// The public gallery of an edition's totems: approved, described photos
+/// only, thumbnails with their size, loaded lazily.
+async fn gallery(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((slug, year)): Path<(String, i64)>,
+    Query(query): Query<GalleryQuery>,
+) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let academy = map_store::academy_by_slug(conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let edition = editions_store::edition_of_year(conn, academy.id, year)
+        .await?
+        .filter(|e| e.stored_state() != EditionState::Draft)
+        .ok_or(AppError::NotFound)?;
+    let department = query.departement.trim().parse().ok().map(DepartmentId);
+    let district = query.district.trim().parse().ok().map(DistrictId);
+    let entries = store::gallery_entries(conn, edition.id, department, district).await?;
+    let mut media = store::gallery_media(conn, edition.id).await?;
+    media.retain(|m| m.is_public());
+    let entries = entries
+        .into_iter()
+        .map(|entry| GalleryEntry {
+            photos: media
+                .iter()
+                .filter(|m| m.owner_id == entry.id.0)
+                .map(|m| GalleryPhoto {
+                    id: m.id,
+                    width: m.thumb_width.unwrap_or(0),
+                    height: m.thumb_height.unwrap_or(0),
+                    description: m.description.clone(),
+                })
+                .collect(),
+            school_name: entry.school_name,
+            commune: entry.commune,
+            text: entry.text,
+        })
+        .collect();
+    let departments = map_store::departments(conn, academy.id)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, format!("{} ({})", d.name, d.code)))
+        .collect();
+    let districts = map_store::districts(conn, academy.id)
+        .await?
+        .into_iter()
+        .filter(|d| department.is_none_or(|dep| d.department_id == dep))
+        .map(|d| (d.id, d.name))
+        .collect();
+    let edition_title = edition.title();
+    render(GalleryPage {
+        ctx: ctx
+            .academy(academy.name.clone())
+            .crumb(
+                edition_title.clone(),
+                format!("/a/{}/editions/{}", academy.slug, edition.year),
+            )
+            .title(format!("Galerie des totems — {edition_title}"))
+            .here(),
+        edition_page: format!("/a/{}/editions/{}", academy.slug, edition.year),
+        edition_title,
+        entries,
+        departments,
+        districts,
+        department,
+        district,
+    })
+}

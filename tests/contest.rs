@@ -1,0 +1,231 @@
+//! The poster contest over HTTP, on both engines (issue 9): the académie
+//! opens it and names a jury; a school registers entries with their poster
+//! (an image, a PDF) through the media pipeline; posters are public only
+//! once approved; jurors score their categories within the grid, without
+//! seeing each other's scores until the jury closes; scores outside the
+//! grid or after closing are refused; the ranking (weighted mean, count,
+//! spread, ties) and the published laureates.
+
+mod common;
+
+use common::{Engine, TestApp, body, fixtures::EditionBuilder, people::Visitor};
+use perseverance::domain::EditionId;
+use reqwest::StatusCode;
+
+on_both_engines!(a_poster_is_registered_approved_scored_and_awarded);
+
+async fn signed_in(app: &TestApp, email: &str) -> Visitor {
+    let visitor = Visitor::new(app);
+    visitor.sign_in(app, email).await;
+    visitor
+}
+
+fn png() -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        60,
+        80,
+        image::Rgb([250, 200, 0]),
+    ))
+    .write_to(&mut out, image::ImageFormat::Png)
+    .unwrap();
+    out.into_inner()
+}
+
+async fn register(
+    staff: &Visitor,
+    edition: EditionId,
+    title: &str,
+    file: (&str, &[u8]),
+) -> reqwest::Response {
+    staff
+        .post_multipart(
+            &format!("/editions/{edition}/concours/participations"),
+            &[
+                ("category", "2"),
+                ("group_name", "4e B"),
+                ("title", title),
+                ("statement", "Persévérer, c'est se relever."),
+                ("description", "Une affiche jaune : un coureur se relève"),
+                ("consent", "none_identifiable"),
+            ],
+            Some(("poster", file.0, file.1)),
+        )
+        .await
+}
+
+async fn a_poster_is_registered_approved_scored_and_awarded(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    let coordinator = signed_in(&app, "coordination.academique@demo.test").await;
+    let contest = format!("/editions/{edition}/concours");
+    // A grid with a bad line is refused, naming it; what was typed is kept.
+    let response = coordinator
+        .post(
+            &contest,
+            &[
+                ("categories", "École\nCollège\nLycée"),
+                ("grid", "Thème ; 3"),
+                ("deadline", "01/01/2099"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body(response).await;
+    assert!(html.contains("Ligne 1"), "{html}");
+    coordinator
+        .post_ok(
+            &contest,
+            &[
+                ("rules", "Une affiche par classe, sur le thème de l'année."),
+                ("categories", "École\nCollège\nLycée"),
+                ("grid", "Lien avec le thème ; 3 ; 5\nMessage ; 1 ; 5"),
+                ("deadline", "01/01/2099"),
+                ("entry_mode", "page"),
+            ],
+        )
+        .await;
+    // The jury: two accounts for « Collège »; an unknown address is refused.
+    let response = coordinator
+        .post(
+            &format!("{contest}/jury"),
+            &[("email", "inconnu@ac-creteil.fr"), ("categories", "2")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for email in ["dsden93@demo.test", "coordination.district@demo.test"] {
+        coordinator
+            .post_ok(
+                &format!("{contest}/jury"),
+                &[("email", email), ("categories", "2")],
+            )
+            .await;
+    }
+    // A school registers two posters: an image and a PDF.
+    let staff = signed_in(&app, "personnel@demo.test").await;
+    let response = register(&staff, edition, "Se relever", ("affiche.png", &png())).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+    let response = register(&staff, edition, "Tenir bon", ("tenir.pdf", pdf)).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
+    // A page named .png holding HTML is refused, nothing registered.
+    let response = register(
+        &staff,
+        edition,
+        "Piège",
+        ("page.png", b"<html><script>1</script>"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let entries =
+        perseverance::contest::store::entries(&mut app.db.acquire().await.unwrap().conn(), edition)
+            .await
+            .unwrap();
+    assert_eq!(entries.len(), 2);
+    let (first, second) = (entries[0].id, entries[1].id);
+    // Not public before approval.
+    let public = "/a/creteil/editions/2040/concours";
+    assert!(!body(app.get(public).await).await.contains("Se relever"));
+    let media = perseverance::media::store::media_of_edition(
+        &mut app.db.acquire().await.unwrap().conn(),
+        edition,
+    )
+    .await
+    .unwrap();
+    for m in &media {
+        coordinator
+            .post_ok(
+                &format!("/medias/{}/decision", m.id),
+                &[("decision", "approve")],
+            )
+            .await;
+    }
+    for _ in 0..100 {
+        perseverance::jobs::run_all_due(&app.db, &app.running.state.config)
+            .await
+            .unwrap();
+        if body(app.get(public).await).await.contains("/vignette") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let html = body(app.get(public).await).await;
+    assert!(html.contains("Se relever") && html.contains("Tenir bon"));
+    assert!(html.contains("/fichier"), "the PDF poster is a link");
+    assert!(!html.contains("Les lauréats"));
+    // Scoring: within the grid, by the jurors of the category only.
+    let dsden = signed_in(&app, "dsden93@demo.test").await;
+    let district = signed_in(&app, "coordination.district@demo.test").await;
+    let note = |entry: i64| format!("/concours/participations/{entry}/note");
+    let response = dsden
+        .post(&note(first), &[("score", "6"), ("score", "0")])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(body(response).await.contains("hors de la grille"));
+    assert_eq!(
+        staff
+            .post(&note(first), &[("score", "5"), ("score", "5")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    dsden
+        .post_ok(&note(first), &[("score", "5"), ("score", "5")])
+        .await;
+    dsden
+        .post_ok(&note(second), &[("score", "3"), ("score", "2")])
+        .await;
+    // Before closing, the other juror does not see those scores.
+    let page = district.page(&contest).await;
+    assert!(!page.contains("Autre membre du jury"));
+    district
+        .post_ok(&note(first), &[("score", "4"), ("score", "5")])
+        .await;
+    district
+        .post_ok(&note(second), &[("score", "3"), ("score", "2")])
+        .await;
+    // The ranking: weighted mean, number of scores, spread.
+    let page = coordinator.page(&contest).await;
+    assert!(page.contains("18,50"), "mean of 20 and 17: {page}");
+    assert!(page.contains("3,00") || page.contains("0,00"));
+    // Laureates only once the jury is closed; no score after.
+    let response = coordinator.post(&format!("{contest}/palmares"), &[]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    coordinator
+        .post_ok(&format!("{contest}/cloture"), &[])
+        .await;
+    let response = district
+        .post(&note(first), &[("score", "0"), ("score", "0")])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(body(response).await.contains("jury est clos"));
+    assert!(
+        district
+            .page(&contest)
+            .await
+            .contains("Autre membre du jury")
+    );
+    coordinator
+        .post_ok(&format!("{contest}/palmares"), &[])
+        .await;
+    let html = body(app.get(public).await).await;
+    assert!(html.contains("Les lauréats"));
+    assert!(
+        html.contains("1er prix, Collège</strong> : « Se relever »"),
+        "{html}"
+    );
+    assert!(
+        html.contains("2e prix, Collège</strong> : « Tenir bon »"),
+        "{html}"
+    );
+}

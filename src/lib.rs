@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod map;
 pub mod meetings;
 pub mod openid;
+pub mod programmes;
 pub mod public;
 pub mod resources;
 pub mod review;

@@ -21,6 +21,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::public::router())
         .merge(crate::resources::router())
         .merge(crate::checklist::router())
+        .merge(crate::programmes::router())
         .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)

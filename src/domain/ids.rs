@@ -65,4 +65,14 @@ decl_id!(
     ResourceId,
     /// `checklist_steps.id` (a step of a school's checklist)
     StepId,
+    /// `programmes.id` (a district programme of an edition)
+    ProgrammeId,
+    /// `programme_events.id` (an event of the district in its programme)
+    ProgrammeEventId,
+    /// `partners.id` (a partner of a district, who receives its programme)
+    PartnerId,
+    /// `programme_diffusions.id` (one sending of a programme version)
+    DiffusionId,
+    /// `diffusion_recipients.id` (one address of a diffusion, and its status)
+    RecipientId,
 );

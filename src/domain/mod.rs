@@ -28,6 +28,7 @@ pub mod declaration;
 pub mod edition;
 pub mod meeting;
 pub mod policy;
+pub mod programme;
 pub mod resource;
 
 pub use policy::{Ability, ActionFacts, BilanRights, DeclarePlace, Rights};

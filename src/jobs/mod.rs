@@ -95,6 +95,7 @@ impl Registry {
         Registry::empty()
             .register::<mail::SendMail>()
             .register::<mail::SendCalendarMail>()
+            .register::<crate::programmes::SendProgrammeMail>()
             .every(
                 "rendez-vous reminders and follow-ups",
                 Duration::from_secs(60),

@@ -529,11 +529,7 @@ pub(super) async fn export(
 /// A text typed by someone, made safe for a spreadsheet: a cell starting
 /// with `=`, `+`, `-`, `@` would be read as a formula.
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
+    crate::text::spreadsheet_cell(text)
 }
 
 /// The CSV file: UTF-8 with a BOM, `;`-separated, CRLF (what Excel in

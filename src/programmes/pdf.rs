@@ -252,6 +252,76 @@ pub fn render(content: &Programme, version: &str, link: &str) -> Vec<u8> {
     pdf.finish()
 }
 
+/// The text shown by a PDF written by [`render`] (its `(…) Tj` and `<…> Tj` strings,
+/// escapes undone, WinAnsi read as Latin-1 plus the few extra characters),
+/// one string per line. For tests and checks: not a general PDF reader.
+pub fn text_of(pdf: &[u8]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < pdf.len() {
+        if pdf[i] == b'(' {
+            let mut bytes = Vec::new();
+            i += 1;
+            while i < pdf.len() && pdf[i] != b')' {
+                if pdf[i] == b'\\' && i + 1 < pdf.len() {
+                    i += 1;
+                    if pdf[i].is_ascii_digit() {
+                        let end = (i + 3).min(pdf.len());
+                        let digits = std::str::from_utf8(&pdf[i..end]).unwrap_or("0");
+                        bytes.push(u8::from_str_radix(digits, 8).unwrap_or(b'?'));
+                        i = end;
+                        continue;
+                    }
+                    bytes.push(match pdf[i] {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        other => other,
+                    });
+                } else {
+                    bytes.push(pdf[i]);
+                }
+                i += 1;
+            }
+            if pdf[i.min(pdf.len() - 1)..].starts_with(b") Tj") {
+                out.extend(bytes.iter().map(|&b| decode(b)));
+                out.push('\n');
+            }
+        } else if pdf[i] == b'<' && pdf.get(i + 1) != Some(&b'<') && (i == 0 || pdf[i - 1] != b'<') {
+            // A hex string (what pdf-writer writes for non-ASCII bytes).
+            let start = i + 1;
+            let Some(len) = pdf[start..].iter().position(|&b| b == b'>') else {
+                break;
+            };
+            let hex = &pdf[start..start + len];
+            i = start + len;
+            if pdf[i..].starts_with(b"> Tj") && hex.iter().all(u8::is_ascii_hexdigit) {
+                let digits = std::str::from_utf8(hex).unwrap_or("");
+                for pair in digits.as_bytes().chunks(2) {
+                    let pair = std::str::from_utf8(pair).unwrap_or("3f");
+                    out.push(decode(u8::from_str_radix(pair, 16).unwrap_or(b'?')));
+                }
+                out.push('\n');
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+fn decode(byte: u8) -> char {
+    match byte {
+        0x92 => '’',
+        0x96 => '–',
+        0x97 => '—',
+        0x9c => 'œ',
+        0x8c => 'Œ',
+        0x85 => '…',
+        0x80 => '€',
+        other => other as char,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,7 +359,8 @@ mod tests {
         };
         let bytes = render(&content, "Version 1", "");
         assert!(bytes.starts_with(b"%PDF-"));
-        let needle = encode("Forum des métiers");
-        assert!(bytes.windows(needle.len()).any(|w| w == needle.as_slice()));
+        let text = text_of(&bytes);
+        assert!(text.contains("Forum des métiers"), "{text}");
+        assert!(text.contains("Collège Éluard"), "{text}");
     }
 }

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{
-    Engine, body,
+    Engine, TestApp, body,
     html::Page,
     people::{self, ACADEMY, ANON, DISTRICT_A, DISTRICT_B, DSDEN, STAFF_A, Visitor, World},
 };
@@ -17,6 +17,7 @@ on_both_engines!(
     a_coordinator_composes_publishes_and_diffuses_a_programme,
     a_bounced_address_is_shown_failed_then_retried,
     only_the_district_and_academy_coordinations_compose,
+    the_demo_shows_a_published_programme,
 );
 
 fn base(w: &World) -> String {
@@ -289,4 +290,18 @@ async fn only_the_district_and_academy_coordinations_compose(engine: Engine) {
     assert!(html.contains("Indiquez le rang par un nombre entier"));
     assert!(html.contains("Texte gardé"));
     assert!(html.contains("value=\"premier\""));
+}
+
+async fn the_demo_shows_a_published_programme(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let edition = body(app.get("/a/creteil/editions/2024").await).await;
+    let link = Page::parse(&edition)
+        .attrs("a", "href")
+        .into_iter()
+        .find(|h| h.contains("/programmes/"))
+        .expect("the edition page links the district programme");
+    let page = body(app.get(&link).await).await;
+    assert!(page.contains("Version 2"), "{page}");
+    assert!(page.contains("Forum de clôture"));
+    assert!(page.contains("Lancement de la semaine du district"));
 }

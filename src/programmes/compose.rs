@@ -82,7 +82,8 @@ struct ComposePage {
     time_hint: &'static str,
 }
 
-fn item_of(a: &Action) -> Item {
+/// An action as a programme item (a copy of what the public sees).
+pub(super) fn item_of(a: &Action) -> Item {
     Item {
         action_id: a.id.0,
         title: a.title.clone(),

@@ -16,6 +16,7 @@
 //! without following it (a school's staff) a 403.
 
 mod compose;
+pub mod demo;
 mod diffusion;
 pub mod formats;
 pub mod pdf;

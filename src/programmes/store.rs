@@ -255,6 +255,17 @@ pub async fn publish(
     content: &str,
     by: UserId,
 ) -> DbResult<i64> {
+    publish_at(conn, programme, content, by, Utc::now()).await
+}
+
+/// [`publish`] at a given instant (the demo's fixed dates).
+pub async fn publish_at(
+    conn: &mut Conn<'_>,
+    programme: ProgrammeId,
+    content: &str,
+    by: UserId,
+    at: DateTime<Utc>,
+) -> DbResult<i64> {
     let sql = "INSERT INTO programme_versions (programme_id, number, content, published_by, published_at) \
                VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM programme_versions WHERE programme_id = $1), \
                $2, $3, $4) RETURNING number";
@@ -262,7 +273,7 @@ pub async fn publish(
         .bind(programme)
         .bind(content)
         .bind(by)
-        .bind(Utc::now())
+        .bind(at)
         .fetch_one(c)
         .await)
 }

@@ -34,6 +34,8 @@ struct EditionPage {
     sessions: Vec<SessionView>,
     /// The public part of the kit.
     kit: Vec<crate::resources::ResourceView>,
+    /// The districts with a published programme: (id, name).
+    programmes: Vec<(crate::domain::DistrictId, String)>,
 }
 
 async fn edition_page(
@@ -57,6 +59,7 @@ async fn edition_page(
         .map(|m| SessionView::new(m, None, now))
         .collect();
     let kit = crate::resources::public_kit(conn, edition.id).await?;
+    let programmes = crate::programmes::store::published_districts(conn, edition.id).await?;
     let view = EditionView::new(&edition, now);
     render(EditionPage {
         ctx: ctx
@@ -68,5 +71,6 @@ async fn edition_page(
         academy,
         sessions,
         kit,
+        programmes,
     })
 }

@@ -293,7 +293,10 @@ async fn only_the_district_and_academy_coordinations_compose(engine: Engine) {
 }
 
 async fn the_demo_shows_a_published_programme(engine: Engine) {
-    let app = TestApp::spawn(engine).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (db, url) = common::fresh_db(engine, &dir).await;
+    perseverance::demo::seed_story(&db).await.unwrap().expect("the story");
+    let app = TestApp::serve(db, url, dir, true, |_| {}).await;
     let edition = body(app.get("/a/creteil/editions/2024").await).await;
     let link = Page::parse(&edition)
         .attrs("a", "href")

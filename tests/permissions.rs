@@ -783,13 +783,23 @@ fn rows() -> Vec<Row> {
         get(
             "/editions/{id}/districts/{district}/programme",
             "programme du district A",
-            |w, _| format!("/editions/{}/districts/{}/programme", w.edition, w.district_a),
+            |w, _| {
+                format!(
+                    "/editions/{}/districts/{}/programme",
+                    w.edition, w.district_a
+                )
+            },
             PROGRAMME_FOLLOWERS,
         ),
         post(
             "/editions/{id}/districts/{district}/programme",
             "programme du district A, formulaire vide",
-            |w, _| format!("/editions/{}/districts/{}/programme", w.edition, w.district_a),
+            |w, _| {
+                format!(
+                    "/editions/{}/districts/{}/programme",
+                    w.edition, w.district_a
+                )
+            },
             no_form,
             PROGRAMME_COMPOSERS_422,
         ),
@@ -901,25 +911,45 @@ fn rows() -> Vec<Row> {
         get(
             "/a/{slug}/editions/{year}/programmes/{district}/programme.pdf",
             "programme jamais publié",
-            |w, _| format!("/a/creteil/editions/2090/programmes/{}/programme.pdf", w.district_a),
+            |w, _| {
+                format!(
+                    "/a/creteil/editions/2090/programmes/{}/programme.pdf",
+                    w.district_a
+                )
+            },
             NOBODY_404,
         ),
         get(
             "/a/{slug}/editions/{year}/programmes/{district}/programme.ics",
             "programme jamais publié",
-            |w, _| format!("/a/creteil/editions/2090/programmes/{}/programme.ics", w.district_a),
+            |w, _| {
+                format!(
+                    "/a/creteil/editions/2090/programmes/{}/programme.ics",
+                    w.district_a
+                )
+            },
             NOBODY_404,
         ),
         get(
             "/a/{slug}/editions/{year}/programmes/{district}/programme.csv",
             "programme jamais publié",
-            |w, _| format!("/a/creteil/editions/2090/programmes/{}/programme.csv", w.district_a),
+            |w, _| {
+                format!(
+                    "/a/creteil/editions/2090/programmes/{}/programme.csv",
+                    w.district_a
+                )
+            },
             NOBODY_404,
         ),
         get(
             "/a/{slug}/editions/{year}/programmes/{district}/programme.xlsx",
             "programme jamais publié",
-            |w, _| format!("/a/creteil/editions/2090/programmes/{}/programme.xlsx", w.district_a),
+            |w, _| {
+                format!(
+                    "/a/creteil/editions/2090/programmes/{}/programme.xlsx",
+                    w.district_a
+                )
+            },
             NOBODY_404,
         ),
         // Forms kept while their author was signed out: each person's own.

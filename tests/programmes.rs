@@ -39,12 +39,22 @@ async fn compose(v: &Visitor, w: &World, actions: &[i64], intro: &str) {
         pairs.push(("choisies".into(), id.to_string()));
     }
     let response = v.post_pairs(&base(w), &pairs).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", body(response).await);
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
 }
 
 async fn publish(v: &Visitor, w: &World) {
     let response = v.post(&format!("{}/publier", base(w)), &[]).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", body(response).await);
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
 }
 
 async fn add_event(v: &Visitor, w: &World, title: &str, date: &str) {
@@ -60,7 +70,12 @@ async fn add_event(v: &Visitor, w: &World, title: &str, date: &str) {
             ],
         )
         .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", body(response).await);
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
 }
 
 /// The public page's address, read from the compose page.
@@ -77,10 +92,19 @@ async fn a_coordinator_composes_publishes_and_diffuses_a_programme(engine: Engin
     let w = people::world(engine).await;
     let coordinator = w.who(DISTRICT_A);
     let compose_page = coordinator.page(&base(&w)).await;
-    assert!(compose_page.contains("Exposition des affiches"), "{compose_page}");
+    assert!(
+        compose_page.contains("Exposition des affiches"),
+        "{compose_page}"
+    );
 
     // Act: compose, add an event, preview, publish.
-    compose(coordinator, &w, &[w.validated_action], "Bienvenue à la semaine").await;
+    compose(
+        coordinator,
+        &w,
+        &[w.validated_action],
+        "Bienvenue à la semaine",
+    )
+    .await;
     add_event(coordinator, &w, "=Lancement du district", "01/04/2090").await;
     let preview = coordinator.page(&format!("{}/apercu", base(&w))).await;
     assert!(preview.contains("Aperçu du programme"));
@@ -106,14 +130,27 @@ async fn a_coordinator_composes_publishes_and_diffuses_a_programme(engine: Engin
     assert!(csv.starts_with("\u{feff}".as_bytes()), "BOM");
     let csv = String::from_utf8(csv.to_vec()).unwrap();
     assert_eq!(csv.lines().count(), 3, "header, event, action: {csv}");
-    assert!(csv.contains(";'=Lancement du district;"), "formula-safe: {csv}");
-    let xlsx = anon.get(&format!("{url}/programme.xlsx")).await.bytes().await.unwrap();
+    assert!(
+        csv.contains(";'=Lancement du district;"),
+        "formula-safe: {csv}"
+    );
+    let xlsx = anon
+        .get(&format!("{url}/programme.xlsx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
     assert!(xlsx.starts_with(b"PK"));
     assert!(xlsx.windows(24).any(|w| w == b"xl/worksheets/sheet1.xml"));
     let ics = body(anon.get(&format!("{url}/programme.ics")).await).await;
     assert!(ics.starts_with("BEGIN:VCALENDAR"));
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "{ics}");
-    let pdf_bytes = anon.get(&format!("{url}/programme.pdf")).await.bytes().await.unwrap();
+    let pdf_bytes = anon
+        .get(&format!("{url}/programme.pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
     assert!(pdf_bytes.starts_with(b"%PDF-"));
     assert!(pdf::text_of(&pdf_bytes).contains("Exposition des affiches"));
 
@@ -207,9 +244,7 @@ async fn a_bounced_address_is_shown_failed_then_retried(engine: Engine) {
     let response = coordinator
         .post_pairs(
             &format!("{}/diffuser", base(&w)),
-            &[
-                ("autres".into(), "rebond@ville.example".into()),
-            ],
+            &[("autres".into(), "rebond@ville.example".into())],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -258,17 +293,26 @@ async fn only_the_district_and_academy_coordinations_compose(engine: Engine) {
         .await;
     assert_eq!(forged.status(), StatusCode::NOT_FOUND);
     // School A's staff see their district, not its programme in preparation.
-    assert_eq!(w.who(STAFF_A).get(&page).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.who(STAFF_A).get(&page).await.status(),
+        StatusCode::FORBIDDEN
+    );
     // The DSDEN reads, does not compose.
     assert_eq!(w.who(DSDEN).get(&page).await.status(), StatusCode::OK);
     assert_eq!(
-        w.who(DSDEN).post(&format!("{page}/publier"), &[]).await.status(),
+        w.who(DSDEN)
+            .post(&format!("{page}/publier"), &[])
+            .await
+            .status(),
         StatusCode::FORBIDDEN
     );
     // The académie composes too; until published, nothing is public.
     compose(w.who(ACADEMY), &w, &[w.validated_action], "").await;
     let public = format!("/a/creteil/editions/2090/programmes/{}", w.district_a);
-    assert_eq!(w.who(ANON).get(&public).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.who(ANON).get(&public).await.status(),
+        StatusCode::NOT_FOUND
+    );
     publish(w.who(ACADEMY), &w).await;
     assert_eq!(w.who(ANON).get(&public).await.status(), StatusCode::OK);
     // Bad input: a rank that is no number comes back with the choice kept.
@@ -295,7 +339,10 @@ async fn only_the_district_and_academy_coordinations_compose(engine: Engine) {
 async fn the_demo_shows_a_published_programme(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();
     let (db, url) = common::fresh_db(engine, &dir).await;
-    perseverance::demo::seed_story(&db).await.unwrap().expect("the story");
+    perseverance::demo::seed_story(&db)
+        .await
+        .unwrap()
+        .expect("the story");
     let app = TestApp::serve(db, url, dir, true, |_| {}).await;
     let edition = body(app.get("/a/creteil/editions/2024").await).await;
     let link = Page::parse(&edition)

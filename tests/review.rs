@@ -820,7 +820,12 @@ async fn export_streams_every_batch(engine: Engine) {
         w.action(
             w.school(1),
             None,
-            spec(&format!("Action {i}"), &["eleves"], 1 + (i % 3) as i64, ActionState::Submitted),
+            spec(
+                &format!("Action {i}"),
+                &["eleves"],
+                1 + (i % 3) as i64,
+                ActionState::Submitted,
+            ),
         )
         .await;
     }
@@ -831,10 +836,18 @@ async fn export_streams_every_batch(engine: Engine) {
     assert!(bytes.starts_with("\u{feff}".as_bytes()));
     let lines = csv_lines(&bytes);
     assert_eq!(lines.len(), 1 + 1_201);
-    let ids: std::collections::BTreeSet<&str> =
-        lines[1..].iter().map(|l| l.split('|').next().unwrap()).collect();
+    let ids: std::collections::BTreeSet<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split('|').next().unwrap())
+        .collect();
     assert_eq!(ids.len(), 1_201, "each action once");
-    let xlsx = w.app.post(&url, &[("format", "xlsx")]).await.bytes().await.unwrap();
+    let xlsx = w
+        .app
+        .post(&url, &[("format", "xlsx")])
+        .await
+        .bytes()
+        .await
+        .unwrap();
     assert!(xlsx.starts_with(b"PK"));
 }
 

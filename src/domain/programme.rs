@@ -456,7 +456,11 @@ mod tests {
         let heads: Vec<&str> = s.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(
             heads,
-            ["Mardi 6 avril 2027", "Mercredi 7 avril 2027", "Date à préciser"]
+            [
+                "Mardi 6 avril 2027",
+                "Mercredi 7 avril 2027",
+                "Date à préciser"
+            ]
         );
         assert_eq!(s[0].entries[0].title(), "Lancement");
         assert_eq!(s[0].entries[1].title(), "Théâtre");

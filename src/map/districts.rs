@@ -198,7 +198,12 @@ async fn programmes(
             compose: user
                 .rights
                 .may(crate::domain::Ability::Export, &district.placement())
-                .then(|| format!("/editions/{}/districts/{}/programme", edition.id, district.id)),
+                .then(|| {
+                    format!(
+                        "/editions/{}/districts/{}/programme",
+                        edition.id, district.id
+                    )
+                }),
             edition: edition.title(),
             lines,
         });

@@ -17,9 +17,7 @@ use crate::{
         DistrictId, EditionId,
         formats::{DATE_HINT, TIME_HINT},
         ids::ProgrammeEventId,
-        programme::{
-            self, Content, EventInput, Grouping, INTRODUCTION_MAX, Item, Section,
-        },
+        programme::{self, Content, EventInput, Grouping, INTRODUCTION_MAX, Item, Section},
     },
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
@@ -105,8 +103,7 @@ pub(super) async fn working_content(
     place: &Place,
     programme: &store::Programme,
 ) -> AppResult<(Content, Vec<Action>)> {
-    let candidates =
-        store::programme_candidates(conn, place.edition.id, place.district.id).await?;
+    let candidates = store::programme_candidates(conn, place.edition.id, place.district.id).await?;
     let chosen = store::item_ids(conn, programme.id).await?;
     // An action no longer validated leaves the programme.
     let items = chosen
@@ -205,7 +202,10 @@ async fn compose_page(
         })
         .collect();
     Ok(ComposePage {
-        ctx: place.page(ctx, &format!("Programme du district {}", place.district.name)),
+        ctx: place.page(
+            ctx,
+            &format!("Programme du district {}", place.district.name),
+        ),
         base: place.base(),
         public_url: place.public_url(),
         district_id: place.district.id,
@@ -270,7 +270,8 @@ impl ComposeForm {
             let Ok(id) = id.trim().parse::<i64>() else {
                 continue;
             };
-            if !candidates.contains(&id) || !self.choisies.iter().any(|c| c.trim() == id.to_string())
+            if !candidates.contains(&id)
+                || !self.choisies.iter().any(|c| c.trim() == id.to_string())
             {
                 continue;
             }
@@ -298,7 +299,10 @@ impl ComposeForm {
             );
         }
         if Grouping::parse(&self.groupement).is_none() {
-            errors.add("groupement", "Choisissez un regroupement : par jour ou par établissement.");
+            errors.add(
+                "groupement",
+                "Choisissez un regroupement : par jour ou par établissement.",
+            );
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -332,8 +336,13 @@ pub(super) async fn save(
             let ids: Vec<_> = ids.into_iter().map(crate::domain::ActionId).collect();
             store::set_items(conn, programme.id, &ids).await?;
             let grouping = Grouping::parse(&form.groupement).unwrap_or_default();
-            store::save_header(conn, programme.id, form.introduction.trim(), grouping.code())
-                .await?;
+            store::save_header(
+                conn,
+                programme.id,
+                form.introduction.trim(),
+                grouping.code(),
+            )
+            .await?;
             tx.commit().await?;
             Ok(Redirect::to(&Notice::Saved.at(&place.base())).into_response())
         }
@@ -463,7 +472,10 @@ pub(super) async fn preview(
     let programme = store::ensure_programme(conn, place.edition.id, place.district.id).await?;
     let (content, _) = working_content(conn, &place, &programme).await?;
     render(ShowPage {
-        ctx: place.page(ctx, &format!("Aperçu du programme — {}", place.district.name)),
+        ctx: place.page(
+            ctx,
+            &format!("Aperçu du programme — {}", place.district.name),
+        ),
         district: content.district.clone(),
         edition: content.edition.clone(),
         introduction: content.introduction.clone(),

@@ -18,9 +18,21 @@ use crate::{
 };
 
 const PARTNERS: [(&str, &str, &str); 3] = [
-    ("Mission locale de Bobigny", "contact@mission-locale.demo.test", "mission locale"),
-    ("Association Reussir ensemble", "bonjour@reussir-ensemble.demo.test", "association"),
-    ("Ville — service jeunesse", "jeunesse@ville.demo.test", "collectivité"),
+    (
+        "Mission locale de Bobigny",
+        "contact@mission-locale.demo.test",
+        "mission locale",
+    ),
+    (
+        "Association Reussir ensemble",
+        "bonjour@reussir-ensemble.demo.test",
+        "association",
+    ),
+    (
+        "Ville — service jeunesse",
+        "jeunesse@ville.demo.test",
+        "collectivité",
+    ),
 ];
 
 /// Writes the home district's programmes, partners and the DSDEN addresses.
@@ -79,9 +91,18 @@ pub async fn seed(
         description: launch.description.clone(),
     };
     let at = |day: i64| paris_to_utc(week_start - chrono::Duration::days(day), NaiveTime::MIN);
-    let first = content(&chosen[..chosen.len().saturating_sub(1)], vec![launch_event.clone()]);
-    store::publish_at(conn, programme.id, &serde_json::to_string(&first)?, coordinator, at(14))
-        .await?;
+    let first = content(
+        &chosen[..chosen.len().saturating_sub(1)],
+        vec![launch_event.clone()],
+    );
+    store::publish_at(
+        conn,
+        programme.id,
+        &serde_json::to_string(&first)?,
+        coordinator,
+        at(14),
+    )
+    .await?;
     // The second version: the last action joins, the closing forum is added.
     let forum = EventInput {
         title: "Forum de clôture : ce que nous avons appris".into(),
@@ -101,8 +122,14 @@ pub async fn seed(
         description: forum.description,
     });
     let second = content(&chosen, events);
-    store::publish_at(conn, programme.id, &serde_json::to_string(&second)?, coordinator, at(7))
-        .await?;
+    store::publish_at(
+        conn,
+        programme.id,
+        &serde_json::to_string(&second)?,
+        coordinator,
+        at(7),
+    )
+    .await?;
     // The current edition: a programme in preparation.
     let draft = store::ensure_programme(conn, current, district).await?;
     store::save_header(

@@ -134,7 +134,11 @@ async fn changes_since_last(
     programme: &store::Programme,
     content: &programme::Content,
 ) -> AppResult<Vec<String>> {
-    let Some(last) = store::diffusions(conn, programme.id).await?.into_iter().next() else {
+    let Some(last) = store::diffusions(conn, programme.id)
+        .await?
+        .into_iter()
+        .next()
+    else {
         return Ok(vec!["Première diffusion du programme.".into()]);
     };
     let version = store::version_by_id(conn, last.version_id)
@@ -198,7 +202,10 @@ async fn diffuse_page(
         })
         .collect();
     Ok(DiffusePage {
-        ctx: place.page(ctx, &format!("Diffuser le programme — {}", place.district.name)),
+        ctx: place.page(
+            ctx,
+            &format!("Diffuser le programme — {}", place.district.name),
+        ),
         base: place.base(),
         composes: place.composes,
         version: latest.as_ref().map(|(v, _)| {
@@ -257,7 +264,9 @@ pub(super) async fn send(
     for p in &proposed {
         if form.adresses.iter().any(|a| a.trim() == p.email) {
             let n = chosen.len();
-            chosen.entry(p.email.to_lowercase()).or_insert((n, p.label.clone()));
+            chosen
+                .entry(p.email.to_lowercase())
+                .or_insert((n, p.label.clone()));
         }
     }
     let mut errors = FormErrors::default();
@@ -347,12 +356,7 @@ pub(super) async fn send(
     Ok(response)
 }
 
-fn mail_text(
-    content: &programme::Content,
-    number: i64,
-    link: &str,
-    changes: &[String],
-) -> String {
+fn mail_text(content: &programme::Content, number: i64, link: &str, changes: &[String]) -> String {
     let mut text = format!(
         "Bonjour,\n\nLa coordination du district {} vous adresse son programme pour la {} \
          (version {number}).\n\nLe programme en ligne : {link}\nIl est aussi joint à ce \
@@ -570,8 +574,7 @@ async fn district_access(
     Ok((district, composes))
 }
 
-const PARTNERS_REASON: &str =
-    "Seules la coordination du district et la coordination académique tiennent la liste des partenaires.";
+const PARTNERS_REASON: &str = "Seules la coordination du district et la coordination académique tiennent la liste des partenaires.";
 
 async fn partners_page(
     state: &AppState,
@@ -675,11 +678,10 @@ pub(super) async fn update_partner(
         Ok((name, email, kind)) => {
             let mut db = state.db.acquire().await?;
             store::update_partner(&mut db.conn(), partner.id, &name, &email, &kind).await?;
-            Ok(Redirect::to(&Notice::Saved.at(&format!(
-                "/districts/{}/partenaires",
-                district.id
-            )))
-            .into_response())
+            Ok(
+                Redirect::to(&Notice::Saved.at(&format!("/districts/{}/partenaires", district.id)))
+                    .into_response(),
+            )
         }
         Err(errors) => {
             let page = partners_page(&state, &district, true, ctx, form, errors).await?;

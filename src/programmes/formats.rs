@@ -58,7 +58,15 @@ fn rows(content: &Content) -> Vec<Row> {
         .collect()
 }
 
-const HEADER: [&str; 7] = ["Rubrique", "Type", "Titre", "Date", "Horaire", "Lieu", "Présentation"];
+const HEADER: [&str; 7] = [
+    "Rubrique",
+    "Type",
+    "Titre",
+    "Date",
+    "Horaire",
+    "Lieu",
+    "Présentation",
+];
 
 /// The CSV file.
 pub fn csv(content: &Content) -> Result<Vec<u8>, csv::Error> {
@@ -74,7 +82,9 @@ pub fn csv(content: &Content) -> Result<Vec<u8>, csv::Error> {
                 spreadsheet_cell(&r.section),
                 r.kind.to_string(),
                 spreadsheet_cell(&r.title),
-                r.date.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+                r.date
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
                 spreadsheet_cell(&r.time),
                 spreadsheet_cell(&r.place),
                 spreadsheet_cell(&r.text),

@@ -72,7 +72,10 @@ pub fn router() -> Router<AppState> {
             get(diffusion::partners).post(diffusion::add_partner),
         )
         .route("/partenaires/{id}", post(diffusion::update_partner))
-        .route("/partenaires/{id}/supprimer", post(diffusion::delete_partner))
+        .route(
+            "/partenaires/{id}/supprimer",
+            post(diffusion::delete_partner),
+        )
         .route(
             "/a/{slug}/editions/{year}/programmes/{district}",
             get(public::page),

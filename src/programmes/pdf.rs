@@ -223,7 +223,10 @@ pub fn render(content: &Programme, version: &str, link: &str) -> Vec<u8> {
     pdf.type1_font(bold)
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-    let title = format!("Programme du district {} — {}", content.district, content.edition);
+    let title = format!(
+        "Programme du district {} — {}",
+        content.district, content.edition
+    );
     pdf.document_info(info)
         .title(TextStr(&title))
         .producer(TextStr("Persévérance"));
@@ -287,7 +290,8 @@ pub fn text_of(pdf: &[u8]) -> String {
                 out.extend(bytes.iter().map(|&b| decode(b)));
                 out.push('\n');
             }
-        } else if pdf[i] == b'<' && pdf.get(i + 1) != Some(&b'<') && (i == 0 || pdf[i - 1] != b'<') {
+        } else if pdf[i] == b'<' && pdf.get(i + 1) != Some(&b'<') && (i == 0 || pdf[i - 1] != b'<')
+        {
             // A hex string (what pdf-writer writes for non-ASCII bytes).
             let start = i + 1;
             let Some(len) = pdf[start..].iter().position(|&b| b == b'>') else {
@@ -329,7 +333,10 @@ mod tests {
 
     #[test]
     fn accents_are_win_ansi_and_lines_fit() {
-        assert_eq!(encode("élève « œuvre » – ’"), b"\xe9l\xe8ve \xab \x9cuvre \xbb \x96 \x92");
+        assert_eq!(
+            encode("élève « œuvre » – ’"),
+            b"\xe9l\xe8ve \xab \x9cuvre \xbb \x96 \x92"
+        );
         let lines = wrap(&"persévérance ".repeat(40), 10.0, false, 200.0);
         assert!(lines.len() > 5);
         for l in &lines {

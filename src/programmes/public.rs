@@ -119,7 +119,11 @@ pub(super) async fn pdf(
     let p = published(&state, &slug, year, district).await?;
     let link = format!("{}{}", state.config.public_url.trim_end_matches('/'), p.url);
     let bytes = pdf::render(&p.content, &p.label, &link);
-    Ok(file("application/pdf", format!("{}.pdf", p.file_stem), bytes))
+    Ok(file(
+        "application/pdf",
+        format!("{}.pdf", p.file_stem),
+        bytes,
+    ))
 }
 
 /// `GET …/programme.ics`

@@ -69,10 +69,7 @@ pub async fn ensure_programme(
         .expect("the programme was just made"))
 }
 
-pub async fn programme_by_id(
-    conn: &mut Conn<'_>,
-    id: ProgrammeId,
-) -> DbResult<Option<Programme>> {
+pub async fn programme_by_id(conn: &mut Conn<'_>, id: ProgrammeId) -> DbResult<Option<Programme>> {
     on_conn!(conn, |c| {
         let mut q = QueryBuilder::new(PROGRAMME_COLUMNS);
         q.push_sql("WHERE id = ").bind_i64(id);
@@ -87,7 +84,8 @@ pub async fn save_header(
     introduction: &str,
     grouping: &str,
 ) -> DbResult<()> {
-    let sql = "UPDATE programmes SET introduction = $2, grouping = $3, updated_at = $4 WHERE id = $1";
+    let sql =
+        "UPDATE programmes SET introduction = $2, grouping = $3, updated_at = $4 WHERE id = $1";
     on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(introduction)
@@ -153,7 +151,8 @@ pub async fn set_items(
         .execute(c)
         .await
         .map(|_| ()))?;
-    let insert = "INSERT INTO programme_items (programme_id, action_id, position) VALUES ($1, $2, $3)";
+    let insert =
+        "INSERT INTO programme_items (programme_id, action_id, position) VALUES ($1, $2, $3)";
     for (position, id) in ids.iter().enumerate() {
         on_conn!(conn, |c| sqlx::query(insert)
             .bind(programme)

@@ -32,8 +32,10 @@ use crate::{
     actions::store::Action,
     db::{Conn, Db, DbResult},
     domain::{
+        declaration::{
+            AUDIENCES, LEVELS, Question, QuestionKind, SCHEMES, SHOWCASE_KINDS, label_of,
+        },
         ids::{ActionId, EditionId, QuestionId},
-        declaration::{AUDIENCES, LEVELS, Question, QuestionKind, SCHEMES, SHOWCASE_KINDS, label_of},
     },
     editions::store as editions_store,
     text::{CSV_BOM, spreadsheet_cell as cell},
@@ -189,11 +191,7 @@ fn scheme(a: &Action) -> String {
     }
 }
 
-fn answer(
-    answers: &HashMap<(ActionId, QuestionId), String>,
-    a: &Action,
-    q: &Question,
-) -> String {
+fn answer(answers: &HashMap<(ActionId, QuestionId), String>, a: &Action, q: &Question) -> String {
     let value = answers.get(&(a.id, q.id)).cloned().unwrap_or_default();
     if q.kind == QuestionKind::MultipleChoice {
         value.lines().collect::<Vec<_>>().join(", ")

@@ -6,11 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::web::extract::{Path, Query};
 use askama::Template;
-use axum::{
-    extract::State,
-    http::StatusCode,
-    response::Response,
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -18,15 +14,10 @@ use super::{
     store::{self, Reach, ReviewFilter, ReviewRow},
 };
 use crate::{
-    actions::{
-        store as actions_store,
-        workflow,
-    },
+    actions::{store as actions_store, workflow},
     domain::{
         action::{ActionState, Transition},
-        declaration::{
-            AUDIENCES, Choices, label_of,
-        },
+        declaration::{AUDIENCES, Choices, label_of},
     },
     web::{AppError, AppResult, AppState, CsrfForm, CurrentUser, PageCtx, render, render_with},
 };

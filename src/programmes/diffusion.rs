@@ -390,6 +390,15 @@ impl Job for SendProgrammeMail {
     const KIND: &'static str = "programme_mail";
 
     async fn run(&self, ctx: &JobContext, job_id: i64) -> anyhow::Result<()> {
+        // Sent already (by this job before a crash, or by a retry asked for
+        // by hand while the worker's own retry waited): never twice.
+        {
+            let mut db = ctx.db.acquire().await?;
+            let found = store::recipient_by_id(&mut db.conn(), self.recipient).await?;
+            if found.is_none_or(|(r, _, _)| r.status == "sent") {
+                return Ok(());
+            }
+        }
         let outcome = self.deliver(ctx, job_id).await;
         let mut db = ctx.db.acquire().await?;
         let conn = &mut db.conn();

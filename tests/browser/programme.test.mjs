@@ -110,8 +110,9 @@ test(
       await page.waitForURL(/\/diffuser\?avis=enregistre/);
 
       step('le courriel arrive dans la boîte d’envoi avec le PDF');
+      // Each address's mail is its own job: wait for the one to the address added.
+      const toElus = (await mailsWith(app.outboxDir, 'elus@ville.demo.test'))[0];
       const mails = await mailsWith(app.outboxDir, 'programme.pdf');
-      const toElus = mails.find((m) => m.includes('elus@ville.demo.test'));
       assert.ok(toElus, 'un courriel pour l’adresse ajoutée');
       assert.match(toElus, /application\/pdf/);
       const pdf = attachment(toElus, 'programme.pdf');

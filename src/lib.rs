@@ -23,6 +23,7 @@ pub mod map;
 pub mod media;
 pub mod meetings;
 pub mod openid;
+pub mod programmes;
 pub mod public;
 pub mod resources;
 pub mod review;

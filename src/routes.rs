@@ -24,6 +24,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::media::router())
         .merge(crate::totem::router())
         .merge(crate::contest::router())
+        .merge(crate::programmes::router())
         .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)

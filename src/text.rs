@@ -62,3 +62,19 @@ mod tests {
         assert_eq!(slug("Orléans-Tours"), "orleans-tours");
     }
 }
+
+/// A text typed by someone, made safe for a spreadsheet (CSV or XLSX read
+/// by Excel or LibreOffice): a cell starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return would be read as a formula, so it gets a leading
+/// `'`. The one rule for every export.
+pub fn spreadsheet_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The first bytes of every CSV export: the UTF-8 byte order mark, so that
+/// Excel reads the accents (files are `;`-separated with CRLF lines).
+pub const CSV_BOM: &str = "\u{feff}";

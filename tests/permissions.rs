@@ -97,6 +97,14 @@ const SIGNED_IN_200: &str = "S 200 200 200 200 200 200 200 200 200 200";
 const ACADEMY_MEMBERS: &str = "S 200 200 200 200 200 200 200 200 404 200";
 const COORDINATION_ONLY: &str = "S 403 403 403 403 403 403 403 200 404 200";
 const FOLLOWERS: &str = "S 403 403 403 403 200 200 200 200 404 200";
+/// A district A object: its coordination, the DSDEN, the académie and the
+/// admin follow it; school A's staff see the district but not this (403);
+/// others do not see it (404).
+const PROGRAMME_FOLLOWERS: &str = "S 403 403 403 404 200 404 200 200 404 200";
+/// The same, posting an empty form: composers get the form back (422), the
+/// DSDEN (who only reads) a 403.
+const PROGRAMME_COMPOSERS_422: &str = "S 403 403 403 404 422 404 403 422 404 422";
+const NOBODY_404: &str = "404 404 404 404 404 404 404 404 404 404 404";
 
 /// The matrix. Rows of the same route name different objects.
 fn rows() -> Vec<Row> {
@@ -912,6 +920,180 @@ fn rows() -> Vec<Row> {
             "édition en préparation",
             |_, _| "/a/creteil/editions/2091".into(),
             "404 404 404 404 404 404 404 404 404 404 404",
+        ),
+        // District programmes (issue 8): composing, publishing, diffusing at
+        // district A; the public page of a programme never published is 404.
+        get(
+            "/editions/{id}/districts/{district}/programme",
+            "programme du district A",
+            |w, _| {
+                format!(
+                    "/editions/{}/districts/{}/programme",
+                    w.edition, w.district_a
+                )
+            },
+            PROGRAMME_FOLLOWERS,
+        ),
+        post(
+            "/editions/{id}/districts/{district}/programme",
+            "programme du district A, formulaire vide",
+            |w, _| {
+                format!(
+                    "/editions/{}/districts/{}/programme",
+                    w.edition, w.district_a
+                )
+            },
+            no_form,
+            PROGRAMME_COMPOSERS_422,
+        ),
+        post(
+            "/editions/{id}/districts/{district}/programme/evenements",
+            "programme du district A, événement vide",
+            |w, _| {
+                format!(
+                    "/editions/{}/districts/{}/programme/evenements",
+                    w.edition, w.district_a
+                )
+            },
+            no_form,
+            PROGRAMME_COMPOSERS_422,
+        ),
+        post(
+            "/programmes/evenements/{id}/supprimer",
+            "événement inconnu",
+            |_, _| "/programmes/evenements/999999/supprimer".into(),
+            no_form,
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
+        get(
+            "/editions/{id}/districts/{district}/programme/apercu",
+            "programme du district A",
+            |w, _| {
+                format!(
+                    "/editions/{}/districts/{}/programme/apercu",
+                    w.edition, w.district_a
+                )
+            },
+            PROGRAMME_FOLLOWERS,
+        ),
+        post(
+            "/editions/{id}/districts/{district}/programme/publier",
+            "programme vide du district A",
+            |w, _| {
+                format!(
+                    "/editions/{}/districts/{}/programme/publier",
+                    w.edition, w.district_a
+                )
+            },
+            no_form,
+            "S 403 403 403 404 400 404 403 400 404 400",
+        ),
+        get(
+            "/editions/{id}/districts/{district}/programme/diffuser",
+            "programme du district A",
+            |w, _| {
+                format!(
+                    "/editions/{}/districts/{}/programme/diffuser",
+                    w.edition, w.district_a
+                )
+            },
+            PROGRAMME_FOLLOWERS,
+        ),
+        post(
+            "/editions/{id}/districts/{district}/programme/diffuser",
+            "programme non publié du district A",
+            |w, _| {
+                format!(
+                    "/editions/{}/districts/{}/programme/diffuser",
+                    w.edition, w.district_a
+                )
+            },
+            no_form,
+            PROGRAMME_COMPOSERS_422,
+        ),
+        post(
+            "/programmes/destinataires/{id}/renvoyer",
+            "destinataire inconnu",
+            |_, _| "/programmes/destinataires/999999/renvoyer".into(),
+            no_form,
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
+        get(
+            "/districts/{id}/partenaires",
+            "partenaires du district A",
+            |w, _| format!("/districts/{}/partenaires", w.district_a),
+            PROGRAMME_FOLLOWERS,
+        ),
+        post(
+            "/districts/{id}/partenaires",
+            "partenaire vide au district A",
+            |w, _| format!("/districts/{}/partenaires", w.district_a),
+            no_form,
+            PROGRAMME_COMPOSERS_422,
+        ),
+        post(
+            "/partenaires/{id}",
+            "partenaire inconnu",
+            |_, _| "/partenaires/999999".into(),
+            no_form,
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
+        post(
+            "/partenaires/{id}/supprimer",
+            "partenaire inconnu",
+            |_, _| "/partenaires/999999/supprimer".into(),
+            no_form,
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
+        get(
+            "/a/{slug}/editions/{year}/programmes/{district}",
+            "programme jamais publié",
+            |w, _| format!("/a/creteil/editions/2090/programmes/{}", w.district_a),
+            NOBODY_404,
+        ),
+        get(
+            "/a/{slug}/editions/{year}/programmes/{district}/programme.pdf",
+            "programme jamais publié",
+            |w, _| {
+                format!(
+                    "/a/creteil/editions/2090/programmes/{}/programme.pdf",
+                    w.district_a
+                )
+            },
+            NOBODY_404,
+        ),
+        get(
+            "/a/{slug}/editions/{year}/programmes/{district}/programme.ics",
+            "programme jamais publié",
+            |w, _| {
+                format!(
+                    "/a/creteil/editions/2090/programmes/{}/programme.ics",
+                    w.district_a
+                )
+            },
+            NOBODY_404,
+        ),
+        get(
+            "/a/{slug}/editions/{year}/programmes/{district}/programme.csv",
+            "programme jamais publié",
+            |w, _| {
+                format!(
+                    "/a/creteil/editions/2090/programmes/{}/programme.csv",
+                    w.district_a
+                )
+            },
+            NOBODY_404,
+        ),
+        get(
+            "/a/{slug}/editions/{year}/programmes/{district}/programme.xlsx",
+            "programme jamais publié",
+            |w, _| {
+                format!(
+                    "/a/creteil/editions/2090/programmes/{}/programme.xlsx",
+                    w.district_a
+                )
+            },
+            NOBODY_404,
         ),
         // Forms kept while their author was signed out: each person's own.
         get(

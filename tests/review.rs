@@ -30,6 +30,7 @@ on_both_engines!(
     the_list_pages_by_fifty,
     bulk_validation_validates_the_selection_and_says_why_not,
     export_is_a_csv_for_excel,
+    export_streams_every_batch,
     dashboard_counts_the_coverage,
     staff_and_strangers_are_kept_out,
     actions_follow_their_school_to_another_district,
@@ -805,6 +806,55 @@ async fn export_is_a_csv_for_excel(engine: Engine) {
         4,
         "drafts never"
     );
+
+    // The same list as a workbook: a zip with its sheet.
+    let response = w.app.post(&url, &[("format", "xlsx")]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let xlsx = response.bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+    assert!(xlsx.windows(24).any(|w| w == b"xl/worksheets/sheet1.xml"));
+}
+
+async fn export_streams_every_batch(engine: Engine) {
+    // More actions than three batches of 500: none lost or repeated at the seams.
+    let w = world(engine).await;
+    for i in 0..1_201 {
+        w.action(
+            w.school(1),
+            None,
+            spec(
+                &format!("Action {i}"),
+                &["eleves"],
+                1 + (i % 3) as i64,
+                ActionState::Submitted,
+            ),
+        )
+        .await;
+    }
+    w.app.sign_in_demo(DISTRICT).await;
+    w.page("").await;
+    let url = format!("/editions/{}/revue/export", w.edition);
+    let bytes = w.app.post(&url, &[]).await.bytes().await.unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()));
+    let lines = csv_lines(&bytes);
+    assert_eq!(lines.len(), 1 + 1_201);
+    let ids: std::collections::BTreeSet<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split('|').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1_201, "each action once");
+    let xlsx = w
+        .app
+        .post(&url, &[("format", "xlsx")])
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK"));
 }
 
 async fn dashboard_counts_the_coverage(engine: Engine) {

@@ -1,4 +1,4 @@
-//! `perseverance department list|move`
+//! `perseverance department list|move|contact`
 
 use crate::{config::Config, domain::codes, map::store};
 
@@ -21,6 +21,14 @@ pub enum DepartmentCommand {
         #[arg(long = "academie")]
         academy: String,
     },
+    /// Enregistre l'adresse de la DSDEN du département : elle reçoit les
+    /// programmes des districts à chaque diffusion.
+    Contact {
+        /// Code du département (93, 093, 2A, 971…).
+        code: String,
+        /// Adresse électronique de la DSDEN (vide : aucune).
+        email: String,
+    },
 }
 
 pub async fn run(config: Config, command: DepartmentCommand) -> anyhow::Result<()> {
@@ -37,6 +45,24 @@ pub async fn run(config: Config, command: DepartmentCommand) -> anyhow::Result<(
                     );
                 }
             }
+        }
+        DepartmentCommand::Contact { code, email } => {
+            let code = codes::department_code(&code)?;
+            let email = if email.trim().is_empty() {
+                String::new()
+            } else {
+                crate::domain::Email::parse(&email)
+                    .map_err(|_| anyhow::anyhow!("adresse électronique invalide : {email}"))?
+                    .as_str()
+                    .to_string()
+            };
+            let mut pooled = db.acquire().await?;
+            let conn = &mut pooled.conn();
+            let department = store::department_by_code(conn, &code)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("département {code} inconnu"))?;
+            crate::programmes::store::set_department_contact(conn, department.id, &email).await?;
+            println!("{}\t{}\t{}", department.code, department.name, email);
         }
         DepartmentCommand::Move { code, academy } => {
             let code = codes::department_code(&code)?;

@@ -283,6 +283,34 @@ async fn story(conn: &mut Conn<'_>, base: &Base, today: NaiveDate) -> anyhow::Re
     for edition in [&e.y2022, &e.y2023, &e.y2024, &normandie_edition] {
         bilans::write(conn, edition.id, edition.calendar.week_end).await?;
     }
+    // The home district's programmes (issue 8), once its actions exist.
+    let home = map_store::district_by_id(conn, base.home_district)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the home district"))?;
+    let y2024 = crate::editions::store::edition_by_id(conn, e.y2024.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the 2024 edition"))?;
+    let coordinator = store::account_ids(conn, &["coordination.district@demo.test"])
+        .await?
+        .into_values()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("the district coordinator"))?;
+    let departments: Vec<_> = base
+        .creteil
+        .departments
+        .iter()
+        .map(|d| (d.id, d.code))
+        .collect();
+    crate::programmes::demo::seed(
+        conn,
+        home.id,
+        &home.name,
+        (y2024.id, y2024.title(), e.y2024.calendar.week_start),
+        e.current.id,
+        coordinator,
+        &departments,
+    )
+    .await?;
     Ok(Seeded {
         academies: 2,
         schools: base.creteil.schools().count() + normandie.schools().count(),

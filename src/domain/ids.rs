@@ -69,4 +69,14 @@ decl_id!(
     MediaId,
     /// `totem_entries.id` (a school's totem entry of an edition)
     TotemEntryId,
+    /// `programmes.id` (a district programme of an edition)
+    ProgrammeId,
+    /// `programme_events.id` (an event of the district in its programme)
+    ProgrammeEventId,
+    /// `partners.id` (a partner of a district, who receives its programme)
+    PartnerId,
+    /// `programme_diffusions.id` (one sending of a programme version)
+    DiffusionId,
+    /// `diffusion_recipients.id` (one address of a diffusion, and its status)
+    RecipientId,
 );

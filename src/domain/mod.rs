@@ -30,6 +30,7 @@ pub mod edition;
 pub mod media;
 pub mod meeting;
 pub mod policy;
+pub mod programme;
 pub mod resource;
 
 pub use policy::{Ability, ActionFacts, BilanRights, DeclarePlace, Rights};

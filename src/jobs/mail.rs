@@ -148,3 +148,29 @@ fn build(config: &Config, mail: &Mail) -> anyhow::Result<Message> {
         )?,
     })
 }
+
+/// A [`Mail`] (its text part) with one file attached: `name`, its content
+/// type (`application/pdf`…) and its bytes (base64 in the message).
+pub fn build_with_attachment(
+    config: &Config,
+    mail: &Mail,
+    name: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> anyhow::Result<Message> {
+    let builder = Message::builder()
+        .from(config.mail_from.parse::<Mailbox>()?)
+        .to(mail.to.parse::<Mailbox>()?)
+        .subject(&mail.subject);
+    Ok(builder.multipart(
+        MultiPart::mixed()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(mail.text.clone()),
+            )
+            .singlepart(
+                Attachment::new(name.to_string()).body(bytes, ContentType::parse(content_type)?),
+            ),
+    )?)
+}

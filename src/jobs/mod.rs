@@ -115,6 +115,7 @@ impl Registry {
                     })
                 },
             )
+            .register::<crate::programmes::SendProgrammeMail>()
             .every(
                 "rendez-vous reminders and follow-ups",
                 Duration::from_secs(60),

@@ -123,6 +123,8 @@ struct DistrictPage {
 struct Programme {
     edition: String,
     lines: Vec<ProgrammeLine>,
+    /// The programme's compose page, for those who follow the district.
+    compose: Option<String>,
 }
 
 struct ProgrammeLine {
@@ -193,6 +195,15 @@ async fn programmes(
             })
             .collect();
         programmes.push(Programme {
+            compose: user
+                .rights
+                .may(crate::domain::Ability::Export, &district.placement())
+                .then(|| {
+                    format!(
+                        "/editions/{}/districts/{}/programme",
+                        edition.id, district.id
+                    )
+                }),
             edition: edition.title(),
             lines,
         });

@@ -92,7 +92,8 @@ pub fn event(config: &Config, meeting: &Meeting, attendee: Option<&str>) -> Cale
 }
 
 /// The address in `PERSEVERANCE_MAIL_FROM` (`Name <a@b>` or `a@b`).
-fn organizer(config: &Config) -> String {
+/// The bare address of `mail_from` (the organizer of calendar events).
+pub(crate) fn organizer(config: &Config) -> String {
     let from = config.mail_from.as_str();
     match (from.rfind('<'), from.rfind('>')) {
         (Some(a), Some(b)) if a < b => from[a + 1..b].to_string(),

@@ -36,6 +36,8 @@ struct EditionPage {
     kit: Vec<crate::resources::ResourceView>,
     /// Whether the totem gallery has a published photo (issue 9).
     has_gallery: bool,
+    /// The districts with a published programme: (id, name).
+    programmes: Vec<(crate::domain::DistrictId, String)>,
 }
 
 async fn edition_page(
@@ -62,6 +64,7 @@ async fn edition_page(
     let has_gallery = !crate::totem::store::gallery_media(conn, edition.id)
         .await?
         .is_empty();
+    let programmes = crate::programmes::store::published_districts(conn, edition.id).await?;
     let view = EditionView::new(&edition, now);
     render(EditionPage {
         ctx: ctx
@@ -74,5 +77,6 @@ async fn edition_page(
         sessions,
         kit,
         has_gallery,
+        programmes,
     })
 }

@@ -1,16 +1,12 @@
 //! The review list of an edition, and its bulk actions: validate the
 //! selection, export the selection (or the whole filtered list) as CSV.
 
-use crate::domain::ids::{ActionId, DistrictId, EditionId, QuestionId};
-use std::collections::{BTreeSet, HashMap};
+use crate::domain::ids::{ActionId, DistrictId, EditionId};
+use std::collections::BTreeSet;
 
 use crate::web::extract::{Path, Query};
 use askama::Template;
-use axum::{
-    extract::State,
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -18,17 +14,11 @@ use super::{
     store::{self, Reach, ReviewFilter, ReviewRow},
 };
 use crate::{
-    actions::{
-        store::{self as actions_store, Action},
-        workflow,
-    },
+    actions::{store as actions_store, workflow},
     domain::{
         action::{ActionState, Transition},
-        declaration::{
-            AUDIENCES, Choices, LEVELS, QuestionKind, SCHEMES, SHOWCASE_KINDS, label_of,
-        },
+        declaration::{AUDIENCES, Choices, label_of},
     },
-    editions::store as editions_store,
     web::{AppError, AppResult, AppState, CsrfForm, CurrentUser, PageCtx, render, render_with},
 };
 
@@ -51,7 +41,7 @@ pub(super) struct ListParams {
     #[serde(default)]
     q: String,
     #[serde(default)]
-    district: String,
+    pub(super) district: String,
     #[serde(default)]
     tri: String,
     #[serde(default, skip_serializing)]
@@ -64,7 +54,7 @@ fn search_text(text: &str) -> Option<String> {
 }
 
 impl ListParams {
-    fn filter(&self) -> ReviewFilter {
+    pub(super) fn filter(&self) -> ReviewFilter {
         ReviewFilter {
             state: ActionState::parse(self.etat.trim()).filter(|s| *s != ActionState::Draft),
             school: search_text(&self.etablissement),
@@ -93,7 +83,7 @@ impl ListParams {
 
 /// The reach narrowed to the district picked in the filter, if the person
 /// may see it (otherwise the filter is ignored).
-async fn narrowed(
+pub(super) async fn narrowed(
     state: &AppState,
     access: &Access,
     district: &str,
@@ -143,7 +133,7 @@ struct Line {
     state_badge: &'static str,
 }
 
-fn labels(codes: &str, list: Choices) -> String {
+pub(super) fn labels(codes: &str, list: Choices) -> String {
     codes
         .split(',')
         .filter(|c| !c.is_empty())
@@ -296,10 +286,13 @@ pub(super) struct BulkForm {
     district: String,
     #[serde(default)]
     tri: String,
+    /// `csv` (the default) or `xlsx`, for the export.
+    #[serde(default)]
+    pub(super) format: String,
 }
 
 impl BulkForm {
-    fn params(&self) -> ListParams {
+    pub(super) fn params(&self) -> ListParams {
         ListParams {
             etat: self.etat.clone(),
             etablissement: self.etablissement.clone(),
@@ -312,7 +305,7 @@ impl BulkForm {
     }
 
     /// The ticked ids, once each, in order.
-    fn ids(&self) -> AppResult<Vec<ActionId>> {
+    pub(super) fn ids(&self) -> AppResult<Vec<ActionId>> {
         let ids: Vec<ActionId> = self
             .ids
             .iter()
@@ -477,156 +470,4 @@ pub(super) async fn validate(
         already,
         failures,
     })
-}
-
-/// `POST /editions/{id}/revue/export`: the ticked actions, or the whole
-/// filtered list when none is ticked, as a CSV file for Excel.
-pub(super) async fn export(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<EditionId>,
-    CsrfForm(form): CsrfForm<BulkForm>,
-) -> AppResult<Response> {
-    let access = access(&state, &user, id).await?;
-    let ids = form.ids()?;
-    let params = form.params();
-    let (reach, _, _) = narrowed(&state, &access, &params.district).await?;
-    let filter = params.filter();
-    let selection = (!ids.is_empty()).then_some(ids.as_slice());
-    let edition_id = access.edition.id;
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
-    let actions = store::export_actions(conn, edition_id, &reach, &filter, selection).await?;
-    let mut answers: HashMap<(ActionId, QuestionId), String> = HashMap::new();
-    for (action, question, value) in
-        store::export_answers(conn, edition_id, &reach, &filter, selection).await?
-    {
-        answers
-            .entry((action, question))
-            .and_modify(|text| {
-                text.push_str(", ");
-                text.push_str(&value);
-            })
-            .or_insert(value);
-    }
-    let questions = editions_store::questions(conn, edition_id).await?;
-    let bytes = csv_file(&actions, &questions, &answers)
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the CSV export")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"actions-edition-{edition_id}.csv\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// A text typed by someone, made safe for a spreadsheet: a cell starting
-/// with `=`, `+`, `-`, `@` would be read as a formula.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-/// The CSV file: UTF-8 with a BOM, `;`-separated, CRLF (what Excel in
-/// France opens directly).
-fn csv_file(
-    actions: &[Action],
-    questions: &[crate::domain::declaration::Question],
-    answers: &HashMap<(ActionId, QuestionId), String>,
-) -> Result<Vec<u8>, csv::Error> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        let mut header: Vec<String> = [
-            "id",
-            "état",
-            "titre",
-            "résumé",
-            "établissement",
-            "UAI",
-            "district",
-            "porteur",
-            "fonction",
-            "publics",
-            "niveaux",
-            "dispositif",
-            "date",
-            "horaires",
-            "lieu",
-            "partenaires",
-            "participants attendus",
-            "valorisation",
-        ]
-        .iter()
-        .map(|h| h.to_string())
-        .collect();
-        header.extend(questions.iter().map(|q| cell(&q.label)));
-        writer.write_record(&header)?;
-        for a in actions {
-            let mut showcase = labels(&a.showcase_kinds, SHOWCASE_KINDS);
-            if !a.showcase_other.trim().is_empty() {
-                showcase = format!("{showcase} ({})", a.showcase_other.trim());
-            }
-            let date = match a.starts_on {
-                Some(d) if a.before_week => format!("{} (avant la semaine)", d.format("%d/%m/%Y")),
-                Some(d) => d.format("%d/%m/%Y").to_string(),
-                None => String::new(),
-            };
-            let hours = match (a.start_time.trim(), a.end_time.trim()) {
-                ("", "") => String::new(),
-                (start, "") => start.to_string(),
-                (start, end) => format!("{start} – {end}"),
-            };
-            let mut record = vec![
-                a.id.to_string(),
-                a.state().label().to_string(),
-                cell(&a.title),
-                cell(&a.summary),
-                cell(a.school_name.as_deref().unwrap_or_default()),
-                a.uai.clone().unwrap_or_default(),
-                cell(a.district_name.as_deref().unwrap_or_default()),
-                cell(&a.owner_name),
-                cell(&a.owner_role),
-                labels(&a.audiences, AUDIENCES),
-                labels(&a.levels, LEVELS),
-                if a.scheme.is_empty() {
-                    String::new()
-                } else {
-                    label_of(SCHEMES, &a.scheme)
-                },
-                date,
-                hours,
-                cell(&a.place),
-                cell(&a.partners),
-                a.expected_participants
-                    .map(|n| n.to_string())
-                    .unwrap_or_default(),
-                showcase,
-            ];
-            for q in questions {
-                let value = answers.get(&(a.id, q.id)).cloned().unwrap_or_default();
-                let value = if q.kind == QuestionKind::MultipleChoice {
-                    value.lines().collect::<Vec<_>>().join(", ")
-                } else {
-                    value
-                };
-                record.push(cell(&value));
-            }
-            writer.write_record(&record)?;
-        }
-        writer.flush()?;
-    }
-    Ok(out)
 }

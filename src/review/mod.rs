@@ -6,6 +6,7 @@
 //! department(s), read-only. Drafts are never shown to reviewers.
 
 mod dashboard;
+mod export;
 mod list;
 pub mod store;
 
@@ -26,7 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/editions/{id}/revue", get(list::review_list))
         .route("/editions/{id}/revue/valider", post(list::validate))
-        .route("/editions/{id}/revue/export", post(list::export))
+        .route("/editions/{id}/revue/export", post(export::export))
         .route("/editions/{id}/tableau-de-bord", get(dashboard::dashboard))
 }
 

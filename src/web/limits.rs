@@ -92,7 +92,7 @@ pub struct RouteLimit {
 }
 
 /// Every route that sends mail or does heavy work, besides sign-in links.
-pub const ROUTES: [RouteLimit; 11] = [
+pub const ROUTES: [RouteLimit; 14] = [
     // Decodes and re-encodes a photo of up to 12 Mo (issue 9).
     RouteLimit {
         method: "POST",
@@ -101,6 +101,39 @@ pub const ROUTES: [RouteLimit; 11] = [
         limit: Limit {
             name: "totem-upload/person/10min",
             max: 60,
+            window_secs: 600,
+        },
+    },
+    // Mails a district programme, with its PDF, to every recipient ticked.
+    RouteLimit {
+        method: "POST",
+        route: "/editions/{id}/districts/{district}/programme/diffuser",
+        per: Per::Person,
+        limit: Limit {
+            name: "programme-diffusion/person/10min",
+            max: 10,
+            window_secs: 600,
+        },
+    },
+    // Mails a programme again to an address that failed.
+    RouteLimit {
+        method: "POST",
+        route: "/programmes/destinataires/{id}/renvoyer",
+        per: Per::Person,
+        limit: Limit {
+            name: "programme-resend/person/10min",
+            max: 60,
+            window_secs: 600,
+        },
+    },
+    // Writes the PDF of a published programme (no account needed).
+    RouteLimit {
+        method: "GET",
+        route: "/a/{slug}/editions/{year}/programmes/{district}/programme.pdf",
+        per: Per::Client,
+        limit: Limit {
+            name: "programme-pdf/client/10min",
+            max: 120,
             window_secs: 600,
         },
     },

@@ -420,7 +420,16 @@ pub async fn decide(visitor: &Visitor, action: i64, transition: &str, comment: &
 
 /// Builds the world over HTTP (sessions of non-demo accounts excepted).
 pub async fn world(engine: super::Engine) -> World {
-    let app = TestApp::spawn(engine).await;
+    world_configured(engine, |_| {}).await
+}
+
+/// The same world on a service with settings of the test's own (an SMTP
+/// server that refuses every mail…).
+pub async fn world_configured(
+    engine: super::Engine,
+    configure: impl FnOnce(&mut perseverance::config::Config),
+) -> World {
+    let app = TestApp::spawn_configured(engine, true, configure).await;
     let people: Vec<Visitor> = (0..PEOPLE.len()).map(|_| Visitor::new(&app)).collect();
     for (person, email) in EMAILS.iter().enumerate() {
         if let Some(email) = email.filter(|e| e.ends_with("@demo.test")) {

@@ -188,6 +188,44 @@ pub async fn export_actions(
     })
 }
 
+/// The actions of [`export_actions`], in the same order, streamed from the
+/// database in batches of `batch` rows into `out` (bounded: the reading
+/// waits for the writer). Stops early, without error, when the receiver is
+/// gone (the client went away). At most a few batches are in memory,
+/// whatever the number of actions.
+#[allow(clippy::too_many_arguments)]
+pub async fn stream_export_actions(
+    conn: &mut Conn<'_>,
+    edition_id: EditionId,
+    reach: &Reach,
+    filter: &ReviewFilter,
+    ids: Option<&[ActionId]>,
+    batch: usize,
+    out: tokio::sync::mpsc::Sender<Vec<Action>>,
+) -> DbResult<()> {
+    use futures_util::TryStreamExt;
+    on_conn!(conn, |c| async {
+        let mut q = QueryBuilder::new(ACTION_SELECT);
+        q.push_sql(" WHERE a.id IN (");
+        push_list_ids(&mut q, edition_id, reach, filter, ids);
+        q.push_sql(")");
+        push_order(&mut q, filter);
+        let mut rows = q.build_query_as::<Action>().fetch(c);
+        let mut pending = Vec::with_capacity(batch);
+        while let Some(action) = rows.try_next().await? {
+            pending.push(action);
+            if pending.len() >= batch && out.send(std::mem::take(&mut pending)).await.is_err() {
+                return Ok(());
+            }
+        }
+        if !pending.is_empty() {
+            let _ = out.send(pending).await;
+        }
+        Ok(())
+    }
+    .await)
+}
+
 /// The answers of the same actions: (action, question, value), one row per
 /// text answer and one per chosen option (its label), in the options' order.
 pub async fn export_answers(

@@ -17,7 +17,7 @@ pub use figures::{
     ActionCounts, DistrictName, SchoolCoverage, SilentSchool, action_counts, districts_in_reach,
     school_coverage, silent_schools,
 };
-pub use list::{ReviewRow, export_actions, export_answers, review_page};
+pub use list::{ReviewRow, export_actions, export_answers, review_page, stream_export_actions};
 
 use crate::{
     db::{Conn, DbResult, builder::SqlBuilder},

@@ -25,6 +25,7 @@ pub mod public;
 pub mod resources;
 pub mod review;
 pub mod routes;
+pub mod search;
 pub mod server;
 pub mod text;
 pub mod web;

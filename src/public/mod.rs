@@ -6,6 +6,8 @@
 //! An edition in preparation is not public (404), like everything the
 //! policy keeps private (issue 7 item 16).
 
+pub mod store;
+
 use askama::Template;
 use axum::{Router, extract::State, response::Response, routing::get};
 use chrono::Utc;

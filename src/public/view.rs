@@ -193,13 +193,16 @@ impl ActionView {
             ),
             (
                 "Partager sur Facebook",
-                format!("https://www.facebook.com/sharer.php?u={}", enc(&url)),
+                format!(
+                    "https://www.facebook.com/sharer.php?u={}&hashtag=%23{HASHTAG}",
+                    enc(&url)
+                ),
             ),
             (
                 "Partager sur LinkedIn",
                 format!(
-                    "https://www.linkedin.com/sharing/share-offsite/?url={}",
-                    enc(&url)
+                    "https://www.linkedin.com/feed/?shareActive=true&text={}",
+                    enc(&format!("{text} {url}"))
                 ),
             ),
             (

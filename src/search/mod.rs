@@ -8,7 +8,8 @@
 //! - **Analysis** ([`analyse`]): split on anything that is not a letter or a
 //!   digit (so « l'école » is « l » + « école »), lower-case, drop French stop
 //!   words, stem with the Snowball French stemmer (`rust-stemmers`, on the
-//!   accented word, as Snowball expects), then fold accents: « DÉCROCHAGES »,
+//!   accented word, as Snowball expects), fold accents, then drop a final
+//!   « ag » (nouns in « -age », which Snowball keeps apart from their verb): « DÉCROCHAGES »,
 //!   « décrocher » and « decrochage » all become `decroch`; « eleves » and
 //!   « élèves » become `elev`.
 //! - **Index** ([`index`]): `search_terms` (one row per stem),
@@ -43,7 +44,7 @@ use crate::{
 
 /// The analyser's version: the index is rebuilt at start-up when the stored
 /// one differs ([`ensure_index`]).
-pub const ANALYSER_VERSION: i64 = 1;
+pub const ANALYSER_VERSION: i64 = 2;
 
 /// Longest word indexed or searched (longer runs of letters are not words).
 const MAX_WORD: usize = 40;
@@ -85,10 +86,20 @@ pub fn analyse(text: &str) -> Vec<Token> {
             if word.chars().count() < 2 || STOP_WORDS.binary_search(&word.as_str()).is_ok() {
                 return None;
             }
-            let term = fold(&stemmer.stem(&lower));
+            let term = derive(fold(&stemmer.stem(&lower)));
             Some(Token { word, term })
         })
         .collect()
+}
+
+/// One derivational step after Snowball (which keeps nouns in « -age »
+/// apart from their verb): « décrochag » → « decroch », so « décrochage »
+/// finds « décrocher ». Only when four letters or more remain.
+fn derive(mut stem: String) -> String {
+    if stem.ends_with("ag") && stem.chars().count() >= 6 {
+        stem.truncate(stem.len() - 2);
+    }
+    stem
 }
 
 /// The weighted stems of an action's texts: `(text, weight per occurrence)`.

@@ -33,6 +33,7 @@ on_both_engines!(
     the_coordination_unpublishes_and_republishes_with_a_reason,
     bad_input_gives_a_page_or_a_french_400_never_a_500,
     feeds_and_calendar_files_hold_only_published_actions,
+    the_catalogue_holds_past_published_actions_with_facets,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -506,4 +507,48 @@ fn urlencode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+async fn the_catalogue_holds_past_published_actions_with_facets(engine: Engine) {
+    let w = world(engine).await;
+    let current = w
+        .action(w.edition, "Décrochage cette année", "En cours.", ActionState::Validated)
+        .await;
+    let first = w
+        .action(w.past_edition, "Prévenir le décrochage", "Des élèves.", ActionState::Validated)
+        .await;
+    let featured = w
+        .action(w.past_edition, "Ne plus décrocher : témoignages", "Des anciens élèves.", ActionState::Validated)
+        .await;
+    let hidden = w
+        .action(w.past_edition, "Décrochage masqué", "Masquée.", ActionState::Validated)
+        .await;
+    w.action(w.past_edition, "Décrochage refusé", "Non.", ActionState::Declined)
+        .await;
+    w.app.sign_in_demo("coordination.district@demo.test").await;
+    for (id, rank) in [(featured, "mettre-en-avant"), (hidden, "masquer")] {
+        let r = w.app.post(&format!("/actions/{id}/mutualisation"), &[("rank", rank)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    w.app.post("/deconnexion", &[]).await;
+    let page = Page::parse(&body(w.app.get("/a/creteil/mutualisation?q=decrochage").await).await);
+    let titles = page.texts(".pv-agenda h3 a");
+    assert_eq!(titles, vec!["Ne plus décrocher : témoignages", "Prévenir le décrochage"]);
+    let facets = page.texts("li");
+    assert!(facets.iter().any(|t| t.starts_with("2089") && t.ends_with("(2)")), "{facets:?}");
+    assert!(facets.iter().any(|t| t.starts_with("ULIS") || t.contains("ULIS")), "{facets:?}");
+    let sheet = w.app.get(&format!("/a/creteil/mutualisation/{first}")).await;
+    assert_eq!(sheet.status(), StatusCode::OK);
+    let sheet = body(sheet).await;
+    assert!(sheet.contains("Pour qui") && !sheet.contains(OWNER) && !sheet.contains("Kermarrec"));
+    for gone in [hidden, current] {
+        let r = w.app.get(&format!("/a/creteil/mutualisation/{gone}")).await;
+        assert!(r.status() == StatusCode::NOT_FOUND || gone == current);
+    }
+    let everything = body(w.app.get("/a/creteil/mutualisation").await).await;
+    assert!(!everything.contains("masqué") && !everything.contains("refusé") && !everything.contains("cette année"));
+    for bad in ["edition=abc", "page=99999", "q=%00%22", "district_nom=%27"] {
+        let r = w.app.get(&format!("/a/creteil/mutualisation?{bad}")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{bad}");
+    }
 }

@@ -51,6 +51,8 @@ pub struct Action {
     /// Taken off the public side by a coordinator (issue 8), and why.
     pub unpublished: bool,
     pub unpublished_reason: String,
+    /// The reuse catalogue: 1 featured, 0 as is, -1 hidden.
+    pub catalogue_rank: i64,
     pub submitted_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     // Where it lives (from the school, or the district for a district action).
@@ -140,7 +142,7 @@ macro_rules! action_select {
         "SELECT a.id, a.edition_id, a.school_id, a.district_id, a.owner_user_id, a.state, a.version,
     a.title, a.summary, a.description, a.owner_name, a.owner_role, a.owner_public, a.people_involved, a.audiences, a.levels,
     a.scheme, a.before_week, a.starts_on, a.start_time, a.end_time, a.place, a.partners, a.expected_participants,
-    a.showcase_kinds, a.showcase_other, a.featured_in_programme, a.proposed_for_showcase, a.unpublished, a.unpublished_reason, a.submitted_at, a.updated_at,
+    a.showcase_kinds, a.showcase_other, a.featured_in_programme, a.proposed_for_showcase, a.unpublished, a.unpublished_reason, a.catalogue_rank, a.submitted_at, a.updated_at,
     COALESCE(s.academy_id, dp.academy_id) AS academy_id,
     COALESCE(s.department_id, dd.department_id) AS department_id,
     COALESCE(s.district_id, a.district_id) AS place_district_id,

@@ -10,6 +10,7 @@
 //! policy keeps private (issue 7 item 16).
 
 pub mod agenda;
+pub mod catalogue;
 pub mod feeds;
 pub mod manage;
 pub mod store;
@@ -37,7 +38,10 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/districts/{id}/agenda.ics", get(feeds::district_ics))
         .route("/a/{slug}/actions/{id}", get(agenda::action_page))
         .route("/a/{slug}/actions/{id}/agenda.ics", get(agenda::action_ics))
+        .route("/a/{slug}/mutualisation", get(catalogue::catalogue))
+        .route("/a/{slug}/mutualisation/{id}", get(catalogue::sheet))
         .route("/actions/{id}/publication", axum::routing::post(manage::publication))
+        .route("/actions/{id}/mutualisation", axum::routing::post(catalogue::rank))
 }
 
 /// The public page of an edition.

@@ -56,6 +56,10 @@ pub struct AgendaFilter {
     pub showcase: Option<&'static str>,
     /// The free text, resolved against the search index.
     pub text: Resolved,
+    /// Only editions before this year (the reuse catalogue: past editions).
+    pub before_year: Option<i64>,
+    /// The reuse catalogue: hidden sheets left out, featured ones first.
+    pub catalogue: bool,
     /// A value that cannot match anything was given.
     pub impossible: bool,
 }
@@ -99,6 +103,9 @@ pub struct PublicAction {
     pub scheme: String,
     pub showcase_kinds: String,
     pub showcase_other: String,
+    pub expected_participants: Option<i64>,
+    /// 1 featured in the reuse catalogue, 0 as is, -1 hidden from it.
+    pub catalogue_rank: i64,
     /// The owner's name, only when they agreed to show it (else empty).
     pub owner_shown: String,
     pub school_name: Option<String>,
@@ -115,7 +122,7 @@ pub struct PublicAction {
 
 const PUBLIC_SELECT: &str = "SELECT a.id, a.edition_id, e.year AS edition_year, a.title, a.summary, a.description,
     a.starts_on, a.start_time, a.end_time, a.place, a.partners, a.audiences, a.levels, a.scheme, a.showcase_kinds,
-    a.showcase_other, CASE WHEN a.owner_public THEN a.owner_name ELSE '' END AS owner_shown,
+    a.showcase_other, a.expected_participants, a.catalogue_rank, CASE WHEN a.owner_public THEN a.owner_name ELSE '' END AS owner_shown,
     s.name AS school_name, s.uai, s.commune, s.postal_code, s.latitude, s.longitude,
     a.place_district_id AS district_id, di.name AS district_name, dp.code AS department_code, a.updated_at
   FROM actions a
@@ -143,6 +150,13 @@ fn push_filter<B: SqlBuilder>(q: &mut B, academy: AcademyId, f: &AgendaFilter) {
     if let Some(edition) = f.edition {
         q.push_sql(" AND a.edition_id = ");
         q.bind_i64(edition);
+    }
+    if let Some(year) = f.before_year {
+        q.push_sql(" AND e.year < ");
+        q.bind_i64(year);
+    }
+    if f.catalogue {
+        q.push_sql(" AND a.catalogue_rank >= 0");
     }
     if let Some(code) = &f.department {
         q.push_sql(" AND dp.code = ");
@@ -213,7 +227,11 @@ pub async fn agenda(
         push_from(&mut q, f);
         q.push(" WHERE ");
         push_filter(&mut q, academy, f);
-        if searching {
+        if f.catalogue && searching {
+            q.push(" ORDER BY a.catalogue_rank DESC, hits.score DESC, e.year DESC, a.id");
+        } else if f.catalogue {
+            q.push(" ORDER BY a.catalogue_rank DESC, e.year DESC, a.id");
+        } else if searching {
             q.push(" ORDER BY hits.score DESC, (a.starts_on IS NULL), a.starts_on, a.id");
         } else {
             q.push(" ORDER BY (a.starts_on IS NULL), a.starts_on, a.start_time, a.id");
@@ -225,6 +243,78 @@ pub async fn agenda(
         q.build_query_as::<PublicAction>().fetch_all(&mut *c).await
     })?;
     Ok((rows, total))
+}
+
+/// What the catalogue's facets count, per matching action.
+#[derive(Clone, Debug, FromRow)]
+pub struct FacetRow {
+    pub edition_year: i64,
+    pub theme: String,
+    pub district_name: Option<String>,
+    pub audiences: String,
+    pub levels: String,
+    pub scheme: String,
+    pub showcase_kinds: String,
+}
+
+/// The facet values of every action matching `f` (counted by the caller).
+pub async fn facet_rows(
+    conn: &mut Conn<'_>,
+    academy: AcademyId,
+    f: &AgendaFilter,
+) -> DbResult<Vec<FacetRow>> {
+    on_conn!(conn, |c| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT e.year AS edition_year, e.theme, di.name AS district_name, a.audiences, a.levels, a.scheme,
+             a.showcase_kinds FROM actions a JOIN editions e ON e.id = a.edition_id
+             LEFT JOIN schools s ON s.id = a.school_id LEFT JOIN departments dp ON dp.id = a.place_department_id
+             LEFT JOIN districts di ON di.id = a.place_district_id",
+        );
+        push_from(&mut q, f);
+        q.push(" WHERE ");
+        push_filter(&mut q, academy, f);
+        q.build_query_as::<FacetRow>().fetch_all(&mut *c).await
+    })
+}
+
+/// What the bilan of an action teaches, when it was submitted.
+#[derive(Clone, Debug, FromRow)]
+pub struct Lessons {
+    pub took_place: String,
+    pub pupils: Option<i64>,
+    pub parents: Option<i64>,
+    pub staff: Option<i64>,
+    pub partners: Option<i64>,
+    pub vigilance: String,
+    pub perspectives: String,
+}
+
+/// The submitted bilan's lessons of a published action, if any.
+pub async fn lessons(conn: &mut Conn<'_>, id: ActionId) -> DbResult<Option<Lessons>> {
+    on_conn!(conn, |c| sqlx::query_as(
+        "SELECT took_place, pupils, parents, staff, partners, vigilance, perspectives
+         FROM bilans WHERE action_id = $1 AND state = 'submitted'"
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await)
+}
+
+/// Features (`1`), hides (`-1`) or leaves as is (`0`) a sheet of the
+/// reuse catalogue; marks the public pages stale.
+pub async fn set_catalogue_rank(conn: &mut Conn<'_>, id: ActionId, rank: i64) -> DbResult<bool> {
+    let done = on_conn!(conn, |c| sqlx::query(
+        "UPDATE actions SET catalogue_rank = $2 WHERE id = $1 AND state = 'validated'"
+    )
+    .bind(id)
+    .bind(rank)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if done > 0 {
+        bump_generation(conn).await?;
+    }
+    Ok(done > 0)
 }
 
 /// A published action of the académie, or `None` (unpublished, unknown,

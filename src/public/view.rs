@@ -275,6 +275,8 @@ mod tests {
             scheme: "aucun".into(),
             showcase_kinds: "exposition".into(),
             showcase_other: String::new(),
+            expected_participants: Some(40),
+            catalogue_rank: 0,
             owner_shown: String::new(),
             school_name: Some("Collège Jean Moulin".into()),
             uai: Some("0930001A".into()),

@@ -770,6 +770,62 @@ fn rows() -> Vec<Row> {
             |_, _| "/a/creteil/editions/2091".into(),
             "404 404 404 404 404 404 404 404 404 404 404",
         ),
+        // The public side of issue 8 (no account): the agenda, its feeds,
+        // each published action's page and calendar file, the catalogue.
+        get("/a/{slug}/agenda", "agenda de l'académie", |_, _| "/a/creteil/agenda".into(), EVERYONE_200),
+        get("/a/{slug}/agenda.atom", "fil Atom", |_, _| "/a/creteil/agenda.atom".into(), EVERYONE_200),
+        get("/a/{slug}/agenda.ics", "fil iCalendar", |_, _| "/a/creteil/agenda.ics".into(), EVERYONE_200),
+        get(
+            "/a/{slug}/districts/{id}/agenda.atom",
+            "fil Atom du district A",
+            |w, _| format!("/a/creteil/districts/{}/agenda.atom", w.district_a),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/districts/{id}/agenda.ics",
+            "fil iCalendar du district A",
+            |w, _| format!("/a/creteil/districts/{}/agenda.ics", w.district_a),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/actions/{id}",
+            "action validée en A (publiée)",
+            |w, _| format!("/a/creteil/actions/{}", w.validated_action),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/actions/{id}",
+            "action soumise en A (non publiée)",
+            |w, _| format!("/a/creteil/actions/{}", w.submitted_action),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
+        get(
+            "/a/{slug}/actions/{id}/agenda.ics",
+            "action validée en A (publiée)",
+            |w, _| format!("/a/creteil/actions/{}/agenda.ics", w.validated_action),
+            EVERYONE_200,
+        ),
+        get("/a/{slug}/mutualisation", "fiches mutualisation", |_, _| "/a/creteil/mutualisation".into(), EVERYONE_200),
+        get(
+            "/a/{slug}/mutualisation/{id}",
+            "action soumise en A (non publiée)",
+            |w, _| format!("/a/creteil/mutualisation/{}", w.submitted_action),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
+        post(
+            "/actions/{id}/publication",
+            "action validée en A (la republier : rien ne change)",
+            |w, _| format!("/actions/{}/publication", w.validated_action),
+            |_, _| vec![("publication", "publier".into())],
+            "S 403 403 403 404 303 404 403 303 404 303",
+        ),
+        post(
+            "/actions/{id}/mutualisation",
+            "action validée en A (fiche laissée telle quelle)",
+            |w, _| format!("/actions/{}/mutualisation", w.validated_action),
+            |_, _| vec![("rank", "normal".into())],
+            "S 403 403 403 404 303 404 403 303 404 303",
+        ),
         // Forms kept while their author was signed out: each person's own.
         get(
             "/saisies-conservees",

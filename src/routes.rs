@@ -18,7 +18,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::bilans::router())
         .merge(crate::dashboards::router())
         .merge(crate::meetings::router())
-        .merge(crate::public::router())
+        .merge(crate::public::router(state.clone()))
         .merge(crate::resources::router())
         .merge(crate::checklist::router())
         .merge(web::kept::router())

@@ -81,6 +81,7 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
         config: Arc::new(config),
         jobs: Arc::new(Notify::new()),
         oidc,
+        render_cache: Arc::default(),
     };
     let jobs = crate::jobs::JobContext::new(state.config.clone(), db)?;
     let worker = tokio::spawn(crate::jobs::worker(

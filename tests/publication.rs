@@ -34,6 +34,7 @@ on_both_engines!(
     bad_input_gives_a_page_or_a_french_400_never_a_500,
     feeds_and_calendar_files_hold_only_published_actions,
     the_catalogue_holds_past_published_actions_with_facets,
+    the_render_cache_is_dropped_by_each_publication_change,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -551,4 +552,51 @@ async fn the_catalogue_holds_past_published_actions_with_facets(engine: Engine) 
         let r = w.app.get(&format!("/a/creteil/mutualisation?{bad}")).await;
         assert_eq!(r.status(), StatusCode::OK, "{bad}");
     }
+}
+
+async fn the_render_cache_is_dropped_by_each_publication_change(engine: Engine) {
+    let w = world(engine).await;
+    let id = w
+        .action(w.edition, "Marqueurcache exposition", "Des affiches.", ActionState::Validated)
+        .await;
+    let cached = async |path: &str| {
+        let r = w.app.get(path).await;
+        let hit = r.headers().contains_key("x-render-cache");
+        (hit, body(r).await)
+    };
+    let page = format!("/a/creteil/actions/{id}");
+    for path in ["/a/creteil/agenda", page.as_str(), "/a/creteil/agenda.atom"] {
+        let (hit, first) = cached(path).await;
+        assert!(!hit, "{path}: first rendering");
+        let (hit, second) = cached(path).await;
+        assert!(hit, "{path}: served from the cache");
+        assert_eq!(first, second);
+    }
+    // Unpublishing drops every cached page.
+    w.unpublish(id).await;
+    let (hit, agenda) = cached("/a/creteil/agenda").await;
+    assert!(!hit && !agenda.contains("Marqueurcache"));
+    assert_eq!(w.app.get(&page).await.status(), StatusCode::NOT_FOUND);
+    // Publishing again too.
+    let mut tx = w.app.db.begin().await.unwrap();
+    public_store::set_published(&mut tx.conn(), id, true, "", w.owner).await.unwrap();
+    tx.commit().await.unwrap();
+    let (hit, agenda) = cached("/a/creteil/agenda").await;
+    assert!(!hit && agenda.contains("Marqueurcache"));
+    // An edit of a published action too.
+    cached(&page).await;
+    assert!(cached(&page).await.0);
+    let mut tx = w.app.db.begin().await.unwrap();
+    let action = actions_store::action_by_id(&mut tx.conn(), id).await.unwrap().unwrap();
+    let mut input = action.input(vec![]);
+    input.title = "Marqueurcache nouveau titre".into();
+    let checked = CheckedAction { starts_on: action.starts_on, expected_participants: Some(30) };
+    actions_store::save_content(&mut tx.conn(), id, action.version, &input, &checked).await.unwrap();
+    tx.commit().await.unwrap();
+    let (hit, fresh) = cached(&page).await;
+    assert!(!hit && fresh.contains("nouveau titre"));
+    // A signed-in person never gets a cached page.
+    w.app.sign_in_demo(OWNER).await;
+    assert!(!cached(&page).await.0);
+    assert!(!cached(&page).await.0);
 }

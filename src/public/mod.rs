@@ -10,6 +10,7 @@
 //! policy keeps private (issue 7 item 16).
 
 pub mod agenda;
+pub mod cache;
 pub mod catalogue;
 pub mod feeds;
 pub mod manage;
@@ -28,9 +29,10 @@ use crate::{
     web::{AppError, AppResult, AppState, PageCtx, extract::Path, render},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/a/{slug}/editions/{year}", get(edition_page))
+/// The public pages: the edition page, then the cached ones (agenda,
+/// feeds, action pages, catalogue), then the coordinators' forms.
+pub fn router(state: AppState) -> Router<AppState> {
+    let cached = Router::new()
         .route("/a/{slug}/agenda", get(agenda::agenda))
         .route("/a/{slug}/agenda.atom", get(feeds::atom))
         .route("/a/{slug}/agenda.ics", get(feeds::ics))
@@ -40,6 +42,10 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/actions/{id}/agenda.ics", get(agenda::action_ics))
         .route("/a/{slug}/mutualisation", get(catalogue::catalogue))
         .route("/a/{slug}/mutualisation/{id}", get(catalogue::sheet))
+        .route_layer(axum::middleware::from_fn_with_state(state, cache::serve));
+    Router::new()
+        .route("/a/{slug}/editions/{year}", get(edition_page))
+        .merge(cached)
         .route("/actions/{id}/publication", axum::routing::post(manage::publication))
         .route("/actions/{id}/mutualisation", axum::routing::post(catalogue::rank))
 }

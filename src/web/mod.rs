@@ -13,6 +13,7 @@ pub mod notice;
 pub mod once;
 pub mod page;
 pub mod redirect;
+pub mod render_cache;
 pub mod security;
 pub mod session;
 pub mod tokens;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub oidc: Option<Arc<crate::openid::Provider>>,
     /// Where uploaded files are kept (`crate::files`).
     pub files: crate::files::FileStore,
+    /// Rendered public pages (`render_cache`, `crate::public::cache`).
+    pub render_cache: Arc<render_cache::RenderCache>,
 }
 
 /// Wraps the application's routes (merged by [`crate::routes`]) in the

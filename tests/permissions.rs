@@ -772,9 +772,24 @@ fn rows() -> Vec<Row> {
         ),
         // The public side of issue 8 (no account): the agenda, its feeds,
         // each published action's page and calendar file, the catalogue.
-        get("/a/{slug}/agenda", "agenda de l'académie", |_, _| "/a/creteil/agenda".into(), EVERYONE_200),
-        get("/a/{slug}/agenda.atom", "fil Atom", |_, _| "/a/creteil/agenda.atom".into(), EVERYONE_200),
-        get("/a/{slug}/agenda.ics", "fil iCalendar", |_, _| "/a/creteil/agenda.ics".into(), EVERYONE_200),
+        get(
+            "/a/{slug}/agenda",
+            "agenda de l'académie",
+            |_, _| "/a/creteil/agenda".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/agenda.atom",
+            "fil Atom",
+            |_, _| "/a/creteil/agenda.atom".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/agenda.ics",
+            "fil iCalendar",
+            |_, _| "/a/creteil/agenda.ics".into(),
+            EVERYONE_200,
+        ),
         get(
             "/a/{slug}/districts/{id}/agenda.atom",
             "fil Atom du district A",
@@ -805,7 +820,12 @@ fn rows() -> Vec<Row> {
             |w, _| format!("/a/creteil/actions/{}/agenda.ics", w.validated_action),
             EVERYONE_200,
         ),
-        get("/a/{slug}/mutualisation", "fiches mutualisation", |_, _| "/a/creteil/mutualisation".into(), EVERYONE_200),
+        get(
+            "/a/{slug}/mutualisation",
+            "fiches mutualisation",
+            |_, _| "/a/creteil/mutualisation".into(),
+            EVERYONE_200,
+        ),
         get(
             "/a/{slug}/mutualisation/{id}",
             "action soumise en A (non publiée)",

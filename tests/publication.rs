@@ -72,7 +72,9 @@ async fn world(engine: Engine) -> World {
             .unwrap()
             .unwrap()
             .id;
-        let grant = &auth_store::grants_of(&mut conn.conn(), owner).await.unwrap()[0];
+        let grant = &auth_store::grants_of(&mut conn.conn(), owner)
+            .await
+            .unwrap()[0];
         (academy, grant.school_id.unwrap())
     };
     let (edition, _) = EditionBuilder::new(2090).insert(&db).await;
@@ -98,7 +100,13 @@ async fn world(engine: Engine) -> World {
 impl World {
     /// A complete action moved to `state` through the stores (the index is
     /// kept by them).
-    async fn action(&self, edition: EditionId, title: &str, text: &str, state: ActionState) -> ActionId {
+    async fn action(
+        &self,
+        edition: EditionId,
+        title: &str,
+        text: &str,
+        state: ActionState,
+    ) -> ActionId {
         let db = &self.app.db;
         let day = paris_date(Utc::now()) + Duration::days(41);
         let input = ActionInput {
@@ -128,9 +136,15 @@ impl World {
             expected_participants: Some(30),
         };
         let mut tx = db.begin().await.unwrap();
-        let id = actions_store::create_draft(&mut tx.conn(), edition, Some(self.school), None, self.owner)
-            .await
-            .unwrap();
+        let id = actions_store::create_draft(
+            &mut tx.conn(),
+            edition,
+            Some(self.school),
+            None,
+            self.owner,
+        )
+        .await
+        .unwrap();
         assert!(
             actions_store::save_content(&mut tx.conn(), id, 1, &input, &checked)
                 .await
@@ -192,49 +206,117 @@ async fn only_published_actions_appear_on_the_public_side(engine: Engine) {
     // Arrange
     let w = world(engine).await;
     let shown = w
-        .action(w.edition, "Théâtre forum marqueurvisible", "Des élèves jouent.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Théâtre forum marqueurvisible",
+            "Des élèves jouent.",
+            ActionState::Validated,
+        )
         .await;
     let unpublished = w
-        .action(w.edition, "Atelier marqueurretire", "Retirée.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Atelier marqueurretire",
+            "Retirée.",
+            ActionState::Validated,
+        )
         .await;
     w.unpublish(unpublished).await;
     let draft = w
-        .action(w.edition, "Brouillon marqueurbrouillon", "Pas prête.", ActionState::Draft)
+        .action(
+            w.edition,
+            "Brouillon marqueurbrouillon",
+            "Pas prête.",
+            ActionState::Draft,
+        )
         .await;
     let declined = w
-        .action(w.edition, "Refus marqueurrefus", "Non retenue.", ActionState::Declined)
+        .action(
+            w.edition,
+            "Refus marqueurrefus",
+            "Non retenue.",
+            ActionState::Declined,
+        )
         .await;
     let submitted = w
-        .action(w.edition, "Soumise marqueursoumise", "En attente.", ActionState::Submitted)
+        .action(
+            w.edition,
+            "Soumise marqueursoumise",
+            "En attente.",
+            ActionState::Submitted,
+        )
         .await;
     let hidden_edition = w
-        .action(w.draft_edition, "Edition marqueurpreparation", "Pas publiée.", ActionState::Validated)
+        .action(
+            w.draft_edition,
+            "Edition marqueurpreparation",
+            "Pas publiée.",
+            ActionState::Validated,
+        )
         .await;
     let past = w
-        .action(w.past_edition, "Passée marqueurpassee", "L'an dernier.", ActionState::Validated)
+        .action(
+            w.past_edition,
+            "Passée marqueurpassee",
+            "L'an dernier.",
+            ActionState::Validated,
+        )
         .await;
 
     // Act
     let mut everything = String::new();
-    for id in [shown, unpublished, draft, declined, submitted, hidden_edition, past] {
+    for id in [
+        shown,
+        unpublished,
+        draft,
+        declined,
+        submitted,
+        hidden_edition,
+        past,
+    ] {
         for path in public_paths(id) {
             let response = w.app.get(&path).await;
-            assert_ne!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+            assert_ne!(
+                response.status(),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "{path}"
+            );
             everything.push_str(&body(response).await);
         }
     }
-    for q in ["marqueurretire", "marqueurbrouillon", "marqueurrefus", "marqueursoumise", "marqueurpreparation"] {
+    for q in [
+        "marqueurretire",
+        "marqueurbrouillon",
+        "marqueurrefus",
+        "marqueursoumise",
+        "marqueurpreparation",
+    ] {
         assert!(w.agenda(&format!("q={q}")).await.is_empty(), "{q} found");
     }
 
     // Assert
     assert!(everything.contains("marqueurvisible"));
-    assert!(everything.contains("marqueurpassee"), "the past edition's agenda and catalogue");
-    for hidden in ["marqueurretire", "marqueurbrouillon", "marqueurrefus", "marqueursoumise", "marqueurpreparation"] {
-        assert!(!everything.contains(hidden), "{hidden} appears on the public side");
+    assert!(
+        everything.contains("marqueurpassee"),
+        "the past edition's agenda and catalogue"
+    );
+    for hidden in [
+        "marqueurretire",
+        "marqueurbrouillon",
+        "marqueurrefus",
+        "marqueursoumise",
+        "marqueurpreparation",
+    ] {
+        assert!(
+            !everything.contains(hidden),
+            "{hidden} appears on the public side"
+        );
     }
     for secret in [OWNER, "Kermarrec", "demo.test"] {
-        assert!(!everything.contains(secret), "{secret} appears on the public side");
+        assert!(
+            !everything.contains(secret),
+            "{secret} appears on the public side"
+        );
     }
     for id in [unpublished, draft, declined, submitted, hidden_edition] {
         let response = w.app.get(&format!("/a/creteil/actions/{id}")).await;
@@ -242,7 +324,10 @@ async fn only_published_actions_appear_on_the_public_side(engine: Engine) {
     }
     // The owner's agreement shows their name, never their address.
     let mut tx = w.app.db.begin().await.unwrap();
-    let action = actions_store::action_by_id(&mut tx.conn(), shown).await.unwrap().unwrap();
+    let action = actions_store::action_by_id(&mut tx.conn(), shown)
+        .await
+        .unwrap()
+        .unwrap();
     let mut input = action.input(vec![]);
     input.owner_public = true;
     let checked = CheckedAction {
@@ -269,27 +354,54 @@ async fn french_search_finds_stems_accents_and_one_typing_error(engine: Engine) 
         ActionState::Validated,
     )
     .await;
-    w.action(w.edition, "Théâtre forum", "Une pièce jouée par les parents.", ActionState::Validated)
-        .await;
+    w.action(
+        w.edition,
+        "Théâtre forum",
+        "Une pièce jouée par les parents.",
+        ActionState::Validated,
+    )
+    .await;
     let decrochage = vec!["Prévenir le DÉCROCHAGE scolaire".to_string()];
     assert_eq!(w.agenda("q=d%C3%A9crochage").await, decrochage);
     assert_eq!(w.agenda("q=decrocher").await, decrochage);
     assert_eq!(w.agenda("q=DECROCHAGES").await, decrochage);
     assert_eq!(w.agenda("q=eleves+anciens").await, decrochage);
-    assert_eq!(w.agenda("q=decrochqge").await, decrochage, "one typing error");
-    assert_eq!(w.agenda("q=theatre").await, vec!["Théâtre forum".to_string()]);
-    assert!(w.agenda("q=theatre+decrochage").await.is_empty(), "every word must match");
-    assert_eq!(w.agenda("q=les+de").await.len(), 2, "stop words only: no text filter");
+    assert_eq!(
+        w.agenda("q=decrochqge").await,
+        decrochage,
+        "one typing error"
+    );
+    assert_eq!(
+        w.agenda("q=theatre").await,
+        vec!["Théâtre forum".to_string()]
+    );
+    assert!(
+        w.agenda("q=theatre+decrochage").await.is_empty(),
+        "every word must match"
+    );
+    assert_eq!(
+        w.agenda("q=les+de").await.len(),
+        2,
+        "stop words only: no text filter"
+    );
 }
 
 async fn the_index_follows_each_change_in_its_transaction(engine: Engine) {
     let w = world(engine).await;
     let id = w
-        .action(w.edition, "Rallye lecture", "Des livres.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Rallye lecture",
+            "Des livres.",
+            ActionState::Validated,
+        )
         .await;
     let db = &w.app.db;
     let mut tx = db.begin().await.unwrap();
-    let action = actions_store::action_by_id(&mut tx.conn(), id).await.unwrap().unwrap();
+    let action = actions_store::action_by_id(&mut tx.conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
     let mut input = action.input(vec![]);
     input.title = "Course d'orientation".into();
     let checked = CheckedAction {
@@ -307,7 +419,10 @@ async fn the_index_follows_each_change_in_its_transaction(engine: Engine) {
             text: search::resolve(conn, q).await.unwrap(),
             ..Default::default()
         };
-        public_store::agenda(conn, w.academy, &filter, 1, 50).await.unwrap().1
+        public_store::agenda(conn, w.academy, &filter, 1, 50)
+            .await
+            .unwrap()
+            .1
     };
     assert_eq!(find(&mut tx.conn(), "orientation").await, 1);
     assert_eq!(find(&mut tx.conn(), "rallye").await, 0);
@@ -321,36 +436,55 @@ async fn the_index_follows_each_change_in_its_transaction(engine: Engine) {
     w.unpublish(id).await;
     let mut conn = db.acquire().await.unwrap();
     let postings: i64 = match &mut conn.conn() {
-        perseverance::db::Conn::Sqlite(c) => sqlx::query_scalar("SELECT COUNT(*) FROM search_postings WHERE action_id = $1")
-            .bind(id)
-            .fetch_one(&mut **c)
-            .await
-            .unwrap(),
-        perseverance::db::Conn::Postgres(c) => sqlx::query_scalar("SELECT COUNT(*) FROM search_postings WHERE action_id = $1")
-            .bind(id)
-            .fetch_one(&mut **c)
-            .await
-            .unwrap(),
+        perseverance::db::Conn::Sqlite(c) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM search_postings WHERE action_id = $1")
+                .bind(id)
+                .fetch_one(&mut **c)
+                .await
+                .unwrap()
+        }
+        perseverance::db::Conn::Postgres(c) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM search_postings WHERE action_id = $1")
+                .bind(id)
+                .fetch_one(&mut **c)
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(postings, 0);
     drop(conn);
     let mut tx = db.begin().await.unwrap();
-    assert!(public_store::set_published(&mut tx.conn(), id, true, "", w.owner).await.unwrap());
+    assert!(
+        public_store::set_published(&mut tx.conn(), id, true, "", w.owner)
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
-    assert_eq!(w.agenda("q=rallye").await, vec!["Rallye lecture".to_string()]);
+    assert_eq!(
+        w.agenda("q=rallye").await,
+        vec!["Rallye lecture".to_string()]
+    );
 }
 
 async fn the_coordination_unpublishes_and_republishes_with_a_reason(engine: Engine) {
     let w = world(engine).await;
     let id = w
-        .action(w.edition, "Exposition marqueurexpo", "Des affiches.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Exposition marqueurexpo",
+            "Des affiches.",
+            ActionState::Validated,
+        )
         .await;
     assert_eq!(w.agenda("q=marqueurexpo").await.len(), 1);
     // The staff member may not.
     w.app.sign_in_demo(OWNER).await;
     let refused = w
         .app
-        .post(&format!("/actions/{id}/publication"), &[("publication", "retirer"), ("reason", "Non")])
+        .post(
+            &format!("/actions/{id}/publication"),
+            &[("publication", "retirer"), ("reason", "Non")],
+        )
         .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     // The district coordination may, with a reason.
@@ -358,23 +492,35 @@ async fn the_coordination_unpublishes_and_republishes_with_a_reason(engine: Engi
     w.app.sign_in_demo("coordination.district@demo.test").await;
     let empty = w
         .app
-        .post(&format!("/actions/{id}/publication"), &[("publication", "retirer"), ("reason", " ")])
+        .post(
+            &format!("/actions/{id}/publication"),
+            &[("publication", "retirer"), ("reason", " ")],
+        )
         .await;
     assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
     let done = w
         .app
         .post(
             &format!("/actions/{id}/publication"),
-            &[("publication", "retirer"), ("reason", "Photos d'élèves sans autorisation")],
+            &[
+                ("publication", "retirer"),
+                ("reason", "Photos d'élèves sans autorisation"),
+            ],
         )
         .await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     assert!(w.agenda("q=marqueurexpo").await.is_empty());
     let page = body(w.app.get(&format!("/actions/{id}")).await).await;
-    assert!(common::html::text(&page).contains("Retirée de la publication : Photos d'élèves sans autorisation"));
+    assert!(
+        common::html::text(&page)
+            .contains("Retirée de la publication : Photos d'élèves sans autorisation")
+    );
     let again = w
         .app
-        .post(&format!("/actions/{id}/publication"), &[("publication", "publier")])
+        .post(
+            &format!("/actions/{id}/publication"),
+            &[("publication", "publier")],
+        )
         .await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(w.agenda("q=marqueurexpo").await.len(), 1);
@@ -382,8 +528,13 @@ async fn the_coordination_unpublishes_and_republishes_with_a_reason(engine: Engi
 
 async fn bad_input_gives_a_page_or_a_french_400_never_a_500(engine: Engine) {
     let w = world(engine).await;
-    w.action(w.edition, "Forum des métiers", "Des métiers.", ActionState::Validated)
-        .await;
+    w.action(
+        w.edition,
+        "Forum des métiers",
+        "Des métiers.",
+        ActionState::Validated,
+    )
+    .await;
     let long = "%C3%A9".repeat(10_000);
     let ok = [
         "q=%22forum%22+AND+-m%C3%A9tiers*+OR+(x)".to_string(),
@@ -402,7 +553,12 @@ async fn bad_input_gives_a_page_or_a_french_400_never_a_500(engine: Engine) {
     ];
     for query in ok {
         let response = w.app.get(&format!("/a/creteil/agenda?{query}")).await;
-        assert_eq!(response.status(), StatusCode::OK, "{}", &query[..query.len().min(80)]);
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "{}",
+            &query[..query.len().min(80)]
+        );
     }
     for query in ["page=abc", "page=-1", "page=0"] {
         let response = w.app.get(&format!("/a/creteil/agenda?{query}")).await;
@@ -412,17 +568,33 @@ async fn bad_input_gives_a_page_or_a_french_400_never_a_500(engine: Engine) {
     assert_eq!(w.agenda("public=inconnu").await.len(), 0);
     assert_eq!(w.agenda("public=eleves&niveau=3e").await.len(), 1);
     assert_eq!(w.agenda("public=personnels").await.len(), 0);
-    assert_eq!(w.app.get("/a/nulle-part/agenda").await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(w.app.get("/a/creteil/actions/abc").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.app.get("/a/nulle-part/agenda").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.app.get("/a/creteil/actions/abc").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn feeds_and_calendar_files_hold_only_published_actions(engine: Engine) {
     let w = world(engine).await;
     let shown = w
-        .action(w.edition, "Café des parents", "Un café.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Café des parents",
+            "Un café.",
+            ActionState::Validated,
+        )
         .await;
     let gone = w
-        .action(w.edition, "Atelier marqueurretire", "Retirée.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Atelier marqueurretire",
+            "Retirée.",
+            ActionState::Validated,
+        )
         .await;
     w.unpublish(gone).await;
     let atom = body(w.app.get("/a/creteil/agenda.atom").await).await;
@@ -433,22 +605,40 @@ async fn feeds_and_calendar_files_hold_only_published_actions(engine: Engine) {
     assert!(ics.contains("SUMMARY:Café des parents"));
     assert!(ics.contains("DTSTART;TZID=Europe/Paris:"));
     assert!(!ics.contains("marqueurretire"));
-    let one = w.app.get(&format!("/a/creteil/actions/{shown}/agenda.ics")).await;
+    let one = w
+        .app
+        .get(&format!("/a/creteil/actions/{shown}/agenda.ics"))
+        .await;
     assert_eq!(one.status(), StatusCode::OK);
-    assert!(one.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    assert!(
+        one.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
     let one = body(one).await;
     assert!(one.contains("BEGIN:VEVENT") && one.contains("LOCATION:Gymnase"));
     assert!(one.contains("T140000"));
     // The action's page: title, canonical, Open Graph, JSON-LD Event.
     let page = Page::parse(&body(w.app.get(&format!("/a/creteil/actions/{shown}")).await).await);
     assert_eq!(page.text("h1").unwrap(), "Café des parents");
-    assert!(page.attr("link[rel=canonical]", "href").unwrap().ends_with(&format!("/a/creteil/actions/{shown}")));
-    assert_eq!(page.attr("meta[property=\"og:title\"]", "content").unwrap(), "Café des parents");
+    assert!(
+        page.attr("link[rel=canonical]", "href")
+            .unwrap()
+            .ends_with(&format!("/a/creteil/actions/{shown}"))
+    );
+    assert_eq!(
+        page.attr("meta[property=\"og:title\"]", "content").unwrap(),
+        "Café des parents"
+    );
     let ld: serde_json::Value =
         serde_json::from_str(&page.text("script[type=\"application/ld+json\"]").unwrap()).unwrap();
     assert_eq!(ld["@type"], "Event");
     let start = ld["startDate"].as_str().unwrap();
-    assert!(start.ends_with("+01:00") || start.ends_with("+02:00"), "{start}");
+    assert!(
+        start.ends_with("+01:00") || start.ends_with("+02:00"),
+        "{start}"
+    );
     assert!(start.contains("T14:00:00"));
     assert_eq!(ld["eventStatus"], "https://schema.org/EventScheduled");
     assert_eq!(ld["location"]["address"]["addressCountry"], "FR");
@@ -458,12 +648,25 @@ async fn feeds_and_calendar_files_hold_only_published_actions(engine: Engine) {
     // The district's feed.
     let district = {
         let conn = &mut w.app.db.acquire().await.unwrap();
-        map_store::school_by_id(&mut conn.conn(), w.school).await.unwrap().unwrap().district_id.unwrap()
+        map_store::school_by_id(&mut conn.conn(), w.school)
+            .await
+            .unwrap()
+            .unwrap()
+            .district_id
+            .unwrap()
     };
-    let atom = body(w.app.get(&format!("/a/creteil/districts/{district}/agenda.atom")).await).await;
+    let atom = body(
+        w.app
+            .get(&format!("/a/creteil/districts/{district}/agenda.atom"))
+            .await,
+    )
+    .await;
     assert!(atom.contains("Café des parents"));
     assert_eq!(
-        w.app.get("/a/creteil/districts/999999/agenda.ics").await.status(),
+        w.app
+            .get("/a/creteil/districts/999999/agenda.ics")
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
     let _ = NaiveDate::MIN;
@@ -472,24 +675,60 @@ async fn feeds_and_calendar_files_hold_only_published_actions(engine: Engine) {
 /// The same queries return the same actions in the same order on both
 /// engines (needs PostgreSQL).
 #[tokio::test]
-#[cfg_attr(not(pg_tests), ignore = "PostgreSQL : définir PERSEVERANCE_TEST_PG_URL pour lancer cette suite")]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL : définir PERSEVERANCE_TEST_PG_URL pour lancer cette suite"
+)]
 async fn search_returns_the_same_results_in_the_same_order_on_both_engines() {
     let texts = [
-        ("Prévenir le décrochage", "Des élèves de 3e et leurs parents."),
-        ("Décrocheurs d'hier, diplômés d'aujourd'hui", "Témoignages d'anciens élèves."),
-        ("Théâtre forum", "Les élèves jouent le décrochage, puis en débattent."),
-        ("Café des parents", "Parler du décrochage avec les parents d'élèves."),
+        (
+            "Prévenir le décrochage",
+            "Des élèves de 3e et leurs parents.",
+        ),
+        (
+            "Décrocheurs d'hier, diplômés d'aujourd'hui",
+            "Témoignages d'anciens élèves.",
+        ),
+        (
+            "Théâtre forum",
+            "Les élèves jouent le décrochage, puis en débattent.",
+        ),
+        (
+            "Café des parents",
+            "Parler du décrochage avec les parents d'élèves.",
+        ),
         ("Forum des métiers", "Rencontres avec des professionnels."),
-        ("Exposition d'affiches", "Les élèves exposent leurs affiches sur la persévérance."),
-        ("Course d'orientation", "Une course, des élèves, des parents."),
-        ("Persévérer ensemble", "La persévérance scolaire, un projet d'établissement."),
+        (
+            "Exposition d'affiches",
+            "Les élèves exposent leurs affiches sur la persévérance.",
+        ),
+        (
+            "Course d'orientation",
+            "Une course, des élèves, des parents.",
+        ),
+        (
+            "Persévérer ensemble",
+            "La persévérance scolaire, un projet d'établissement.",
+        ),
     ];
-    let queries = ["décrochage", "eleves", "parents", "ELEVES parents", "perseverance", "decrochqge", "forum", "affiche", "zzz", "\"élèves\" OR 1=1"];
+    let queries = [
+        "décrochage",
+        "eleves",
+        "parents",
+        "ELEVES parents",
+        "perseverance",
+        "decrochqge",
+        "forum",
+        "affiche",
+        "zzz",
+        "\"élèves\" OR 1=1",
+    ];
     let mut answers = Vec::new();
     for engine in [Engine::Sqlite, Engine::Postgres] {
         let w = world(engine).await;
         for (title, text) in texts {
-            w.action(w.edition, title, text, ActionState::Validated).await;
+            w.action(w.edition, title, text, ActionState::Validated)
+                .await;
         }
         let mut found = Vec::new();
         for q in queries {
@@ -513,32 +752,76 @@ fn urlencode(text: &str) -> String {
 async fn the_catalogue_holds_past_published_actions_with_facets(engine: Engine) {
     let w = world(engine).await;
     let current = w
-        .action(w.edition, "Décrochage cette année", "En cours.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Décrochage cette année",
+            "En cours.",
+            ActionState::Validated,
+        )
         .await;
     let first = w
-        .action(w.past_edition, "Prévenir le décrochage", "Des élèves.", ActionState::Validated)
+        .action(
+            w.past_edition,
+            "Prévenir le décrochage",
+            "Des élèves.",
+            ActionState::Validated,
+        )
         .await;
     let featured = w
-        .action(w.past_edition, "Ne plus décrocher : témoignages", "Des anciens élèves.", ActionState::Validated)
+        .action(
+            w.past_edition,
+            "Ne plus décrocher : témoignages",
+            "Des anciens élèves.",
+            ActionState::Validated,
+        )
         .await;
     let hidden = w
-        .action(w.past_edition, "Décrochage masqué", "Masquée.", ActionState::Validated)
+        .action(
+            w.past_edition,
+            "Décrochage masqué",
+            "Masquée.",
+            ActionState::Validated,
+        )
         .await;
-    w.action(w.past_edition, "Décrochage refusé", "Non.", ActionState::Declined)
-        .await;
+    w.action(
+        w.past_edition,
+        "Décrochage refusé",
+        "Non.",
+        ActionState::Declined,
+    )
+    .await;
     w.app.sign_in_demo("coordination.district@demo.test").await;
     for (id, rank) in [(featured, "mettre-en-avant"), (hidden, "masquer")] {
-        let r = w.app.post(&format!("/actions/{id}/mutualisation"), &[("rank", rank)]).await;
+        let r = w
+            .app
+            .post(&format!("/actions/{id}/mutualisation"), &[("rank", rank)])
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
     w.app.post("/deconnexion", &[]).await;
     let page = Page::parse(&body(w.app.get("/a/creteil/mutualisation?q=decrochage").await).await);
     let titles = page.texts(".pv-agenda h3 a");
-    assert_eq!(titles, vec!["Ne plus décrocher : témoignages", "Prévenir le décrochage"]);
+    assert_eq!(
+        titles,
+        vec!["Ne plus décrocher : témoignages", "Prévenir le décrochage"]
+    );
     let facets = page.texts("li");
-    assert!(facets.iter().any(|t| t.starts_with("2089") && t.ends_with("(2)")), "{facets:?}");
-    assert!(facets.iter().any(|t| t.starts_with("ULIS") || t.contains("ULIS")), "{facets:?}");
-    let sheet = w.app.get(&format!("/a/creteil/mutualisation/{first}")).await;
+    assert!(
+        facets
+            .iter()
+            .any(|t| t.starts_with("2089") && t.ends_with("(2)")),
+        "{facets:?}"
+    );
+    assert!(
+        facets
+            .iter()
+            .any(|t| t.starts_with("ULIS") || t.contains("ULIS")),
+        "{facets:?}"
+    );
+    let sheet = w
+        .app
+        .get(&format!("/a/creteil/mutualisation/{first}"))
+        .await;
     assert_eq!(sheet.status(), StatusCode::OK);
     let sheet = body(sheet).await;
     assert!(sheet.contains("Pour qui") && !sheet.contains(OWNER) && !sheet.contains("Kermarrec"));
@@ -547,7 +830,11 @@ async fn the_catalogue_holds_past_published_actions_with_facets(engine: Engine) 
         assert!(r.status() == StatusCode::NOT_FOUND || gone == current);
     }
     let everything = body(w.app.get("/a/creteil/mutualisation").await).await;
-    assert!(!everything.contains("masqué") && !everything.contains("refusé") && !everything.contains("cette année"));
+    assert!(
+        !everything.contains("masqué")
+            && !everything.contains("refusé")
+            && !everything.contains("cette année")
+    );
     for bad in ["edition=abc", "page=99999", "q=%00%22", "district_nom=%27"] {
         let r = w.app.get(&format!("/a/creteil/mutualisation?{bad}")).await;
         assert_eq!(r.status(), StatusCode::OK, "{bad}");
@@ -557,7 +844,12 @@ async fn the_catalogue_holds_past_published_actions_with_facets(engine: Engine) 
 async fn the_render_cache_is_dropped_by_each_publication_change(engine: Engine) {
     let w = world(engine).await;
     let id = w
-        .action(w.edition, "Marqueurcache exposition", "Des affiches.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Marqueurcache exposition",
+            "Des affiches.",
+            ActionState::Validated,
+        )
         .await;
     let cached = async |path: &str| {
         let r = w.app.get(path).await;
@@ -579,7 +871,9 @@ async fn the_render_cache_is_dropped_by_each_publication_change(engine: Engine) 
     assert_eq!(w.app.get(&page).await.status(), StatusCode::NOT_FOUND);
     // Publishing again too.
     let mut tx = w.app.db.begin().await.unwrap();
-    public_store::set_published(&mut tx.conn(), id, true, "", w.owner).await.unwrap();
+    public_store::set_published(&mut tx.conn(), id, true, "", w.owner)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let (hit, agenda) = cached("/a/creteil/agenda").await;
     assert!(!hit && agenda.contains("Marqueurcache"));
@@ -587,11 +881,19 @@ async fn the_render_cache_is_dropped_by_each_publication_change(engine: Engine) 
     cached(&page).await;
     assert!(cached(&page).await.0);
     let mut tx = w.app.db.begin().await.unwrap();
-    let action = actions_store::action_by_id(&mut tx.conn(), id).await.unwrap().unwrap();
+    let action = actions_store::action_by_id(&mut tx.conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
     let mut input = action.input(vec![]);
     input.title = "Marqueurcache nouveau titre".into();
-    let checked = CheckedAction { starts_on: action.starts_on, expected_participants: Some(30) };
-    actions_store::save_content(&mut tx.conn(), id, action.version, &input, &checked).await.unwrap();
+    let checked = CheckedAction {
+        starts_on: action.starts_on,
+        expected_participants: Some(30),
+    };
+    actions_store::save_content(&mut tx.conn(), id, action.version, &input, &checked)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let (hit, fresh) = cached(&page).await;
     assert!(!hit && fresh.contains("nouveau titre"));

@@ -277,9 +277,7 @@ pub fn calendar(
         }
         match &event.location {
             Some(place) => lines.push(format!("LOCATION:{}", escape(place))),
-            None if !event.url.is_empty() => {
-                lines.push(format!("LOCATION:{}", escape(&event.url)))
-            }
+            None if !event.url.is_empty() => lines.push(format!("LOCATION:{}", escape(&event.url))),
             None => {}
         }
         lines.push(format!(

@@ -191,7 +191,10 @@ impl AgendaPage {
         match self.total {
             0 => "Aucune action ne correspond.".into(),
             1 => "1 action".into(),
-            n => format!("{} actions", crate::domain::declaration::french_count(n as usize)),
+            n => format!(
+                "{} actions",
+                crate::domain::declaration::french_count(n as usize)
+            ),
         }
     }
     fn edition_year(&self) -> String {
@@ -232,7 +235,10 @@ pub async fn agenda(
         None => FilterPlaces::default(),
     };
     let title = match &edition {
-        Some(e) => format!("Agenda des actions {} — académie de {}", e.year, academy.name),
+        Some(e) => format!(
+            "Agenda des actions {} — académie de {}",
+            e.year, academy.name
+        ),
         None => format!("Agenda des actions — académie de {}", academy.name),
     };
     render(AgendaPage {
@@ -326,7 +332,10 @@ pub async fn action_ics(
     );
     let mut response = (
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"action-{}.ics\"", action.a.id),

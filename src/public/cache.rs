@@ -43,7 +43,10 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return (
             [
                 (header::CONTENT_TYPE, entry.content_type),
-                (header::HeaderName::from_static("x-render-cache"), "hit".into()),
+                (
+                    header::HeaderName::from_static("x-render-cache"),
+                    "hit".into(),
+                ),
             ],
             entry.body,
         )

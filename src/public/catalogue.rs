@@ -24,8 +24,12 @@ use crate::{
     map::store::Academy,
     search,
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser, PageCtx, extract::Path,
-        extract::Query, notice::Notice, once::{self, OnceToken}, render,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, PageCtx,
+        extract::Path,
+        extract::Query,
+        notice::Notice,
+        once::{self, OnceToken},
+        render,
     },
 };
 
@@ -36,7 +40,11 @@ pub struct Facet {
     pub values: Vec<(String, String, usize)>,
 }
 
-fn count_list(rows: &[FacetRow], pick: fn(&FacetRow) -> &str, choices: Choices) -> Vec<(String, String, usize)> {
+fn count_list(
+    rows: &[FacetRow],
+    pick: fn(&FacetRow) -> &str,
+    choices: Choices,
+) -> Vec<(String, String, usize)> {
     choices
         .iter()
         .map(|(code, label)| {
@@ -55,7 +63,10 @@ pub fn facets(rows: &[FacetRow]) -> Vec<Facet> {
     let mut editions: BTreeMap<i64, (String, usize)> = BTreeMap::new();
     let mut districts: BTreeMap<String, usize> = BTreeMap::new();
     for r in rows {
-        editions.entry(r.edition_year).or_insert((r.theme.clone(), 0)).1 += 1;
+        editions
+            .entry(r.edition_year)
+            .or_insert((r.theme.clone(), 0))
+            .1 += 1;
         if let Some(d) = &r.district_name {
             *districts.entry(d.clone()).or_insert(0) += 1;
         }
@@ -70,9 +81,21 @@ pub fn facets(rows: &[FacetRow]) -> Vec<Facet> {
                 .map(|(year, (theme, n))| (year.to_string(), format!("{year} — {theme}"), n))
                 .collect(),
         },
-        Facet { param: "public", title: "Public", values: count_list(rows, |r| &r.audiences, AUDIENCES) },
-        Facet { param: "niveau", title: "Niveau", values: count_list(rows, |r| &r.levels, LEVELS) },
-        Facet { param: "dispositif", title: "Dispositif", values: count_list(rows, |r| &r.scheme, SCHEMES) },
+        Facet {
+            param: "public",
+            title: "Public",
+            values: count_list(rows, |r| &r.audiences, AUDIENCES),
+        },
+        Facet {
+            param: "niveau",
+            title: "Niveau",
+            values: count_list(rows, |r| &r.levels, LEVELS),
+        },
+        Facet {
+            param: "dispositif",
+            title: "Dispositif",
+            values: count_list(rows, |r| &r.scheme, SCHEMES),
+        },
         Facet {
             param: "valorisation",
             title: "Valorisation",
@@ -81,7 +104,10 @@ pub fn facets(rows: &[FacetRow]) -> Vec<Facet> {
         Facet {
             param: "district_nom",
             title: "District",
-            values: districts.into_iter().map(|(d, n)| (d.clone(), d, n)).collect(),
+            values: districts
+                .into_iter()
+                .map(|(d, n)| (d.clone(), d, n))
+                .collect(),
         },
     ]
 }
@@ -162,7 +188,11 @@ pub async fn catalogue(
     }
     if !district.district_nom.trim().is_empty() {
         let map = store::filter_places(conn, academy.id, crate::domain::ids::EditionId(0)).await?;
-        match map.districts.iter().find(|(_, n)| *n == district.district_nom.trim()) {
+        match map
+            .districts
+            .iter()
+            .find(|(_, n)| *n == district.district_nom.trim())
+        {
             Some((id, _)) => filter.district = Some(crate::domain::ids::DistrictId(*id)),
             None => filter.impossible = true,
         }
@@ -173,10 +203,16 @@ pub async fn catalogue(
     render(CataloguePage {
         ctx: ctx
             .academy(academy.name.clone())
-            .title(format!("Fiches mutualisation — académie de {}", academy.name))
+            .title(format!(
+                "Fiches mutualisation — académie de {}",
+                academy.name
+            ))
             .here(),
         facets: facets(&facet_rows),
-        sheets: rows.into_iter().map(|a| ActionView::new(a, &academy.slug)).collect(),
+        sheets: rows
+            .into_iter()
+            .map(|a| ActionView::new(a, &academy.slug))
+            .collect(),
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
         total,
         page,
@@ -215,7 +251,10 @@ pub async fn sheet(
     render(SheetPage {
         ctx: ctx
             .academy(academy.name.clone())
-            .crumb("Fiches mutualisation", format!("/a/{}/mutualisation", academy.slug))
+            .crumb(
+                "Fiches mutualisation",
+                format!("/a/{}/mutualisation", academy.slug),
+            )
             .title(format!("Fiche mutualisation : {}", sheet.a.title))
             .here(),
         canonical: format!("{}{}", state.config.base_url(), sheet.path),
@@ -260,7 +299,11 @@ pub async fn rank(
         "mettre-en-avant" => 1,
         "normal" => 0,
         "masquer" => -1,
-        _ => return Err(AppError::BadRequest("Choix inconnu pour la fiche mutualisation.".into())),
+        _ => {
+            return Err(AppError::BadRequest(
+                "Choix inconnu pour la fiche mutualisation.".into(),
+            ));
+        }
     };
     let show = format!("/actions/{id}");
     once::run(&state.db, &form.once, user.id, async |conn| {

@@ -98,7 +98,10 @@ async fn feed(state: &AppState, slug: &str, district: Option<DistrictId>) -> App
 
 fn feed_title(f: &Feed) -> String {
     match &f.district {
-        Some(d) => format!("Agenda de la persévérance — district {d} (académie de {})", f.academy.name),
+        Some(d) => format!(
+            "Agenda de la persévérance — district {d} (académie de {})",
+            f.academy.name
+        ),
         None => format!("Agenda de la persévérance — académie de {}", f.academy.name),
     }
 }
@@ -136,7 +139,12 @@ fn ics_response(state: &AppState, f: Feed) -> AppResult<Response> {
         .iter()
         .filter_map(|a| a.calendar_event(&base, &f.contact))
         .collect();
-    let text = calendar(&feed_title(&f), CalendarMethod::Publish, &events, Utc::now());
+    let text = calendar(
+        &feed_title(&f),
+        CalendarMethod::Publish,
+        &events,
+        Utc::now(),
+    );
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         text,

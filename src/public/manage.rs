@@ -10,7 +10,9 @@ use crate::{
     actions::{store as actions_store, workflow},
     domain::ids::ActionId,
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser, extract::Path, notice::Notice,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser,
+        extract::Path,
+        notice::Notice,
         once::{self, OnceToken},
     },
 };

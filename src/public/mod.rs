@@ -36,8 +36,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/a/{slug}/agenda", get(agenda::agenda))
         .route("/a/{slug}/agenda.atom", get(feeds::atom))
         .route("/a/{slug}/agenda.ics", get(feeds::ics))
-        .route("/a/{slug}/districts/{id}/agenda.atom", get(feeds::district_atom))
-        .route("/a/{slug}/districts/{id}/agenda.ics", get(feeds::district_ics))
+        .route(
+            "/a/{slug}/districts/{id}/agenda.atom",
+            get(feeds::district_atom),
+        )
+        .route(
+            "/a/{slug}/districts/{id}/agenda.ics",
+            get(feeds::district_ics),
+        )
         .route("/a/{slug}/actions/{id}", get(agenda::action_page))
         .route("/a/{slug}/actions/{id}/agenda.ics", get(agenda::action_ics))
         .route("/a/{slug}/mutualisation", get(catalogue::catalogue))
@@ -46,8 +52,14 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/a/{slug}/editions/{year}", get(edition_page))
         .merge(cached)
-        .route("/actions/{id}/publication", axum::routing::post(manage::publication))
-        .route("/actions/{id}/mutualisation", axum::routing::post(catalogue::rank))
+        .route(
+            "/actions/{id}/publication",
+            axum::routing::post(manage::publication),
+        )
+        .route(
+            "/actions/{id}/mutualisation",
+            axum::routing::post(catalogue::rank),
+        )
 }
 
 /// The public page of an edition.

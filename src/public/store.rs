@@ -69,7 +69,10 @@ pub fn choice(choices: Choices, value: &str, impossible: &mut bool) -> Option<&'
     if value.is_empty() {
         return None;
     }
-    let found = choices.iter().find(|(code, _)| *code == value).map(|(code, _)| *code);
+    let found = choices
+        .iter()
+        .find(|(code, _)| *code == value)
+        .map(|(code, _)| *code);
     if found.is_none() {
         *impossible = true;
     }
@@ -332,7 +335,9 @@ pub async fn public_action(
         q.push_bind(academy);
         q.push(" AND a.id = ");
         q.push_bind(id);
-        q.build_query_as::<PublicAction>().fetch_optional(&mut *c).await
+        q.build_query_as::<PublicAction>()
+            .fetch_optional(&mut *c)
+            .await
     })
 }
 
@@ -357,13 +362,16 @@ pub async fn filter_places(
     .bind(academy)
     .fetch_all(c)
     .await)?;
-    let districts = on_conn!(conn, |c| sqlx::query_as(
+    let districts =
+        on_conn!(conn, |c| {
+            sqlx::query_as(
         "SELECT di.id, di.name FROM districts di JOIN departments dp ON dp.id = di.department_id
          WHERE dp.academy_id = $1 ORDER BY di.name, di.id"
     )
     .bind(academy)
     .fetch_all(c)
-    .await)?;
+    .await
+        })?;
     let communes = on_conn!(conn, |c| {
         let mut q = sqlx::QueryBuilder::new(
             "SELECT DISTINCT s.commune FROM actions a JOIN schools s ON s.id = a.school_id WHERE ",
@@ -412,7 +420,8 @@ pub async fn set_published(
         ["Retirée de la publication : ", reason.trim()].concat()
     };
     let validated = ActionState::Validated.code();
-    on_conn!(conn, |c| sqlx::query(
+    on_conn!(conn, |c| {
+        sqlx::query(
         "INSERT INTO action_events (action_id, user_id, from_state, to_state, comment, at) VALUES ($1, $2, $3, $3, $4, $5)"
     )
     .bind(id)
@@ -422,7 +431,8 @@ pub async fn set_published(
     .bind(Utc::now())
     .execute(c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     search::index(conn, id).await?;
     bump_generation(conn).await?;
     Ok(true)

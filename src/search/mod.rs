@@ -61,8 +61,8 @@ const STOP_WORDS: &[&str] = &[
     "du", "elle", "elles", "en", "est", "et", "etre", "il", "ils", "j", "je", "l", "la", "le",
     "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "mes", "n", "ne", "nos", "notre",
     "nous", "on", "ont", "ou", "par", "pas", "pour", "qu", "que", "qui", "s", "sa", "se", "ses",
-    "son", "sont", "sur", "t", "ta", "te", "tes", "ton", "tu", "un", "une", "vos", "votre",
-    "vous", "y",
+    "son", "sont", "sur", "t", "ta", "te", "tes", "ton", "tu", "un", "une", "vos", "votre", "vous",
+    "y",
 ];
 
 /// One analysed word: its folded surface form and its folded stem.
@@ -119,11 +119,19 @@ pub fn weigh(fields: &[(&str, i64)]) -> (BTreeMap<String, i64>, BTreeMap<String,
 pub fn within_one(a: &str, b: &str) -> bool {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
     if long.len() - short.len() > 1 {
         return false;
     }
-    let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
     if short.len() == long.len() {
         short[prefix..].len() <= 1 || short[prefix + 1..] == long[prefix + 1..]
     } else {
@@ -160,12 +168,15 @@ struct Source {
 /// ([`crate::actions::store`]) and by [`crate::public::store`]. Returns
 /// whether the action was or is in the index (so the public side changed).
 pub async fn index(conn: &mut Conn<'_>, id: ActionId) -> DbResult<bool> {
-    let dropped = on_conn!(conn, |c| sqlx::query("DELETE FROM search_postings WHERE action_id = $1")
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    let sql = "SELECT a.state, a.unpublished, a.title, a.summary, a.description, a.partners, a.place,
+    let dropped = on_conn!(conn, |c| sqlx::query(
+        "DELETE FROM search_postings WHERE action_id = $1"
+    )
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    let sql =
+        "SELECT a.state, a.unpublished, a.title, a.summary, a.description, a.partners, a.place,
                a.showcase_other, s.name AS school_name, s.commune
                FROM actions a LEFT JOIN schools s ON s.id = a.school_id WHERE a.id = $1";
     let source: Option<Source> = on_conn!(conn, |c| sqlx::query_as(sql)
@@ -215,7 +226,8 @@ async fn write_postings(
             q.build().execute(&mut *c).await.map(|_| ())
         })?;
         let rows: Vec<(i64, String)> = on_conn!(conn, |c| {
-            let mut q = sqlx::QueryBuilder::new("SELECT id, term FROM search_terms WHERE term IN (");
+            let mut q =
+                sqlx::QueryBuilder::new("SELECT id, term FROM search_terms WHERE term IN (");
             let mut sep = q.separated(", ");
             for t in chunk {
                 sep.push_bind(t.to_string());
@@ -231,8 +243,9 @@ async fn write_postings(
         .collect();
     for chunk in postings.chunks(400) {
         on_conn!(conn, |c| {
-            let mut q =
-                sqlx::QueryBuilder::new("INSERT INTO search_postings (term_id, action_id, weight) ");
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO search_postings (term_id, action_id, weight) ",
+            );
             q.push_values(chunk, |mut b, (term, weight)| {
                 b.push_bind(*term).push_bind(id).push_bind(*weight);
             });
@@ -357,7 +370,8 @@ pub async fn resolve(conn: &mut Conn<'_>, query: &str) -> DbResult<Resolved> {
             .fetch_optional(c)
             .await)?;
             if known.is_none() {
-                let candidates: Vec<Candidate> = on_conn!(conn, |c| sqlx::query_as(
+                let candidates: Vec<Candidate> = on_conn!(conn, |c| {
+                    sqlx::query_as(
                     "SELECT word, term_id FROM search_words WHERE head = $1 AND len BETWEEN $3 AND $4
                      UNION SELECT word, term_id FROM search_words WHERE tail = $2 AND len BETWEEN $3 AND $4"
                 )
@@ -366,7 +380,8 @@ pub async fn resolve(conn: &mut Conn<'_>, query: &str) -> DbResult<Resolved> {
                 .bind(len as i64 - 1)
                 .bind(len as i64 + 1)
                 .fetch_all(c)
-                .await)?;
+                .await
+                })?;
                 group.extend(
                     candidates
                         .into_iter()
@@ -389,7 +404,9 @@ pub async fn resolve(conn: &mut Conn<'_>, query: &str) -> DbResult<Resolved> {
 pub fn push_hits<B: SqlBuilder>(q: &mut B, resolved: &Resolved) {
     let all: BTreeSet<i64> = resolved.groups.iter().flatten().copied().collect();
     let all: Vec<i64> = all.into_iter().collect();
-    q.push_sql("(SELECT p.action_id, SUM(p.weight) AS score FROM search_postings p WHERE p.term_id IN (");
+    q.push_sql(
+        "(SELECT p.action_id, SUM(p.weight) AS score FROM search_postings p WHERE p.term_id IN (",
+    );
     q.bind_list(&all);
     q.push_sql(") GROUP BY p.action_id HAVING COUNT(DISTINCT CASE");
     for (i, group) in resolved.groups.iter().enumerate() {
@@ -430,7 +447,10 @@ mod tests {
 
     #[test]
     fn engine_syntax_is_only_punctuation() {
-        assert_eq!(terms("\"théâtre\" AND -forum* OR (x)"), terms("théâtre and forum or"));
+        assert_eq!(
+            terms("\"théâtre\" AND -forum* OR (x)"),
+            terms("théâtre and forum or")
+        );
         assert!(analyse("\0\u{7}'\"%_\\").is_empty());
         assert!(analyse(&"a".repeat(10_000)).is_empty());
     }

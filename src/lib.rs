@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod api;
 pub mod auth;
 pub mod bilans;
 pub mod checklist;

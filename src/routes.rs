@@ -19,6 +19,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::dashboards::router())
         .merge(crate::meetings::router())
         .merge(crate::public::router(state.clone()))
+        .merge(crate::api::router())
         .merge(crate::resources::router())
         .merge(crate::checklist::router())
         .merge(web::kept::router())

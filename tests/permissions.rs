@@ -846,6 +846,34 @@ fn rows() -> Vec<Row> {
             |_, _| vec![("rank", "normal".into())],
             "S 403 403 403 404 303 404 403 303 404 303",
         ),
+        // The read-only JSON API (issue 8), open to anyone.
+        get("/api/v1", "page de référence", |_, _| "/api/v1".into(), EVERYONE_200),
+        get("/api/v1/openapi.json", "document OpenAPI", |_, _| "/api/v1/openapi.json".into(), EVERYONE_200),
+        get("/api/v1/editions", "éditions publiées", |_, _| "/api/v1/editions".into(), EVERYONE_200),
+        get(
+            "/api/v1/academies/{slug}/actions",
+            "agenda de l'académie",
+            |_, _| "/api/v1/academies/creteil/actions".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/api/v1/academies/{slug}/actions/{id}",
+            "action validée en A (publiée)",
+            |w, _| format!("/api/v1/academies/creteil/actions/{}", w.validated_action),
+            EVERYONE_200,
+        ),
+        get(
+            "/api/v1/academies/{slug}/actions/{id}",
+            "action soumise en A (non publiée)",
+            |w, _| format!("/api/v1/academies/creteil/actions/{}", w.submitted_action),
+            "404 404 404 404 404 404 404 404 404 404 404",
+        ),
+        get(
+            "/api/v1/academies/{slug}/catalogue",
+            "fiches mutualisation",
+            |_, _| "/api/v1/academies/creteil/catalogue".into(),
+            EVERYONE_200,
+        ),
         // Forms kept while their author was signed out: each person's own.
         get(
             "/saisies-conservees",

@@ -471,7 +471,8 @@ fn no_store_if_personal(secure: bool, request: &HeaderMap, path: &str, response:
 }
 
 /// Whether the response is an error answered by a framework layer (plain
-/// text or empty) on a page's address.
+/// text or empty) on a page's address (not the JSON API's, which answers
+/// its errors in JSON).
 fn is_bare_refusal(path: &str, response: &Response) -> bool {
     let status = response.status();
     let html = response
@@ -482,6 +483,7 @@ fn is_bare_refusal(path: &str, response: &Response) -> bool {
     (status.is_client_error() || status.is_server_error())
         && !html
         && !path.starts_with("/static/")
+        && !path.starts_with("/api/")
         && path != "/healthz"
 }
 

@@ -847,9 +847,24 @@ fn rows() -> Vec<Row> {
             "S 403 403 403 404 303 404 403 303 404 303",
         ),
         // The read-only JSON API (issue 8), open to anyone.
-        get("/api/v1", "page de référence", |_, _| "/api/v1".into(), EVERYONE_200),
-        get("/api/v1/openapi.json", "document OpenAPI", |_, _| "/api/v1/openapi.json".into(), EVERYONE_200),
-        get("/api/v1/editions", "éditions publiées", |_, _| "/api/v1/editions".into(), EVERYONE_200),
+        get(
+            "/api/v1",
+            "page de référence",
+            |_, _| "/api/v1".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/api/v1/openapi.json",
+            "document OpenAPI",
+            |_, _| "/api/v1/openapi.json".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/api/v1/editions",
+            "éditions publiées",
+            |_, _| "/api/v1/editions".into(),
+            EVERYONE_200,
+        ),
         get(
             "/api/v1/academies/{slug}/actions",
             "agenda de l'académie",

@@ -907,21 +907,54 @@ async fn the_render_cache_is_dropped_by_each_publication_change(engine: Engine) 
 async fn the_json_api_shows_only_published_actions_with_etags(engine: Engine) {
     let w = world(engine).await;
     let shown = w
-        .action(w.edition, "Forum des métiers", "Des métiers.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Forum des métiers",
+            "Des métiers.",
+            ActionState::Validated,
+        )
         .await;
     let gone = w
-        .action(w.edition, "Marqueurretire", "Retirée.", ActionState::Validated)
+        .action(
+            w.edition,
+            "Marqueurretire",
+            "Retirée.",
+            ActionState::Validated,
+        )
         .await;
     w.unpublish(gone).await;
-    w.action(w.edition, "Marqueurbrouillon", "Pas prête.", ActionState::Draft).await;
-    w.action(w.draft_edition, "Marqueurpreparation", "Pas publiée.", ActionState::Validated)
-        .await;
-    w.action(w.past_edition, "Ancien forum", "Passée.", ActionState::Validated).await;
+    w.action(
+        w.edition,
+        "Marqueurbrouillon",
+        "Pas prête.",
+        ActionState::Draft,
+    )
+    .await;
+    w.action(
+        w.draft_edition,
+        "Marqueurpreparation",
+        "Pas publiée.",
+        ActionState::Validated,
+    )
+    .await;
+    w.action(
+        w.past_edition,
+        "Ancien forum",
+        "Passée.",
+        ActionState::Validated,
+    )
+    .await;
     let get = async |path: &str| {
         let r = w.app.get(path).await;
         let status = r.status();
-        let cors = r.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap().to_string());
-        let etag = r.headers().get("etag").map(|v| v.to_str().unwrap().to_string());
+        let cors = r
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_string());
+        let etag = r
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_string());
         (status, cors, etag, body(r).await)
     };
     let (status, cors, etag, text) = get("/api/v1/academies/creteil/actions?q=metier").await;
@@ -930,12 +963,20 @@ async fn the_json_api_shows_only_published_actions_with_etags(engine: Engine) {
     let page: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(page["total"], 1);
     assert_eq!(page["actions"][0]["id"], shown.0);
-    assert!(page["actions"][0]["debut"].as_str().unwrap().contains("T14:00:00+0"));
+    assert!(
+        page["actions"][0]["debut"]
+            .as_str()
+            .unwrap()
+            .contains("T14:00:00+0")
+    );
     // The same answer again: 304 with the ETag.
     let again = w
         .app
         .client
-        .get(format!("{}/api/v1/academies/creteil/actions?q=metier", w.app.url))
+        .get(format!(
+            "{}/api/v1/academies/creteil/actions?q=metier",
+            w.app.url
+        ))
         .header("if-none-match", etag.clone().unwrap())
         .send()
         .await
@@ -952,16 +993,41 @@ async fn the_json_api_shows_only_published_actions_with_etags(engine: Engine) {
         everything.push_str(&get(&path).await.3);
     }
     assert!(everything.contains("Forum des métiers") && everything.contains("Ancien forum"));
-    for hidden in ["Marqueurretire", "Marqueurbrouillon", "Marqueurpreparation", OWNER, "Kermarrec", "2091"] {
+    for hidden in [
+        "Marqueurretire",
+        "Marqueurbrouillon",
+        "Marqueurpreparation",
+        OWNER,
+        "Kermarrec",
+        "2091",
+    ] {
         assert!(!everything.contains(hidden), "{hidden} in the API");
     }
     for (path, status) in [
-        ("/api/v1/academies/creteil/actions?page=abc", StatusCode::BAD_REQUEST),
-        ("/api/v1/academies/creteil/actions?par_page=100000", StatusCode::BAD_REQUEST),
-        ("/api/v1/academies/creteil/actions?page=99999", StatusCode::OK),
-        ("/api/v1/academies/creteil/actions?q=%00%22%27", StatusCode::OK),
-        ("/api/v1/academies/nulle-part/actions", StatusCode::NOT_FOUND),
-        ("/api/v1/academies/creteil/actions/abc", StatusCode::NOT_FOUND),
+        (
+            "/api/v1/academies/creteil/actions?page=abc",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/academies/creteil/actions?par_page=100000",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/academies/creteil/actions?page=99999",
+            StatusCode::OK,
+        ),
+        (
+            "/api/v1/academies/creteil/actions?q=%00%22%27",
+            StatusCode::OK,
+        ),
+        (
+            "/api/v1/academies/nulle-part/actions",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/v1/academies/creteil/actions/abc",
+            StatusCode::NOT_FOUND,
+        ),
     ] {
         let (got, _, _, text) = get(path).await;
         assert_eq!(got, status, "{path}");

@@ -25,12 +25,12 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::{
     domain::ids::ActionId,
+    map::store as map_store,
     public::{
         agenda::{AgendaQuery, published_editions},
         store::{self as public_store, PublicAction},
         view::ActionView,
     },
-    map::store as map_store,
     search,
     web::{AppResult, AppState, PageCtx, extract::Path, extract::Query, render},
 };
@@ -69,7 +69,12 @@ pub struct ApiError {
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
-    json(status, &ApiError { erreur: message.into() })
+    json(
+        status,
+        &ApiError {
+            erreur: message.into(),
+        },
+    )
 }
 
 /// A JSON answer (axum's `json` feature is not built: one function is enough).
@@ -196,7 +201,10 @@ impl ApiQuery {
 }
 
 fn list(text: &str) -> Vec<String> {
-    text.split(',').filter(|s| !s.is_empty()).map(String::from).collect()
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 fn dto(a: PublicAction, slug: &str, base: &str) -> ActionDto {
@@ -308,7 +316,10 @@ async fn page_of(
             total,
             page,
             par_page: per_page,
-            actions: rows.into_iter().map(|a| dto(a, &academy.slug, &base)).collect(),
+            actions: rows
+                .into_iter()
+                .map(|a| dto(a, &academy.slug, &base))
+                .collect(),
         },
     ))
 }
@@ -372,8 +383,14 @@ async fn action(
         return Ok(error(StatusCode::NOT_FOUND, "Académie inconnue."));
     };
     match public_store::public_action(conn, academy.id, ActionId(id)).await? {
-        Some(a) => Ok(json(StatusCode::OK, &dto(a, &academy.slug, &state.config.base_url()))),
-        None => Ok(error(StatusCode::NOT_FOUND, "Action inconnue ou non publiée.")),
+        Some(a) => Ok(json(
+            StatusCode::OK,
+            &dto(a, &academy.slug, &state.config.base_url()),
+        )),
+        None => Ok(error(
+            StatusCode::NOT_FOUND,
+            "Action inconnue ou non publiée.",
+        )),
     }
 }
 
@@ -450,7 +467,10 @@ async fn etag_and_cors(request: Request, next: Next) -> Response {
     let digest = Sha256::digest(&bytes);
     let tag = format!(
         "\"{}\"",
-        digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>()
+        digest[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     );
     if let Ok(value) = HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, value);

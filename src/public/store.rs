@@ -362,16 +362,15 @@ pub async fn filter_places(
     .bind(academy)
     .fetch_all(c)
     .await)?;
-    let districts =
-        on_conn!(conn, |c| {
-            sqlx::query_as(
+    let districts = on_conn!(conn, |c| {
+        sqlx::query_as(
         "SELECT di.id, di.name FROM districts di JOIN departments dp ON dp.id = di.department_id
          WHERE dp.academy_id = $1 ORDER BY di.name, di.id"
     )
     .bind(academy)
     .fetch_all(c)
     .await
-        })?;
+    })?;
     let communes = on_conn!(conn, |c| {
         let mut q = sqlx::QueryBuilder::new(
             "SELECT DISTINCT s.commune FROM actions a JOIN schools s ON s.id = a.school_id WHERE ",

@@ -7,6 +7,11 @@
 //! cargo run --release --example bench_actions -- national [DATABASE_URL]
 //! ```
 //!
+//! `public [DATABASE_URL]` (issue 8) fills the same national dataset, lets
+//! the server index it for search, and measures the public side: the
+//! agenda, a page from the render cache, the catalogue search (see
+//! [`public_command`]).
+//!
 //! `national` (issue 11) fills the national dataset (30 académies, 200,000
 //! actions over 10 editions each, 150,000 bilans) and measures the
 //! dashboards under 8 clients beside the static asset (see
@@ -798,6 +803,8 @@ async fn main() -> anyhow::Result<()> {
         ["fill", url] => fill_command(url).await,
         ["sessions", url] => sessions_command(url).await,
         ["national"] => national_command(None).await,
+        ["public"] => public_command(None).await,
+        ["public", url] => public_command(Some(url)).await,
         ["national", url] => national_command(Some(url)).await,
         _ => anyhow::bail!(
             "usage: bench_actions [fill DATABASE_URL | sessions DATABASE_URL | national [DATABASE_URL]]"
@@ -1682,6 +1689,150 @@ async fn national_command(url: Option<&str>) -> anyhow::Result<()> {
             );
         }
         if let Some(target) = target {
+            let p99 = percentile(&latencies, 99.0).as_secs_f64() * 1000.0;
+            let ok = p99 < target && errors == 0;
+            missed |= !ok;
+            println!(
+                "  objectif p99 < {target} ms : {}",
+                if ok { "atteint" } else { "MANQUÉ" }
+            );
+        }
+    }
+    running.stop();
+    if missed {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// `public [DATABASE_URL]` (issue 8, « Speed »): fills the national dataset,
+/// starts the server (which builds the search index), then measures in one
+/// run, for BENCH_SECONDS (10) each: the static asset (the ceiling) and the
+/// agenda page (two filters, 50 results, never from the render cache: each
+/// request has its own query string) at 64 clients; an action's public
+/// page served from the render cache at 64 clients; the catalogue search
+/// (a word of a title, never cached) at 16 clients. Targets: agenda ≥ 10 %
+/// of the static rate and p99 < 50 ms; cached page ≥ 50 %; catalogue
+/// p99 < 30 ms. Exit code 1 if one is missed.
+async fn public_command(url: Option<&str>) -> anyhow::Result<()> {
+    use perseverance::{
+        domain::ids::AcademyId,
+        public::store::{self as public_store, AgendaFilter},
+    };
+    let seconds = env_number("BENCH_SECONDS", 10);
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::from_lookup(|_| None)?;
+    config.database_url = match url {
+        Some(url) => url.to_string(),
+        None => format!("sqlite://{}", dir.path().join("national.db").display()),
+    };
+    config.addr = "127.0.0.1:0".parse()?;
+    config.outbox_dir = dir.path().join("outbox");
+    config.rate_limit_factor = 100_000;
+    let db = server::open_db(&config).await?;
+    let t = Instant::now();
+    fill_national(&db).await?;
+    println!("remplie en {:.1} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let running = server::start(config, db.clone()).await?;
+    println!(
+        "index de recherche construit en {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let base = format!("http://{}", running.addr);
+    let (published, _) = {
+        let mut conn = db.acquire().await?;
+        public_store::agenda(
+            &mut conn.conn(),
+            AcademyId(1),
+            &AgendaFilter::default(),
+            1,
+            1,
+        )
+        .await?
+    };
+    let action = published.first().map(|a| a.id.0).unwrap_or(1);
+    let agenda: Vec<String> = (0..50_000)
+        .map(|i| {
+            let academy = 1 + i % NATIONAL_ACADEMIES;
+            let audience = ["eleves", "parents"][(i / NATIONAL_ACADEMIES % 2) as usize];
+            let showcase =
+                ["exposition", "temps-festif", "evenement-etablissement"][(i as usize / 60) % 3];
+            format!("/a/academie-{academy}/agenda?public={audience}&valorisation={showcase}&n={i}")
+        })
+        .collect();
+    let words = [
+        "forum",
+        "parents",
+        "metiers",
+        "eleves",
+        "temoignages",
+        "atelier",
+        "tournoi",
+        "affiches",
+        "cafe",
+        "dejeuner",
+    ];
+    let catalogue: Vec<String> = (0..50_000)
+        .map(|i| {
+            let academy = 1 + i % NATIONAL_ACADEMIES;
+            let word = words[(i as usize / 30) % words.len()];
+            format!("/a/academie-{academy}/mutualisation?q={word}&n={i}")
+        })
+        .collect();
+    let cases: [(&str, usize, Vec<String>, Option<f64>, Option<f64>); 4] = [
+        (
+            "fichier statique /static/app.css",
+            64,
+            vec!["/static/app.css".to_string()],
+            None,
+            None,
+        ),
+        (
+            "agenda, deux filtres, 50 résultats, hors cache",
+            64,
+            agenda,
+            Some(50.0),
+            Some(10.0),
+        ),
+        (
+            "page publique d'une action, du cache de rendu",
+            64,
+            vec![format!("/a/academie-1/actions/{action}")],
+            None,
+            Some(50.0),
+        ),
+        (
+            "recherche dans les fiches mutualisation, hors cache",
+            16,
+            catalogue,
+            Some(30.0),
+            None,
+        ),
+    ];
+    let mut missed = false;
+    let mut ceiling = 0.0;
+    for (label, clients, paths, p99_target, share_target) in cases {
+        let (_, _, errors) = load(&base, "x=y", &paths[..1], 1, 1).await?;
+        anyhow::ensure!(errors == 0, "{} does not answer 200", paths[0]);
+        let (latencies, elapsed, errors) = load(&base, "x=y", &paths, clients, seconds).await?;
+        report(label, &latencies, elapsed, errors, clients);
+        let rate = latencies.len() as f64 / elapsed.as_secs_f64();
+        if ceiling == 0.0 {
+            ceiling = rate;
+            continue;
+        }
+        let share = 100.0 * rate / ceiling;
+        println!("  débit : {share:.1} % du fichier statique");
+        if let Some(target) = share_target {
+            let ok = share >= target && errors == 0;
+            missed |= !ok;
+            println!(
+                "  objectif ≥ {target} % du fichier statique : {}",
+                if ok { "atteint" } else { "MANQUÉ" }
+            );
+        }
+        if let Some(target) = p99_target {
             let p99 = percentile(&latencies, 99.0).as_secs_f64() * 1000.0;
             let ok = p99 < target && errors == 0;
             missed |= !ok;

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod api;
 pub mod auth;
 pub mod bilans;
 pub mod checklist;
@@ -28,6 +29,7 @@ pub mod public;
 pub mod resources;
 pub mod review;
 pub mod routes;
+pub mod search;
 pub mod server;
 pub mod text;
 pub mod totem;

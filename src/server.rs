@@ -48,6 +48,15 @@ pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
 
 /// Binds the listener and starts the HTTP server and the job worker.
 pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
+    {
+        // The search index follows the analyser: rebuilt once when it changed.
+        let mut tx = db.begin().await?;
+        let indexed = crate::search::ensure_index(&mut tx.conn()).await?;
+        tx.commit().await?;
+        if indexed > 0 {
+            tracing::info!(actions = indexed, "search index rebuilt");
+        }
+    }
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     let mut config = config;
@@ -72,6 +81,7 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
         config: Arc::new(config),
         jobs: Arc::new(Notify::new()),
         oidc,
+        render_cache: Arc::default(),
     };
     let jobs = crate::jobs::JobContext::new(state.config.clone(), db)?;
     let worker = tokio::spawn(crate::jobs::worker(

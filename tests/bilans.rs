@@ -201,6 +201,7 @@ impl World {
             description: "Des élèves témoignent.".into(),
             owner_name: "Mme Martin".into(),
             owner_role: "CPE".into(),
+            owner_public: false,
             people_involved: "L'équipe".into(),
             audiences: audiences.iter().map(|a| a.to_string()).collect(),
             levels: vec!["3e".into()],

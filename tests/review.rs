@@ -191,6 +191,7 @@ impl World {
             description: "Des élèves et des anciens élèves témoignent.".into(),
             owner_name: "Mme Martin".into(),
             owner_role: "CPE".into(),
+            owner_public: false,
             people_involved: "L'équipe de vie scolaire".into(),
             audiences: spec.audiences.iter().map(|a| a.to_string()).collect(),
             levels: vec!["3e".into()],

@@ -31,6 +31,8 @@ pub struct Action {
     pub description: String,
     pub owner_name: String,
     pub owner_role: String,
+    /// The owner agreed to show their name on the public side.
+    pub owner_public: bool,
     pub people_involved: String,
     pub audiences: String,
     pub levels: String,
@@ -46,6 +48,11 @@ pub struct Action {
     pub showcase_other: String,
     pub featured_in_programme: bool,
     pub proposed_for_showcase: bool,
+    /// Taken off the public side by a coordinator (issue 8), and why.
+    pub unpublished: bool,
+    pub unpublished_reason: String,
+    /// The reuse catalogue: 1 featured, 0 as is, -1 hidden.
+    pub catalogue_rank: i64,
     pub submitted_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     // Where it lives (from the school, or the district for a district action).
@@ -99,6 +106,7 @@ impl Action {
             description: self.description.clone(),
             owner_name: self.owner_name.clone(),
             owner_role: self.owner_role.clone(),
+            owner_public: self.owner_public,
             people_involved: self.people_involved.clone(),
             audiences: self.audience_list(),
             levels: self.level_list(),
@@ -132,9 +140,9 @@ impl Action {
 macro_rules! action_select {
     () => {
         "SELECT a.id, a.edition_id, a.school_id, a.district_id, a.owner_user_id, a.state, a.version,
-    a.title, a.summary, a.description, a.owner_name, a.owner_role, a.people_involved, a.audiences, a.levels,
+    a.title, a.summary, a.description, a.owner_name, a.owner_role, a.owner_public, a.people_involved, a.audiences, a.levels,
     a.scheme, a.before_week, a.starts_on, a.start_time, a.end_time, a.place, a.partners, a.expected_participants,
-    a.showcase_kinds, a.showcase_other, a.featured_in_programme, a.proposed_for_showcase, a.submitted_at, a.updated_at,
+    a.showcase_kinds, a.showcase_other, a.featured_in_programme, a.proposed_for_showcase, a.unpublished, a.unpublished_reason, a.catalogue_rank, a.submitted_at, a.updated_at,
     COALESCE(s.academy_id, dp.academy_id) AS academy_id,
     COALESCE(s.department_id, dd.department_id) AS department_id,
     COALESCE(s.district_id, a.district_id) AS place_district_id,
@@ -190,7 +198,7 @@ pub async fn save_content(
     let sql = "UPDATE actions SET title = $3, summary = $4, description = $5, owner_name = $6, owner_role = $7,
                people_involved = $8, audiences = $9, levels = $10, scheme = $11, before_week = $12, starts_on = $13,
                start_time = $14, end_time = $15, place = $16, partners = $17, expected_participants = $18,
-               showcase_kinds = $19, showcase_other = $20, version = version + 1, updated_at = $21
+               showcase_kinds = $19, showcase_other = $20, version = version + 1, updated_at = $21, owner_public = $22
                WHERE id = $1 AND version = $2";
     let done = on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
@@ -214,6 +222,7 @@ pub async fn save_content(
         .bind(input.showcase_kinds.join(","))
         .bind(input.showcase_other.trim())
         .bind(Utc::now())
+        .bind(input.owner_public)
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -221,6 +230,7 @@ pub async fn save_content(
         return Ok(false);
     }
     write_answers(conn, id, &input.answers).await?;
+    crate::public::store::action_changed(conn, id).await?;
     Ok(true)
 }
 
@@ -340,6 +350,7 @@ pub async fn move_state(
         .execute(c)
         .await
         .map(|_| ()))?;
+    crate::public::store::action_changed(conn, id).await?;
     Ok(true)
 }
 

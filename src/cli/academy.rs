@@ -38,7 +38,8 @@ pub async fn run(config: Config, command: AcademyCommand) -> anyhow::Result<()> 
             println!("Académie {name} (code {code}) enregistrée.");
         }
         AcademyCommand::List => {
-            for academy in store::academies(&mut db.acquire().await?.conn()).await? {
+            let academies = store::academies(&mut db.acquire().await?.conn()).await?;
+            for academy in academies {
                 println!(
                     "{}\t{}\t{}\t{}",
                     academy.code, academy.slug, academy.name, academy.email_domains

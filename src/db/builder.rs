@@ -25,6 +25,9 @@ pub trait SqlBuilder {
     fn bind_i64(&mut self, value: impl Into<i64>) -> &mut Self;
     /// Appends a placeholder bound to a text.
     fn bind_text(&mut self, value: String) -> &mut Self;
+    /// Appends a placeholder bound to a date (a DATE column, or SQLite's
+    /// `YYYY-MM-DD` text).
+    fn bind_date(&mut self, value: chrono::NaiveDate) -> &mut Self;
 
     /// Appends `a, b, c`: one bound placeholder per value.
     fn bind_list<T: Copy + Into<i64>>(&mut self, values: &[T]) -> &mut Self {
@@ -48,6 +51,9 @@ macro_rules! impl_builder {
                 self.push_bind(value.into())
             }
             fn bind_text(&mut self, value: String) -> &mut Self {
+                self.push_bind(value)
+            }
+            fn bind_date(&mut self, value: chrono::NaiveDate) -> &mut Self {
                 self.push_bind(value)
             }
         }
@@ -75,6 +81,11 @@ impl SqlBuilder for SqlText {
         self
     }
     fn bind_text(&mut self, _: String) -> &mut Self {
+        self.binds += 1;
+        self.text.push('?');
+        self
+    }
+    fn bind_date(&mut self, _: chrono::NaiveDate) -> &mut Self {
         self.binds += 1;
         self.text.push('?');
         self

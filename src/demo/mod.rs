@@ -139,6 +139,7 @@ pub async fn seed_story_on(db: &Db, today: NaiveDate) -> anyhow::Result<Option<S
     }
     let base = base(conn, today).await?;
     let mut seeded = story(conn, &base, today).await?;
+    crate::search::rebuild(conn).await?;
     tx.commit().await?;
     seeded.elapsed = started.elapsed();
     Ok(Some(seeded))

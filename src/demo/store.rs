@@ -148,9 +148,9 @@ async fn insert_action(
     let sql = "INSERT INTO actions (edition_id, school_id, district_id, owner_user_id, state, version, title, summary,
                description, owner_name, owner_role, people_involved, audiences, levels, scheme, before_week, starts_on,
                start_time, end_time, place, partners, expected_participants, showcase_kinds, showcase_other,
-               featured_in_programme, proposed_for_showcase, submitted_at, created_at, updated_at)
+               featured_in_programme, proposed_for_showcase, submitted_at, created_at, updated_at, owner_public)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-               $21, $22, $23, $24, $25, $26, $27, $28, $29) RETURNING id";
+               $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING id";
     on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(a.edition_id)
         .bind(a.school_id)
@@ -181,6 +181,7 @@ async fn insert_action(
         .bind(a.submitted_at)
         .bind(a.created_at)
         .bind(a.updated_at)
+        .bind(i.owner_public)
         .fetch_one(c)
         .await)
 }

@@ -454,6 +454,8 @@ fn school_action(
     let mut input = fill(story, rng, archetype, &levels, &school.name);
     input.owner_name = owner_name;
     input.owner_role = owner_role;
+    // About one owner in three agrees to show their name on the public side.
+    input.owner_public = school.id.0 % 3 == 0;
     let mut state = pick_state(rng, story.moment);
     // The home school's staff member (a sign-in account) saw an action
     // through in each past edition: « Mes actions » has a history to show.
@@ -563,6 +565,7 @@ fn fill(
         description,
         owner_name: String::new(),
         owner_role: String::new(),
+        owner_public: false,
         people_involved: (rng.one_of(texts::PEOPLE_INVOLVED)).into(),
         audiences: archetype.audiences.iter().map(|s| s.to_string()).collect(),
         levels: some_of(rng, levels, 3),

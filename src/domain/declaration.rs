@@ -280,6 +280,8 @@ pub struct ActionInput {
     pub description: String,
     pub owner_name: String,
     pub owner_role: String,
+    /// The owner agrees to show their name on the public side (issue 8).
+    pub owner_public: bool,
     pub people_involved: String,
     pub audiences: Vec<String>,
     pub levels: Vec<String>,
@@ -319,6 +321,7 @@ impl ActionInput {
                 "description" => input.description = v,
                 "owner_name" => input.owner_name = v,
                 "owner_role" => input.owner_role = v,
+                "owner_public" => input.owner_public = v == "1" || v == "on" || v == "true",
                 "people_involved" => input.people_involved = v,
                 "audiences" => push_once(&mut input.audiences, v),
                 "levels" => push_once(&mut input.levels, v),

@@ -213,6 +213,8 @@ pub struct CalendarEvent {
     pub url: String,
     pub organizer_email: String,
     pub attendee_email: Option<String>,
+    /// Where it takes place (else the URL is given as the location).
+    pub location: Option<String>,
     /// Increases each time the session changes (calendars take the latest).
     pub sequence: i64,
 }
@@ -272,7 +274,11 @@ pub fn calendar(
         lines.push(format!("DESCRIPTION:{}", escape(&event.description)));
         if !event.url.is_empty() {
             lines.push(format!("URL:{}", event.url));
-            lines.push(format!("LOCATION:{}", escape(&event.url)));
+        }
+        match &event.location {
+            Some(place) => lines.push(format!("LOCATION:{}", escape(place))),
+            None if !event.url.is_empty() => lines.push(format!("LOCATION:{}", escape(&event.url))),
+            None => {}
         }
         lines.push(format!(
             "ORGANIZER;CN=Persévérance:mailto:{}",
@@ -449,6 +455,7 @@ mod tests {
     #[test]
     fn calendars_are_folded_escaped_and_in_paris_time() {
         let event = CalendarEvent {
+            location: None,
             uid: "meeting-1@perseverance".into(),
             slot: slot(at(2024, 3, 6, 14, 0), 90),
             summary: "Les partenaires du référent, et leurs dispositifs; suite".into(),

@@ -110,7 +110,10 @@ fn due(
 pub async fn send_due(db: &Db, config: &Config, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut sent = 0;
     let mut failure = None;
-    for edition in store::live_editions(&mut db.acquire().await?.conn()).await? {
+    // Read, then let the connection go: each edition takes its own (a
+    // temporary in the loop's head would be held through every iteration).
+    let editions = store::live_editions(&mut db.acquire().await?.conn()).await?;
+    for edition in editions {
         // Reminders invite to declare: only while the coordination keeps
         // the edition open (the calendar closes it by scope, below).
         if edition.stored_state() != EditionState::Open {

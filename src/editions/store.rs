@@ -181,7 +181,9 @@ pub async fn update_edition(conn: &mut Conn<'_>, id: EditionId, v: &EditionValue
         .bind(Utc::now())
         .execute(c)
         .await
-        .map(|_| ()))
+        .map(|_| ()))?;
+    // The theme and dates show on the public pages.
+    crate::public::store::bump_generation(conn).await
 }
 
 pub async fn set_edition_state(
@@ -196,7 +198,9 @@ pub async fn set_edition_state(
         .bind(Utc::now())
         .execute(c)
         .await
-        .map(|_| ()))
+        .map(|_| ()))?;
+    // Publishing or unpublishing an edition changes the public pages.
+    crate::public::store::bump_generation(conn).await
 }
 
 #[derive(FromRow)]
@@ -519,6 +523,9 @@ pub async fn move_edition_state(
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
+    if done > 0 {
+        crate::public::store::bump_generation(conn).await?;
+    }
     Ok(done > 0)
 }
 

@@ -22,8 +22,9 @@ pub fn router() -> Router<AppState> {
 #[template(path = "home.html")]
 struct HomePage {
     ctx: PageCtx,
-    /// The académies hosted here.
-    academies: Vec<Academy>,
+    /// The académies hosted here, each with its current (latest published)
+    /// edition, if any.
+    academies: Vec<(Academy, Option<crate::editions::store::Edition>)>,
 }
 
 async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<axum::response::Response> {
@@ -34,9 +35,17 @@ async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<axum::re
         [only] if ctx.academy_name.is_none() => ctx.academy(only.name.clone()),
         _ => ctx,
     };
+    let mut with_editions = Vec::with_capacity(academies.len());
+    for academy in academies {
+        let current = crate::public::agenda::published_editions(conn, &academy)
+            .await?
+            .into_iter()
+            .next();
+        with_editions.push((academy, current));
+    }
     render(HomePage {
         ctx: ctx.title("Semaine de la persévérance scolaire"),
-        academies,
+        academies: with_editions,
     })
 }
 

@@ -74,6 +74,7 @@ pub fn event(config: &Config, meeting: &Meeting, attendee: Option<&str>) -> Cale
         .unwrap_or("localhost")
         .to_string();
     CalendarEvent {
+        location: None,
         uid: format!("rendez-vous-{}@{host}", meeting.id),
         slot: meeting.slot(),
         summary: format!("Rendez-vous de la persévérance : {}", meeting.topic),

@@ -148,9 +148,6 @@ pub fn ics(content: &Content, page_url: &str, organizer: &str, uid_prefix: &str)
             };
             let mut description = entry.text().to_string();
             let place = entry.place();
-            if !place.is_empty() {
-                description = format!("{place}\n{description}");
-            }
             if note {
                 description = format!("Horaire à préciser.\n{description}");
             }
@@ -166,6 +163,7 @@ pub fn ics(content: &Content, page_url: &str, organizer: &str, uid_prefix: &str)
                 organizer_email: organizer.to_string(),
                 attendee_email: None,
                 sequence: 0,
+                location: (!place.is_empty()).then(|| place.to_string()),
             }
         })
         .collect();

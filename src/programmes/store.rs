@@ -98,9 +98,9 @@ pub async fn save_header(
 
 /// Pushes the condition that selects the actions a district programme may
 /// hold: the validated actions of the edition placed in the district (at
-/// one of its schools, or a district action).
-// merge: also push_published (issue 8, branch agenda: actions a coordinator
-// unpublished must leave the programme's candidates too).
+/// one of its schools, or a district action), and published
+/// ([`crate::public::store::push_published`]: an action a coordinator
+/// unpublished leaves the candidates too).
 pub fn push_programme_candidates(
     q: &mut impl SqlBuilder,
     edition: EditionId,
@@ -109,7 +109,9 @@ pub fn push_programme_candidates(
     q.push_sql(" a.edition_id = ")
         .bind_i64(edition)
         .push_sql(" AND a.state = 'validated' AND COALESCE(s.district_id, a.district_id) = ")
-        .bind_i64(district);
+        .bind_i64(district)
+        .push_sql(" AND ");
+    crate::public::store::push_published(q, "a");
 }
 
 /// The candidates of a programme: those flagged « retenue pour le

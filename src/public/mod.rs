@@ -1,10 +1,21 @@
 //! The académie's public edition page: what anyone may read without an
 //! account (issue 10): theme, week, circular, contact, the rendez-vous
 //! (without their visio link), the public part of the kit. Issue 8
-//! (publication) will add the agenda of actions here.
+//! (publication) adds the agenda of published actions (agenda.rs), each
+//! action's public page and `.ics`, the feeds (feeds.rs), the reuse
+//! catalogue (catalogue.rs) and the coordinators' unpublishing
+//! (manage.rs); what is published is decided once, in store.rs.
 //!
 //! An edition in preparation is not public (404), like everything the
 //! policy keeps private (issue 7 item 16).
+
+pub mod agenda;
+pub mod cache;
+pub mod catalogue;
+pub mod feeds;
+pub mod manage;
+pub mod store;
+pub mod view;
 
 use askama::Template;
 use axum::{Router, extract::State, response::Response, routing::get};
@@ -18,8 +29,37 @@ use crate::{
     web::{AppError, AppResult, AppState, PageCtx, extract::Path, render},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/a/{slug}/editions/{year}", get(edition_page))
+/// The public pages: the edition page, then the cached ones (agenda,
+/// feeds, action pages, catalogue), then the coordinators' forms.
+pub fn router(state: AppState) -> Router<AppState> {
+    let cached = Router::new()
+        .route("/a/{slug}/agenda", get(agenda::agenda))
+        .route("/a/{slug}/agenda.atom", get(feeds::atom))
+        .route("/a/{slug}/agenda.ics", get(feeds::ics))
+        .route(
+            "/a/{slug}/districts/{id}/agenda.atom",
+            get(feeds::district_atom),
+        )
+        .route(
+            "/a/{slug}/districts/{id}/agenda.ics",
+            get(feeds::district_ics),
+        )
+        .route("/a/{slug}/actions/{id}", get(agenda::action_page))
+        .route("/a/{slug}/actions/{id}/agenda.ics", get(agenda::action_ics))
+        .route("/a/{slug}/mutualisation", get(catalogue::catalogue))
+        .route("/a/{slug}/mutualisation/{id}", get(catalogue::sheet))
+        .route_layer(axum::middleware::from_fn_with_state(state, cache::serve));
+    Router::new()
+        .route("/a/{slug}/editions/{year}", get(edition_page))
+        .merge(cached)
+        .route(
+            "/actions/{id}/publication",
+            axum::routing::post(manage::publication),
+        )
+        .route(
+            "/actions/{id}/mutualisation",
+            axum::routing::post(catalogue::rank),
+        )
 }
 
 /// The public page of an edition.

@@ -458,7 +458,13 @@ async fn page(
         .as_ref()
         .is_some_and(|u| u.rights.manages_academy(academy.id));
     let ctx = ctx.academy(academy.name.clone());
-    let ctx = if user.is_some() {
+    // The edition's staff pages only for those who may open them (a
+    // coordinator of another académie reads the public sheet).
+    let sees_edition = user.as_ref().is_some_and(|u| {
+        u.rights
+            .sees_edition(edition.academy_id, edition.stored_state())
+    });
+    let ctx = if sees_edition {
         ctx.crumb(edition.title(), format!("/editions/{}", edition.id))
             .crumb("La mallette", format!("/editions/{}/mallette", edition.id))
     } else {

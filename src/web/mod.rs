@@ -13,6 +13,7 @@ pub mod notice;
 pub mod once;
 pub mod page;
 pub mod redirect;
+pub mod render_cache;
 pub mod security;
 pub mod session;
 pub mod tokens;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub oidc: Option<Arc<crate::openid::Provider>>,
     /// Where uploaded files are kept (`crate::files`).
     pub files: crate::files::FileStore,
+    /// Rendered public pages (`render_cache`, `crate::public::cache`).
+    pub render_cache: Arc<render_cache::RenderCache>,
 }
 
 /// Wraps the application's routes (merged by [`crate::routes`]) in the
@@ -468,7 +471,8 @@ fn no_store_if_personal(secure: bool, request: &HeaderMap, path: &str, response:
 }
 
 /// Whether the response is an error answered by a framework layer (plain
-/// text or empty) on a page's address.
+/// text or empty) on a page's address (not the JSON API's, which answers
+/// its errors in JSON).
 fn is_bare_refusal(path: &str, response: &Response) -> bool {
     let status = response.status();
     let html = response
@@ -479,6 +483,7 @@ fn is_bare_refusal(path: &str, response: &Response) -> bool {
     (status.is_client_error() || status.is_server_error())
         && !html
         && !path.starts_with("/static/")
+        && !path.starts_with("/api/")
         && path != "/healthz"
 }
 

@@ -1,0 +1,80 @@
+//! Serving the public pages from the render cache (`web::render_cache`):
+//! a GET by a visitor without a session, answered 200, is kept under its
+//! path and query; the next identical request at the same publication
+//! generation is answered from memory without rendering or querying
+//! anything but the generation. Signed-in people always get a fresh page
+//! (their header differs).
+
+use axum::{
+    body::{Body, to_bytes},
+    extract::{Request, State},
+    http::{Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use super::store;
+use crate::web::{
+    AppState, cookies,
+    render_cache::{Entry, MAX_BYTES},
+};
+
+/// The middleware (a `route_layer` on the public router).
+pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let secure = state.config.secure_cookies();
+    if request.method() != Method::GET
+        || cookies::read(request.headers(), cookies::session_name(secure)).is_some()
+    {
+        return next.run(request).await;
+    }
+    let key = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let generation = match state.db.acquire().await {
+        Ok(mut db) => store::generation(&mut db.conn()).await.ok(),
+        Err(_) => None,
+    };
+    let Some(generation) = generation else {
+        return next.run(request).await;
+    };
+    if let Some(entry) = state.render_cache.get(&key, generation) {
+        return (
+            [
+                (header::CONTENT_TYPE, entry.content_type),
+                (
+                    header::HeaderName::from_static("x-render-cache"),
+                    "hit".into(),
+                ),
+            ],
+            entry.body,
+        )
+            .into_response();
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK
+        || response.headers().contains_key(header::CONTENT_DISPOSITION)
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BYTES + 1).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Some(content_type) = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
+        state.render_cache.put(
+            key,
+            Entry {
+                generation,
+                content_type: content_type.to_string(),
+                body: bytes.clone(),
+            },
+        );
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

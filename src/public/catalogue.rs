@@ -1,0 +1,314 @@
+//! The reuse catalogue (fiches mutualisation): every published action of
+//! the académie's past editions, searched in French (`crate::search`),
+//! with facets and their counts, ranked by relevance (featured sheets
+//! first); each shown as a reuse sheet with the lessons of its bilan. The
+//! coordination features or hides a sheet.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::{extract::State, response::Response};
+use serde::Deserialize;
+
+use super::{
+    agenda::{AgendaQuery, academy, published_editions},
+    store::{self, FacetRow, Lessons, PAGE_SIZE},
+    view::ActionView,
+};
+use crate::{
+    actions::{store as actions_store, workflow},
+    domain::{
+        declaration::{self, AUDIENCES, Choices, LEVELS, SCHEMES, SHOWCASE_KINDS},
+        ids::ActionId,
+    },
+    map::store::Academy,
+    search,
+    web::{
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, PageCtx,
+        extract::Path,
+        extract::Query,
+        notice::Notice,
+        once::{self, OnceToken},
+        render,
+    },
+};
+
+/// One facet: its parameter, its title, and `(value, label, count)`.
+pub struct Facet {
+    pub param: &'static str,
+    pub title: &'static str,
+    pub values: Vec<(String, String, usize)>,
+}
+
+fn count_list(
+    rows: &[FacetRow],
+    pick: fn(&FacetRow) -> &str,
+    choices: Choices,
+) -> Vec<(String, String, usize)> {
+    choices
+        .iter()
+        .map(|(code, label)| {
+            let n = rows
+                .iter()
+                .filter(|r| pick(r).split(',').any(|c| c == *code))
+                .count();
+            (code.to_string(), label.to_string(), n)
+        })
+        .filter(|(_, _, n)| *n > 0)
+        .collect()
+}
+
+/// Counts the facets of the matching actions.
+pub fn facets(rows: &[FacetRow]) -> Vec<Facet> {
+    let mut editions: BTreeMap<i64, (String, usize)> = BTreeMap::new();
+    let mut districts: BTreeMap<String, usize> = BTreeMap::new();
+    for r in rows {
+        editions
+            .entry(r.edition_year)
+            .or_insert((r.theme.clone(), 0))
+            .1 += 1;
+        if let Some(d) = &r.district_name {
+            *districts.entry(d.clone()).or_insert(0) += 1;
+        }
+    }
+    vec![
+        Facet {
+            param: "edition",
+            title: "Édition et thème",
+            values: editions
+                .into_iter()
+                .rev()
+                .map(|(year, (theme, n))| (year.to_string(), format!("{year} — {theme}"), n))
+                .collect(),
+        },
+        Facet {
+            param: "public",
+            title: "Public",
+            values: count_list(rows, |r| &r.audiences, AUDIENCES),
+        },
+        Facet {
+            param: "niveau",
+            title: "Niveau",
+            values: count_list(rows, |r| &r.levels, LEVELS),
+        },
+        Facet {
+            param: "dispositif",
+            title: "Dispositif",
+            values: count_list(rows, |r| &r.scheme, SCHEMES),
+        },
+        Facet {
+            param: "valorisation",
+            title: "Valorisation",
+            values: count_list(rows, |r| &r.showcase_kinds, SHOWCASE_KINDS),
+        },
+        Facet {
+            param: "district_nom",
+            title: "District",
+            values: districts
+                .into_iter()
+                .map(|(d, n)| (d.clone(), d, n))
+                .collect(),
+        },
+    ]
+}
+
+/// The catalogue page.
+#[derive(Template)]
+#[template(path = "public/catalogue.html")]
+struct CataloguePage {
+    ctx: PageCtx,
+    academy: Academy,
+    query: AgendaQuery,
+    facets: Vec<Facet>,
+    sheets: Vec<ActionView>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+impl CataloguePage {
+    fn results_word(&self) -> String {
+        match self.total {
+            0 => "Aucune fiche ne correspond.".into(),
+            1 => "1 fiche".into(),
+            n => format!("{} fiches", declaration::french_count(n as usize)),
+        }
+    }
+    /// The link that sets `param` to `value`, keeping the other filters.
+    fn with(&self, param: &str, value: &str) -> String {
+        let mut q = self.query.clone();
+        match param {
+            "edition" => q.edition = value.into(),
+            "public" => q.public = value.into(),
+            "niveau" => q.niveau = value.into(),
+            "dispositif" => q.dispositif = value.into(),
+            "valorisation" => q.valorisation = value.into(),
+            _ => q.commune = String::new(),
+        }
+        if param == "district_nom" {
+            return format!("?{}&district_nom={}", q.at_page(1), urlenc(value));
+        }
+        format!("?{}", q.at_page(1))
+    }
+}
+
+fn urlenc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DistrictName {
+    district_nom: String,
+}
+
+/// `GET /a/{slug}/mutualisation`
+pub async fn catalogue(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Query(query): Query<AgendaQuery>,
+    Query(district): Query<DistrictName>,
+) -> AppResult<Response> {
+    let page = query.page()?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let academy = academy(conn, &slug).await?;
+    let editions = published_editions(conn, &academy).await?;
+    let mut filter = query.filter(None);
+    filter.catalogue = true;
+    // Past editions: all but the latest published one.
+    filter.before_year = Some(editions.first().map(|e| e.year).unwrap_or(i64::MIN));
+    match query.edition.trim() {
+        "" => {}
+        year => match editions.iter().find(|e| e.year.to_string() == year) {
+            Some(e) => filter.edition = Some(e.id),
+            None => filter.impossible = true,
+        },
+    }
+    if !district.district_nom.trim().is_empty() {
+        let map = store::filter_places(conn, academy.id, crate::domain::ids::EditionId(0)).await?;
+        match map
+            .districts
+            .iter()
+            .find(|(_, n)| *n == district.district_nom.trim())
+        {
+            Some((id, _)) => filter.district = Some(crate::domain::ids::DistrictId(*id)),
+            None => filter.impossible = true,
+        }
+    }
+    filter.text = search::resolve(conn, &query.q).await?;
+    let (rows, total) = store::agenda(conn, academy.id, &filter, page, PAGE_SIZE).await?;
+    let facet_rows = store::facet_rows(conn, academy.id, &filter).await?;
+    render(CataloguePage {
+        ctx: ctx
+            .academy(academy.name.clone())
+            .title(format!(
+                "Fiches mutualisation — académie de {}",
+                academy.name
+            ))
+            .here(),
+        facets: facets(&facet_rows),
+        sheets: rows
+            .into_iter()
+            .map(|a| ActionView::new(a, &academy.slug))
+            .collect(),
+        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        total,
+        page,
+        academy,
+        query,
+    })
+}
+
+/// A reuse sheet.
+#[derive(Template)]
+#[template(path = "public/sheet.html")]
+struct SheetPage {
+    ctx: PageCtx,
+    academy: Academy,
+    sheet: ActionView,
+    lessons: Option<Lessons>,
+    canonical: String,
+}
+
+/// `GET /a/{slug}/mutualisation/{id}`
+pub async fn sheet(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((slug, id)): Path<(String, ActionId)>,
+) -> AppResult<Response> {
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    let academy = academy(conn, &slug).await?;
+    let action = store::public_action(conn, academy.id, id)
+        .await?
+        .filter(|a| a.catalogue_rank >= 0)
+        .ok_or(AppError::NotFound)?;
+    let lessons = store::lessons(conn, id).await?;
+    let mut sheet = ActionView::new(action, &academy.slug);
+    sheet.path = format!("/a/{}/mutualisation/{}", academy.slug, id);
+    render(SheetPage {
+        ctx: ctx
+            .academy(academy.name.clone())
+            .crumb(
+                "Fiches mutualisation",
+                format!("/a/{}/mutualisation", academy.slug),
+            )
+            .title(format!("Fiche mutualisation : {}", sheet.a.title))
+            .here(),
+        canonical: format!("{}{}", state.config.base_url(), sheet.path),
+        sheet,
+        lessons,
+        academy,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RankForm {
+    /// `mettre-en-avant`, `masquer` or `normal`.
+    #[serde(default)]
+    rank: String,
+    #[serde(default)]
+    once: OnceToken,
+}
+
+/// `POST /actions/{id}/mutualisation`: feature or hide the sheet.
+pub async fn rank(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<ActionId>,
+    CsrfForm(form): CsrfForm<RankForm>,
+) -> AppResult<Response> {
+    let action = {
+        let mut db = state.db.acquire().await?;
+        actions_store::action_by_id(&mut db.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    let relation = workflow::relation(&user, &action);
+    if !relation.can_view(action.state()) {
+        return Err(AppError::NotFound);
+    }
+    if !relation.can_flag(action.state()) {
+        return Err(AppError::forbidden(
+            "Seule la coordination peut mettre en avant ou masquer une fiche mutualisation.",
+        ));
+    }
+    let rank = match form.rank.as_str() {
+        "mettre-en-avant" => 1,
+        "normal" => 0,
+        "masquer" => -1,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Choix inconnu pour la fiche mutualisation.".into(),
+            ));
+        }
+    };
+    let show = format!("/actions/{id}");
+    once::run(&state.db, &form.once, user.id, async |conn| {
+        store::set_catalogue_rank(conn, id, rank).await?;
+        Ok(Notice::Saved.at(&show))
+    })
+    .await
+}

@@ -1206,10 +1206,19 @@ async fn the_checklist_sees_a_bilan_sent_and_an_approved_photo(engine: Engine) {
         }
         let table = body(w.app.get(&format!("{path}/suivi")).await).await;
         assert!(table.contains("<strong>0 / 2</strong>"), "pending: {table}");
-        media::set_state(conn, ids[1], MediaState::Pending, MediaState::Approved, owner.id)
-            .await
-            .unwrap();
+        media::set_state(
+            conn,
+            ids[1],
+            MediaState::Pending,
+            MediaState::Approved,
+            owner.id,
+        )
+        .await
+        .unwrap();
     }
     let table = body(w.app.get(&format!("{path}/suivi")).await).await;
-    assert!(table.contains("<strong>1 / 2</strong>"), "approved: {table}");
+    assert!(
+        table.contains("<strong>1 / 2</strong>"),
+        "approved: {table}"
+    );
 }

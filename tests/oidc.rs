@@ -300,7 +300,10 @@ async fn a_callback_with_another_state_or_replayed_is_refused(engine: Engine) {
     // provider: refused as a forged callback, not shown as a cancellation.
     let (status, _, page) = come_back(
         &app,
-        &format!("{}/connexion/oidc/retour?error=access_denied&state=faux", app.url),
+        &format!(
+            "{}/connexion/oidc/retour?error=access_denied&state=faux",
+            app.url
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -330,7 +333,9 @@ async fn a_callback_with_another_state_or_replayed_is_refused(engine: Engine) {
         .map(|e| e.detail)
         .collect();
     assert!(
-        refusals.iter().any(|d| d.contains("a répondu « access_denied »")),
+        refusals
+            .iter()
+            .any(|d| d.contains("a répondu « access_denied »")),
         "{refusals:?}"
     );
 }

@@ -524,7 +524,10 @@ async fn the_list_pages_by_fifty(engine: Engine) {
         notice.contains("La page 9 n’existe pas : cette liste compte 2 pages."),
         "{notice}"
     );
-    assert!(beyond.contains("page=2\">Aller à la dernière page"), "{beyond}");
+    assert!(
+        beyond.contains("page=2\">Aller à la dernière page"),
+        "{beyond}"
+    );
 }
 
 async fn bulk_validation_validates_the_selection_and_says_why_not(engine: Engine) {

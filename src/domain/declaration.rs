@@ -807,7 +807,10 @@ mod tests {
             for (code, _) in choices {
                 assert!(!code.contains(','), "{code}");
                 for (other, _) in choices {
-                    assert!(code == other || !code.contains(other), "{code} holds {other}");
+                    assert!(
+                        code == other || !code.contains(other),
+                        "{code} holds {other}"
+                    );
                 }
             }
         }

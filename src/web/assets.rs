@@ -86,8 +86,7 @@ impl Precompressed {
     /// `None` when the file cannot be read (DSFR not installed).
     fn load(path: &std::path::Path) -> Option<Loaded> {
         let plain = std::fs::read(path).ok()?;
-        let mut encoder =
-            flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         encoder.write_all(&plain).ok()?;
         let gzip = encoder.finish().ok()?;
         let content_type = match path.extension().and_then(|e| e.to_str()) {

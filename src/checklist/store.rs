@@ -239,20 +239,15 @@ pub async fn schools_with_bilans(
     edition: EditionId,
     schools: &[SchoolId],
 ) -> DbResult<Vec<SchoolId>> {
-    if schools.is_empty() {
-        return Ok(Vec::new());
-    }
-    on_conn!(conn, |c| {
-        let mut q = QueryBuilder::new(
-            "SELECT DISTINCT a.school_id FROM bilans b JOIN actions a ON a.id = b.action_id \
-             WHERE b.state = 'submitted' AND b.edition_id = ",
-        );
-        q.bind_i64(edition)
-            .push_sql(" AND a.school_id IN (")
-            .bind_list(schools)
-            .push_sql(")");
-        q.build_query_scalar().fetch_all(c).await
-    })
+    schools_among(
+        conn,
+        "SELECT DISTINCT a.school_id FROM bilans b JOIN actions a ON a.id = b.action_id \
+         WHERE b.state = 'submitted' AND b.edition_id = ",
+        "a.school_id",
+        edition,
+        schools,
+    )
+    .await
 }
 
 /// Among `schools`, those with a photo or poster of the edition approved by
@@ -262,16 +257,36 @@ pub async fn schools_with_approved_photos(
     edition: EditionId,
     schools: &[SchoolId],
 ) -> DbResult<Vec<SchoolId>> {
+    schools_among(
+        conn,
+        "SELECT DISTINCT m.school_id FROM media m \
+         WHERE m.state = 'approved' AND m.edition_id = ",
+        "m.school_id",
+        edition,
+        schools,
+    )
+    .await
+}
+
+/// Runs `head` (a trusted query ending in `edition_id = `) for `edition`,
+/// kept to the `schools` by `column`: the schools the service sees a step
+/// done for.
+async fn schools_among(
+    conn: &mut Conn<'_>,
+    head: &'static str,
+    column: &'static str,
+    edition: EditionId,
+    schools: &[SchoolId],
+) -> DbResult<Vec<SchoolId>> {
     if schools.is_empty() {
         return Ok(Vec::new());
     }
     on_conn!(conn, |c| {
-        let mut q = QueryBuilder::new(
-            "SELECT DISTINCT m.school_id FROM media m \
-             WHERE m.state = 'approved' AND m.edition_id = ",
-        );
+        let mut q = QueryBuilder::new(head);
         q.bind_i64(edition)
-            .push_sql(" AND m.school_id IN (")
+            .push_sql(" AND ")
+            .push_sql(column)
+            .push_sql(" IN (")
             .bind_list(schools)
             .push_sql(")");
         q.build_query_scalar().fetch_all(c).await

@@ -566,6 +566,19 @@ async fn roll_ups_match_the_totals_computed_by_hand(engine: Engine) {
     // Searching the free texts.
     let page = body(w.app.get(&w.dashboard("?q=zzzz")).await).await;
     assert!(text(&page).contains("Aucune réponse libre ne contient « zzzz »"));
+    // Accents and case never matter (migration 0019): « ELEVES » finds « Élèves ».
+    perseverance::on_conn!(w.app.db.acquire().await.unwrap().conn(), |c| sqlx::query(
+        "UPDATE bilans SET feedback = 'Élèves très impliqués' WHERE action_id = $1"
+    )
+    .bind(a1)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    for typed in ["ELEVES", "%C3%A9l%C3%A8ves+tres"] {
+        let page = body(w.app.get(&w.dashboard(&format!("?q={typed}"))).await).await;
+        assert!(text(&page).contains("Élèves très impliqués"), "{typed}");
+    }
 }
 
 async fn the_owner_saves_a_draft_then_submits(engine: Engine) {

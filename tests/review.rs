@@ -386,6 +386,30 @@ async fn filters_narrow_the_list(engine: Engine) {
         0,
         "% is no wildcard"
     );
+    // Accents and case never matter: the typed text and the stored one are
+    // folded alike (migration 0019), « ELEVES » finds « élèves ».
+    assert_eq!(titles(&w.page("?q=ELEVES").await).len(), 4);
+    assert_eq!(
+        titles(&w.page("?q=exposition+des+eleves").await),
+        ["Exposition des élèves"]
+    );
+    assert_eq!(titles(&w.page("?q=CAFE").await), ["Café des parents"]);
+    let school = w.schools[1].id;
+    perseverance::on_conn!(w.app.db.acquire().await.unwrap().conn(), |c| sqlx::query(
+        "UPDATE schools SET name = 'Lycée Évariste Galois' WHERE id = $1"
+    )
+    .bind(school)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    for typed in ["evariste", "LYCEE+EVARISTE", "%C3%A9variste"] {
+        assert_eq!(
+            titles(&w.page(&format!("?etablissement={typed}")).await),
+            ["Exposition des élèves"],
+            "{typed}"
+        );
+    }
     let uai = &w.schools[1].uai;
     assert_eq!(
         titles(

@@ -655,4 +655,11 @@ async fn text_searches_take_wildcards_literally(engine: Engine) {
         .await
         .unwrap();
     assert!(total > 100, "a plain word still finds schools: {total}");
+    // Accents and case never matter (migration 0019): the same schools.
+    for typed in ["college", "COLLÈGE", "COLLEGE"] {
+        let (_, same) = map_store::search_schools(&mut conn.conn(), &search(typed))
+            .await
+            .unwrap();
+        assert_eq!(same, total, "« {typed} »");
+    }
 }

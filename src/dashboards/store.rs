@@ -305,26 +305,14 @@ pub async fn free_texts(
             q.push_sql(" AND (b.feedback <> '' OR b.vigilance <> '' OR b.perspectives <> '')");
         } else {
             let pattern = like_pattern(search);
-            q.push_sql(" AND (");
-            for (i, column) in ["b.feedback", "b.vigilance", "b.perspectives"]
-                .into_iter()
-                .enumerate()
-            {
-                if i > 0 {
-                    q.push_sql(" OR ");
-                }
-                q.push_sql("LOWER(")
-                    .push_sql(column)
-                    .push_sql(") LIKE LOWER(")
-                    .bind_text(pattern.clone())
-                    .push_sql(") ESCAPE '\\'");
-            }
-            q.push_sql(
-                " OR EXISTS (SELECT 1 FROM bilan_answers ba WHERE ba.action_id = b.action_id \
-                 AND LOWER(ba.value) LIKE LOWER(",
-            )
-            .bind_text(pattern)
-            .push_sql(") ESCAPE '\\'))");
+            q.push_sql(" AND (b.search_folded LIKE ")
+                .bind_text(pattern.clone())
+                .push_sql(
+                    " ESCAPE '\\' OR EXISTS (SELECT 1 FROM bilan_answers ba \
+                     WHERE ba.action_id = b.action_id AND ba.search_folded LIKE ",
+                )
+                .bind_text(pattern)
+                .push_sql(" ESCAPE '\\'))");
         }
         q.push_sql(" ORDER BY a.id LIMIT ").bind_i64(TEXTS_MAX);
         q.build_query_as().fetch_all(c).await

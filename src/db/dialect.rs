@@ -114,15 +114,18 @@ impl Dialect for Postgres {
     }
 }
 
-/// A `LIKE` pattern that finds `text` anywhere, to compare as
-/// `LOWER(column) LIKE LOWER($n) ESCAPE '\'`.
+/// A `LIKE` pattern that finds `text` anywhere in a `search_folded` column,
+/// to compare as `x.search_folded LIKE $n ESCAPE '\'`.
 ///
-/// `%`, `_` and `\` typed by the person are escaped (taken literally), NUL
-/// bytes are dropped. `LOWER` folds only ASCII letters on SQLite but every
-/// letter on PostgreSQL, so letters outside ASCII (« é », « É ») become the
-/// one-character wildcard `_`: « école » finds « École » and « école » on
-/// both engines alike.
+/// The text is folded as the column is (migration 0019, [`crate::text::fold`]:
+/// lower case, French diacritics stripped, « œ » → « oe »), so « eleves »,
+/// « Élèves » and « ÉLÈVES » all find « élèves » on both engines. `%`, `_`
+/// and `\` typed by the person are escaped (taken literally), NUL bytes are
+/// dropped; a letter that folding leaves outside ASCII (« ñ ») becomes the
+/// one-character wildcard `_`, since SQLite's `lower()` folds ASCII only.
 pub fn like_pattern(text: &str) -> String {
+    let text = crate::text::fold(text);
+    let text = text.as_str();
     let mut pattern = String::from("%");
     for c in text.trim().chars() {
         match c {
@@ -146,7 +149,8 @@ mod tests {
     #[test]
     fn like_pattern_takes_wildcards_literally() {
         assert_eq!(like_pattern("50%_a\\b\0"), "%50\\%\\_a\\\\b%");
-        assert_eq!(like_pattern(" École "), "%_cole%");
+        assert_eq!(like_pattern(" École "), "%ecole%");
+        assert_eq!(like_pattern("CŒUR Mañana"), "%coeur ma_ana%");
     }
 
     #[test]

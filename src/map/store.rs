@@ -341,8 +341,7 @@ pub async fn search_schools(
     macro_rules! condition {
         () => {
             "academy_id = $1 AND ($2 IS NULL OR department_id = $2) AND ($3 IS NULL OR district_id = $3)
-             AND ($4 IS NULL OR LOWER(name) LIKE LOWER($4) ESCAPE '\\' OR LOWER(commune) LIKE LOWER($4) ESCAPE '\\'
-                  OR LOWER(uai) LIKE LOWER($4) ESCAPE '\\')"
+             AND ($4 IS NULL OR search_folded LIKE $4 ESCAPE '\\')"
         };
     }
     let list_sql = concat!(

@@ -65,11 +65,8 @@ fn push_list_from(
         q.push_sql(" AND a.state = ").bind_text(state.code().into());
     }
     if let Some(school) = school {
-        q.push_sql(" AND (");
-        push_contains(q, "s.name", school);
-        q.push_sql(" OR ");
-        push_contains(q, "s.uai", school);
-        q.push_sql(")");
+        q.push_sql(" AND ");
+        push_contains(q, "s.search_folded", school);
     }
     if let Some(audience) = audience {
         q.push_sql(" AND (',' || a.audiences || ',') LIKE ('%,' || ")
@@ -77,13 +74,8 @@ fn push_list_from(
             .push_sql(" || ',%')");
     }
     if let Some(text) = text {
-        q.push_sql(" AND (");
-        push_contains(q, "a.title", text);
-        q.push_sql(" OR ");
-        push_contains(q, "a.summary", text);
-        q.push_sql(" OR ");
-        push_contains(q, "a.description", text);
-        q.push_sql(")");
+        q.push_sql(" AND ");
+        push_contains(q, "a.search_folded", text);
     }
 }
 
@@ -99,14 +91,15 @@ fn push_list_ids(
     push_list_from(q, edition_id, reach, filter, ids);
 }
 
-/// `LOWER(column) LIKE LOWER(pattern)`, the pattern from
-/// [`super::contains_pattern`]; `column` is one of ours.
+/// `column LIKE pattern`: `column` is one of our `search_folded` columns
+/// (title, summary and description of an action; name, commune and UAI of a
+/// school: migration 0019), the pattern the typed text folded the same way
+/// ([`super::contains_pattern`]), so accents and case never matter.
 fn push_contains(q: &mut impl SqlBuilder, column: &str, text: &str) {
-    q.push_sql("LOWER(")
-        .push_sql(column)
-        .push_sql(") LIKE LOWER(")
+    q.push_sql(column)
+        .push_sql(" LIKE ")
         .bind_text(super::contains_pattern(text))
-        .push_sql(") ESCAPE '\\'");
+        .push_sql(" ESCAPE '\\'");
 }
 
 /// By date (undated last), then by id, in the chosen direction, of the
@@ -285,7 +278,7 @@ mod tests {
             q.text
         );
         assert!(
-            q.text.contains("LOWER(a.title) LIKE LOWER(?) ESCAPE"),
+            q.text.contains("a.search_folded LIKE ? ESCAPE"),
             "{}",
             q.text
         );

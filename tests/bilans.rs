@@ -48,6 +48,8 @@ struct World {
     edition: EditionId,
     previous: EditionId,
     academy: perseverance::domain::ids::AcademyId,
+    /// The year of `edition` (`previous` is the year before).
+    year: i64,
     district: DistrictId,
     department_93: perseverance::domain::ids::DepartmentId,
     schools: Vec<SchoolId>,
@@ -175,6 +177,7 @@ async fn world(engine: Engine) -> World {
         edition,
         previous,
         academy: academy.id,
+        year,
         district,
         department_93,
         schools,
@@ -466,6 +469,16 @@ async fn roll_ups_match_the_totals_computed_by_hand(engine: Engine) {
     let before = academy.iter().find(|t| t.edition_id == w.previous).unwrap();
     assert_eq!(totals(now), (7, 6, 5, 3, 1, 1, [200, 15, 14, 0, 0], 1));
     assert_eq!(totals(before), (1, 1, 1, 1, 0, 0, [7, 0, 0, 0, 0], 0));
+    // The national view of each year: the same figures, one line per académie.
+    for (edition, expected) in [(w.edition, now), (w.previous, before)] {
+        let year = w.year - i64::from(edition == w.previous);
+        let lines = dash::national(&mut conn.conn(), year).await.unwrap();
+        assert_eq!(lines.len(), 1, "one académie has an edition that year");
+        assert_eq!(lines[0].0.edition_id, edition);
+        assert_eq!(totals(&lines[0].0), totals(expected));
+        assert_eq!(lines[0].0.audiences, expected.audiences);
+        assert_eq!(lines[0].1, "Créteil");
+    }
     // Audiences among the transmitted: pupils a1 a2 a3 a5 a6, parents a1 + the submitted one.
     assert_eq!(now.audiences, vec![5, 2, 1, 0]);
     // By district, the district action counts in its district.

@@ -3,7 +3,8 @@
 -- imports, the demo, the benchmarks) keeps it right. The folding is the one of `text::fold`
 -- (src/text.rs): lower case, French diacritics stripped, œ → oe, æ → ae; the typed text is
 -- folded the same way in Rust and compared with LIKE. SQLite's own lower() folds ASCII only,
--- hence each accented letter replaced first.
+-- hence each accented letter replaced first, in two statements: SQLite before 3.45 (the
+-- sqlite3 tool of Debian 12) refuses an expression nested deeper than about 27 calls.
 
 -- the review list's text filter (title, summary, description)
 ALTER TABLE actions ADD COLUMN search_folded TEXT NOT NULL GENERATED ALWAYS AS (lower(translate(replace(replace(replace(replace(title || ' ' || summary || ' ' || description, 'œ', 'oe'), 'Œ', 'oe'), 'æ', 'ae'), 'Æ', 'ae'), 'àâäáÀÂÄÁéèêëÉÈÊËîïíÎÏôöóÔÖùûüúÙÛÜçÇÿŸ', 'aaaaaaaaeeeeeeeeiiiiiooooouuuuuuuccyy'))) STORED;

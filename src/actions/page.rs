@@ -78,7 +78,7 @@ impl ShowPage {
     fn date(&self) -> String {
         self.action
             .starts_on
-            .map(|d| d.format("%d/%m/%Y").to_string())
+            .map(|d| crate::domain::formats::format_date(d))
             .unwrap_or_default()
     }
 

@@ -76,35 +76,48 @@ impl Totals {
     }
 }
 
-/// The number of leading count columns before the audiences.
-const FIXED: usize = 7;
+/// Which editions a count reads: a list, or every académie's edition of a year.
+#[derive(Clone, Copy, Debug)]
+enum Editions<'a> {
+    Ids(&'a [EditionId]),
+    Year(i64),
+}
 
-/// Pushes the totals' count columns. A code is found in a stored list by its
-/// position (`position`, from the dialect: `instr` / `strpos`), exact because
-/// no code holds another (`declaration::tests::no_code_holds_another`); the
-/// columns it reads are in the covering index `actions_dashboard_counts`
-/// (migration 0015), so the actions' own rows are not read for them.
-fn push_totals_columns(q: &mut impl SqlBuilder, position: &str) {
-    q.push_sql(
-        "COUNT(CASE WHEN a.state <> 'draft' THEN 1 END), \
-         COUNT(CASE WHEN a.state = 'validated' THEN 1 END), \
-         COUNT(b.action_id), \
-         COUNT(CASE WHEN b.took_place = 'yes' THEN 1 END), \
-         COUNT(CASE WHEN b.took_place = 'no' THEN 1 END), \
-         COUNT(CASE WHEN b.took_place = 'postponed' THEN 1 END), \
-         COUNT(DISTINCT CASE WHEN a.state <> 'draft' THEN a.school_id END)",
-    );
-    for (field, _) in ATTENDANCE {
-        q.push_sql(", CAST(COALESCE(SUM(b.")
-            .push_sql(field)
-            .push_sql("), 0) AS BIGINT)");
+impl Editions<'_> {
+    /// Pushes `column IN (…)` for these editions.
+    fn push_in(&self, q: &mut impl SqlBuilder, column: &str) {
+        q.push_sql(column).push_sql(" IN (");
+        match self {
+            Editions::Ids(ids) => {
+                q.bind_list(ids);
+            }
+            Editions::Year(year) => {
+                q.push_sql("SELECT id FROM editions WHERE year = ")
+                    .bind_i64(*year);
+            }
+        }
+        q.push_sql(")");
     }
+}
+
+/// The count columns read from the actions alone: declared, validated,
+/// distinct schools, then one per audience and showcase kind. A code is found
+/// in a stored list by its position (`position`, from the dialect: `instr` /
+/// `strpos`), exact because no code holds another
+/// (`declaration::tests::no_code_holds_another`); every column read is in the
+/// covering index `actions_dashboard_counts` (migration 0015), so the
+/// actions' own rows (long descriptions) are never read.
+fn push_action_columns(q: &mut impl SqlBuilder, position: &str) {
+    q.push_sql(
+        "COUNT(*), COUNT(CASE WHEN a.state = 'validated' THEN 1 END), \
+         COUNT(DISTINCT a.school_id)",
+    );
     for (column, choices) in [
         ("a.audiences", AUDIENCES),
         ("a.showcase_kinds", SHOWCASE_KINDS),
     ] {
         for (code, _) in choices {
-            q.push_sql(", COUNT(CASE WHEN a.state <> 'draft' AND ")
+            q.push_sql(", COUNT(CASE WHEN ")
                 .push_sql(position)
                 .push_sql("(")
                 .push_sql(column)
@@ -115,9 +128,25 @@ fn push_totals_columns(q: &mut impl SqlBuilder, position: &str) {
     }
 }
 
+/// The count columns read from the submitted bilans `b`: bilans, held, not
+/// held, postponed, then the attendance sums; all in the covering index
+/// `bilans_edition_state` (migration 0020).
+fn push_bilan_columns(q: &mut impl SqlBuilder) {
+    q.push_sql(
+        "COUNT(*), COUNT(CASE WHEN b.took_place = 'yes' THEN 1 END), \
+         COUNT(CASE WHEN b.took_place = 'no' THEN 1 END), \
+         COUNT(CASE WHEN b.took_place = 'postponed' THEN 1 END)",
+    );
+    for (field, _) in ATTENDANCE {
+        q.push_sql(", CAST(COALESCE(SUM(b.")
+            .push_sql(field)
+            .push_sql("), 0) AS BIGINT)");
+    }
+}
+
 /// The figures of each of `editions` within `scope`, by edition, or by
 /// edition and district when `by_district`. Editions without any action
-/// have no line.
+/// beyond the draft have no line.
 pub async fn totals(
     conn: &mut Conn<'_>,
     editions: &[EditionId],
@@ -127,25 +156,36 @@ pub async fn totals(
     if editions.is_empty() {
         return Ok(Vec::new());
     }
+    count(conn, Editions::Ids(editions), scope, by_district).await
+}
+
+/// Two passes, each over one covering index, joined in Rust by (edition,
+/// district): the actions beyond the draft ([`push_action_columns`]), then
+/// their submitted bilans ([`push_bilan_columns`]). Over a whole académie
+/// (or every académie), the bilans are read by edition alone: a bilan's action
+/// is never a draft (no transition leads back to the draft,
+/// `domain::action`), so no join is needed; within a department or a district,
+/// or by district, the bilans are reached from their actions' stored place.
+async fn count(
+    conn: &mut Conn<'_>,
+    editions: Editions<'_>,
+    scope: &Scope,
+    by_district: bool,
+) -> DbResult<Vec<Totals>> {
     let district = if by_district {
         "a.place_district_id"
     } else {
         "CAST(NULL AS BIGINT)"
     };
     let position = conn.dialect().position_fn();
-    on_conn!(conn, |c| {
+    let actions: Vec<(i64, Option<i64>, Vec<i64>)> = on_conn!(conn, |c| {
         let mut q = QueryBuilder::new("SELECT a.edition_id, ");
         q.push_sql(district).push_sql(", ");
-        push_totals_columns(&mut q, position);
-        q.push_sql(
-            " FROM actions a \
-             LEFT JOIN bilans b ON b.action_id = a.id AND b.state = 'submitted' \
-             WHERE a.edition_id IN (",
-        )
-        .bind_list(editions)
-        // Drafts count nowhere: leaving them out lets a district read the
-        // partial index of the actions beyond the draft (migration 0007).
-        .push_sql(") AND a.state <> 'draft' AND ");
+        push_action_columns(&mut q, position);
+        q.push_sql(" FROM actions a WHERE ");
+        editions.push_in(&mut q, "a.edition_id");
+        // Drafts count nowhere.
+        q.push_sql(" AND a.state <> 'draft' AND ");
         push_scope(&mut q, scope);
         q.push_sql(" GROUP BY a.edition_id");
         if by_district {
@@ -153,64 +193,101 @@ pub async fn totals(
         }
         let rows = q.build().fetch_all(c).await?;
         rows.iter()
-            .map(read_totals)
+            .map(|row| read_counts(row, 3 + AUDIENCES.len() + SHOWCASE_KINDS.len()))
             .collect::<sqlx::Result<Vec<_>>>()
-    })
+    })?;
+    let whole = matches!(scope, Scope::Academy(_)) && !by_district;
+    let bilans: Vec<(i64, Option<i64>, Vec<i64>)> = on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new("SELECT b.edition_id, ");
+        if whole {
+            q.push_sql("CAST(NULL AS BIGINT), ");
+            push_bilan_columns(&mut q);
+            q.push_sql(" FROM bilans b WHERE ");
+            editions.push_in(&mut q, "b.edition_id");
+        } else {
+            q.push_sql(district).push_sql(", ");
+            push_bilan_columns(&mut q);
+            q.push_sql(" FROM actions a JOIN bilans b ON b.action_id = a.id WHERE ");
+            editions.push_in(&mut q, "a.edition_id");
+            q.push_sql(" AND a.state <> 'draft' AND ");
+            push_scope(&mut q, scope);
+        }
+        q.push_sql(" AND b.state = 'submitted' GROUP BY b.edition_id");
+        if by_district && !whole {
+            q.push_sql(", ").push_sql(district);
+        }
+        let rows = q.build().fetch_all(c).await?;
+        rows.iter()
+            .map(|row| read_counts(row, 4 + ATTENDANCE.len()))
+            .collect::<sqlx::Result<Vec<_>>>()
+    })?;
+    Ok(actions
+        .into_iter()
+        .map(|(edition, district, a)| {
+            let b = bilans
+                .iter()
+                .find(|(e, d, _)| *e == edition && *d == district)
+                .map(|(_, _, b)| b.as_slice())
+                .unwrap_or(&[0; 4 + ATTENDANCE.len()]);
+            let audiences_at = 3;
+            let showcases_at = audiences_at + AUDIENCES.len();
+            let mut attendance = [0; 5];
+            attendance.copy_from_slice(&b[4..4 + ATTENDANCE.len()]);
+            Totals {
+                edition_id: EditionId(edition),
+                district_id: district.map(DistrictId),
+                declared: a[0],
+                validated: a[1],
+                covered: a[2],
+                bilans: b[0],
+                held: b[1],
+                not_held: b[2],
+                postponed: b[3],
+                attendance,
+                audiences: a[audiences_at..showcases_at].to_vec(),
+                showcases: a[showcases_at..].to_vec(),
+            }
+        })
+        .collect())
 }
 
-fn read_totals<R: Row>(row: &R) -> sqlx::Result<Totals>
+/// Reads `(edition, district, n counts)` from a row of [`count`]'s passes.
+fn read_counts<R: Row>(row: &R, n: usize) -> sqlx::Result<(i64, Option<i64>, Vec<i64>)>
 where
     usize: sqlx::ColumnIndex<R>,
     i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<i64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    let edition: i64 = row.try_get(0)?;
-    let district: Option<i64> = row.try_get(1)?;
-    let n = FIXED + ATTENDANCE.len() + AUDIENCES.len() + SHOWCASE_KINDS.len();
     let values = (2..2 + n)
         .map(|i| row.try_get::<i64, _>(i))
         .collect::<sqlx::Result<Vec<i64>>>()?;
-    let mut attendance = [0; 5];
-    attendance.copy_from_slice(&values[FIXED..FIXED + 5]);
-    let audiences_at = FIXED + ATTENDANCE.len();
-    let showcases_at = audiences_at + AUDIENCES.len();
-    Ok(Totals {
-        edition_id: EditionId(edition),
-        district_id: district.map(DistrictId),
-        declared: values[0],
-        validated: values[1],
-        bilans: values[2],
-        held: values[3],
-        not_held: values[4],
-        postponed: values[5],
-        covered: values[6],
-        attendance,
-        audiences: values[audiences_at..showcases_at].to_vec(),
-        showcases: values[showcases_at..].to_vec(),
-    })
+    Ok((row.try_get(0)?, row.try_get(1)?, values))
 }
 
 /// The national view: the figures of every académie's edition of `year`,
-/// one line per académie (the edition's id in `edition_id`).
+/// one line per académie (the edition's id in `edition_id`), by académie
+/// name; editions without any action beyond the draft have no line.
 pub async fn national(conn: &mut Conn<'_>, year: i64) -> DbResult<Vec<(Totals, String)>> {
-    let position = conn.dialect().position_fn();
-    on_conn!(conn, |c| {
-        let mut q = QueryBuilder::new("SELECT a.edition_id, CAST(NULL AS BIGINT), ");
-        push_totals_columns(&mut q, position);
-        q.push_sql(
-            ", MIN(ac.name) FROM editions e JOIN academies ac ON ac.id = e.academy_id \
-             JOIN actions a ON a.edition_id = e.id \
-             LEFT JOIN bilans b ON b.action_id = a.id AND b.state = 'submitted' \
-             WHERE a.state <> 'draft' AND e.year = ",
-        )
-        .bind_i64(year)
-        .push_sql(" GROUP BY a.edition_id ORDER BY MIN(ac.name)");
-        let rows = q.build().fetch_all(c).await?;
-        let last = 2 + FIXED + ATTENDANCE.len() + AUDIENCES.len() + SHOWCASE_KINDS.len();
-        rows.iter()
-            .map(|row| Ok((read_totals(row)?, row.try_get::<String, _>(last)?)))
-            .collect::<sqlx::Result<Vec<_>>>()
-    })
+    let totals = count(
+        conn,
+        Editions::Year(year),
+        &Scope::Academy(AcademyId(0)),
+        false,
+    )
+    .await?;
+    let sql = "SELECT e.id, ac.name FROM editions e JOIN academies ac ON ac.id = e.academy_id \
+               WHERE e.year = $1";
+    let names: Vec<(EditionId, String)> =
+        on_conn!(conn, |c| sqlx::query_as(sql).bind(year).fetch_all(c).await)?;
+    let mut lines: Vec<(Totals, String)> = totals
+        .into_iter()
+        .filter_map(|t| {
+            let name = names.iter().find(|(id, _)| *id == t.edition_id)?.1.clone();
+            Some((t, name))
+        })
+        .collect();
+    lines.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(lines)
 }
 
 /// The open schools of the scope, by district (`None`: outside any district).

@@ -77,7 +77,10 @@ pub fn parse_time(text: &str) -> Option<NaiveTime> {
 
 /// « 06/04/2027 »
 pub fn format_date(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    // Written out by hand: chrono's `format` parses its pattern at each call,
+    // which showed in the profile of the review list (50 dates a page).
+    use chrono::Datelike;
+    format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
 }
 
 /// « 14:30 » (how times are stored and shown back in fields).
@@ -123,6 +126,12 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn dates_are_written_day_month_year() {
+        assert_eq!(format_date(date(2027, 4, 6).unwrap()), "06/04/2027");
+        assert_eq!(format_date(date(2023, 12, 31).unwrap()), "31/12/2023");
     }
 
     fn time(h: u32, m: u32) -> Option<NaiveTime> {

@@ -70,7 +70,7 @@ fn follows_declarations(user: &CurrentUser, academy_id: AcademyId) -> bool {
 
 /// « 17/04/2023 »
 pub fn date_fr(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    crate::domain::formats::format_date(date)
 }
 
 /// The DSFR badge variant of a state.

@@ -190,7 +190,7 @@ async fn programmes(
                     .school_name
                     .clone()
                     .unwrap_or_else(|| "Action de district".into()),
-                date: a.starts_on.map(|d| d.format("%d/%m/%Y").to_string()),
+                date: a.starts_on.map(|d| crate::domain::formats::format_date(d)),
                 title: a.title,
             })
             .collect();

@@ -83,7 +83,7 @@ pub fn csv(content: &Content) -> Result<Vec<u8>, csv::Error> {
                 r.kind.to_string(),
                 spreadsheet_cell(&r.title),
                 r.date
-                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .map(|d| crate::domain::formats::format_date(d))
                     .unwrap_or_default(),
                 spreadsheet_cell(&r.time),
                 spreadsheet_cell(&r.place),

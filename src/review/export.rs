@@ -207,8 +207,11 @@ fn record(
     answers: &HashMap<(ActionId, QuestionId), String>,
 ) -> Vec<String> {
     let date = match a.starts_on {
-        Some(d) if a.before_week => format!("{} (avant la semaine)", d.format("%d/%m/%Y")),
-        Some(d) => d.format("%d/%m/%Y").to_string(),
+        Some(d) if a.before_week => format!(
+            "{} (avant la semaine)",
+            crate::domain::formats::format_date(d)
+        ),
+        Some(d) => crate::domain::formats::format_date(d),
         None => String::new(),
     };
     let mut record = vec![

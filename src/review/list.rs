@@ -146,8 +146,11 @@ impl From<ReviewRow> for Line {
     fn from(row: ReviewRow) -> Line {
         let state = row.state;
         let date = match row.starts_on {
-            Some(d) if row.before_week => format!("{} (avant la semaine)", d.format("%d/%m/%Y")),
-            Some(d) => d.format("%d/%m/%Y").to_string(),
+            Some(d) if row.before_week => format!(
+                "{} (avant la semaine)",
+                crate::domain::formats::format_date(d)
+            ),
+            Some(d) => crate::domain::formats::format_date(d),
             None => "Non renseignée".into(),
         };
         let title = if row.title.trim().is_empty() {

@@ -415,13 +415,19 @@ impl Job for SendProgrammeMail {
 
 impl SendProgrammeMail {
     async fn deliver(&self, ctx: &JobContext, job_id: i64) -> anyhow::Result<()> {
-        let version = {
+        let (version, content) = {
             let mut db = ctx.db.acquire().await?;
-            store::version_by_id(&mut db.conn(), self.version_id)
+            let conn = &mut db.conn();
+            let version = store::version_by_id(conn, self.version_id)
                 .await?
-                .ok_or_else(|| anyhow::anyhow!("programme version {} is gone", self.version_id))?
+                .ok_or_else(|| anyhow::anyhow!("programme version {} is gone", self.version_id))?;
+            let mut content: programme::Content = serde_json::from_str(&version.content)?;
+            // The PDF, like the public page, leaves out the actions unpublished since.
+            let ids: Vec<i64> = content.items.iter().map(|i| i.action_id).collect();
+            let kept = store::still_published(conn, &ids).await?;
+            content.items.retain(|i| kept.contains(&i.action_id));
+            (version, content)
         };
-        let content: programme::Content = serde_json::from_str(&version.content)?;
         let label = format!(
             "Version {}, publiée le {}",
             version.number,

@@ -507,7 +507,29 @@ async fn the_coordination_unpublishes_and_republishes_with_a_reason(engine: Engi
             &[("publication", "retirer"), ("reason", " ")],
         )
         .await;
-    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(empty).await);
+    assert_eq!(
+        page.text("#reason-erreur").as_deref(),
+        Some("Indiquez la raison du retrait : elle est gardée dans l’historique de l’action.")
+    );
+    // Too long: the page again, with the reason as typed.
+    let long = format!("Photos {}", "x".repeat(1_000));
+    let refused = w
+        .app
+        .post(
+            &format!("/actions/{id}/publication"),
+            &[("publication", "retirer"), ("reason", long.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(refused).await);
+    assert_eq!(
+        page.attr("#reason", "value").as_deref(),
+        Some(long.as_str())
+    );
+    assert!(page.text("#reason-erreur").is_some());
+    assert_eq!(w.agenda("q=marqueurexpo").await.len(), 1, "still published");
     let done = w
         .app
         .post(

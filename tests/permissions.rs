@@ -496,6 +496,12 @@ fn rows() -> Vec<Row> {
             FOLLOWERS,
         ),
         get(
+            "/editions/{id}/couverture/export",
+            "édition ouverte (CSV)",
+            |w, _| format!("/editions/{}/couverture/export", w.edition),
+            FOLLOWERS,
+        ),
+        get(
             "/editions/{id}/tableau-de-bord",
             "édition ouverte",
             |w, _| format!("/editions/{}/tableau-de-bord", w.edition),

@@ -49,7 +49,8 @@
 //! Variables: BENCH_SECONDS (10), BENCH_CLIENTS (16), BENCH_SUBMISSIONS
 //! (3000), BENCH_SUBMITTERS (4), BENCH_SEQUENTIAL_SUBMISSIONS (1000),
 //! BENCH_ACADEMY_CLIENTS (4),
-//! BENCH_HTTP_SUBMISSIONS (1000), BENCH_KEEP=1 keeps the database folder
+//! BENCH_HTTP_SUBMISSIONS (1000), BENCH_NATIONAL_ACTIONS (200000: fewer to
+//! see `national`/`public` finish in debug), BENCH_KEEP=1 keeps the database folder
 //! (its path is printed) to study query plans with `sqlite3`.
 
 use std::{
@@ -1459,8 +1460,11 @@ async fn fill_national(db: &Db) -> anyhow::Result<()> {
     let mut actions = Vec::new();
     let mut bilans = Vec::new();
     let mut answers = Vec::new();
-    let mut bilans_left = NATIONAL_BILANS;
-    for k in 0..NATIONAL_ACTIONS {
+    // BENCH_NATIONAL_ACTIONS (200,000) shrinks the dataset to see a run
+    // finish in debug; the bilans stay three quarters of the actions.
+    let national_actions = env_number("BENCH_NATIONAL_ACTIONS", NATIONAL_ACTIONS as u64) as i64;
+    let mut bilans_left = NATIONAL_BILANS * national_actions / NATIONAL_ACTIONS;
+    for k in 0..national_actions {
         let edition = k % edition_count + 1;
         let academy = (edition - 1) / NATIONAL_EDITIONS + 1;
         let year = FIRST_YEAR + (edition - 1) % NATIONAL_EDITIONS;
@@ -1758,7 +1762,9 @@ async fn public_command(url: Option<&str>) -> anyhow::Result<()> {
             let audience = ["eleves", "parents"][(i / NATIONAL_ACADEMIES % 2) as usize];
             let showcase =
                 ["exposition", "temps-festif", "evenement-etablissement"][(i as usize / 60) % 3];
-            format!("/a/academie-{academy}/agenda?public={audience}&valorisation={showcase}&n={i}")
+            format!(
+                "/a/academie-{academy}/agenda?periode=toutes&public={audience}&valorisation={showcase}&n={i}"
+            )
         })
         .collect();
     let words = [

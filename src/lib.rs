@@ -17,6 +17,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod editions;
+pub mod exports;
 pub mod files;
 pub mod home;
 pub mod jobs;

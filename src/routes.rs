@@ -26,6 +26,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::totem::router())
         .merge(crate::contest::router())
         .merge(crate::programmes::router())
+        .merge(crate::exports::router())
         .merge(web::kept::router())
         .merge(web::assets::router(&state.config));
     web::layers(routes, state)

@@ -119,6 +119,18 @@ fn rows() -> Vec<Row> {
             EVERYONE_200,
         ),
         get(
+            "/static/carte.js",
+            "script de la carte",
+            |_, _| "/static/carte.js".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/static/carte/france.geojson",
+            "fond de carte (contour de la France)",
+            |_, _| "/static/carte/france.geojson".into(),
+            EVERYONE_200,
+        ),
+        get(
             "/connexion",
             "connexion",
             |_, _| "/connexion".into(),
@@ -481,6 +493,12 @@ fn rows() -> Vec<Row> {
             "édition ouverte",
             |w, _| format!("/editions/{}/revue/export", w.edition),
             no_form,
+            FOLLOWERS,
+        ),
+        get(
+            "/editions/{id}/couverture/export",
+            "édition ouverte (CSV)",
+            |w, _| format!("/editions/{}/couverture/export", w.edition),
             FOLLOWERS,
         ),
         get(
@@ -1101,6 +1119,24 @@ fn rows() -> Vec<Row> {
             "/a/{slug}/agenda",
             "agenda de l'académie",
             |_, _| "/a/creteil/agenda".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/carte",
+            "carte de l'académie",
+            |_, _| "/a/creteil/carte".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/carte.geojson",
+            "lieux de la carte (GeoJSON)",
+            |_, _| "/a/creteil/carte.geojson".into(),
+            EVERYONE_200,
+        ),
+        get(
+            "/a/{slug}/districts/{id}/carte",
+            "carte du district A",
+            |w, _| format!("/a/creteil/districts/{}/carte", w.district_a),
             EVERYONE_200,
         ),
         get(

@@ -18,6 +18,8 @@ on_both_engines!(
     a_bounced_address_is_shown_failed_then_retried,
     only_the_district_and_academy_coordinations_compose,
     the_demo_shows_a_published_programme,
+    a_published_version_leaves_out_an_action_unpublished_since,
+    the_programme_forms_keep_what_was_typed,
 );
 
 fn base(w: &World) -> String {
@@ -354,4 +356,167 @@ async fn the_demo_shows_a_published_programme(engine: Engine) {
     assert!(page.contains("Version 2"), "{page}");
     assert!(page.contains("Forum de clôture"));
     assert!(page.contains("Lancement de la semaine du district"));
+}
+
+async fn a_published_version_leaves_out_an_action_unpublished_since(engine: Engine) {
+    // Arrange: a version published with the action, then the action unpublished.
+    let w = people::world(engine).await;
+    let coordinator = w.who(DISTRICT_A);
+    compose(coordinator, &w, &[w.validated_action], "").await;
+    add_event(coordinator, &w, "Lancement du district", "01/04/2090").await;
+    publish(coordinator, &w).await;
+    let url = public_url(coordinator, &w).await;
+    let anon = w.who(ANON);
+    assert!(anon.page(&url).await.contains("Exposition des affiches"));
+    coordinator
+        .post_ok(
+            &format!("/actions/{}/publication", w.validated_action),
+            &[
+                ("publication", "retirer"),
+                ("reason", "Photos sans autorisation"),
+            ],
+        )
+        .await;
+
+    // Act
+    let page = anon.page(&url).await;
+    let csv = body(anon.get(&format!("{url}/programme.csv")).await).await;
+    let ics = body(anon.get(&format!("{url}/programme.ics")).await).await;
+    let pdf_bytes = anon
+        .get(&format!("{url}/programme.pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let xlsx = anon.get(&format!("{url}/programme.xlsx")).await;
+
+    // Assert: the version is still there, without the action.
+    assert!(page.contains("Version 1"));
+    assert!(page.contains("Lancement du district"));
+    assert!(!page.contains("Exposition des affiches"), "{page}");
+    assert!(!csv.contains("Exposition des affiches"), "{csv}");
+    assert_eq!(csv.lines().count(), 2, "header and the event: {csv}");
+    assert!(!ics.contains("Exposition des affiches"));
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
+    let text = pdf::text_of(&pdf_bytes);
+    assert!(text.contains("Lancement du district"));
+    assert!(!text.contains("Exposition des affiches"));
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let xlsx = xlsx.bytes().await.unwrap();
+    assert!(
+        !xlsx.windows(9).any(|w| w == b"Exposition"),
+        "not in the XLSX's shared strings"
+    );
+}
+
+async fn the_programme_forms_keep_what_was_typed(engine: Engine) {
+    let w = people::world(engine).await;
+    let coordinator = w.who(DISTRICT_A);
+
+    // Compose: a rank that is not a number keeps the introduction and the rank.
+    let id = w.validated_action.to_string();
+    let pairs: Vec<(String, String)> = vec![
+        ("introduction".into(), "Mon introduction tapée".into()),
+        ("groupement".into(), "day".into()),
+        ("candidat".into(), id.clone()),
+        ("rang".into(), "premier".into()),
+        ("choisies".into(), id.clone()),
+    ];
+    let response = coordinator.post_pairs(&base(&w), &pairs).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert_eq!(
+        page.text("#introduction").as_deref(),
+        Some("Mon introduction tapée")
+    );
+    assert_eq!(
+        page.attr(&format!("#rang-{id}"), "value").as_deref(),
+        Some("premier")
+    );
+
+    // Diffusion: a wrong address keeps the list typed.
+    compose(coordinator, &w, &[w.validated_action], "").await;
+    publish(coordinator, &w).await;
+    let typed = "mairie@ville.example\npas-une-adresse";
+    let response = coordinator
+        .post_pairs(
+            &format!("{}/diffuser", base(&w)),
+            &[("autres".into(), typed.into())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert_eq!(
+        page.text("#autres").as_deref(),
+        Some("mairie@ville.example pas-une-adresse"),
+        "the list as typed (its line break shown as a space by the reader)"
+    );
+    assert!(
+        page.text("#autres-erreur")
+            .unwrap()
+            .contains("pas-une-adresse")
+    );
+
+    // Partners: adding with a wrong address keeps the three fields.
+    let partners = format!("/districts/{}/partenaires", w.district_a);
+    let response = coordinator
+        .post(
+            &partners,
+            &[
+                ("nom", "Mairie"),
+                ("courriel", "mairie@"),
+                ("type_partenaire", "collectivité"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert_eq!(page.attr("#nom", "value").as_deref(), Some("Mairie"));
+    assert_eq!(page.attr("#courriel", "value").as_deref(), Some("mairie@"));
+    assert!(page.text("#courriel-erreur").is_some());
+
+    // Partners: editing a row with a wrong address shows it in that row, as
+    // typed, and leaves the « Ajouter » form empty.
+    coordinator
+        .post_ok(
+            &partners,
+            &[
+                ("nom", "Association Réussir"),
+                ("courriel", "contact@reussir.example"),
+                ("type_partenaire", "association"),
+            ],
+        )
+        .await;
+    let edit = Page::parse(&coordinator.page(&partners).await)
+        .attrs("form", "action")
+        .into_iter()
+        .find(|a| a.starts_with("/partenaires/") && !a.ends_with("/supprimer"))
+        .expect("the partner's form");
+    let partner = edit.trim_start_matches("/partenaires/").to_string();
+    let response = coordinator
+        .post(
+            &edit,
+            &[
+                ("nom", "Association Réussir 2"),
+                ("courriel", "faux"),
+                ("type_partenaire", "association"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert_eq!(
+        page.attr(&format!("#nom-{partner}"), "value").as_deref(),
+        Some("Association Réussir 2")
+    );
+    assert_eq!(
+        page.attr(&format!("#courriel-{partner}"), "value")
+            .as_deref(),
+        Some("faux")
+    );
+    assert!(
+        page.text(&format!("#erreur-{partner}"))
+            .is_some_and(|t| !t.is_empty())
+    );
+    assert_eq!(page.attr("#courriel", "value").as_deref(), Some(""));
 }

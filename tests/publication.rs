@@ -36,6 +36,8 @@ on_both_engines!(
     the_catalogue_holds_past_published_actions_with_facets,
     the_render_cache_is_dropped_by_each_publication_change,
     the_json_api_shows_only_published_actions_with_etags,
+    the_map_places_only_published_actions_at_their_school,
+    the_agenda_shows_the_current_edition_from_today_on_by_default,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -195,6 +197,13 @@ fn public_paths(id: ActionId) -> Vec<String> {
         "/a/creteil/agenda?edition=2091".into(),
         "/a/creteil/agenda?edition=2089".into(),
         "/a/creteil/agenda.atom".into(),
+        "/a/creteil/carte".into(),
+        "/a/creteil/carte?periode=toutes".into(),
+        "/a/creteil/carte?edition=2091".into(),
+        "/a/creteil/carte.geojson".into(),
+        "/a/creteil/carte.geojson?periode=toutes".into(),
+        "/a/creteil/carte.geojson?edition=2089".into(),
+        "/a/creteil/carte.geojson?edition=2091".into(),
         "/a/creteil/agenda.ics".into(),
         "/a/creteil/mutualisation".into(),
         "/a/creteil/editions/2090".into(),
@@ -498,7 +507,29 @@ async fn the_coordination_unpublishes_and_republishes_with_a_reason(engine: Engi
             &[("publication", "retirer"), ("reason", " ")],
         )
         .await;
-    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(empty).await);
+    assert_eq!(
+        page.text("#reason-erreur").as_deref(),
+        Some("Indiquez la raison du retrait : elle est gardée dans l’historique de l’action.")
+    );
+    // Too long: the page again, with the reason as typed.
+    let long = format!("Photos {}", "x".repeat(1_000));
+    let refused = w
+        .app
+        .post(
+            &format!("/actions/{id}/publication"),
+            &[("publication", "retirer"), ("reason", long.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(refused).await);
+    assert_eq!(
+        page.attr("#reason", "value").as_deref(),
+        Some(long.as_str())
+    );
+    assert!(page.text("#reason-erreur").is_some());
+    assert_eq!(w.agenda("q=marqueurexpo").await.len(), 1, "still published");
     let done = w
         .app
         .post(
@@ -1043,4 +1074,207 @@ async fn the_json_api_shows_only_published_actions_with_etags(engine: Engine) {
     let (status, _, _, page) = get("/api/v1").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("/api/v1/academies/{slug}/catalogue"));
+}
+
+/// The titles of the GeoJSON's actions for `query`, and the features.
+async fn map_data(w: &World, query: &str) -> (Vec<String>, Vec<serde_json::Value>) {
+    let response = w
+        .app
+        .get(&format!("/a/creteil/carte.geojson?{query}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "carte.geojson?{query}");
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/geo+json"
+    );
+    let data: serde_json::Value = serde_json::from_str(&body(response).await).unwrap();
+    assert_eq!(data["type"], "FeatureCollection");
+    let features = data["features"].as_array().unwrap().clone();
+    let titles = features
+        .iter()
+        .flat_map(|f| f["properties"]["actions"].as_array().unwrap().clone())
+        .map(|a| a["titre"].as_str().unwrap().to_string())
+        .collect();
+    (titles, features)
+}
+
+async fn the_map_places_only_published_actions_at_their_school(engine: Engine) {
+    // Arrange: one action of each kind, all at the same school.
+    let w = world(engine).await;
+    let shown = w
+        .action(w.edition, "Carte visible", "Ici.", ActionState::Validated)
+        .await;
+    let second = w
+        .action(
+            w.edition,
+            "Carte seconde",
+            "Ici aussi.",
+            ActionState::Validated,
+        )
+        .await;
+    let unpublished = w
+        .action(w.edition, "Carte retiree", "Non.", ActionState::Validated)
+        .await;
+    w.unpublish(unpublished).await;
+    w.action(w.edition, "Carte brouillon", "Non.", ActionState::Draft)
+        .await;
+    w.action(w.edition, "Carte refusee", "Non.", ActionState::Declined)
+        .await;
+    w.action(w.edition, "Carte soumise", "Non.", ActionState::Submitted)
+        .await;
+    w.action(
+        w.draft_edition,
+        "Carte preparation",
+        "Non.",
+        ActionState::Validated,
+    )
+    .await;
+    let past = w
+        .action(
+            w.past_edition,
+            "Carte passee",
+            "Avant.",
+            ActionState::Validated,
+        )
+        .await;
+    let (lat, lon): (Option<f64>, Option<f64>) = {
+        let db = &w.app.db;
+        let mut conn = db.acquire().await.unwrap();
+        let school = map_store::school_by_id(&mut conn.conn(), w.school)
+            .await
+            .unwrap()
+            .unwrap();
+        (school.latitude, school.longitude)
+    };
+    let (lat, lon) = (lat.expect("the demo school is placed"), lon.unwrap());
+
+    // Act
+    let (titles, features) = map_data(&w, "").await;
+    let (all_titles, _) = map_data(&w, "periode=toutes").await;
+    let (draft_titles, _) = map_data(&w, "edition=2091").await;
+    let (past_titles, _) = map_data(&w, "edition=2089").await;
+    let (searched, _) = map_data(&w, "q=seconde").await;
+    let (elsewhere, _) = map_data(&w, "departement=77").await;
+
+    // Assert: one point for the school, its two published actions, linked.
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["Carte seconde", "Carte visible"]);
+    assert_eq!(all_titles.len(), 2);
+    assert_eq!(features.len(), 1, "one marker per school");
+    let point = &features[0]["geometry"];
+    assert_eq!(point["type"], "Point");
+    assert_eq!(point["coordinates"][0].as_f64(), Some(lon));
+    assert_eq!(point["coordinates"][1].as_f64(), Some(lat));
+    let urls: Vec<String> = features[0]["properties"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["url"].as_str().unwrap().to_string())
+        .collect();
+    assert!(urls.contains(&format!("/a/creteil/actions/{shown}")));
+    assert!(urls.contains(&format!("/a/creteil/actions/{second}")));
+    assert!(
+        draft_titles.is_empty(),
+        "an edition in preparation is not public"
+    );
+    assert_eq!(past_titles, ["Carte passee"]);
+    assert_eq!(searched, ["Carte seconde"]);
+    assert!(elsewhere.is_empty());
+    let text = body(w.app.get("/a/creteil/carte.geojson?periode=toutes").await).await;
+    for secret in [
+        OWNER,
+        "Kermarrec",
+        "demo.test",
+        "retiree",
+        "brouillon",
+        "refusee",
+        "soumise",
+        "preparation",
+    ] {
+        assert!(!text.contains(secret), "{secret} in the map data");
+    }
+    // Without JavaScript the page is the list, grouped by school, with links;
+    // the map's box waits hidden for the script.
+    let page = Page::parse(&body(w.app.get("/a/creteil/carte").await).await);
+    assert_eq!(page.texts(".pv-places > li").len(), 1);
+    let links = page.attrs(".pv-places a", "href");
+    assert!(links.contains(&format!("/a/creteil/actions/{shown}")));
+    assert!(
+        !links
+            .iter()
+            .any(|l| l.ends_with(&format!("/{unpublished}")))
+    );
+    assert!(page.attr("#pv-carte", "hidden").is_some());
+    assert_eq!(
+        page.attr("#pv-carte", "data-lieux").as_deref(),
+        Some(
+            "/a/creteil/carte.geojson?q=&edition=&departement=&district=&commune=&etablissement=&jour=&public=&niveau=&dispositif=&valorisation=&periode=&page=1"
+        )
+    );
+    let district = w.app.get("/a/creteil/districts/999999/carte").await;
+    assert_eq!(district.status(), StatusCode::OK);
+    assert!(
+        Page::parse(&body(district).await)
+            .texts(".pv-places > li")
+            .is_empty()
+    );
+    let _ = past;
+}
+
+async fn the_agenda_shows_the_current_edition_from_today_on_by_default(engine: Engine) {
+    let w = world(engine).await;
+    let coming = w
+        .action(
+            w.edition,
+            "Agenda avenir",
+            "Bientôt.",
+            ActionState::Validated,
+        )
+        .await;
+    let gone = w
+        .action(w.edition, "Agenda passe", "Hier.", ActionState::Validated)
+        .await;
+    w.action(
+        w.past_edition,
+        "Agenda ancienne",
+        "Avant.",
+        ActionState::Validated,
+    )
+    .await;
+    // Move one action to last week (same edition).
+    {
+        let mut tx = w.app.db.begin().await.unwrap();
+        let last_week = paris_date(Utc::now()) - Duration::days(7);
+        sqlx_set_day(&mut tx, gone, last_week).await;
+        public_store::bump_generation(&mut tx.conn()).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let default = w.agenda("").await;
+    assert_eq!(default, ["Agenda avenir"]);
+    let mut all = w.agenda("periode=toutes").await;
+    all.sort();
+    assert_eq!(all, ["Agenda avenir", "Agenda passe"]);
+    assert_eq!(w.agenda("edition=2089").await, ["Agenda ancienne"]);
+    let page = body(w.app.get("/a/creteil/agenda").await).await;
+    assert!(page.contains("periode=toutes"), "a link to every date");
+    // The header offers « Se connecter » to a visitor, in the tools and in
+    // the menu (phones, and without JavaScript).
+    let parsed = Page::parse(&page);
+    let login = parsed.attrs("header a[href=\"/connexion\"]", "href");
+    assert!(login.len() >= 2, "{login:?}");
+    let _ = coming;
+}
+
+async fn sqlx_set_day(tx: &mut perseverance::db::Tx, id: ActionId, day: NaiveDate) {
+    let conn = &mut tx.conn();
+    perseverance::on_conn!(conn, |c| sqlx::query(
+        "UPDATE actions SET starts_on = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(day)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .unwrap();
 }

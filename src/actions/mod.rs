@@ -2,7 +2,7 @@
 
 mod form;
 mod mine;
-mod page;
+pub mod page;
 mod save;
 pub mod store;
 pub mod workflow;

@@ -44,6 +44,8 @@ struct ShowPage {
     duplicate_into: Option<Edition>,
     /// The decision comment as typed (kept on error).
     comment: String,
+    /// The unpublishing reason as typed (kept on error, `public::manage`).
+    reason: String,
     errors: FormErrors,
 }
 
@@ -197,8 +199,28 @@ async fn show_page(
         relation,
         duplicate_into,
         comment,
+        reason: String::new(),
         errors,
     })
+}
+
+/// The action page again (422) with the unpublishing form's `message` on
+/// its reason and the reason as typed: used by `public::manage` when the
+/// reason is empty or too long. 404 when the person does not see the action.
+pub async fn publication_refused(
+    state: &AppState,
+    user: &CurrentUser,
+    ctx: PageCtx,
+    id: ActionId,
+    reason: String,
+    message: String,
+) -> AppResult<Response> {
+    let (action, relation) = visible(state, user, id).await?;
+    let mut errors = FormErrors::default();
+    errors.add("reason", message);
+    let mut page = show_page(state, user, ctx, action, relation, String::new(), errors).await?;
+    page.reason = reason;
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
 /// Another edition of the académie that is open for declarations.

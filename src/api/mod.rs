@@ -183,6 +183,7 @@ impl ApiQuery {
             dispositif: self.dispositif.clone(),
             valorisation: self.valorisation.clone(),
             page: self.page.clone(),
+            ..Default::default()
         }
     }
 

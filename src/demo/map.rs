@@ -302,6 +302,46 @@ async fn write_map(
     Ok(departments)
 }
 
+/// The town hall's coordinates (WGS 84, rounded) of each demo town, so
+/// that the public map (issue 8) has places to show.
+const TOWNS: [(&str, f64, f64); 26] = [
+    ("Meaux", 48.960, 2.878),
+    ("Melun", 48.539, 2.659),
+    ("Chelles", 48.881, 2.590),
+    ("Provins", 48.560, 3.299),
+    ("Saint-Denis", 48.936, 2.357),
+    ("Bobigny", 48.908, 2.439),
+    ("Montreuil", 48.861, 2.443),
+    ("Aulnay-sous-Bois", 48.934, 2.497),
+    ("Créteil", 48.790, 2.455),
+    ("Vitry-sur-Seine", 48.787, 2.392),
+    ("Champigny-sur-Marne", 48.817, 2.515),
+    ("Villejuif", 48.792, 2.363),
+    ("Caen", 49.183, -0.371),
+    ("Lisieux", 49.146, 0.226),
+    ("Vire", 48.838, -0.889),
+    ("Évreux", 49.024, 1.151),
+    ("Vernon", 49.093, 1.485),
+    ("Bernay", 49.089, 0.598),
+    ("Cherbourg-en-Cotentin", 49.639, -1.616),
+    ("Saint-Lô", 49.116, -1.091),
+    ("Avranches", 48.685, -1.357),
+    ("Alençon", 48.432, 0.091),
+    ("Flers", 48.748, -0.569),
+    ("Rouen", 49.443, 1.099),
+    ("Le Havre", 49.494, 0.107),
+    ("Dieppe", 49.922, 1.078),
+];
+
+/// A demo school's place: its town's coordinates, the schools spread
+/// around them on a sunflower spiral (about 2 km at most), always the same.
+fn position(town: &str, uai: &Uai) -> Option<(f64, f64)> {
+    let (_, lat, lon) = TOWNS.iter().find(|(t, _, _)| *t == town)?;
+    let i: f64 = uai.as_str()[4..7].parse::<u32>().ok()? as f64 % 25.0;
+    let (angle, radius) = (i * 2.399_963, 0.004 * (i + 1.0).sqrt());
+    Some((lat + radius * angle.sin() * 0.7, lon + radius * angle.cos()))
+}
+
 async fn insert_school(
     conn: &mut Conn<'_>,
     academy: AcademyId,
@@ -310,8 +350,9 @@ async fn insert_school(
     s: &DemoSchool,
 ) -> DbResult<SchoolId> {
     let sql = "INSERT INTO schools (uai, name, kind, sector, commune, postal_code, academy_id, department_id,
-               district_id, is_open, updated_at)
-               VALUES ($1, $2, $3, 'public', $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+               district_id, is_open, updated_at, latitude, longitude)
+               VALUES ($1, $2, $3, 'public', $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+    let place = position(&s.commune, &s.uai);
     crate::on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(s.uai.as_str())
         .bind(&s.name)
@@ -323,6 +364,8 @@ async fn insert_school(
         .bind(district)
         .bind(true)
         .bind(mapped_at())
+        .bind(place.map(|p| p.0))
+        .bind(place.map(|p| p.1))
         .fetch_one(c)
         .await)
 }

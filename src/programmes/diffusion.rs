@@ -415,13 +415,19 @@ impl Job for SendProgrammeMail {
 
 impl SendProgrammeMail {
     async fn deliver(&self, ctx: &JobContext, job_id: i64) -> anyhow::Result<()> {
-        let version = {
+        let (version, content) = {
             let mut db = ctx.db.acquire().await?;
-            store::version_by_id(&mut db.conn(), self.version_id)
+            let conn = &mut db.conn();
+            let version = store::version_by_id(conn, self.version_id)
                 .await?
-                .ok_or_else(|| anyhow::anyhow!("programme version {} is gone", self.version_id))?
+                .ok_or_else(|| anyhow::anyhow!("programme version {} is gone", self.version_id))?;
+            let mut content: programme::Content = serde_json::from_str(&version.content)?;
+            // The PDF, like the public page, leaves out the actions unpublished since.
+            let ids: Vec<i64> = content.items.iter().map(|i| i.action_id).collect();
+            let kept = store::still_published(conn, &ids).await?;
+            content.items.retain(|i| kept.contains(&i.action_id));
+            (version, content)
         };
-        let content: programme::Content = serde_json::from_str(&version.content)?;
         let label = format!(
             "Version {}, publiée le {}",
             version.number,
@@ -518,6 +524,40 @@ struct PartnersPage {
     partners: Vec<store::Partner>,
     form: PartnerForm,
     errors: FormErrors,
+    /// The partner whose row was sent with errors: that row shows the form
+    /// as typed and the errors; the « Ajouter » form stays empty.
+    editing: Option<PartnerId>,
+}
+
+impl PartnersPage {
+    /// Whether `p`'s row is the one sent back with errors.
+    fn is_edited(&self, p: &store::Partner) -> bool {
+        self.editing == Some(p.id)
+    }
+    /// The errors of the « Ajouter » form (none when a row was edited).
+    fn add_errors(&self) -> FormErrors {
+        if self.editing.is_some() {
+            FormErrors::default()
+        } else {
+            self.errors.clone()
+        }
+    }
+    /// The « Ajouter » form's values (empty when a row was edited).
+    fn add_form(&self) -> PartnerForm {
+        if self.editing.is_some() {
+            PartnerForm::default()
+        } else {
+            self.form.clone()
+        }
+    }
+    /// The edited row's messages, one line.
+    fn row_errors(&self) -> String {
+        ["nom", "courriel", "type_partenaire"]
+            .iter()
+            .filter_map(|f| self.errors.get(f))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -592,6 +632,7 @@ async fn partners_page(
     ctx: PageCtx,
     form: PartnerForm,
     errors: FormErrors,
+    editing: Option<PartnerId>,
 ) -> AppResult<PartnersPage> {
     let mut db = state.db.acquire().await?;
     let partners = store::partners_of(&mut db.conn(), district.id).await?;
@@ -605,6 +646,7 @@ async fn partners_page(
         partners,
         form,
         errors,
+        editing,
     })
 }
 
@@ -624,6 +666,7 @@ pub(super) async fn partners(
             ctx,
             PartnerForm::default(),
             FormErrors::default(),
+            None,
         )
         .await?,
     )
@@ -650,7 +693,7 @@ pub(super) async fn add_partner(
             .await
         }
         Err(errors) => {
-            let page = partners_page(&state, &district, composes, ctx, form, errors).await?;
+            let page = partners_page(&state, &district, composes, ctx, form, errors, None).await?;
             render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
     }
@@ -693,7 +736,8 @@ pub(super) async fn update_partner(
             )
         }
         Err(errors) => {
-            let page = partners_page(&state, &district, true, ctx, form, errors).await?;
+            let page =
+                partners_page(&state, &district, true, ctx, form, errors, Some(partner.id)).await?;
             render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
     }

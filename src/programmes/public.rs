@@ -1,7 +1,8 @@
 //! The public side of a programme (no account): the page of its latest
 //! version (A4 print stylesheet) and its files (PDF, iCalendar, CSV, XLSX).
 //! An edition in preparation, an unknown district or a programme never
-//! published answers 404.
+//! published answers 404. The actions unpublished since the version was
+//! frozen are left out of every one of them (`store::still_published`).
 
 use axum::{
     extract::State,
@@ -48,6 +49,11 @@ async fn published(
     let version = store::published(conn, edition.id, found.id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let mut content = content_of(&version)?;
+    // A frozen version never shows an action unpublished since.
+    let ids: Vec<i64> = content.items.iter().map(|i| i.action_id).collect();
+    let kept = store::still_published(conn, &ids).await?;
+    content.items.retain(|i| kept.contains(&i.action_id));
     Ok(Published {
         url: format!(
             "/a/{}/editions/{}/programmes/{}",
@@ -59,7 +65,7 @@ async fn published(
             version.number,
             format_paris(version.published_at)
         ),
-        content: content_of(&version)?,
+        content,
         file_stem: format!(
             "programme-{}-{}",
             crate::text::slug(&found.name),

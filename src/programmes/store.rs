@@ -591,3 +591,25 @@ pub async fn published_districts(
         .fetch_all(c)
         .await)
 }
+
+/// Which of `ids` are still published (`public::store::push_published`):
+/// a frozen version is shown without the actions a coordinator unpublished
+/// (or that left the public side otherwise) since it was published.
+pub async fn still_published(conn: &mut Conn<'_>, ids: &[i64]) -> DbResult<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut kept = Vec::new();
+    // At most 500 placeholders per query (a programme rarely holds more).
+    for chunk in ids.chunks(500) {
+        let found: Vec<i64> = on_conn!(conn, |c| {
+            let mut q = QueryBuilder::new("SELECT a.id FROM actions a WHERE a.id IN (");
+            q.bind_list(chunk);
+            q.push(") AND ");
+            crate::public::store::push_published(&mut q, "a");
+            q.build_query_scalar().fetch_all(&mut *c).await
+        })?;
+        kept.extend(found);
+    }
+    Ok(kept)
+}

@@ -51,6 +51,9 @@ pub struct AgendaQuery {
     pub niveau: String,
     pub dispositif: String,
     pub valorisation: String,
+    /// `toutes` for every date; anything else (by default) the current
+    /// edition's actions from today on (undated ones kept).
+    pub periode: String,
     #[serde(skip_serializing)]
     pub page: String,
 }
@@ -142,32 +145,28 @@ pub async fn published_editions(conn: &mut Conn<'_>, academy: &Academy) -> AppRe
     Ok(editions)
 }
 
-/// The agenda page.
-#[derive(Template)]
-#[template(path = "public/agenda.html")]
-struct AgendaPage {
-    ctx: PageCtx,
-    academy: Academy,
-    edition: Option<Edition>,
-    editions: Vec<Edition>,
-    query: AgendaQuery,
-    places: FilterPlaces,
-    actions: Vec<ActionView>,
-    total: i64,
-    page: i64,
-    pages: i64,
-    base: String,
+/// The filter form shared by the agenda and the map
+/// (`templates/public/filters.html`).
+pub struct Filters {
+    /// Where the form goes (`/a/{slug}/agenda`, `/a/{slug}/carte`).
+    pub action: String,
+    pub edition: Option<Edition>,
+    pub editions: Vec<Edition>,
+    pub query: AgendaQuery,
+    pub places: FilterPlaces,
+    /// Whether « à venir » applies (the default on the current edition).
+    pub upcoming: bool,
 }
 
-impl AgendaPage {
-    fn choices(&self, name: &str) -> Choices {
+impl Filters {
+    pub fn choices(&self, name: &str) -> Choices {
         FILTER_CHOICES
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, c)| *c)
             .unwrap_or(&[])
     }
-    fn selected(&self, name: &str) -> &str {
+    pub fn selected(&self, name: &str) -> &str {
         match name {
             "public" => &self.query.public,
             "niveau" => &self.query.niveau,
@@ -176,7 +175,7 @@ impl AgendaPage {
             _ => "",
         }
     }
-    fn filter_label(&self, name: &str) -> &'static str {
+    pub fn filter_label(&self, name: &str) -> &'static str {
         match name {
             "public" => "Public",
             "niveau" => "Niveau",
@@ -184,9 +183,104 @@ impl AgendaPage {
             _ => "Valorisation",
         }
     }
-    fn filter_names(&self) -> [&'static str; 4] {
+    pub fn filter_names(&self) -> [&'static str; 4] {
         ["public", "niveau", "dispositif", "valorisation"]
     }
+    pub fn edition_year(&self) -> String {
+        self.edition
+            .as_ref()
+            .map(|e| e.year.to_string())
+            .unwrap_or_default()
+    }
+    /// Whether a filter beyond the text is set (the « Filtres » open).
+    pub fn any_set(&self) -> bool {
+        let q = &self.query;
+        [
+            &q.departement,
+            &q.district,
+            &q.commune,
+            &q.jour,
+            &q.public,
+            &q.niveau,
+            &q.dispositif,
+            &q.valorisation,
+            &q.etablissement,
+            &q.periode,
+        ]
+        .iter()
+        .any(|v| !v.is_empty())
+    }
+    /// The same search with every date (the « voir toutes » link).
+    pub fn all_dates(&self) -> String {
+        let mut q = self.query.clone();
+        q.periode = "toutes".into();
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    }
+}
+
+/// Reads the query against the académie: its published editions, the
+/// edition asked for (the latest by default), the places of the filters and
+/// the filter itself, free text resolved. On the latest edition, without a
+/// day and unless `periode=toutes`, only the actions from today on (Paris).
+pub async fn resolve(
+    conn: &mut Conn<'_>,
+    academy: &Academy,
+    query: AgendaQuery,
+    action: String,
+) -> AppResult<(Filters, AgendaFilter)> {
+    let editions = published_editions(conn, academy).await?;
+    let edition = match query.edition.trim() {
+        "" => editions.first().cloned(),
+        year => editions
+            .iter()
+            .find(|e| e.year.to_string() == year)
+            .cloned(),
+    };
+    let mut filter = query.filter(edition.as_ref());
+    if edition.is_none() {
+        filter.impossible = true;
+    }
+    let current = edition
+        .as_ref()
+        .zip(editions.first())
+        .is_some_and(|(e, first)| e.id == first.id);
+    let upcoming = current && query.jour.trim().is_empty() && query.periode.trim() != "toutes";
+    if upcoming {
+        filter.from = Some(today());
+    }
+    filter.text = search::resolve(conn, &query.q).await?;
+    let places = match &edition {
+        Some(e) => store::filter_places(conn, academy.id, e.id).await?,
+        None => FilterPlaces::default(),
+    };
+    Ok((
+        Filters {
+            action,
+            edition,
+            editions,
+            query,
+            places,
+            upcoming,
+        },
+        filter,
+    ))
+}
+
+/// The agenda page.
+#[derive(Template)]
+#[template(path = "public/agenda.html")]
+struct AgendaPage {
+    ctx: PageCtx,
+    academy: Academy,
+    filters: Filters,
+    actions: Vec<ActionView>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    base: String,
+}
+
+impl AgendaPage {
     fn results_word(&self) -> String {
         match self.total {
             0 => "Aucune action ne correspond.".into(),
@@ -196,12 +290,6 @@ impl AgendaPage {
                 crate::domain::declaration::french_count(n as usize)
             ),
         }
-    }
-    fn edition_year(&self) -> String {
-        self.edition
-            .as_ref()
-            .map(|e| e.year.to_string())
-            .unwrap_or_default()
     }
 }
 
@@ -216,25 +304,10 @@ pub async fn agenda(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let academy = academy(conn, &slug).await?;
-    let editions = published_editions(conn, &academy).await?;
-    let edition = match query.edition.trim() {
-        "" => editions.first().cloned(),
-        year => editions
-            .iter()
-            .find(|e| e.year.to_string() == year)
-            .cloned(),
-    };
-    let mut filter = query.filter(edition.as_ref());
-    if edition.is_none() {
-        filter.impossible = true;
-    }
-    filter.text = search::resolve(conn, &query.q).await?;
+    let (filters, filter) =
+        resolve(conn, &academy, query, format!("/a/{}/agenda", academy.slug)).await?;
     let (rows, total) = store::agenda(conn, academy.id, &filter, page, PAGE_SIZE).await?;
-    let places = match &edition {
-        Some(e) => store::filter_places(conn, academy.id, e.id).await?,
-        None => FilterPlaces::default(),
-    };
-    let title = match &edition {
+    let title = match &filters.edition {
         Some(e) => format!(
             "Agenda des actions {} — académie de {}",
             e.year, academy.name
@@ -252,10 +325,7 @@ pub async fn agenda(
         page,
         base: state.config.base_url(),
         academy,
-        edition,
-        editions,
-        query,
-        places,
+        filters,
     })
 }
 

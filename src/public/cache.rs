@@ -27,11 +27,17 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     {
         return next.run(request).await;
     }
-    let key = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
+    // The day (Paris) is part of the key: the agenda's default « à venir »
+    // changes at midnight without any change of the publication.
+    let key = format!(
+        "{}|{}",
+        super::agenda::today(),
+        request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or_default()
+    );
     let generation = match state.db.acquire().await {
         Ok(mut db) => store::generation(&mut db.conn()).await.ok(),
         Err(_) => None,

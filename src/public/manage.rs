@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use super::store;
 use crate::{
-    actions::{store as actions_store, workflow},
+    actions::{page, store as actions_store, workflow},
     domain::ids::ActionId,
     web::{
-        AppError, AppResult, AppState, CsrfForm, CurrentUser,
+        AppError, AppResult, AppState, CsrfForm, CurrentUser, PageCtx,
         extract::Path,
         notice::Notice,
         once::{self, OnceToken},
@@ -36,6 +36,7 @@ pub async fn publication(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<ActionId>,
+    ctx: PageCtx,
     CsrfForm(form): CsrfForm<PublicationForm>,
 ) -> AppResult<Response> {
     let action = {
@@ -59,16 +60,24 @@ pub async fn publication(
         _ => return Err(AppError::BadRequest("Choix de publication inconnu.".into())),
     };
     let reason = form.reason.trim();
-    if !publish && reason.is_empty() {
-        return Err(AppError::BadRequest(
-            "Indiquez la raison du retrait : elle est gardée dans l'historique de l'action. Revenez à la page de l'action pour la saisir."
-                .into(),
-        ));
-    }
-    if reason.chars().count() > REASON_MAX {
-        return Err(AppError::BadRequest(format!(
-            "La raison dépasse {REASON_MAX} caractères."
-        )));
+    let count = reason.chars().count();
+    let refused = if !publish && reason.is_empty() {
+        Some(
+            "Indiquez la raison du retrait : elle est gardée dans l’historique de l’action."
+                .to_string(),
+        )
+    } else if count > REASON_MAX {
+        Some(crate::domain::declaration::too_long(
+            "La raison",
+            REASON_MAX,
+            count,
+        ))
+    } else {
+        None
+    };
+    if let Some(message) = refused {
+        // The action page again, the reason as typed and the error beside it.
+        return page::publication_refused(&state, &user, ctx, id, form.reason, message).await;
     }
     let reason = reason.to_string();
     let show = format!("/actions/{id}");

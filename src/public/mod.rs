@@ -14,6 +14,8 @@ pub mod cache;
 pub mod catalogue;
 pub mod feeds;
 pub mod manage;
+pub mod map;
+pub mod outline;
 pub mod store;
 pub mod view;
 
@@ -34,6 +36,9 @@ use crate::{
 pub fn router(state: AppState) -> Router<AppState> {
     let cached = Router::new()
         .route("/a/{slug}/agenda", get(agenda::agenda))
+        .route("/a/{slug}/carte", get(map::map_page))
+        .route("/a/{slug}/carte.geojson", get(map::map_geojson))
+        .route("/a/{slug}/districts/{id}/carte", get(map::district_map))
         .route("/a/{slug}/agenda.atom", get(feeds::atom))
         .route("/a/{slug}/agenda.ics", get(feeds::ics))
         .route(

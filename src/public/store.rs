@@ -60,6 +60,9 @@ pub struct AgendaFilter {
     pub before_year: Option<i64>,
     /// The reuse catalogue: hidden sheets left out, featured ones first.
     pub catalogue: bool,
+    /// Only actions from this day on (undated ones kept): the agenda's
+    /// default « à venir ».
+    pub from: Option<NaiveDate>,
     /// A value that cannot match anything was given.
     pub impossible: bool,
 }
@@ -181,6 +184,11 @@ fn push_filter<B: SqlBuilder>(q: &mut B, academy: AcademyId, f: &AgendaFilter) {
         q.push_sql(" AND a.starts_on = ");
         q.bind_date(day);
     }
+    if let Some(from) = f.from {
+        q.push_sql(" AND (a.starts_on IS NULL OR a.starts_on >= ");
+        q.bind_date(from);
+        q.push_sql(")");
+    }
     if let Some(code) = f.audience {
         push_list(q, "audiences", code);
     }
@@ -244,6 +252,64 @@ pub async fn agenda(
         q.push(" OFFSET ");
         q.push_bind((page.clamp(1, MAX_PAGE) - 1) * size);
         q.build_query_as::<PublicAction>().fetch_all(&mut *c).await
+    })?;
+    Ok((rows, total))
+}
+
+/// The most actions the map reads (and its list shows) at once.
+pub const MAP_LIMIT: i64 = 5_000;
+
+/// One published action as the map places it: at its school's coordinates
+/// (`None` when the school has none, or the action is the district's).
+#[derive(Clone, Debug, FromRow)]
+pub struct MapAction {
+    pub id: ActionId,
+    pub title: String,
+    pub starts_on: Option<NaiveDate>,
+    pub start_time: String,
+    pub uai: Option<String>,
+    pub school_name: Option<String>,
+    pub commune: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub district_name: Option<String>,
+}
+
+/// The published actions matching `f` (the agenda's filters and search),
+/// grouped by school (by school name, then date), at most [`MAP_LIMIT`];
+/// and how many match in all. Only public columns: never a staff name.
+pub async fn map_actions(
+    conn: &mut Conn<'_>,
+    academy: AcademyId,
+    f: &AgendaFilter,
+) -> DbResult<(Vec<MapAction>, i64)> {
+    let total: i64 = on_conn!(conn, |c| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT COUNT(*) FROM actions a JOIN editions e ON e.id = a.edition_id
+             LEFT JOIN schools s ON s.id = a.school_id LEFT JOIN departments dp ON dp.id = a.place_department_id",
+        );
+        push_from(&mut q, f);
+        q.push(" WHERE ");
+        push_filter(&mut q, academy, f);
+        q.build_query_scalar().fetch_one(&mut *c).await
+    })?;
+    let rows = on_conn!(conn, |c| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT a.id, a.title, a.starts_on, a.start_time, s.uai, s.name AS school_name, s.commune,
+             s.latitude, s.longitude, di.name AS district_name
+             FROM actions a JOIN editions e ON e.id = a.edition_id
+             LEFT JOIN schools s ON s.id = a.school_id
+             LEFT JOIN districts di ON di.id = a.place_district_id
+             LEFT JOIN departments dp ON dp.id = a.place_department_id",
+        );
+        push_from(&mut q, f);
+        q.push(" WHERE ");
+        push_filter(&mut q, academy, f);
+        q.push(
+            " ORDER BY (s.name IS NULL), s.name, s.uai, (a.starts_on IS NULL), a.starts_on, a.start_time, a.id LIMIT ",
+        );
+        q.push_bind(MAP_LIMIT);
+        q.build_query_as::<MapAction>().fetch_all(&mut *c).await
     })?;
     Ok((rows, total))
 }

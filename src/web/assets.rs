@@ -29,13 +29,54 @@ const DSFR_FILES: [&str; 3] = ["dsfr.min.css", "dsfr.module.min.js", "dsfr.nomod
 const DSFR_FOLDERS: [&str; 3] = ["fonts", "icons", "favicon"];
 
 const APP_CSS: &str = include_str!("../../static/app.css");
+/// The map's script (`public/map.html`), a progressive enhancement.
+const MAP_JS: &str = include_str!("../../static/carte.js");
+
+/// The folder of the npm packages, beside the DSFR's (`node_modules`).
+fn node_modules(config: &Config) -> PathBuf {
+    config
+        .dsfr_dir
+        .ancestors()
+        .nth(3)
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("node_modules"))
+}
 
 pub fn router(config: &Config) -> Router<AppState> {
     let dist = &config.dsfr_dir;
     if !dist.join("dsfr.min.css").exists() {
         tracing::warn!(dir = %dist.display(), "DSFR introuvable : lancez scripts/frontend (npm ci)");
     }
-    let mut router = Router::new().route("/static/app.css", get(app_css));
+    let mut router = Router::new()
+        .route("/static/app.css", get(app_css))
+        .route("/static/carte.js", get(map_js));
+    // The map (issue 8): Leaflet (npm `leaflet`, BSD-2-Clause) and the
+    // outline of France cut from npm `world-atlas` (Natural Earth, public
+    // domain; ISC), both from node_modules, nothing from elsewhere.
+    let modules = node_modules(config);
+    let leaflet = modules.join("leaflet/dist");
+    for (file, path) in [
+        ("leaflet.js", leaflet.join("leaflet.js")),
+        ("leaflet.css", leaflet.join("leaflet.css")),
+    ] {
+        let asset = Arc::new(Precompressed::new(path));
+        router = router.route(
+            &format!("/static/carte/{file}"),
+            get(move |headers: HeaderMap| serve(asset.clone(), headers)),
+        );
+    }
+    router = router.nest_service(
+        "/static/carte/images",
+        ServeDir::new(leaflet.join("images")),
+    );
+    let outline = Arc::new(Precompressed::made(
+        modules.join("world-atlas/countries-50m.json"),
+        crate::public::outline::france,
+    ));
+    router = router.route(
+        "/static/carte/france.geojson",
+        get(move |headers: HeaderMap| serve(outline.clone(), headers)),
+    );
     for file in DSFR_FILES {
         let asset = Arc::new(Precompressed::new(dist.join(file)));
         router = router.route(
@@ -59,9 +100,18 @@ async fn app_css() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS)
 }
 
+async fn map_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        MAP_JS,
+    )
+}
+
 /// A file read and gzipped once, then answered from memory.
 struct Precompressed {
     path: PathBuf,
+    /// What is served is made from the file's bytes (`None`: served as is).
+    make: Option<fn(&[u8]) -> Option<Vec<u8>>>,
     loaded: OnceLock<Option<Loaded>>,
 }
 
@@ -78,19 +128,33 @@ impl Precompressed {
     fn new(path: PathBuf) -> Precompressed {
         Precompressed {
             path,
+            make: None,
+            loaded: OnceLock::new(),
+        }
+    }
+
+    /// A file whose served bytes are `make(file's bytes)`, made once.
+    fn made(path: PathBuf, make: fn(&[u8]) -> Option<Vec<u8>>) -> Precompressed {
+        Precompressed {
+            path,
+            make: Some(make),
             loaded: OnceLock::new(),
         }
     }
 
     /// Reads and compresses the file (best compression: it is done once);
     /// `None` when the file cannot be read (DSFR not installed).
-    fn load(path: &std::path::Path) -> Option<Loaded> {
-        let plain = std::fs::read(path).ok()?;
+    fn load(path: &std::path::Path, make: Option<fn(&[u8]) -> Option<Vec<u8>>>) -> Option<Loaded> {
+        let mut plain = std::fs::read(path).ok()?;
+        if let Some(make) = make {
+            plain = make(&plain)?;
+        }
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         encoder.write_all(&plain).ok()?;
         let gzip = encoder.finish().ok()?;
         let content_type = match path.extension().and_then(|e| e.to_str()) {
             Some("css") => "text/css; charset=utf-8",
+            Some("json") => "application/geo+json",
             _ => "text/javascript; charset=utf-8",
         };
         let mut crc = flate2::Crc::new();
@@ -113,7 +177,8 @@ async fn serve(asset: Arc<Precompressed>, headers: HeaderMap) -> Response {
         Some(loaded) => loaded,
         None => {
             let path = asset.path.clone();
-            let value = tokio::task::spawn_blocking(move || Precompressed::load(&path))
+            let make = asset.make;
+            let value = tokio::task::spawn_blocking(move || Precompressed::load(&path, make))
                 .await
                 .ok()
                 .flatten();

@@ -311,7 +311,7 @@ async fn measure(
         let bytes_total: f64 = out
             .lines()
             .find(|l| l.contains("requests in"))
-            .and_then(|l| l.split(',').nth(2))
+            .and_then(|l| l.split(',').nth(1))
             .map(|s| parse_size(s.trim().trim_end_matches(" read")))
             .unwrap_or(0.0);
         let count: f64 = out

@@ -97,7 +97,7 @@ test(
       await page.getByRole('button', { name: /Transmettre le bilan/ }).click();
       await page.waitForURL(/avis=bilan-transmis/);
       assert.equal(await textOf(page.locator('#etat-bilan')), 'Transmis');
-      assert.match(await textOf(page.locator('#photos ~ ul')), /En attente de validation/);
+      assert.match(await textOf(page.locator('#photos ~ ul')), /En attente de validation/i);
       assert.match(await textOf(page.locator('#photos ~ ul')), /Les parents et les élèves autour des panneaux/);
       await checkPageBasics(page, assert);
       await signOut(page);

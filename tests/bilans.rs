@@ -36,6 +36,7 @@ on_both_engines!(
     reminders_go_once_to_the_owners_who_have_not_submitted,
     the_questionnaire_is_shaped_by_the_academie,
     the_checklist_sees_a_bilan_sent_and_an_approved_photo,
+    the_owner_attaches_photos_that_the_coordinations_see,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -1247,4 +1248,270 @@ async fn the_checklist_sees_a_bilan_sent_and_an_approved_photo(engine: Engine) {
         table.contains("<strong>1 / 2</strong>"),
         "approved: {table}"
     );
+}
+
+/// A small PNG photo.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+async fn bilan_photos(w: &World, action: ActionId) -> Vec<perseverance::media::store::Media> {
+    perseverance::media::store::media_of(
+        &mut w.app.db.acquire().await.unwrap().conn(),
+        "bilan",
+        action.0,
+    )
+    .await
+    .unwrap()
+}
+
+/// Posts the bilan form as the page sends it (multipart, with its version
+/// and one-time token), with an optional photo.
+async fn post_bilan(
+    visitor: &common::people::Visitor,
+    action: ActionId,
+    fields: &[(&str, &str)],
+    photo: Option<(&str, &[u8])>,
+) -> reqwest::Response {
+    let page = Page::parse(&body(visitor.get(&format!("/actions/{action}/bilan")).await).await);
+    let version = page.field("version").expect("the bilan form");
+    let once = page.field("once").unwrap();
+    let mut all: Vec<(&str, &str)> = vec![("version", &version), ("once", &once)];
+    all.extend_from_slice(fields);
+    visitor
+        .post_multipart(
+            &format!("/actions/{action}/bilan"),
+            &all,
+            photo.map(|(name, bytes)| ("photo", name, bytes)),
+        )
+        .await
+}
+
+async fn the_owner_attaches_photos_that_the_coordinations_see(engine: Engine) {
+    use common::people::Visitor;
+    let w = world(engine).await;
+    let a = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    let owner = Visitor::new(&w.app);
+    owner.sign_in(&w.app, OWNER).await;
+    let page = Page::parse(&body(owner.get(&format!("/actions/{a}/bilan")).await).await);
+    assert_eq!(
+        page.attr("form[action$='/bilan']", "enctype").as_deref(),
+        Some("multipart/form-data")
+    );
+    assert!(page.attr("input#photo", "accept").is_some());
+    let draft = [
+        ("intent", "save"),
+        ("took_place", "yes"),
+        ("pupils", "40"),
+        ("feedback", "Belle rencontre"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut all = draft.to_vec();
+        all.extend_from_slice(extra);
+        all
+    };
+
+    // A file that is not an image: refused next to the field, the draft
+    // saved and everything typed kept.
+    let response = post_bilan(
+        &owner,
+        a,
+        &with(&[
+            ("photo_description", "Les élèves devant l'exposition"),
+            ("photo_consent", "none_identifiable"),
+        ]),
+        Some(("photo.png", b"<html><script>alert(1)</script></html>")),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(
+        page.text("#photo-erreur").is_some(),
+        "a message for the photo"
+    );
+    assert_eq!(page.field("pupils").unwrap(), "40");
+    assert_eq!(page.field("feedback").unwrap(), "Belle rencontre");
+    assert_eq!(
+        page.field("photo_description").unwrap(),
+        "Les élèves devant l'exposition"
+    );
+    assert!(bilan_photos(&w, a).await.is_empty());
+    let page = Page::parse(&body(owner.get(&format!("/actions/{a}/bilan")).await).await);
+    assert_eq!(page.text("#etat-bilan").unwrap(), "Brouillon");
+    assert_eq!(page.field("pupils").unwrap(), "40");
+
+    // The consent tick without a description (it could be published): refused.
+    let photo = png(48, 32);
+    let response = post_bilan(
+        &owner,
+        a,
+        &with(&[("photo_consent", "authorisations")]),
+        Some(("photo.png", &photo)),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(
+        page.text("#photo_description-erreur")
+            .unwrap()
+            .contains("Décrivez la photo")
+    );
+    assert_eq!(
+        page.attr("#photo_consent-authorisations", "checked")
+            .as_deref(),
+        Some("")
+    );
+    assert!(bilan_photos(&w, a).await.is_empty());
+
+    // Too large: a French 413 before the body is read; the draft as it was.
+    let heavy = vec![0u8; 13 * 1024 * 1024];
+    let response = post_bilan(&owner, a, &with(&[]), Some(("photo.jpg", &heavy))).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body(response).await.contains("Mo"));
+    assert!(bilan_photos(&w, a).await.is_empty());
+
+    // A good photo: saved with the draft, private, processed by the job.
+    let response = post_bilan(
+        &owner,
+        a,
+        &with(&[
+            ("photo_description", "Les élèves devant l'exposition"),
+            ("photo_consent", "none_identifiable"),
+        ]),
+        Some(("photo.png", &photo)),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let photos = bilan_photos(&w, a).await;
+    assert_eq!(photos.len(), 1);
+    let media = &photos[0];
+    assert_eq!(media.school_id, Some(w.schools[0]));
+    assert_eq!(media.edition_id, w.edition);
+    assert_eq!(
+        media.state,
+        perseverance::domain::media::MediaState::Pending
+    );
+    for _ in 0..100 {
+        perseverance::jobs::run_all_due(&w.app.db, &w.app.running.state.config)
+            .await
+            .unwrap();
+        if bilan_photos(&w, a).await[0].processed_at.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let id = media.id;
+    let thumb = format!("/medias/{id}/vignette");
+    let page = Page::parse(&body(owner.get(&format!("/actions/{a}/bilan")).await).await);
+    assert_eq!(
+        page.attr("#photos ~ ul img", "src").as_deref(),
+        Some(thumb.as_str())
+    );
+    assert_eq!(page.field("pupils").unwrap(), "40");
+    assert_eq!(owner.get(&thumb).await.status(), StatusCode::OK);
+
+    // Nothing public before approval.
+    let anonymous = Visitor::new(&w.app);
+    assert_eq!(anonymous.get(&thumb).await.status(), StatusCode::NOT_FOUND);
+
+    // The district coordination sees it with the bilan, and cannot decide.
+    let district = Visitor::new(&w.app);
+    district.sign_in(&w.app, DISTRICT).await;
+    let page = Page::parse(&body(district.get(&format!("/actions/{a}/bilan")).await).await);
+    assert_eq!(
+        page.attr("#photos ~ ul img", "alt").as_deref(),
+        Some("Les élèves devant l'exposition")
+    );
+    let served = district.get(&thumb).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["cache-control"], "private, no-store");
+    let refused = district
+        .post(
+            &format!("/medias/{id}/decision"),
+            &[("decision", "approve"), ("suite", "/")],
+        )
+        .await;
+    assert!(refused.status().is_client_error());
+
+    // The académie finds it on the review page, linked to the bilan, and
+    // approves it: public, cached, with an ETag.
+    let academy = Visitor::new(&w.app);
+    academy.sign_in(&w.app, ACADEMY).await;
+    let review = body(
+        academy
+            .get(&format!("/editions/{}/medias", w.edition))
+            .await,
+    )
+    .await;
+    let page = Page::parse(&review);
+    assert_eq!(
+        page.attr(&format!("#media-{id} .pv-media__origin a"), "href"),
+        Some(format!("/actions/{a}/bilan"))
+    );
+    let page = Page::parse(&body(academy.get(&format!("/actions/{a}/bilan")).await).await);
+    assert!(page.text(&format!("#media-{id}")).is_some());
+    let approved = academy
+        .post(
+            &format!("/medias/{id}/decision"),
+            &[("decision", "approve"), ("suite", "/")],
+        )
+        .await;
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    let served = anonymous.get(&thumb).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert!(
+        served.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    assert!(served.headers().contains_key("etag"));
+
+    // The owner withdraws it (consent withdrawn): private again at once.
+    let withdrawn = owner
+        .post(
+            &format!("/medias/{id}/decision"),
+            &[("decision", "withdraw"), ("suite", "/")],
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.get(&thumb).await.status(), StatusCode::NOT_FOUND);
+
+    // Without the consent tick a photo is kept, private, and the page says so;
+    // the bilan is then submitted with its photos.
+    let response = post_bilan(
+        &owner,
+        a,
+        &[
+            ("intent", "submit"),
+            ("took_place", "yes"),
+            ("pupils", "40"),
+            ("feedback", "Belle rencontre"),
+        ],
+        Some(("photo2.png", &png(30, 30))),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let photos = bilan_photos(&w, a).await;
+    assert_eq!(photos.len(), 2);
+    assert!(photos[1].consent.is_none());
+    let page = body(owner.get(&format!("/actions/{a}/bilan")).await).await;
+    assert!(page.contains("non cochée"), "{page}");
+    let page = Page::parse(&page);
+    assert_eq!(page.text("#etat-bilan").unwrap(), "Transmis");
 }

@@ -214,6 +214,26 @@ async fn bad_uploads_are_refused_with_a_message_and_nothing_is_stored(engine: En
     assert_eq!(media_count(&app, edition).await, 0);
 }
 
+/// A page as an anonymous browser taking gzip gets it (gzipped), decoded.
+async fn gzipped(app: &TestApp, path: &str) -> String {
+    use std::io::Read;
+    let response = app
+        .client
+        .get(format!("{}{path}", app.url))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let bytes = response.bytes().await.unwrap();
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut html)
+        .unwrap();
+    html
+}
+
 async fn approve(coordinator: &Visitor, media: MediaId) -> reqwest::Response {
     coordinator
         .post(
@@ -309,6 +329,10 @@ async fn a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted(engi
     .slug;
     let gallery = format!("/a/{slug}/editions/2040/galerie");
     assert!(!body(app.get(&gallery).await).await.contains("/vignette"));
+    // Anonymous browsers taking gzip get it from the render cache: cached
+    // now, and never served once a decision changed what it shows.
+    assert!(!gzipped(&app, &gallery).await.contains("/vignette"));
+    assert!(!gzipped(&app, &gallery).await.contains("/vignette"));
     // Staff may not approve; the coordination may.
     assert_eq!(
         approve(&staff, media.id).await.status(),
@@ -334,7 +358,9 @@ async fn a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted(engi
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
-    // The gallery: thumbnail with its size, lazy, its description as alt.
+    // The gallery: thumbnail with its size, lazy, its description as alt
+    // (the cached page too, rendered again after the approval).
+    assert!(gzipped(&app, &gallery).await.contains(thumb.as_str()));
     let html = body(app.get(&gallery).await).await;
     let page = Page::parse(&html);
     assert_eq!(
@@ -370,6 +396,7 @@ async fn a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted(engi
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get(&thumb).await.status(), StatusCode::NOT_FOUND);
     assert!(!body(app.get(&gallery).await).await.contains("/vignette"));
+    assert!(!gzipped(&app, &gallery).await.contains("/vignette"));
     // Deleted with its variants once the retention period has passed.
     let now = chrono::Utc::now();
     let files_store = perseverance::files::FileStore::local(&files).unwrap();

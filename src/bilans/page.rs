@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::{
-    extract::State,
-    http::StatusCode,
+    extract::{FromRequest, Request, State},
+    http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::Utc;
@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::store::{self, Bilan, Content};
 use crate::{
     actions::{store as actions_store, store::Action, workflow},
+    domain::media::{Consent, DESCRIPTION_MAX},
     domain::{
         BilanRights,
         bilan::{
@@ -25,8 +26,17 @@ use crate::{
         school::SchoolKind,
     },
     editions::store::{self as editions_store, Edition},
-    jobs::mail::{self, Mail},
+    files::upload::{Upload, UploadedFile},
+    jobs::{
+        self,
+        mail::{self, Mail},
+    },
     map::store as map_store,
+    media::{
+        self as media_feature, MediaView,
+        pipeline::{self, ProcessMedia},
+        store::{self as media_store, NewMedia},
+    },
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
         PageCtx,
@@ -46,6 +56,10 @@ pub(super) struct Loaded {
     pub answers: Vec<(BilanQuestionId, String)>,
     /// The school's plausible number of pupils.
     pub capacity: Option<i64>,
+    /// The bilan's photos (every state: whoever reads the bilan sees them).
+    pub photos: Vec<MediaView>,
+    /// The person is the académie's coordination (approves the photos).
+    pub coordinator: bool,
 }
 
 impl Loaded {
@@ -110,7 +124,15 @@ pub(super) async fn load(state: &AppState, user: &CurrentUser, id: ActionId) -> 
             .map(|s| bilan::pupil_capacity(SchoolKind::from_code(&s.kind))),
         None => None,
     };
+    let photos = media_store::media_of(conn, media_feature::BILAN, id.0)
+        .await?
+        .iter()
+        .map(MediaView::new)
+        .collect();
+    let coordinator = user.rights.manages_academy(action.academy_id);
     Ok(Loaded {
+        photos,
+        coordinator,
         action,
         rights,
         edition,
@@ -138,6 +160,18 @@ struct BilanPage {
     /// Show the form even though it can no longer be sent (a form posted
     /// after the deadline comes back with everything typed).
     keep_form: bool,
+    /// The photo's description and consent tick as typed (kept on error).
+    photo: PhotoFields,
+    consents: [Consent; 2],
+    /// Where the photo decisions come back to.
+    here: String,
+}
+
+/// The photo fields of the bilan form, as typed.
+#[derive(Clone, Debug, Default)]
+pub(super) struct PhotoFields {
+    pub description: String,
+    pub consent: String,
 }
 
 impl BilanPage {
@@ -201,6 +235,10 @@ impl BilanPage {
             .collect()
     }
 
+    fn photos_full(&self) -> bool {
+        self.loaded.photos.len() >= PHOTOS_MAX
+    }
+
     fn return_comment(&self) -> Option<String> {
         self.loaded
             .bilan
@@ -217,6 +255,7 @@ fn page(
     errors: FormErrors,
     comment: String,
 ) -> BilanPage {
+    let loaded_id = loaded.action.id;
     let examined = bilan::examine(&input, &loaded.questions, false, loaded.capacity);
     let mut warnings = FormErrors::default();
     for (field, message) in examined.warnings {
@@ -260,6 +299,9 @@ fn page(
         comment,
         attendance,
         keep_form: false,
+        photo: PhotoFields::default(),
+        consents: Consent::ALL,
+        here: format!("/actions/{}/bilan", loaded_id),
     }
 }
 
@@ -294,6 +336,7 @@ struct Sent {
     version: i64,
     submit: bool,
     once: OnceToken,
+    photo: PhotoFields,
 }
 
 impl Sent {
@@ -322,6 +365,96 @@ impl Sent {
             version: get("version").trim().parse().unwrap_or(-1),
             submit: get("intent") == "submit",
             once: OnceToken::from_pairs(pairs),
+            photo: PhotoFields {
+                description: get("photo_description"),
+                consent: get("photo_consent"),
+            },
+        }
+    }
+}
+
+/// The most photos of one bilan.
+pub const PHOTOS_MAX: usize = 5;
+
+/// The limit of the bilan form with a photo: the photo's limit and room for
+/// every text field of the bilan.
+const FORM_MAX_BYTES: u64 = pipeline::MAX_BYTES + 512 * 1024;
+
+/// The bilan form as sent, its anti-forgery token checked: URL-encoded (no
+/// photo field), or `multipart/form-data` when the page's form carries the
+/// photo field (size limit checked before the body is read:
+/// `files::upload::Upload`).
+pub(super) struct BilanForm {
+    pairs: Vec<(String, String)>,
+    photo: Option<UploadedFile>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for BilanForm {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with("multipart/form-data"));
+        if multipart {
+            let upload = Upload::<FORM_MAX_BYTES>::from_request(request, state).await?;
+            let photo = upload.file("photo").cloned();
+            Ok(BilanForm {
+                pairs: upload.fields,
+                photo,
+            })
+        } else {
+            let CsrfForm(pairs) =
+                CsrfForm::<Vec<(String, String)>>::from_request(request, state).await?;
+            Ok(BilanForm { pairs, photo: None })
+        }
+    }
+}
+
+/// Checks the photo sent with the bilan, if any (issue 11: « optional
+/// photos, through the safe upload pipeline, with consent »; the rules of
+/// issue 9, `media::pipeline::accept`): at most [`PHOTOS_MAX`], a
+/// description of at most `DESCRIPTION_MAX` characters, and one at all when
+/// the consent tick would let it be published. Without the tick the photo
+/// is kept private (the page says so). Refusals go to `errors`, in French.
+async fn check_photo(
+    file: Option<&UploadedFile>,
+    fields: &PhotoFields,
+    existing: usize,
+    errors: &mut FormErrors,
+) -> Option<pipeline::Accepted> {
+    let file = file?;
+    let description = fields.description.trim();
+    let count = description.chars().count();
+    if existing >= PHOTOS_MAX {
+        errors.add(
+            "photo",
+            format!("Un bilan compte {PHOTOS_MAX} photos au plus : retirez-en une d'abord."),
+        );
+    }
+    if count > DESCRIPTION_MAX {
+        errors.add(
+            "photo_description",
+            crate::domain::declaration::too_long("La description", DESCRIPTION_MAX, count),
+        );
+    } else if count == 0 && Consent::parse(&fields.consent).is_some() {
+        errors.add(
+            "photo_description",
+            "Décrivez la photo (ce qu'elle montre, pour les personnes qui ne la voient pas) : \
+             avec l'attestation de droit à l'image elle pourra être publiée, et une image \
+             publiée a toujours une description.",
+        );
+    }
+    if !errors.is_empty() {
+        return None;
+    }
+    match pipeline::accept(file, false).await {
+        Ok(accepted) => Some(accepted),
+        Err(message) => {
+            errors.add("photo", message);
+            None
         }
     }
 }
@@ -335,8 +468,9 @@ pub(super) async fn save(
     user: CurrentUser,
     ctx: PageCtx,
     Path(id): Path<ActionId>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    form: BilanForm,
 ) -> AppResult<Response> {
+    let pairs = form.pairs;
     let loaded = load(&state, &user, id).await?;
     if !loaded.rights.write {
         return Err(AppError::forbidden(
@@ -356,12 +490,23 @@ pub(super) async fn save(
         errors.add("took_place", closed_message(&loaded));
         let mut page = page(ctx, loaded, sent.input, errors, String::new());
         page.keep_form = true;
+        page.photo = sent.photo;
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
+    let mut photo_errors = FormErrors::default();
+    let accepted = check_photo(
+        form.photo.as_ref(),
+        &sent.photo,
+        loaded.photos.len(),
+        &mut photo_errors,
+    )
+    .await;
+    let photo_ok = photo_errors.is_empty();
     let draft = bilan::examine(&sent.input, &loaded.questions, false, loaded.capacity);
     let full = bilan::examine(&sent.input, &loaded.questions, true, loaded.capacity);
     let flagged: Vec<String> = draft.errors.iter().map(|(f, _)| f.clone()).collect();
-    let submit = sent.submit && full.errors.is_empty();
+    // A refused photo keeps the bilan a draft: it comes back to be fixed.
+    let submit = sent.submit && full.errors.is_empty() && photo_ok;
     let next = match (submit, loaded.state()) {
         (true, _) => BilanState::Submitted,
         (false, Some(BilanState::Returned)) => BilanState::Returned,
@@ -373,7 +518,15 @@ pub(super) async fn save(
     } else {
         Notice::BilanSaved
     };
-    let clean = full.errors.is_empty() || !sent.submit && draft.errors.is_empty();
+    let clean = (full.errors.is_empty() || !sent.submit && draft.errors.is_empty()) && photo_ok;
+    // The clean master is stored before the transaction; its row is
+    // written with the bilan's (and the file deleted if nothing was).
+    let key = match &accepted {
+        Some(accepted) => Some(state.files.put(accepted.bytes.clone()).await?),
+        None => None,
+    };
+    let photo_description = sent.photo.description.trim();
+    let consent = Consent::parse(&sent.photo.consent);
     let ran = once::guard(&state.db, &sent.once, user.id, async |conn| {
         let content = Content {
             input: &sent.input,
@@ -384,6 +537,26 @@ pub(super) async fn save(
         if !store::save(conn, id, edition, sent.version, content, next).await? {
             return Ok(Step::Abort(false));
         }
+        if let (Some(accepted), Some(key)) = (&accepted, &key) {
+            let media = media_store::insert(
+                conn,
+                &NewMedia {
+                    edition_id: edition,
+                    school_id: loaded.action.school_id,
+                    uploader_id: user.id,
+                    owner_kind: media_feature::BILAN,
+                    owner_id: id.0,
+                    kind: accepted.kind,
+                    file_name: &accepted.file_name,
+                    byte_size: accepted.bytes.len() as i64,
+                    master_key: key.as_str(),
+                    description: photo_description,
+                    consent,
+                },
+            )
+            .await?;
+            jobs::enqueue(conn, &ProcessMedia { media }).await?;
+        }
         Ok(Step::Commit(
             if clean {
                 notice.at(&show)
@@ -393,8 +566,16 @@ pub(super) async fn save(
             true,
         ))
     })
-    .await?;
-    match ran {
+    .await;
+    let stored = matches!(ran, Ok(Ran::Did(true)));
+    if let Some(key) = &key {
+        if stored {
+            state.jobs.notify_one();
+        } else if let Err(e) = state.files.delete(key).await {
+            tracing::warn!("bilan photo not kept, its file not deleted: {e}");
+        }
+    }
+    match ran? {
         Ran::Repeat(answer) => Ok(answer),
         Ran::Did(false) => Err(AppError::Conflict(
             "Ce bilan a été modifié depuis une autre page pendant que vous le remplissiez : rien \
@@ -414,10 +595,15 @@ pub(super) async fn save(
             for (field, message) in shown {
                 errors.add(&field, message);
             }
-            render_with(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page(ctx, loaded, sent.input, errors, String::new()),
-            )
+            for (field, message) in photo_errors.list() {
+                errors.add(field, message.clone());
+            }
+            let mut page = page(ctx, loaded, sent.input, errors, String::new());
+            if !photo_ok {
+                // The photo must be chosen again; what was typed about it is kept.
+                page.photo = sent.photo;
+            }
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
     }
 }

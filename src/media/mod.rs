@@ -53,6 +53,42 @@ pub fn relation(user: Option<&CurrentUser>, media: &store::Media) -> MediaRelati
     }
 }
 
+/// The `owner_kind` of a bilan's photos (`owner_id`: the action's id).
+pub const BILAN: &str = "bilan";
+
+/// Whether `user` may see `media` before it is approved: the medium's
+/// relation (`relation`), or, for a bilan's photo, whoever reads the bilan
+/// (its owner, the school, the district and académie coordination:
+/// `domain::BilanRights`), so the coordinations see the photos with the
+/// bilan, approved or not.
+pub async fn sees_private(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    media: &store::Media,
+) -> Result<bool, crate::db::DbError> {
+    if relation(user, media).sees_private() {
+        return Ok(true);
+    }
+    let Some(user) = user else {
+        return Ok(false);
+    };
+    if media.owner_kind != BILAN {
+        return Ok(false);
+    }
+    let action = crate::actions::store::action_by_id(
+        &mut state.db.acquire().await?.conn(),
+        crate::domain::ActionId(media.owner_id),
+    )
+    .await?;
+    Ok(action.is_some_and(|action| {
+        crate::domain::BilanRights::of(
+            crate::actions::workflow::relation(user, &action),
+            action.state(),
+        )
+        .read
+    }))
+}
+
 /// A medium as pages show it.
 #[derive(Clone, Debug)]
 pub struct MediaView {
@@ -69,6 +105,11 @@ pub struct MediaView {
     pub school_name: String,
     pub file_name: String,
     pub public: bool,
+    /// What it was sent with: « Totem », « Affiche du concours », « Bilan
+    /// d'action ».
+    pub origin: &'static str,
+    /// The page it belongs to, for the review page (a bilan's photos).
+    pub origin_link: Option<String>,
 }
 
 impl MediaView {
@@ -89,6 +130,14 @@ impl MediaView {
             school_name: media.school_name.clone().unwrap_or_default(),
             file_name: media.file_name.clone(),
             public: media.is_public(),
+            origin: match media.owner_kind.as_str() {
+                "totem" => "Totem",
+                "poster" => "Affiche du concours",
+                BILAN => "Bilan d'action",
+                _ => "Autre",
+            },
+            origin_link: (media.owner_kind == BILAN)
+                .then(|| format!("/actions/{}/bilan", media.owner_id)),
         }
     }
 }

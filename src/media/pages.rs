@@ -56,7 +56,7 @@ async fn serve(
         .await?
         .ok_or(AppError::NotFound)?;
     let public = media.is_public();
-    if !public && !relation(user.as_ref(), &media).sees_private() {
+    if !public && !super::sees_private(&state, user.as_ref(), &media).await? {
         return Err(AppError::NotFound);
     }
     let (key, content_type) = match (variant.as_str(), media.kind) {

@@ -156,7 +156,10 @@ pub async fn media_of_edition(conn: &mut Conn<'_>, edition: EditionId) -> DbResu
 }
 
 /// Records the variants made by the processing job (once: a second run
-/// changes nothing).
+/// changes nothing). Like every change of this table that a public page may
+/// show, it bumps the publication generation (`public::store::
+/// bump_generation`), so the render cache never serves a gallery from
+/// before it; the caller's transaction, if any, holds both.
 pub async fn set_variants(
     conn: &mut Conn<'_>,
     id: MediaId,
@@ -166,7 +169,7 @@ pub async fn set_variants(
     let sql = "UPDATE media SET display_key = $2, display_width = $3, display_height = $4, \
                thumb_key = $5, thumb_width = $6, thumb_height = $7, processed_at = $8 \
                WHERE id = $1 AND processed_at IS NULL";
-    on_conn!(conn, |c| sqlx::query(sql)
+    let changed = on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(display.0)
         .bind(i64::from(display.1))
@@ -177,7 +180,17 @@ pub async fn set_variants(
         .bind(Utc::now())
         .execute(c)
         .await
-        .map(|r| r.rows_affected() == 1))
+        .map(|r| r.rows_affected() == 1));
+    bump_if(conn, changed).await
+}
+
+/// Bumps the publication generation after a change that happened.
+async fn bump_if(conn: &mut Conn<'_>, changed: DbResult<bool>) -> DbResult<bool> {
+    let changed = changed?;
+    if changed {
+        crate::public::store::bump_generation(conn).await?;
+    }
+    Ok(changed)
 }
 
 /// Marks a PDF processed (it has no variant).
@@ -191,7 +204,8 @@ pub async fn set_processed(conn: &mut Conn<'_>, id: MediaId) -> DbResult<()> {
         .map(|_| ()))
 }
 
-/// Moves a medium from `from` to `to` (false if another decision came first).
+/// Moves a medium from `from` to `to` (false if another decision came
+/// first); bumps the publication generation (see [`set_variants`]).
 pub async fn set_state(
     conn: &mut Conn<'_>,
     id: MediaId,
@@ -201,7 +215,7 @@ pub async fn set_state(
 ) -> DbResult<bool> {
     let sql = "UPDATE media SET state = $3, decided_by = $4, decided_at = $5 \
                WHERE id = $1 AND state = $2";
-    on_conn!(conn, |c| sqlx::query(sql)
+    let changed = on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(from)
         .bind(to)
@@ -209,7 +223,8 @@ pub async fn set_state(
         .bind(Utc::now())
         .execute(c)
         .await
-        .map(|r| r.rows_affected() == 1))
+        .map(|r| r.rows_affected() == 1));
+    bump_if(conn, changed).await
 }
 
 /// The académie's retention period of rejected and withdrawn media, in days.
@@ -269,9 +284,10 @@ pub async fn expired(conn: &mut Conn<'_>, now: DateTime<Utc>) -> DbResult<Vec<Me
 
 /// Forgets a medium's row (its files are deleted first by the caller).
 pub async fn delete(conn: &mut Conn<'_>, id: MediaId) -> DbResult<()> {
-    on_conn!(conn, |c| sqlx::query("DELETE FROM media WHERE id = $1")
+    let changed = on_conn!(conn, |c| sqlx::query("DELETE FROM media WHERE id = $1")
         .bind(id)
         .execute(c)
         .await
-        .map(|_| ()))
+        .map(|r| r.rows_affected() == 1));
+    bump_if(conn, changed).await.map(|_| ())
 }

@@ -4,12 +4,14 @@
 use askama::Template;
 use axum::{
     Router,
+    body::Bytes,
     extract::State,
-    http::StatusCode,
-    response::Response,
+    http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use serde::Deserialize;
+use std::io::Write;
 
 use super::{PHOTOS_MAX, PROMPT_MAX, TEXT_MAX, store};
 use crate::files::upload::Upload;
@@ -364,16 +366,55 @@ struct GalleryPage {
     district: Option<DistrictId>,
 }
 
+/// The gallery as anonymous visitors get it from the render cache
+/// (`web::render_cache`): gzipped once per publication generation, which
+/// every change the gallery shows bumps in its own transaction (a decision
+/// on a medium, its variants made, its deletion, an entry's text: see
+/// `media::store` and `totem::store`). The compression layer leaves a body
+/// already encoded as it is.
+fn gzipped(entry: &crate::web::render_cache::Entry) -> Response {
+    let mut response = entry.body.clone().into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&entry.content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
 /// The public gallery of an edition's totems: approved, described photos
-/// only, thumbnails with their size, loaded lazily.
+/// only, thumbnails with their size, loaded lazily. Anonymous visitors
+/// whose browser takes gzip get it from the render cache (see [`gzipped`]).
 async fn gallery(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path((slug, year)): Path<(String, i64)>,
     Query(query): Query<GalleryQuery>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
+    let cacheable = !ctx.signed_in()
+        && headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let key = format!(
+        "totem-gallery gzip {}",
+        uri.path_and_query().map_or("", |p| p.as_str())
+    );
+    let generation = if cacheable {
+        let generation = crate::public::store::generation(conn).await?;
+        if let Some(entry) = state.render_cache.get(&key, generation) {
+            return Ok(gzipped(&entry));
+        }
+        Some(generation)
+    } else {
+        None
+    };
     let academy = map_store::academy_by_slug(conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -416,7 +457,7 @@ async fn gallery(
         .map(|d| (d.id, d.name))
         .collect();
     let edition_title = edition.title();
-    render(GalleryPage {
+    let page = GalleryPage {
         ctx: ctx
             .academy(academy.name.clone())
             .crumb(
@@ -432,5 +473,30 @@ async fn gallery(
         districts,
         department,
         district,
-    })
+    };
+    let Some(generation) = generation else {
+        return render(page);
+    };
+    let html = page.render()?;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(html.len() / 4),
+        flate2::Compression::fast(),
+    );
+    encoder
+        .write_all(html.as_bytes())
+        .and_then(|_| encoder.finish())
+        .map(|gz| {
+            let entry = crate::web::render_cache::Entry {
+                generation,
+                content_type: "text/html; charset=utf-8".into(),
+                body: Bytes::from(gz),
+            };
+            state.render_cache.put(key, entry.clone());
+            gzipped(&entry)
+        })
+        .or_else(|_| render_html(html))
+}
+
+fn render_html(html: String) -> AppResult<Response> {
+    Ok(axum::response::Html(html).into_response())
 }

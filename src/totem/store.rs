@@ -67,7 +67,8 @@ pub async fn entry_of(
         .await)
 }
 
-/// The school's entry, created if missing, its text replaced; returns its id.
+/// The school's entry, created if missing, its text replaced; returns its
+/// id. Bumps the publication generation (the gallery shows the text).
 pub async fn save_entry(
     conn: &mut Conn<'_>,
     edition: EditionId,
@@ -79,14 +80,16 @@ pub async fn save_entry(
                updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
                ON CONFLICT (edition_id, school_id) DO UPDATE SET text = excluded.text, \
                updated_at = excluded.updated_at RETURNING id";
-    on_conn!(conn, |c| sqlx::query_scalar(sql)
+    let id = on_conn!(conn, |c| sqlx::query_scalar(sql)
         .bind(edition)
         .bind(school)
         .bind(text)
         .bind(by)
         .bind(Utc::now())
         .fetch_one(c)
-        .await)
+        .await)?;
+    crate::public::store::bump_generation(conn).await?;
+    Ok(id)
 }
 
 /// Every entry of an edition, by school name.

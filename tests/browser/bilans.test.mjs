@@ -1,12 +1,20 @@
 // Parcours des bilans : la coordination de district lit son tableau de bord de l'édition 2023,
 // renvoie au personnel le bilan d'une de ses actions pour qu'il le complète ; le personnel le
-// complète (fréquentation des parents) et le transmet à nouveau ; les chiffres du tableau de bord
-// du district changent d'autant.
+// complète (fréquentation des parents), y joint une photo (description, attestation de droit à
+// l'image ; une photo sans description mais avec l'attestation est d'abord refusée, le reste du
+// bilan gardé) et le transmet à nouveau ; les chiffres du tableau de bord du district changent
+// d'autant, et la coordination voit la photo avec le bilan.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { checkPageBasics, journey, skipIfNoChromium, textOf } from './harness.mjs';
+
+// Une image PNG de 1 × 1 pixel.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 async function signInAs(page, label) {
   await page.goto('/connexion');
@@ -76,9 +84,22 @@ test(
       assert.match(await textOf(page.locator('#parents-erreur')), /positif ou nul/);
       assert.equal(await page.locator('#parents').inputValue(), '-3');
       await page.locator('#parents').fill(String(before + 25));
+
+      step('il y joint une photo : sans description, elle est refusée et rien n\'est perdu');
+      await page.locator('#photo').setInputFiles({ name: 'rencontre.png', mimeType: 'image/png', buffer: PNG });
+      await page.locator('label[for="photo_consent-authorisations"]').click();
+      await page.getByRole('button', { name: /Transmettre le bilan/ }).click();
+      assert.match(await textOf(page.locator('#photo_description-erreur')), /Décrivez la photo/);
+      assert.equal(await page.locator('#parents').inputValue(), String(before + 25));
+      assert.ok(await page.locator('#photo_consent-authorisations').isChecked(), 'l\'attestation gardée');
+      await page.locator('#photo').setInputFiles({ name: 'rencontre.png', mimeType: 'image/png', buffer: PNG });
+      await page.getByLabel(/Description de la photo/).fill('Les parents et les élèves autour des panneaux');
       await page.getByRole('button', { name: /Transmettre le bilan/ }).click();
       await page.waitForURL(/avis=bilan-transmis/);
       assert.equal(await textOf(page.locator('#etat-bilan')), 'Transmis');
+      assert.match(await textOf(page.locator('#photos ~ ul')), /En attente de validation/i);
+      assert.match(await textOf(page.locator('#photos ~ ul')), /Les parents et les élèves autour des panneaux/);
+      await checkPageBasics(page, assert);
       await signOut(page);
 
       step('le tableau de bord du district a changé');
@@ -86,7 +107,11 @@ test(
       await page.goto(dashboardUrl);
       assert.equal(await figure(page, 'Bilans transmis'), bilans);
       assert.equal(await figure(page, 'Fréquentation : Parents'), parents + 25);
-      // The two refused forms answer 422 on purpose; nothing else may fail.
+
+      step('la coordination voit la photo avec le bilan');
+      await page.goto(bilanUrl);
+      assert.match(await textOf(page.locator('#photos ~ ul')), /Les parents et les élèves autour des panneaux/);
+      // The three refused forms answer 422 on purpose; nothing else may fail.
       assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
     });
   },

@@ -6,12 +6,41 @@
 //! of five runs in seconds; the target is under 1.5 s.
 //!
 //! `cargo run --release --example bench_media`
+//!
+//! `bench_media serve [postgres://…]` (issue 9's other figures; `scripts/bench-media`
+//! builds and runs it): a fresh base (SQLite in a temporary folder, or the
+//! empty PostgreSQL base given) with the demo académie and `BENCH_PHOTOS`
+//! (500) approved totem photos in its current edition; the real server
+//! (`BENCH_SERVER_BIN`, by default `target/release/perseverance`) started on
+//! 127.0.0.1:`BENCH_PORT` (18093) in its own process; checks that the
+//! gallery's thumbnails have width, height, alt and `loading="lazy"` and
+//! that an approved variant has a long cache, an ETag and a 304; then
+//! measures `/static/app.css`, the gallery and a thumbnail in the same run
+//! (`wrk` when on the PATH, else this program's client: `BENCH_SECONDS`
+//! (10), `BENCH_WARMUP` (2), `BENCH_CONNECTIONS` (16)): requests/s, p50,
+//! p99 and the ratio to the static file (targets ≥ 10 % and ≥ 50 %); then
+//! sends `BENCH_UPLOADS` (10) 12-megapixel JPEGs at once and reports the
+//! server's peak resident memory (`VmHWM`, reset just before), uploads and
+//! their variants included (target < 300 MB). Exit code 1 if a target is
+//! missed.
+
+mod serve;
 
 use std::{io::Cursor, time::Instant};
 
 use perseverance::files::images;
 
-fn main() {
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("serve") {
+        return serve::run().await;
+    }
+    pipeline();
+    Ok(())
+}
+
+/// The pipeline's own figure: one 12-megapixel JPEG through both steps.
+fn pipeline() {
     let (width, height) = (4_000u32, 3_000u32);
     let mut seed = 12_345u32;
     let img = image::RgbImage::from_fn(width, height, |x, y| {

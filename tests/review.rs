@@ -921,6 +921,10 @@ async fn dashboard_counts_the_coverage(engine: Engine) {
     let response = w.app.get(&url).await;
     assert_eq!(response.status(), StatusCode::OK);
     let html = text(&body(response).await);
+    assert!(
+        html.contains("Exporter la couverture par établissement (CSV)"),
+        "the coverage export is offered: {html}"
+    );
     for caption in [
         "<caption>Établissements ayant transmis au moins une action, par district</caption>",
         "<caption>Actions par état et par district",

@@ -267,7 +267,7 @@ mod tests {
             "https://tube-cycle-3.apps.education.fr/c/ma_chaine/videos".to_string(),
             "https://tube-cycle-3.apps.education.fr/w/../../admin".to_string(),
             format!("https://tube-cycle-3.apps.education.fr{id}\u{0}"),
-            format!("https://tube-cycle-3.apps.education.fr{id}\n"),
+            format!("https://tube-cycle-3.apps.education.fr/w/kZ7gy\tYr4pLsGtQ3Ux1aB9c"),
             format!(
                 "https://tube-cycle-3.apps.education.fr/w/{}",
                 "a".repeat(2_000)

@@ -34,4 +34,5 @@ pub mod search;
 pub mod server;
 pub mod text;
 pub mod totem;
+pub mod videos;
 pub mod web;

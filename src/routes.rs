@@ -25,6 +25,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::media::router())
         .merge(crate::totem::router())
         .merge(crate::contest::router())
+        .merge(crate::videos::router())
         .merge(crate::programmes::router())
         .merge(crate::exports::router())
         .merge(web::kept::router())

@@ -8,11 +8,18 @@
 
 mod common;
 
-use common::{Engine, TestApp, body, fixtures::EditionBuilder, people::Visitor};
+use common::{
+    Engine, TestApp, body,
+    fixtures::EditionBuilder,
+    people::{self, Visitor},
+};
 use perseverance::domain::EditionId;
 use reqwest::StatusCode;
 
-on_both_engines!(a_poster_is_registered_approved_scored_and_awarded);
+on_both_engines!(
+    a_poster_is_registered_approved_scored_and_awarded,
+    the_declaration_form_enters_the_contest_when_the_edition_says_so,
+);
 
 async fn signed_in(app: &TestApp, email: &str) -> Visitor {
     let visitor = Visitor::new(app);
@@ -228,4 +235,120 @@ async fn a_poster_is_registered_approved_scored_and_awarded(engine: Engine) {
         html.contains("2e prix, Collège</strong> : « Tenir bon »"),
         "{html}"
     );
+}
+
+/// Normandie's way: the contest is entered from the declaration form; an
+/// action submitted with « oui » creates its school's entry (once), to
+/// complete with the poster; « non » creates none; Créteil's way (a page of
+/// its own) does not ask.
+async fn the_declaration_form_enters_the_contest_when_the_edition_says_so(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    let coordinator = signed_in(&app, "coordination.academique@demo.test").await;
+    let staff = signed_in(&app, "personnel@demo.test").await;
+    let week = EditionBuilder::new(2040)
+        .week_start
+        .format("%d/%m/%Y")
+        .to_string();
+    let dated = |mut pairs: Vec<(String, String)>| {
+        for (k, v) in pairs.iter_mut() {
+            if k == "starts_on" {
+                *v = week.clone();
+            }
+        }
+        pairs
+    };
+    let settings = |mode: &'static str| {
+        vec![
+            ("categories", "École\nCollège\nLycée"),
+            ("grid", "Lien avec le thème ; 3 ; 5"),
+            ("deadline", "01/01/2099"),
+            ("entry_mode", mode),
+        ]
+    };
+    let contest = format!("/editions/{edition}/concours");
+    coordinator.post_ok(&contest, &settings("page")).await;
+    let draft = people::start_draft(&staff, edition.0).await;
+    let form = staff.page(&format!("/actions/{draft}/modifier")).await;
+    assert!(
+        !form.contains("Participez-vous au concours"),
+        "Créteil's way: not asked"
+    );
+
+    coordinator.post_ok(&contest, &settings("form")).await;
+    let form = staff.page(&format!("/actions/{draft}/modifier")).await;
+    assert!(form.contains("Participez-vous au concours d’affiches ?"));
+    assert!(form.contains("Oui, catégorie « Collège »"));
+    // A draft keeps the answer; nothing is created before submission.
+    let mut pairs = dated(people::complete_action(
+        "Affiches de la persévérance",
+        &people::version_in(&form),
+    ));
+    pairs.push(("poster_contest".into(), "2".into()));
+    pairs.push(("intent".into(), "save".into()));
+    let response = staff
+        .post_pairs(&format!("/actions/{draft}/modifier"), &pairs)
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
+    let form = staff.page(&format!("/actions/{draft}/modifier")).await;
+    assert!(form.contains("value=\"2\" checked"), "the answer is kept");
+    let entries = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            perseverance::contest::store::entries(&mut db.acquire().await.unwrap().conn(), edition)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(entries(&app).await.is_empty());
+    // Submitted with « oui » (category 2): the entry to complete.
+    let mut pairs = dated(people::complete_action(
+        "Affiches de la persévérance",
+        &people::version_in(&form),
+    ));
+    pairs.push(("poster_contest".into(), "2".into()));
+    pairs.push(("intent".into(), "submit".into()));
+    let response = staff
+        .post_pairs(&format!("/actions/{draft}/modifier"), &pairs)
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
+    let created = entries(&app).await;
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].category, 2);
+    assert_eq!(created[0].title, "Affiches de la persévérance");
+    let page = staff.page(&contest).await;
+    assert!(
+        page.contains("Affiches de la persévérance"),
+        "listed among the school's entries"
+    );
+
+    // Another action answered « non »: no entry.
+    let other = people::start_draft(&staff, edition.0).await;
+    let form = staff.page(&format!("/actions/{other}/modifier")).await;
+    let mut pairs = dated(people::complete_action(
+        "Sans affiche",
+        &people::version_in(&form),
+    ));
+    pairs.push(("poster_contest".into(), "non".into()));
+    pairs.push(("intent".into(), "submit".into()));
+    let response = staff
+        .post_pairs(&format!("/actions/{other}/modifier"), &pairs)
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
+    assert_eq!(entries(&app).await.len(), 1);
 }

@@ -33,6 +33,7 @@ on_both_engines!(
     the_story_is_the_same_every_time,
     every_demo_account_finds_the_story,
     demo_choices_are_stored_as_the_form_stores_them,
+    the_demo_shows_a_contest_and_a_totem_gallery,
 );
 
 /// A fixed « today » for the stories compared below.
@@ -708,4 +709,46 @@ async fn demo_choices_are_stored_as_the_form_stores_them(engine: Engine) {
         counted += counts.iter().map(|(_, n)| n).sum::<i64>();
     }
     assert!(counted > 100, "the story's choices are counted: {counted}");
+}
+
+/// `serve --demo`'s pictures (issue 9): Normandie 2023's contest with its
+/// drawn posters, jurors among the demo accounts, scores and published
+/// laureates; Créteil 2024's totem gallery with approved photos; written
+/// once.
+async fn the_demo_shows_a_contest_and_a_totem_gallery(engine: Engine) {
+    let app = story_app(engine).await;
+    let files = perseverance::files::FileStore::from_config(&app.running.state.config).unwrap();
+    let written = perseverance::media::demo::pictures(&app.db, &files)
+        .await
+        .unwrap();
+    assert_eq!(written, 17, "9 posters and 8 totem photos");
+    assert_eq!(
+        perseverance::media::demo::pictures(&app.db, &files)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let contest = body(app.get("/a/normandie/editions/2023/concours").await).await;
+    assert_eq!(
+        contest.matches("1er prix").count(),
+        3,
+        "a first prize a category"
+    );
+    assert_eq!(contest.matches("<img src=\"/medias/").count(), 9);
+    let gallery = body(app.get("/a/creteil/editions/2024/galerie").await).await;
+    assert_eq!(gallery.matches("<img src=\"/medias/").count(), 8);
+
+    let sign_in_page = text(&body(app.get("/connexion").await).await);
+    assert!(sign_in_page.contains("jury du concours d’affiches 2023"));
+    let normandie = editions_of(&app.db, "normandie").await;
+    app.sign_in_demo(perseverance::media::demo::JURORS[0]).await;
+    let page = text(
+        &body(
+            app.get(&format!("/editions/{}/concours", normandie[0].id))
+                .await,
+        )
+        .await,
+    );
+    assert!(page.contains("Noter les affiches") && page.contains("Vos notes"));
 }

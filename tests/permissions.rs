@@ -836,6 +836,35 @@ fn rows() -> Vec<Row> {
             |_, _| "/a/creteil/editions/2091/galerie".into(),
             "404 404 404 404 404 404 404 404 404 404 404",
         ),
+        // Video links (issue 9): added by the school's side, decided like
+        // photos; the académie's allowed hosts.
+        get(
+            "/videos/nouvelle",
+            "totem de A",
+            |w, _| format!("/videos/nouvelle?objet=totem&id={}", w.totem_entry),
+            "S 200 200 200 403 403 403 403 403 404 403",
+        ),
+        post(
+            "/videos/nouvelle",
+            "totem de A, lien vide",
+            |_, _| "/videos/nouvelle".into(),
+            |w, _| vec![("objet", "totem".into()), ("id", w.totem_entry.to_string())],
+            "S 422 422 422 403 403 403 403 403 404 403",
+        ),
+        post(
+            "/videos/{id}/decision",
+            "vidéo inconnue",
+            |_, _| "/videos/999999/decision".into(),
+            no_form,
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
+        post(
+            "/editions/{id}/medias/plateformes",
+            "édition ouverte, liste par défaut",
+            |w, _| format!("/editions/{}/medias/plateformes", w.edition),
+            no_form,
+            "S 403 403 403 403 403 403 403 303 404 303",
+        ),
         // The poster contest (issue 9): not opened for the world's edition.
         get(
             "/editions/{id}/concours",

@@ -8,6 +8,7 @@ use axum::{extract::State, http::StatusCode, response::Response};
 use serde::Deserialize;
 
 use super::{PlaceChoice, ensure_open, place_choices, store, workflow};
+use crate::contest::store as contest_store;
 use crate::{
     domain::{
         DeclarePlace,
@@ -188,6 +189,11 @@ pub(super) struct FormPage {
     levels: Choices,
     schemes: Choices,
     showcase_kinds: Choices,
+    /// The contest's categories when its entries come from this form (and
+    /// the action has a school): « Participez-vous au concours d'affiches ? ».
+    poster_categories: Option<Vec<(i64, String)>>,
+    /// The answer shown: ``, `non` or a category number.
+    poster_answer: String,
 }
 
 impl FormPage {
@@ -288,6 +294,8 @@ pub(super) struct Shown {
     pub version: Option<i64>,
     pub errors: FormErrors,
     pub alert: Option<FormAlert>,
+    /// The answer to the contest's question as sent (else the stored one).
+    pub poster_answer: Option<String>,
 }
 
 impl Shown {
@@ -318,6 +326,18 @@ pub(super) async fn form_page(
         Some(input) => input,
         None => action.input(store::answers(conn, action.id).await?),
     };
+    let poster_categories = match action.school_id {
+        Some(_) => contest_store::form_categories(conn, edition.id).await?,
+        None => None,
+    };
+    let poster_answer = match shown.poster_answer {
+        Some(answer) => answer,
+        None => match contest_store::form_answer(conn, action.id).await? {
+            Some(0) => "non".into(),
+            Some(n) => n.to_string(),
+            None => String::new(),
+        },
+    };
     let title = if action.title.is_empty() {
         "Nouvelle action".to_string()
     } else {
@@ -340,6 +360,8 @@ pub(super) async fn form_page(
         levels: declaration::LEVELS,
         schemes: declaration::SCHEMES,
         showcase_kinds: declaration::SHOWCASE_KINDS,
+        poster_categories,
+        poster_answer,
     })
 }
 

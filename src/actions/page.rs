@@ -1,7 +1,7 @@
 //! The action page: its content, its audit trail, and the review decisions.
 
 use crate::domain::ids::{ActionId, QuestionId};
-use crate::web::extract::Path;
+use crate::web::extract::{Path, Query};
 use askama::Template;
 use axum::{
     extract::State,
@@ -21,6 +21,7 @@ use crate::{
         edition::EditionState,
     },
     editions::store::{self as editions_store, Edition},
+    videos::{self, Play, VideoView, with_player},
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
         PageCtx, notice,
@@ -47,6 +48,10 @@ struct ShowPage {
     /// The unpublishing reason as typed (kept on error, `public::manage`).
     reason: String,
     errors: FormErrors,
+    /// Its video testimonies (issue 9), those the person may see.
+    videos: Vec<VideoView>,
+    /// The person may add a video link (the owner, the school's head).
+    may_add_video: bool,
 }
 
 impl ShowPage {
@@ -175,12 +180,20 @@ async fn show_page(
         })
         .collect();
     let events = store::events(conn, action.id).await?;
+    let videos = videos::views_of(
+        conn,
+        Some(user),
+        "action",
+        i64::from(action.id),
+        false,
+        Play::default(),
+    )
+    .await?;
     let duplicate_into = if relation.owner {
         open_edition_for_copy(state, &edition).await?
     } else {
         None
     };
-    let _ = user;
     let title = if action.title.is_empty() {
         "Action sans titre".to_string()
     } else {
@@ -201,6 +214,8 @@ async fn show_page(
         comment,
         reason: String::new(),
         errors,
+        videos,
+        may_add_video: relation.owner || relation.school_head,
     })
 }
 
@@ -239,19 +254,43 @@ pub async fn show(
     user: CurrentUser,
     ctx: PageCtx,
     Path(id): Path<ActionId>,
+    Query(play): Query<Play>,
 ) -> AppResult<Response> {
     let (action, relation) = visible(&state, &user, id).await?;
-    render(
-        show_page(
-            &state,
-            &user,
-            ctx,
-            action,
-            relation,
-            String::new(),
-            FormErrors::default(),
-        )
-        .await?,
+    let academy = show_academy(&state, &action).await?;
+    let mut page = show_page(
+        &state,
+        &user,
+        ctx,
+        action,
+        relation,
+        String::new(),
+        FormErrors::default(),
+    )
+    .await?;
+    if play.video.is_none() {
+        return render(page);
+    }
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
+    page.videos = videos::views_of(conn, Some(&user), "action", i64::from(id), false, play).await?;
+    let playing = videos::playing(page.videos.iter());
+    let hosts = videos::allowed_hosts(conn, academy).await?;
+    drop(db);
+    Ok(with_player(&state, render(page)?, &hosts, playing))
+}
+
+/// The académie of an action's edition.
+async fn show_academy(
+    state: &AppState,
+    action: &store::Action,
+) -> AppResult<crate::domain::AcademyId> {
+    let mut db = state.db.acquire().await?;
+    Ok(
+        editions_store::edition_by_id(&mut db.conn(), action.edition_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .academy_id,
     )
 }
 

@@ -12,6 +12,7 @@ use super::{
     form::{Editing, FormAlert, Shown, editing, form_page},
     store, workflow,
 };
+use crate::contest::store as contest_store;
 use crate::{
     domain::{
         ActionId,
@@ -34,6 +35,9 @@ struct Sent {
     submit: bool,
     input: ActionInput,
     once: OnceToken,
+    /// « Participez-vous au concours d'affiches ? » as sent (``, `non`, a
+    /// category number).
+    poster_contest: String,
 }
 
 impl Sent {
@@ -52,6 +56,7 @@ impl Sent {
             submit: field("intent") == "submit",
             input: ActionInput::from_pairs(pairs),
             once: OnceToken::from_pairs(pairs),
+            poster_contest: field("poster_contest").trim().to_string(),
         })
     }
 }
@@ -141,16 +146,39 @@ pub async fn save(
         }
     };
     let plan = plan(&state, &user, &action, &edition, &sent).await?;
+    let poster = poster_answer(&state, &action, &sent).await?;
     let show = format!("/actions/{id}");
     let ran = once::guard(&state.db, &sent.once, user.id, async |conn| {
         let draft = &plan.draft;
         if !store::save_content(conn, id, sent.version, &draft.input, &draft.values).await? {
             return Ok(Step::Abort(Saved::Conflict));
         }
+        if let Some(answer) = poster {
+            contest_store::set_form_answer(conn, id, answer).await?;
+        }
         Ok(match &plan.submission {
             Some(step) => {
                 if !workflow::write(conn, &action, step, sent.version + 1, user.id).await? {
                     return Ok(Step::Abort(Saved::Conflict));
+                }
+                if let (Some(Some(category)), Some(school)) = (poster, action.school_id)
+                    && category > 0
+                {
+                    let title = draft.input.title.trim();
+                    contest_store::entry_from_action(
+                        conn,
+                        &contest_store::NewEntry {
+                            edition_id: edition.id,
+                            school_id: school,
+                            category,
+                            group_name: "",
+                            title,
+                            statement: "",
+                            created_by: user.id,
+                        },
+                        id,
+                    )
+                    .await?;
                 }
                 Step::Commit(Notice::Submitted.at(&show), Saved::Submitted)
             }
@@ -174,6 +202,7 @@ pub async fn save(
         Saved::Partly => {
             let (status, alert) = partly_saved(sent.submit, plan.refusal);
             let shown = Shown {
+                poster_answer: Some(sent.poster_contest.clone()),
                 input: Some(sent.input),
                 version: Some(sent.version + 1),
                 alert: Some(alert),
@@ -186,6 +215,34 @@ pub async fn save(
         }
         Saved::Conflict => conflict(&state, &user, ctx, id, sent).await,
     }
+}
+
+/// The answer to « Participez-vous au concours d'affiches ? » to store:
+/// `None` when the edition's contest is not entered from the form (nothing
+/// to store), else `Some(None)` not answered, `Some(Some(0))` no,
+/// `Some(Some(n))` yes in category n (an unknown category reads as not
+/// answered).
+async fn poster_answer(
+    state: &AppState,
+    action: &store::Action,
+    sent: &Sent,
+) -> AppResult<Option<Option<i64>>> {
+    if action.school_id.is_none() {
+        return Ok(None);
+    }
+    let mut db = state.db.acquire().await?;
+    let Some(categories) =
+        contest_store::form_categories(&mut db.conn(), action.edition_id).await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(match sent.poster_contest.as_str() {
+        "non" => Some(0),
+        text => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| categories.iter().any(|(c, _)| c == n)),
+    }))
 }
 
 /// The alert above a form whose draft was saved but not all of it, or not
@@ -256,6 +313,7 @@ async fn closed(
         return Ok(Redirect::to(&notice::repeated(&location)).into_response());
     }
     let shown = Shown {
+        poster_answer: Some(sent.poster_contest.clone()),
         input: Some(sent.input),
         alert: Some(FormAlert {
             level: "error",
@@ -287,6 +345,7 @@ async fn conflict(
         }
         Editing::Open(action, edition) => {
             let shown = Shown {
+                poster_answer: Some(sent.poster_contest.clone()),
                 input: Some(sent.input),
                 alert: Some(FormAlert {
                     level: "warning",

@@ -28,6 +28,12 @@ pub async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         let files = crate::files::FileStore::from_config(&config)?;
         let drawn = crate::resources::demo::communication_kit(&db, &files).await?;
         println!("Kit de communication de la démo : {drawn} images dessinées.");
+        let drawing = std::time::Instant::now();
+        let pictures = crate::media::demo::pictures(&db, &files).await?;
+        println!(
+            "Concours d’affiches de Normandie 2023 et galerie des totems de Créteil 2024 : {pictures} images dessinées, en {:.1} s.",
+            drawing.elapsed().as_secs_f64()
+        );
     }
     let running = crate::server::start(config, db).await?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "prêt");

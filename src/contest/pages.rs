@@ -33,9 +33,12 @@ use crate::{
         pipeline::{self, FORM_MAX_BYTES, ProcessMedia},
         store::{self as media_store, NewMedia},
     },
+    videos::{self, Play, VideoView, with_player},
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
-        PageCtx, extract::Path, once, render, render_with,
+        PageCtx,
+        extract::{Path, Query},
+        once, render, render_with,
     },
 };
 
@@ -85,6 +88,8 @@ struct EntryView {
     category: String,
     statement: String,
     posters: Vec<MediaView>,
+    /// Its video testimonies the person may see.
+    videos: Vec<VideoView>,
     laureate: Option<i64>,
 }
 
@@ -136,6 +141,8 @@ struct ContestPage {
     errors: FormErrors,
     here: String,
     consents: [Consent; 2],
+    /// The académie's allowed video hosts (the players' `frame-src`).
+    hosts: Vec<String>,
 }
 
 fn own_school(user: &CurrentUser, academy: crate::domain::AcademyId) -> Option<SchoolId> {
@@ -147,10 +154,13 @@ fn own_school(user: &CurrentUser, academy: crate::domain::AcademyId) -> Option<S
 
 async fn entry_view(
     conn: &mut crate::db::Conn<'_>,
+    user: Option<&CurrentUser>,
     entry: &Entry,
     categories: &[(i64, String)],
     only_public: bool,
+    play: Play,
 ) -> AppResult<EntryView> {
+    let videos = videos::views_of(conn, user, "poster", entry.id, only_public, play).await?;
     let posters = media_store::media_of(conn, "poster", entry.id)
         .await?
         .iter()
@@ -165,6 +175,7 @@ async fn entry_view(
         category: category_label(categories, entry.category),
         statement: entry.statement.clone(),
         posters,
+        videos,
         laureate: entry.laureate,
     })
 }
@@ -229,6 +240,7 @@ async fn contest_page(
     settings: Option<SettingsForm>,
     entry: Option<EntryForm>,
     errors: FormErrors,
+    play: Play,
 ) -> AppResult<ContestPage> {
     let (edition, academy) = visible_edition(state, user, id).await?;
     let mut db = state.db.acquire().await?;
@@ -253,7 +265,7 @@ async fn contest_page(
     let mut own = Vec::new();
     if let Some((school_id, _)) = &school {
         for e in entries.iter().filter(|e| e.school_id == *school_id) {
-            own.push(entry_view(conn, e, &categories, false).await?);
+            own.push(entry_view(conn, Some(user), e, &categories, false, play).await?);
         }
     }
     let mine = jurors
@@ -263,7 +275,7 @@ async fn contest_page(
         .unwrap_or_default();
     let mut to_score = Vec::new();
     for e in entries.iter().filter(|e| mine.contains(&e.category)) {
-        let view = entry_view(conn, e, &categories, true).await?;
+        let view = entry_view(conn, Some(user), e, &categories, true, play).await?;
         let mine_scores = scores
             .iter()
             .find(|s| s.entry_id == e.id && s.juror_id == user.id)
@@ -349,6 +361,7 @@ async fn contest_page(
         errors,
         here: format!("/editions/{}/concours", edition.id),
         consents: Consent::ALL,
+        hosts: videos::allowed_hosts(conn, academy.id).await?,
     })
 }
 
@@ -357,8 +370,27 @@ async fn page(
     user: CurrentUser,
     ctx: PageCtx,
     Path(id): Path<EditionId>,
+    Query(play): Query<Play>,
 ) -> AppResult<Response> {
-    render(contest_page(&state, &user, ctx, id, None, None, FormErrors::default()).await?)
+    let page = contest_page(
+        &state,
+        &user,
+        ctx,
+        id,
+        None,
+        None,
+        FormErrors::default(),
+        play,
+    )
+    .await?;
+    let playing = videos::playing(
+        page.own
+            .iter()
+            .chain(page.to_score.iter().map(|r| &r.entry))
+            .flat_map(|e| &e.videos),
+    );
+    let hosts = page.hosts.clone();
+    Ok(with_player(&state, render(page)?, &hosts, playing))
 }
 
 /// Opens the contest or changes its settings (coordination).
@@ -397,7 +429,17 @@ async fn settings(
         "page"
     };
     let (Some(deadline), true) = (deadline, errors.is_empty()) else {
-        let page = contest_page(&state, &user, ctx, edition.id, Some(form), None, errors).await?;
+        let page = contest_page(
+            &state,
+            &user,
+            ctx,
+            edition.id,
+            Some(form),
+            None,
+            errors,
+            Play::default(),
+        )
+        .await?;
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
     let contest = Contest {
@@ -462,7 +504,17 @@ async fn jury(
         errors.add("jury-categories", "Cochez au moins une catégorie.");
     }
     let (Some(juror), true) = (found, errors.is_empty()) else {
-        let page = contest_page(&state, &user, ctx, edition.id, None, None, errors).await?;
+        let page = contest_page(
+            &state,
+            &user,
+            ctx,
+            edition.id,
+            None,
+            None,
+            errors,
+            Play::default(),
+        )
+        .await?;
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
     let categories = chosen
@@ -567,7 +619,17 @@ async fn register(
         },
     };
     let (Some(category), Some(accepted), true) = (category, accepted, errors.is_empty()) else {
-        let page = contest_page(&state, &user, ctx, edition.id, None, Some(form), errors).await?;
+        let page = contest_page(
+            &state,
+            &user,
+            ctx,
+            edition.id,
+            None,
+            Some(form),
+            errors,
+            Play::default(),
+        )
+        .await?;
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
     let key = state.files.put(accepted.bytes.clone()).await?;
@@ -746,6 +808,8 @@ struct PublicPage {
     published: bool,
     laureates: Vec<EntryView>,
     entries: Vec<EntryView>,
+    /// The page's own address (for « Lire la vidéo »).
+    here: String,
 }
 
 /// The public page: approved entries, and the laureates once published.
@@ -753,6 +817,7 @@ async fn public(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path((slug, year)): Path<(String, i64)>,
+    Query(play): Query<Play>,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
@@ -769,7 +834,7 @@ async fn public(
     let categories = contest.category_list();
     let mut entries = Vec::new();
     for e in store::entries(conn, edition.id).await? {
-        let view = entry_view(conn, &e, &categories, true).await?;
+        let view = entry_view(conn, None, &e, &categories, true, play).await?;
         if !view.posters.is_empty() {
             entries.push(view);
         }
@@ -782,11 +847,14 @@ async fn public(
             .into_iter()
             .filter(|e| e.laureate.is_some())
         {
-            laureates.push(entry_view(conn, &e, &categories, true).await?);
+            laureates.push(entry_view(conn, None, &e, &categories, true, Play::default()).await?);
         }
         laureates.sort_by_key(|e| (e.category.clone(), e.laureate));
     }
-    render(PublicPage {
+    let playing = videos::playing(entries.iter().flat_map(|e| &e.videos));
+    let hosts = videos::allowed_hosts(conn, academy.id).await?;
+    let page = PublicPage {
+        here: format!("/a/{}/editions/{}/concours", academy.slug, edition.year),
         ctx: ctx
             .academy(academy.name.clone())
             .crumb(
@@ -800,5 +868,6 @@ async fn public(
         published,
         laureates,
         entries,
-    })
+    };
+    Ok(with_player(&state, render(page)?, &hosts, playing))
 }

@@ -6,7 +6,7 @@ use sqlx::FromRow;
 
 use crate::{
     db::{Conn, DbResult},
-    domain::{EditionId, SchoolId, UserId},
+    domain::{ActionId, EditionId, SchoolId, UserId},
     on_conn,
 };
 
@@ -266,4 +266,67 @@ pub async fn save_score(
         .execute(c)
         .await
         .map(|_| ()))
+}
+
+/// The categories of the edition's contest when schools enter it from the
+/// declaration form (`entry_mode` `form`), numbered from 1; `None` when
+/// there is no contest or it has a page of its own.
+pub async fn form_categories(
+    conn: &mut Conn<'_>,
+    edition: EditionId,
+) -> DbResult<Option<Vec<(i64, String)>>> {
+    Ok(contest_of(conn, edition)
+        .await?
+        .filter(|c| c.entry_mode == "form")
+        .map(|c| c.category_list()))
+}
+
+/// The action's answer to « Participez-vous au concours d'affiches ? »:
+/// `None` not answered, `Some(0)` no, `Some(n)` yes in category n.
+pub async fn form_answer(conn: &mut Conn<'_>, action: ActionId) -> DbResult<Option<i64>> {
+    let sql = "SELECT poster_category FROM actions WHERE id = $1";
+    on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(action)
+        .fetch_one(c)
+        .await)
+}
+
+pub async fn set_form_answer(
+    conn: &mut Conn<'_>,
+    action: ActionId,
+    answer: Option<i64>,
+) -> DbResult<()> {
+    let sql = "UPDATE actions SET poster_category = $2 WHERE id = $1";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(action)
+        .bind(answer)
+        .execute(c)
+        .await
+        .map(|_| ()))
+}
+
+/// The entry an action submitted with « oui » creates, to complete with its
+/// poster on the contest page (titled after the action); once per action
+/// (a second submission changes nothing). Returns whether it was created.
+pub async fn entry_from_action(
+    conn: &mut Conn<'_>,
+    new: &NewEntry<'_>,
+    action: ActionId,
+) -> DbResult<bool> {
+    let sql = "INSERT INTO poster_entries (edition_id, school_id, category, group_name, title, \
+               statement, created_by, created_at, action_id) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (action_id) DO NOTHING";
+    on_conn!(conn, |c| sqlx::query(sql)
+        .bind(new.edition_id)
+        .bind(new.school_id)
+        .bind(new.category)
+        .bind(new.group_name)
+        .bind(new.title)
+        .bind(new.statement)
+        .bind(new.created_by)
+        .bind(Utc::now())
+        .bind(action)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() == 1))
 }

@@ -352,7 +352,12 @@ fn edition_story<'a>(
 /// The demo accounts that exist in this database, labelled by role and place.
 pub async fn accounts(conn: &mut Conn<'_>) -> crate::db::DbResult<Vec<DemoAccount>> {
     let mut accounts = Vec::new();
-    for (email, _) in ACCOUNTS.iter().chain(NORMANDIE_ACCOUNTS.iter()) {
+    let jurors = crate::media::demo::JURORS.map(|email| (email, Role::Staff));
+    for (email, _) in ACCOUNTS
+        .iter()
+        .chain(NORMANDIE_ACCOUNTS.iter())
+        .chain(jurors.iter())
+    {
         let Ok(parsed) = Email::parse(email) else {
             continue;
         };
@@ -360,9 +365,14 @@ pub async fn accounts(conn: &mut Conn<'_>) -> crate::db::DbResult<Vec<DemoAccoun
             continue;
         };
         for grant in auth_store::list_grants(conn, GrantQuery::OfUser(user.id), 1).await? {
+            let jury = if crate::media::demo::JURORS.contains(email) {
+                " · jury du concours d’affiches 2023"
+            } else {
+                ""
+            };
             accounts.push(DemoAccount {
                 email: email.to_string(),
-                label: format!("{} — {}", grant.role_label(), grant.scope_name),
+                label: format!("{} — {}{jury}", grant.role_label(), grant.scope_name),
             });
         }
     }

@@ -32,5 +32,6 @@ pub mod meeting;
 pub mod policy;
 pub mod programme;
 pub mod resource;
+pub mod video;
 
 pub use policy::{Ability, ActionFacts, BilanRights, DeclarePlace, Rights};

@@ -21,7 +21,9 @@ use crate::{
     files::StoredKey,
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, MaybeUser, Notice, OnceToken,
-        PageCtx, extract::Path, once, redirect, render,
+        PageCtx,
+        extract::{Path, Query},
+        once, redirect, render,
     },
 };
 
@@ -180,8 +182,16 @@ struct ReviewPage {
     ctx: PageCtx,
     edition_id: EditionId,
     media: Vec<MediaView>,
+    /// The edition's video links (issue 9), those waiting first.
+    videos: Vec<crate::videos::VideoView>,
+    /// The académie's allowed video hosts, one a line.
+    hosts: String,
+    /// Whether that list is the default one (the tubes of apps.education.fr).
+    default_hosts: bool,
     retention_days: i64,
     here: String,
+    /// A video is played on this answer.
+    playing: bool,
 }
 
 /// The edition's media, those waiting first: thumbnail, description,
@@ -191,6 +201,7 @@ async fn review(
     user: CurrentUser,
     ctx: PageCtx,
     Path(id): Path<EditionId>,
+    Query(play): Query<crate::videos::Play>,
 ) -> AppResult<Response> {
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     user.require(
@@ -201,8 +212,15 @@ async fn review(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let media = store::media_of_edition(conn, edition.id).await?;
+    let videos: Vec<_> = crate::videos::store::videos_of_edition(conn, edition.id)
+        .await?
+        .iter()
+        .map(|v| crate::videos::VideoView::new(v, crate::videos::relation(Some(&user), v), play))
+        .collect();
+    let setting = crate::videos::store::hosts_setting(conn, academy.id).await?;
+    let allowed = crate::domain::video::allowed_hosts(setting.as_deref());
     let retention_days = store::retention_days(conn, academy.id).await?;
-    render(ReviewPage {
+    let page = ReviewPage {
         ctx: ctx
             .academy(academy.name.clone())
             .crumb(edition.title(), format!("/editions/{}", edition.id))
@@ -210,9 +228,20 @@ async fn review(
             .here(),
         edition_id: edition.id,
         media: media.iter().map(MediaView::new).collect(),
+        playing: crate::videos::playing(videos.iter()),
+        videos,
+        hosts: allowed.join("\n"),
+        default_hosts: setting.is_none(),
         retention_days,
         here: format!("/editions/{}/medias", edition.id),
-    })
+    };
+    let playing = page.playing;
+    Ok(crate::videos::with_player(
+        &state,
+        render(page)?,
+        &allowed,
+        playing,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -30,6 +30,7 @@ use crate::{
         pipeline::{self, FORM_MAX_BYTES, ProcessMedia},
         store::{self as media_store, NewMedia},
     },
+    videos::{self, Play, VideoView, with_player},
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
         PageCtx,
@@ -55,12 +56,14 @@ struct EntryForm {
     once: OnceToken,
 }
 
-/// An entry with its photos, as the pages show it.
+/// An entry with its photos and videos, as the pages show it.
 struct EntryView {
+    id: i64,
     school_name: String,
     commune: String,
     text: String,
     media: Vec<MediaView>,
+    videos: Vec<VideoView>,
 }
 
 #[derive(Template)]
@@ -78,6 +81,8 @@ struct TotemPage {
     errors: FormErrors,
     here: String,
     consents: [Consent; 2],
+    /// The académie's allowed video hosts (the players' `frame-src`).
+    hosts: Vec<String>,
 }
 
 /// The school the person may send an entry for in the académie (their
@@ -91,10 +96,14 @@ fn own_school(user: &CurrentUser, academy: crate::domain::AcademyId) -> Option<S
 
 async fn entry_view(
     conn: &mut crate::db::Conn<'_>,
+    user: &CurrentUser,
     entry: &store::TotemEntry,
+    play: Play,
 ) -> AppResult<EntryView> {
     let media = media_store::media_of(conn, "totem", entry.id.0).await?;
     Ok(EntryView {
+        id: entry.id.0,
+        videos: videos::views_of(conn, Some(user), "totem", entry.id.0, false, play).await?,
         school_name: entry.school_name.clone(),
         commune: entry.commune.clone(),
         text: entry.text.clone(),
@@ -109,6 +118,7 @@ async fn totem_page(
     id: EditionId,
     form: Option<EntryForm>,
     errors: FormErrors,
+    play: Play,
 ) -> AppResult<TotemPage> {
     let (edition, academy) = visible_edition(state, user, id).await?;
     let mut db = state.db.acquire().await?;
@@ -125,13 +135,13 @@ async fn totem_page(
         None => None,
     };
     let own = match &own_entry {
-        Some(entry) => Some(entry_view(conn, entry).await?),
+        Some(entry) => Some(entry_view(conn, user, entry, play).await?),
         None => None,
     };
     let mut entries = Vec::new();
     if coordinator {
         for entry in store::entries_of(conn, edition.id).await? {
-            entries.push(entry_view(conn, &entry).await?);
+            entries.push(entry_view(conn, user, &entry, play).await?);
         }
     }
     let form = form.unwrap_or_else(|| EntryForm {
@@ -154,6 +164,7 @@ async fn totem_page(
         errors,
         here: format!("/editions/{}/totem", edition.id),
         consents: Consent::ALL,
+        hosts: videos::allowed_hosts(conn, academy.id).await?,
     })
 }
 
@@ -162,8 +173,12 @@ async fn page(
     user: CurrentUser,
     ctx: PageCtx,
     Path(id): Path<EditionId>,
+    Query(play): Query<Play>,
 ) -> AppResult<Response> {
-    render(totem_page(&state, &user, ctx, id, None, FormErrors::default()).await?)
+    let page = totem_page(&state, &user, ctx, id, None, FormErrors::default(), play).await?;
+    let playing = videos::playing(page.own.iter().chain(&page.entries).flat_map(|e| &e.videos));
+    let hosts = page.hosts.clone();
+    Ok(with_player(&state, render(page)?, &hosts, playing))
 }
 
 /// The school's entry: its text, and a photo through the media pipeline
@@ -260,7 +275,16 @@ async fn save(
         _ => None,
     };
     if !errors.is_empty() {
-        let page = totem_page(&state, &user, ctx, edition.id, Some(form), errors).await?;
+        let page = totem_page(
+            &state,
+            &user,
+            ctx,
+            edition.id,
+            Some(form),
+            errors,
+            Play::default(),
+        )
+        .await?;
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
     let key = match &accepted {
@@ -347,6 +371,7 @@ struct GalleryPhoto {
 }
 
 struct GalleryEntry {
+    videos: Vec<VideoView>,
     school_name: String,
     commune: String,
     text: String,
@@ -364,6 +389,8 @@ struct GalleryPage {
     districts: Vec<(DistrictId, String)>,
     department: Option<DepartmentId>,
     district: Option<DistrictId>,
+    /// The gallery's own address (for « Lire la vidéo »).
+    here: String,
 }
 
 /// The gallery as anonymous visitors get it from the render cache
@@ -391,12 +418,15 @@ async fn gallery(
     ctx: PageCtx,
     Path((slug, year)): Path<(String, i64)>,
     Query(query): Query<GalleryQuery>,
+    Query(play): Query<Play>,
     uri: Uri,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
+    // A page that plays a video carries its own `frame-src`: never cached.
     let cacheable = !ctx.signed_in()
+        && play.video.is_none()
         && headers
             .get_all(header::ACCEPT_ENCODING)
             .iter()
@@ -427,9 +457,17 @@ async fn gallery(
     let entries = store::gallery_entries(conn, edition.id, department, district).await?;
     let mut media = store::gallery_media(conn, edition.id).await?;
     media.retain(|m| m.is_public());
+    let mut films = videos::store::approved_of_edition(conn, edition.id, "totem").await?;
+    films.retain(|v| v.is_public());
+    let hosts = videos::allowed_hosts(conn, academy.id).await?;
     let entries = entries
         .into_iter()
         .map(|entry| GalleryEntry {
+            videos: films
+                .iter()
+                .filter(|v| v.owner_id == entry.id.0)
+                .map(|v| VideoView::new(v, videos::relation(None, v), play))
+                .collect(),
             photos: media
                 .iter()
                 .filter(|m| m.owner_id == entry.id.0)
@@ -473,9 +511,11 @@ async fn gallery(
         districts,
         department,
         district,
+        here: format!("/a/{}/editions/{}/galerie", academy.slug, edition.year),
     };
     let Some(generation) = generation else {
-        return render(page);
+        let playing = videos::playing(page.entries.iter().flat_map(|e| &e.videos));
+        return Ok(with_player(&state, render(page)?, &hosts, playing));
     };
     let html = page.render()?;
     let mut encoder = flate2::write::GzEncoder::new(

@@ -155,10 +155,19 @@ fn on_response(response: &Response, latency: std::time::Duration, span: &tracing
 }
 
 /// The content security policy of every response: no inline script, no
-/// framing; forms lead to this site only, or to the OpenID provider's origin
-/// when one is configured (the sign-in and sign-out buttons post here, then
-/// redirect there, and browsers apply `form-action` to that redirect).
+/// framing either way (`frame-src 'none'`); forms lead to this site only, or
+/// to the OpenID provider's origin when one is configured (the sign-in and
+/// sign-out buttons post here, then redirect there, and browsers apply
+/// `form-action` to that redirect).
 fn content_security_policy(config: &Config) -> HeaderValue {
+    content_security_policy_framing(config, "'none'")
+}
+
+/// The same policy with `frame-src` set to `frame_src` (`'none'`, or the
+/// `https://host` sources of the video players a page embeds: see
+/// `crate::videos`). A page that sets its own header keeps it (the layer
+/// adds the default only when none is present).
+pub fn content_security_policy_framing(config: &Config, frame_src: &str) -> HeaderValue {
     let form_action = match &config.oidc {
         Some(oidc) if !oidc.origin().is_empty() => format!("'self' {}", oidc.origin()),
         _ => "'self'".to_string(),
@@ -166,9 +175,9 @@ fn content_security_policy(config: &Config) -> HeaderValue {
     HeaderValue::from_str(&format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
          font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action {form_action}; frame-ancestors 'none'"
+         form-action {form_action}; frame-src {frame_src}; frame-ancestors 'none'"
     ))
-    .expect("an origin is visible ASCII")
+    .expect("origins and hosts are visible ASCII")
 }
 
 /// The other security headers of every response.

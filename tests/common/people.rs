@@ -281,6 +281,8 @@ pub struct World {
     /// Totem photos of school A in `edition`: one waiting, one published.
     pub photo: i64,
     pub public_photo: i64,
+    /// School A's totem entry in `edition` (for its video links).
+    pub totem_entry: i64,
     pub question: i64,
     /// Staff A's actions at school A: a draft, a submitted one, a validated one.
     pub draft_action: i64,
@@ -721,6 +723,8 @@ pub async fn world_configured(
     photos.dedup();
     assert_eq!(photos.len(), 2, "{photos:?}");
     let (photo, public_photo) = (photos[0], photos[1]);
+    let totem_entry =
+        number_after(&totem_page, "objet=totem&amp;id=").expect("the entry's video link");
     academy
         .post_ok(
             &format!("/medias/{public_photo}/decision"),
@@ -750,6 +754,7 @@ pub async fn world_configured(
     World {
         photo,
         public_photo,
+        totem_entry,
         meeting,
         spare_meeting,
         spare_resource: kit[3],

@@ -204,11 +204,14 @@ impl Db {
             // Each SQLite connection is a thread of its own, woken for every
             // query and row: more of them than twice the cores only adds
             // context switches (one writer at a time anyway, WAL readers
-            // never wait for it). Measured with scripts/bench-pages.
+            // never wait for it). Measured with scripts/bench-pages. At least 8:
+            // with 4, two simultaneous submissions of one form (tests/forms.rs,
+            // `a_double_click_does_one_thing`) ran out of connections and one
+            // answered 500 after the 10 s acquire timeout, under load.
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
             let pool = SqlitePoolOptions::new()
                 .test_before_acquire(false)
-                .max_connections(options.max_connections.min((2 * cores).max(4)))
+                .max_connections(options.max_connections.min((2 * cores).max(8)))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(connect)
                 .await?;

@@ -5,31 +5,24 @@
 //! CSV (UTF-8 with BOM, `;`, CRLF, formula-safe cells) or XLSX (numbers as
 //! numbers, frozen header, autofilter).
 //!
-//! Streamed like the review export (`review::export`): the schools are read
-//! with a cursor in batches of [`BATCH`] handed through a bounded channel;
-//! CSV bytes go to the body batch by batch, the XLSX is written in
-//! rust_xlsxwriter's constant-memory mode to a temporary file, then sent in
-//! chunks. Who: those who see the review's coverage dashboard
+//! Streamed like the review export (`super::stream`): the schools are read
+//! with a cursor in batches of [`BATCH`] handed through a bounded channel. Who: those who see the review's coverage dashboard
 //! (`review::access`: `Ability::Export`, the académie's and districts'
 //! coordinations and the DSDEN, within their reach); `district=` narrows
 //! to one district of that reach.
 
-use axum::{
-    body::{Body, Bytes},
-    extract::State,
-    http::header,
-    response::{IntoResponse, Response},
-};
+use axum::{body::Bytes, extract::State, response::Response};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Deserialize;
 use sqlx::{FromRow, QueryBuilder};
 use tokio::sync::mpsc;
 
+use super::stream::{Chunks, Sheet, csv_writer, download, send_workbook};
 use crate::{
     db::{Conn, Db, DbResult, builder::SqlBuilder},
     domain::ids::{AcademyId, DistrictId, EditionId},
     on_conn,
-    review::store::Reach,
+    review::store::{Reach, push_school_conditions},
     text::{CSV_BOM, spreadsheet_cell as cell},
     web::{AppResult, AppState, CurrentUser, extract::Path, extract::Query},
 };
@@ -72,34 +65,6 @@ pub struct ExportParams {
     pub district: String,
 }
 
-/// Pushes the conditions « open school `s` within `reach` ».
-fn push_reach(q: &mut impl SqlBuilder, academy: AcademyId, reach: &Reach) {
-    q.push_sql("s.is_open = TRUE AND (");
-    let mut places = 0;
-    if reach.whole {
-        q.push_sql("s.academy_id = ").bind_i64(academy);
-        places += 1;
-    }
-    if !reach.districts.is_empty() {
-        q.push_sql(if places > 0 { " OR " } else { "" })
-            .push_sql("s.district_id IN (")
-            .bind_list(&reach.districts)
-            .push_sql(")");
-        places += 1;
-    }
-    if !reach.departments.is_empty() {
-        q.push_sql(if places > 0 { " OR " } else { "" })
-            .push_sql("s.department_id IN (")
-            .bind_list(&reach.departments)
-            .push_sql(")");
-        places += 1;
-    }
-    if places == 0 {
-        q.push_sql("1 = 0");
-    }
-    q.push_sql(")");
-}
-
 /// Reads the coverage list of `edition` within `reach` with a cursor and
 /// sends it in batches of `batch` (by department, district, school name,
 /// UAI); stops when the receiver is gone.
@@ -135,7 +100,7 @@ pub async fn stream_coverage(
              FROM schools s LEFT JOIN districts di ON di.id = s.district_id
              LEFT JOIN departments dp ON dp.id = s.department_id WHERE ",
         );
-        push_reach(&mut q, academy, reach);
+        push_school_conditions(&mut q, academy, reach);
         q.push_sql(" ORDER BY dp.code, di.name, s.name, s.uai");
         let mut rows = q.build_query_as::<CoverageRow>().fetch(c);
         let mut pending = Vec::with_capacity(batch);
@@ -178,47 +143,20 @@ pub async fn export(
             reach = Reach::districts(vec![district]);
         }
     }
-    let xlsx = params.format.trim() == "xlsx";
+    let sheet = Sheet::from_param(&params.format);
     let edition = access.edition.id;
     let academy = access.edition.academy_id;
-    let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let db = state.db.clone();
-    tokio::spawn(async move {
-        let outcome = if xlsx {
-            write_xlsx(db, edition, academy, reach, &sender).await
-        } else {
-            write_csv(db, edition, academy, reach, &sender).await
-        };
-        if let Err(err) = outcome {
-            tracing::error!(edition = edition.0, error = %format!("{err:#}"), "coverage export");
-            let _ = sender
-                .send(Err(std::io::Error::other("export interrompu")))
-                .await;
-        }
-    });
-    let body = Body::from_stream(futures_util::stream::unfold(receiver, |mut rx| async {
-        rx.recv().await.map(|item| (item, rx))
-    }));
-    let (content_type, extension) = if xlsx {
-        (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    } else {
-        ("text/csv; charset=utf-8", "csv")
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"couverture-edition-{edition}.{extension}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download(
+        sheet,
+        format!("couverture-edition-{edition}"),
+        move |sender| async move {
+            match sheet {
+                Sheet::Xlsx => write_xlsx(db, edition, academy, reach, &sender).await,
+                Sheet::Csv => write_csv(db, edition, academy, reach, &sender).await,
+            }
+        },
+    ))
 }
 
 /// Starts reading (a task on its own connection).
@@ -240,19 +178,12 @@ fn produce(
     (batches, task)
 }
 
-fn csv_writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
-    csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out)
-}
-
 async fn write_csv(
     db: Db,
     edition: EditionId,
     academy: AcademyId,
     reach: Reach,
-    sender: &mpsc::Sender<Result<Bytes, std::io::Error>>,
+    sender: &Chunks,
 ) -> anyhow::Result<()> {
     let mut head = CSV_BOM.as_bytes().to_vec();
     {
@@ -290,21 +221,12 @@ async fn write_csv(
     Ok(())
 }
 
-/// A temporary file deleted when dropped.
-struct TempPath(std::path::PathBuf);
-
-impl Drop for TempPath {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 async fn write_xlsx(
     db: Db,
     edition: EditionId,
     academy: AcademyId,
     reach: Reach,
-    sender: &mpsc::Sender<Result<Bytes, std::io::Error>>,
+    sender: &Chunks,
 ) -> anyhow::Result<()> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
@@ -337,25 +259,5 @@ async fn write_xlsx(
         producer.await??;
         sheet.autofilter(0, 0, written, (HEADER.len() - 1) as u16)?;
     }
-    let path = TempPath(std::env::temp_dir().join(format!(
-        "perseverance-couverture-{}-{}.xlsx",
-        std::process::id(),
-        crate::web::tokens::random_token()
-    )));
-    let target = path.0.clone();
-    tokio::task::spawn_blocking(move || book.save(&target)).await??;
-    let mut file = tokio::fs::File::open(&path.0).await?;
-    loop {
-        use tokio::io::AsyncReadExt;
-        let mut chunk = vec![0u8; 64 * 1024];
-        let n = file.read(&mut chunk).await?;
-        if n == 0 {
-            break;
-        }
-        chunk.truncate(n);
-        if sender.send(Ok(Bytes::from(chunk))).await.is_err() {
-            break;
-        }
-    }
-    Ok(())
+    send_workbook(book, sender).await
 }

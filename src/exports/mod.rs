@@ -1,8 +1,9 @@
 //! Coordinators' exports beside the review's own (issue 8): the coverage
-//! list per school (coverage.rs). Kept out of `review/` (another
-//! engineer's area); the dashboard's link to it is the review side's to add.
+//! list per school (coverage.rs); the streaming of every spreadsheet
+//! download, the review export's too (stream.rs).
 
 pub mod coverage;
+pub mod stream;
 
 use axum::{Router, routing::get};
 

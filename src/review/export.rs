@@ -13,12 +13,7 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    body::{Body, Bytes},
-    extract::State,
-    http::header,
-    response::{IntoResponse, Response},
-};
+use axum::{body::Bytes, extract::State, response::Response};
 use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 use tokio::sync::mpsc;
@@ -38,6 +33,7 @@ use crate::{
         ids::{ActionId, EditionId, QuestionId},
     },
     editions::store as editions_store,
+    exports::stream::{Chunks, Sheet, csv_writer, download, send_workbook},
     text::{CSV_BOM, spreadsheet_cell as cell},
     web::{AppResult, AppState, CsrfForm, CurrentUser, extract::Path},
 };
@@ -80,46 +76,18 @@ pub(super) async fn export(
         selection: (!ids.is_empty()).then_some(ids),
         questions,
     };
-    let xlsx = form.format.trim() == "xlsx";
-    let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let sheet = Sheet::from_param(&form.format);
     let db = state.db.clone();
-    tokio::spawn(async move {
-        let outcome = if xlsx {
-            write_xlsx(db, query, &sender).await
-        } else {
-            write_csv(db, query, &sender).await
-        };
-        if let Err(err) = outcome {
-            tracing::error!(edition = edition.0, error = %format!("{err:#}"), "review export");
-            // The client sees a cut download rather than a file that looks whole.
-            let _ = sender
-                .send(Err(std::io::Error::other("export interrompu")))
-                .await;
-        }
-    });
-    let body = Body::from_stream(futures_util::stream::unfold(receiver, |mut rx| async {
-        rx.recv().await.map(|item| (item, rx))
-    }));
-    let (content_type, extension) = if xlsx {
-        (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    } else {
-        ("text/csv; charset=utf-8", "csv")
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"actions-edition-{edition}.{extension}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download(
+        sheet,
+        format!("actions-edition-{edition}"),
+        move |sender| async move {
+            match sheet {
+                Sheet::Xlsx => write_xlsx(db, query, &sender).await,
+                Sheet::Csv => write_csv(db, query, &sender).await,
+            }
+        },
+    ))
 }
 
 /// The columns before the edition's questions.
@@ -240,19 +208,8 @@ fn record(
     record
 }
 
-fn csv_writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
-    csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out)
-}
-
 /// Streams the CSV: the BOM and the header, then each batch.
-async fn write_csv(
-    db: Db,
-    query: Query,
-    sender: &mpsc::Sender<Result<Bytes, std::io::Error>>,
-) -> anyhow::Result<()> {
+async fn write_csv(db: Db, query: Query, sender: &Chunks) -> anyhow::Result<()> {
     let mut head = CSV_BOM.as_bytes().to_vec();
     {
         let mut w = csv_writer(&mut head);
@@ -312,21 +269,8 @@ fn produce(
     (batches, task)
 }
 
-/// A temporary file deleted when dropped.
-struct TempPath(std::path::PathBuf);
-
-impl Drop for TempPath {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 /// Writes the XLSX in constant-memory mode to a temporary file, then streams it.
-async fn write_xlsx(
-    db: Db,
-    query: Query,
-    sender: &mpsc::Sender<Result<Bytes, std::io::Error>>,
-) -> anyhow::Result<()> {
+async fn write_xlsx(db: Db, query: Query, sender: &Chunks) -> anyhow::Result<()> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("dd/mm/yyyy");
@@ -359,30 +303,7 @@ async fn write_xlsx(
         producer.await??;
         sheet.autofilter(0, 0, written, width.saturating_sub(1) as u16)?;
     }
-    if sender.is_closed() {
-        return Ok(());
-    }
-    let path = TempPath(std::env::temp_dir().join(format!(
-        "perseverance-export-{}-{}.xlsx",
-        std::process::id(),
-        crate::web::tokens::random_token()
-    )));
-    let target = path.0.clone();
-    tokio::task::spawn_blocking(move || book.save(&target)).await??;
-    let mut file = tokio::fs::File::open(&path.0).await?;
-    loop {
-        use tokio::io::AsyncReadExt;
-        let mut chunk = vec![0u8; 64 * 1024];
-        let n = file.read(&mut chunk).await?;
-        if n == 0 {
-            break;
-        }
-        chunk.truncate(n);
-        if sender.send(Ok(Bytes::from(chunk))).await.is_err() {
-            break;
-        }
-    }
-    Ok(())
+    send_workbook(book, sender).await
 }
 
 /// One row of the sheet: numbers as numbers, the date as a date, texts as

@@ -66,7 +66,11 @@ pub async fn districts_in_reach(
 /// Pushes the conditions on the open schools `s` within the reach: the
 /// académie's (by `schools_academy_district`, migration 0003), or those of
 /// the districts and departments (by their own indexes).
-fn push_school_conditions(q: &mut impl SqlBuilder, academy_id: AcademyId, reach: &Reach) {
+pub(crate) fn push_school_conditions(
+    q: &mut impl SqlBuilder,
+    academy_id: AcademyId,
+    reach: &Reach,
+) {
     q.push_sql("(");
     let mut places = 0;
     if reach.whole {

@@ -13,6 +13,7 @@ mod list;
 use crate::domain::ids::{DepartmentId, DistrictId, EditionId};
 use sqlx::FromRow;
 
+pub(crate) use figures::push_school_conditions;
 pub use figures::{
     ActionCounts, DistrictName, SchoolCoverage, SilentSchool, action_counts, districts_in_reach,
     school_coverage, silent_schools,

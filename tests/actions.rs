@@ -371,7 +371,7 @@ async fn actions_stay_within_their_scope(engine: Engine) {
     // Staff of another school: a new account with a role elsewhere.
     let mut tx = app.db.begin().await.unwrap();
     let other = perseverance::map::store::school_by_uai(
-        &mut app.db.acquire().await.unwrap().conn(),
+        &mut tx.conn(),
         &perseverance::domain::Uai::from_number(770_100).to_string(),
     )
     .await

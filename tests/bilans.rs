@@ -114,12 +114,13 @@ async fn edition(
 async fn world(engine: Engine) -> World {
     let app = TestApp::spawn(engine).await;
     let db = app.db.clone();
-    let conn = &mut db.acquire().await.unwrap();
+    let owner = user_id(&db, OWNER).await;
+    let mut pooled = db.acquire().await.unwrap();
+    let conn = &mut pooled;
     let academy = map_store::academy_by_slug(&mut conn.conn(), "creteil")
         .await
         .unwrap()
         .unwrap();
-    let owner = user_id(&db, OWNER).await;
     let grant = &auth_store::grants_of(&mut conn.conn(), owner)
         .await
         .unwrap()[0];
@@ -155,6 +156,7 @@ async fn world(engine: Engine) -> World {
         .unwrap()
         .unwrap()
         .department_id;
+    drop(pooled);
     let today = paris_date(Utc::now());
     let year = i64::from(chrono::Datelike::year(&today)) + 10;
     let edition = edition(
@@ -419,7 +421,8 @@ async fn roll_ups_match_the_totals_computed_by_hand(engine: Engine) {
     // validated 4; bilans a1 a2 a4 = 3; held a1 a4 = 2; postponed 1; pupils
     // 120 + 30 = 150, parents 15, staff 4 + 10 = 14; missing a3 = 1.
     let db = &w.app.db;
-    let conn = &mut db.acquire().await.unwrap();
+    let mut pooled = db.acquire().await.unwrap();
+    let conn = &mut pooled;
     let totals = |t: &dash::Totals| {
         (
             t.declared,
@@ -496,6 +499,7 @@ async fn roll_ups_match_the_totals_computed_by_hand(engine: Engine) {
         .find(|t| t.district_id == Some(w.district))
         .unwrap();
     assert_eq!(totals(mine), (5, 4, 3, 2, 0, 1, [150, 15, 14, 0, 0], 1));
+    drop(pooled);
 
     // The district coordinator's dashboard shows the same figures, the
     // previous edition beside them, each linked to its actions.
@@ -1231,10 +1235,11 @@ async fn the_checklist_sees_a_bilan_sent_and_an_approved_photo(engine: Engine) {
             };
             ids.push(media::insert(conn, &new).await.unwrap());
         }
+        drop(db);
         let table = body(w.app.get(&format!("{path}/suivi")).await).await;
         assert!(table.contains("<strong>0 / 2</strong>"), "pending: {table}");
         media::set_state(
-            conn,
+            &mut w.app.db.acquire().await.unwrap().conn(),
             ids[1],
             MediaState::Pending,
             MediaState::Approved,

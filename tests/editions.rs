@@ -43,7 +43,8 @@ async fn creteil(db: &Db) -> AcademyId {
 
 /// The demo edition in this stored state.
 async fn demo_edition(db: &Db, state: &str) -> Edition {
-    store::editions_of(&mut db.acquire().await.unwrap().conn(), creteil(db).await)
+    let academy = creteil(db).await;
+    store::editions_of(&mut db.acquire().await.unwrap().conn(), academy)
         .await
         .unwrap()
         .into_iter()

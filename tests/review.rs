@@ -1046,7 +1046,7 @@ async fn staff_and_strangers_are_kept_out(engine: Engine) {
     let normandie = map_store::ensure_academy(&mut tx.conn(), "70", "normandie", "Normandie")
         .await
         .unwrap();
-    let other = editions_store::edition_by_id(&mut db.acquire().await.unwrap().conn(), w.edition)
+    let other = editions_store::edition_by_id(&mut tx.conn(), w.edition)
         .await
         .unwrap()
         .unwrap();
@@ -1163,5 +1163,6 @@ async fn actions_follow_their_school_to_another_district(engine: Engine) {
     .await
     .map(|_| ()))
     .unwrap();
+    drop(conn);
     assert_eq!(place(of_93).await, (Some(w.district_93.0), Some(other.0)));
 }

@@ -124,8 +124,6 @@ async fn add(
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<AcademyForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     require_admin(&user)?;
     let mut errors = FormErrors::default();
     let code = form.code.trim().trim_start_matches('0').to_string();
@@ -148,11 +146,15 @@ async fn add(
         .map_err(|e| errors.add("domains", e))
         .ok();
     if errors.is_empty() {
-        if map_store::academy_by_slug(conn, &code).await?.is_some()
-            || map_store::academy_by_slug(conn, &slug(&name))
-                .await?
-                .is_some()
-        {
+        let exists = {
+            let mut db = state.db.acquire().await?;
+            let conn = &mut db.conn();
+            map_store::academy_by_slug(conn, &code).await?.is_some()
+                || map_store::academy_by_slug(conn, &slug(&name))
+                    .await?
+                    .is_some()
+        };
+        if exists {
             errors.add("code", "Cette académie existe déjà.");
         } else {
             // The académie and its domains together, or neither; once.
@@ -203,6 +205,7 @@ async fn set_domains(
             Ok(Redirect::to(&format!("/a/{}", academy.slug)).into_response())
         }
         Err(message) => {
+            drop(db);
             let mut errors = FormErrors::default();
             errors.add("domains", message);
             let page = crate::map::build_academy_page(

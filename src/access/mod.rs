@@ -149,12 +149,13 @@ async fn page(
     form: GrantForm,
     errors: FormErrors,
 ) -> AppResult<AccessPage> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     if !user.rights.manages_anyone() {
         return Err(AppError::forbidden(NO_GRANTING));
     }
     let grants = visible_grants(state, user).await?;
+    let scopes = scope_choices(state, user).await?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let mut revocable = Vec::new();
     for listing in &grants {
         if let Some(row) = auth_store::grant_by_id(conn, listing.id).await?
@@ -171,7 +172,7 @@ async fn page(
             .here(),
         grants,
         roles: user.rights.grantable_roles(),
-        scopes: scope_choices(state, user).await?,
+        scopes,
         form,
         errors,
         revocable,
@@ -201,8 +202,6 @@ async fn read_grant(
     form: &GrantForm,
     errors: &mut FormErrors,
 ) -> AppResult<Option<(Grant, Placement)>> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let Some(role) = Role::parse(&form.role) else {
         errors.add("role", "Choisissez un rôle dans la liste.");
         return Ok(None);
@@ -213,9 +212,11 @@ async fn read_grant(
                 errors.add("uai", format!("UAI invalide : {err}."));
                 return Ok(None);
             }
-            Ok(uai) => map_store::school_by_uai(conn, uai.as_str())
-                .await?
-                .map(|s| (Scope::School(s.id), s.placement())),
+            Ok(uai) => {
+                map_store::school_by_uai(&mut state.db.acquire().await?.conn(), uai.as_str())
+                    .await?
+                    .map(|s| (Scope::School(s.id), s.placement()))
+            }
         }
     } else {
         match Scope::parse_value(&form.scope) {
@@ -332,6 +333,7 @@ async fn revoke_role(
         .await?
         .map(|u| u.email)
         .unwrap_or_default();
+    drop(db);
     // A double click revokes (and logs) once; the second answer says so.
     once::run(&state.db, &form.once, user.id, async |conn| {
         auth_store::remove_grant(conn, id).await?;

@@ -374,10 +374,10 @@ pub(super) async fn form_response(
     status: StatusCode,
     shown: Shown,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let edition = editions_store::edition_by_id(&mut db.conn(), action.edition_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let edition =
+        editions_store::edition_by_id(&mut state.db.acquire().await?.conn(), action.edition_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
     render_with(status, form_page(state, ctx, action, edition, shown).await?)
 }
 

@@ -31,13 +31,13 @@ pub async fn my_actions(
     user: CurrentUser,
     ctx: PageCtx,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let now = chrono::Utc::now();
     let mut live = Vec::new();
     let mut editions = Vec::new();
     for academy in user.rights.academies() {
-        for edition in editions_store::editions_of(conn, academy).await? {
+        let of_academy =
+            editions_store::editions_of(&mut state.db.acquire().await?.conn(), academy).await?;
+        for edition in of_academy {
             let current = edition.state_at(now);
             if matches!(current, EditionState::Draft | EditionState::Archived) {
                 continue;
@@ -49,6 +49,8 @@ pub async fn my_actions(
             live.push(edition);
         }
     }
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     // Only what the person still owns: rights come from current grants.
     let mine: Vec<Action> = store::actions_of_owner(conn, user.id)
         .await?

@@ -189,6 +189,7 @@ async fn show_page(
         Play::default(),
     )
     .await?;
+    drop(db);
     let duplicate_into = if relation.owner {
         open_edition_for_copy(state, &edition).await?
     } else {
@@ -405,6 +406,7 @@ async fn incomplete(
         .await?
         .ok_or(AppError::NotFound)?;
     let missing = workflow::missing_fields(conn, action, &edition).await?;
+    drop(db);
     if missing.is_empty() {
         return Ok(None);
     }
@@ -479,17 +481,16 @@ pub async fn duplicate(
     Path(id): Path<ActionId>,
     CsrfForm(form): CsrfForm<DuplicateForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let (action, relation) = visible(&state, &user, id).await?;
     if !relation.owner {
         return Err(AppError::forbidden(
             "Seul le porteur d'une action peut la dupliquer.",
         ));
     }
-    let edition = editions_store::edition_by_id(conn, action.edition_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let edition =
+        editions_store::edition_by_id(&mut state.db.acquire().await?.conn(), action.edition_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
     let target = open_edition_for_copy(&state, &edition)
         .await?
         .ok_or_else(|| {

@@ -93,11 +93,16 @@ async fn plan(
     edition: &Edition,
     sent: &Sent,
 ) -> AppResult<Plan> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
-    let questions = editions_store::questions(conn, edition.id).await?;
+    let (questions, stored) = {
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
+        let questions = editions_store::questions(conn, edition.id).await?;
+        (
+            questions,
+            action.input(store::answers(conn, action.id).await?),
+        )
+    };
     let calendar = edition.calendar();
-    let stored = action.input(store::answers(conn, action.id).await?);
     let draft = declaration::draft(&sent.input, &stored, &calendar, &questions);
     if !sent.submit {
         let errors = draft.errors.clone();
@@ -301,6 +306,7 @@ async fn closed(
     let questions = editions_store::questions(conn, edition.id).await?;
     let calendar = edition.calendar();
     let stored = action.input(store::answers(conn, action.id).await?);
+    drop(db);
     let same = declaration::examine(&sent.input, &calendar, &questions, false).input
         == declaration::examine(&stored, &calendar, &questions, false).input;
     let show = format!("/actions/{}", action.id);

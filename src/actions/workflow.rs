@@ -124,15 +124,16 @@ pub async fn prepare(
     transition: Transition,
     comment: &str,
 ) -> AppResult<Move> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let from = action.state();
     let to = action::apply(from, transition, relation(user, action), comment)
         .map_err(|e| AppError::forbidden(e.to_string()))?;
     if transition == Transition::Submit {
-        let edition = editions_store::edition_by_id(conn, action.edition_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let edition = {
+            let mut db = state.db.acquire().await?;
+            editions_store::edition_by_id(&mut db.conn(), action.edition_id)
+                .await?
+                .ok_or(AppError::NotFound)?
+        };
         if from == ActionState::Draft {
             super::ensure_open(state, &edition, action.school_id, "soumettre cette action").await?;
         }

@@ -28,6 +28,7 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use crate::{
+    db::Conn,
     domain::Email,
     jobs::mail::{self, Mail},
     map::store as map_store,
@@ -227,13 +228,16 @@ struct LinkMailHtml<'a> {
 /// Sends a login link if the address has an account, or may create one
 /// because its domain belongs to an académie that allows self-registration.
 async fn send_link(state: &AppState, email: &Email, next: &str) -> AppResult<()> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
-    let known = store::user_by_email(conn, email).await?;
-    let may_register = known.is_none()
-        && !map_store::academies_allowing(conn, email.domain())
-            .await?
-            .is_empty();
+    let (known, may_register) = {
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
+        let known = store::user_by_email(conn, email).await?;
+        let may_register = known.is_none()
+            && !map_store::academies_allowing(conn, email.domain())
+                .await?
+                .is_empty();
+        (known, may_register)
+    };
     if known.is_none() && !may_register {
         tracing::info!("login link asked for an unknown address");
         return Ok(());
@@ -326,11 +330,13 @@ async fn use_link(
     origin: Origin,
     CsrfForm(form): CsrfForm<LinkQuery>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
+    // The link is used up and the session opened in one transaction.
+    let mut tx = state.db.begin().await?;
+    let conn = &mut tx.conn();
     match store::consume_login_token(conn, &tokens::hash(&form.jeton)).await? {
         Some(user_id) => {
-            open_session(
+            let response = open_session_in(
+                conn,
                 &state,
                 &origin,
                 user_id,
@@ -338,7 +344,9 @@ async fn use_link(
                 &safe_next(&form.suite),
                 None,
             )
-            .await
+            .await?;
+            tx.commit().await?;
+            Ok(response)
         }
         None => {
             let event = origin.event(
@@ -347,6 +355,7 @@ async fn use_link(
                 "lien de connexion déjà utilisé, expiré ou inconnu",
             );
             security::record(conn, &event).await?;
+            tx.commit().await?;
             let page = LinkPage {
                 ctx: ctx.title("Connexion").here(),
                 token: String::new(),
@@ -372,11 +381,28 @@ pub(crate) async fn open_session(
     next: &str,
     id_token: Option<&str>,
 ) -> AppResult<Response> {
+    let mut tx = state.db.begin().await?;
+    let response =
+        open_session_in(&mut tx.conn(), state, origin, user_id, how, next, id_token).await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+/// [`open_session`] within the caller's write transaction `conn` (which
+/// must commit for the session to exist), so that what led to the sign-in
+/// (a consumed link) and the session are written together.
+async fn open_session_in(
+    conn: &mut Conn<'_>,
+    state: &AppState,
+    origin: &Origin,
+    user_id: UserId,
+    how: &str,
+    next: &str,
+    id_token: Option<&str>,
+) -> AppResult<Response> {
     let token = tokens::random_token();
     let hours = state.config.session_hours;
     // The session row, the last-login date and the log entry together.
-    let mut tx = state.db.begin().await?;
-    let conn = &mut tx.conn();
     store::start_session(conn, user_id, &token, Duration::hours(hours)).await?;
     if let Some(id_token) = id_token {
         oidc::store::keep_id_token(conn, &tokens::hash(&token), id_token).await?;
@@ -384,7 +410,6 @@ pub(crate) async fn open_session(
     let event = origin.event(Kind::SignIn, Some(user_id), how.to_string());
     security::record(conn, &event).await?;
     let waiting = !kept::kept_for(conn, user_id).await?.is_empty();
-    tx.commit().await?;
     let secure = state.config.secure_cookies();
     // The browser drops the cookie when the session can live no longer; the
     // server ends it sooner when it is left idle.
@@ -419,19 +444,21 @@ async fn demo_login(
     origin: Origin,
     CsrfForm(form): CsrfForm<DemoForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     if !state.config.demo {
         return Err(AppError::NotFound);
     }
-    let accounts = crate::demo::accounts(conn).await?;
-    if !accounts.iter().any(|a| a.email == form.email) {
-        return Err(AppError::NotFound);
-    }
-    let email = Email::parse(&form.email).map_err(|_| AppError::NotFound)?;
-    let user = store::user_by_email(conn, &email)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = {
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
+        let accounts = crate::demo::accounts(conn).await?;
+        if !accounts.iter().any(|a| a.email == form.email) {
+            return Err(AppError::NotFound);
+        }
+        let email = Email::parse(&form.email).map_err(|_| AppError::NotFound)?;
+        store::user_by_email(conn, &email)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
     open_session(
         &state,
         &origin,

@@ -688,11 +688,11 @@ async fn score(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ScoreForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let entry = store::entry_by_id(&mut db.conn(), id)
+    let entry = store::entry_by_id(&mut state.db.acquire().await?.conn(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let (edition, _) = visible_edition(&state, &user, entry.edition_id).await?;
+    let mut db = state.db.acquire().await?;
     let contest = store::contest_of(&mut db.conn(), edition.id)
         .await?
         .ok_or(AppError::NotFound)?;

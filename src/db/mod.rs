@@ -204,14 +204,15 @@ impl Db {
             // Each SQLite connection is a thread of its own, woken for every
             // query and row: more of them than twice the cores only adds
             // context switches (one writer at a time anyway, WAL readers
-            // never wait for it). Measured with scripts/bench-pages. At least 8:
-            // with 4, two simultaneous submissions of one form (tests/forms.rs,
-            // `a_double_click_does_one_thing`) ran out of connections and one
-            // answered 500 after the 10 s acquire timeout, under load.
+            // never wait for it). Measured with scripts/bench-pages. At least 4,
+            // and no path may hold a pooled connection while it takes another
+            // (it would wait for itself once the pool is busy): the whole test
+            // suite passes with `PERSEVERANCE_TEST_POOL=1`, and tests/pool.rs
+            // runs the main journeys on a pool of one connection.
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
             let pool = SqlitePoolOptions::new()
                 .test_before_acquire(false)
-                .max_connections(options.max_connections.min((2 * cores).max(8)))
+                .max_connections(options.max_connections.min((2 * cores).max(4)))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(connect)
                 .await?;

@@ -467,8 +467,6 @@ async fn clone_edition(
     Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<Once>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     require_coordinator(
         &user,
@@ -488,11 +486,15 @@ async fn clone_edition(
         "L'académie a déjà une édition en {} : ouvrez-la depuis la liste des éditions pour la modifier.",
         values.year
     );
-    if store::edition_of_year(conn, academy.id, values.year)
-        .await?
-        .is_none()
-    {
-        let questions = store::questions(conn, edition.id).await?;
+    let free = {
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
+        match store::edition_of_year(conn, academy.id, values.year).await? {
+            None => Some(store::questions(conn, edition.id).await?),
+            Some(_) => None,
+        }
+    };
+    if let Some(questions) = free {
         let ran =
             once::guard(
                 &state.db,
@@ -549,8 +551,6 @@ async fn extend_deadline(
     Path(id): Path<EditionId>,
     CsrfForm(form): CsrfForm<ExtensionForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let (edition, academy) = visible_edition(&state, &user, id).await?;
     require_coordinator(
         &user,
@@ -572,17 +572,21 @@ async fn extend_deadline(
                 errors.add("uai", format!("UAI invalide : {err}."));
                 None
             }
-            Ok(uai) => match map_store::school_by_uai(conn, uai.as_str()).await? {
-                Some(school) if school.academy_id == academy.id => Some(school),
-                Some(_) => {
-                    errors.add("uai", "Cet établissement n'appartient pas à l'académie.");
-                    None
+            Ok(uai) => {
+                match map_store::school_by_uai(&mut state.db.acquire().await?.conn(), uai.as_str())
+                    .await?
+                {
+                    Some(school) if school.academy_id == academy.id => Some(school),
+                    Some(_) => {
+                        errors.add("uai", "Cet établissement n'appartient pas à l'académie.");
+                        None
+                    }
+                    None => {
+                        errors.add("uai", "Aucun établissement de l'annuaire ne porte cet UAI.");
+                        None
+                    }
                 }
-                None => {
-                    errors.add("uai", "Aucun établissement de l'annuaire ne porte cet UAI.");
-                    None
-                }
-            },
+            }
         },
     };
     if let (Some(date), Some(time)) = (date, time) {

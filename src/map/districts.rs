@@ -55,14 +55,14 @@ async fn create_district(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<DistrictForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let academy = academy_for(&state, &user, &slug).await?;
     user.require(
         Ability::Manage,
         &crate::domain::Placement::academy(academy.id),
         "Seule la coordination académique crée les districts.",
     )?;
+    let mut db = state.db.acquire().await?;
+    let conn = &mut db.conn();
     let mut errors = FormErrors::default();
     let name = form.name.trim();
     if name.is_empty() {
@@ -79,11 +79,15 @@ async fn create_district(
     if department.is_none() {
         errors.add("department", "Choisissez un département de l'académie.");
     }
-    if let (Some(department), true) = (&department, errors.is_empty()) {
-        if store::district_by_name(conn, department.id, name)
+    let taken = match (&department, errors.is_empty()) {
+        (Some(department), true) => store::district_by_name(conn, department.id, name)
             .await?
-            .is_some()
-        {
+            .is_some(),
+        _ => false,
+    };
+    drop(db);
+    if let (Some(department), true) = (&department, errors.is_empty()) {
+        if taken {
             errors.add("name", "Un district porte déjà ce nom dans ce département.");
         } else {
             return once::run(&state.db, &form.once, user.id, async |conn| {
@@ -290,8 +294,6 @@ async fn attach_school(
     Path(id): Path<DistrictId>,
     CsrfForm(form): CsrfForm<UaiForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let district = load_district(&state, &user, id).await?;
     user.require(
         Ability::Manage,
@@ -301,7 +303,7 @@ async fn attach_school(
     let mut errors = FormErrors::default();
     match Uai::parse(&form.uai) {
         Err(err) => errors.add("uai", format!("UAI invalide : {err}.")),
-        Ok(uai) => match store::school_by_uai(conn, uai.as_str()).await? {
+        Ok(uai) => match school_of_uai(&state, &uai).await? {
             // Where the school is now counts as much as where it goes (issue 7 item 11).
             Some(school) => match user
                 .rights
@@ -332,17 +334,18 @@ async fn detach_school(
     Path(id): Path<DistrictId>,
     CsrfForm(form): CsrfForm<UaiForm>,
 ) -> AppResult<Response> {
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let district = load_district(&state, &user, id).await?;
     user.require(
         Ability::Manage,
         &district.placement(),
         "Seules les coordinations retirent des établissements d'un district.",
     )?;
-    let school = store::school_by_uai(conn, &form.uai.trim().to_uppercase())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let school = store::school_by_uai(
+        &mut state.db.acquire().await?.conn(),
+        &form.uai.trim().to_uppercase(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     let show = format!("/districts/{}", district.id);
     if school.district_id != Some(district.id) {
         return Err(AppError::NotFound);
@@ -352,4 +355,11 @@ async fn detach_school(
         Ok(Notice::Saved.at(&show))
     })
     .await
+}
+
+/// The school of the Annuaire with this UAI (on a connection given back at
+/// once: the callers go on to write on another).
+async fn school_of_uai(state: &AppState, uai: &Uai) -> AppResult<Option<store::School>> {
+    let mut db = state.db.acquire().await?;
+    Ok(store::school_by_uai(&mut db.conn(), uai.as_str()).await?)
 }

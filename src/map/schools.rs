@@ -179,9 +179,9 @@ async fn directory(
     Path(slug): Path<String>,
     Query(q): Query<DirectoryQuery>,
 ) -> AppResult<Response> {
+    let academy = academy_for(&state, &user, &slug).await?;
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
-    let academy = academy_for(&state, &user, &slug).await?;
     let (department_id, district_id) = scoped_filter(
         &user,
         &academy,

@@ -3,9 +3,10 @@
 //! (typed columns: numbers as numbers, dates as dates; frozen header,
 //! autofilter; the edition's own questions as columns).
 //!
-//! Both are streamed: a task reads the actions from the database in
-//! batches of [`BATCH`] (with each batch's answers, on a second
-//! connection), so that a list of 100,000 actions never sits in memory.
+//! Both are streamed: the list's ids are read first (8 bytes per action),
+//! then the actions and their answers batch by batch ([`BATCH`] at a time,
+//! on one connection taken and given back per batch: an export never holds
+//! two), so that a list of 100,000 actions never sits in memory.
 //! The CSV goes to the response body batch by batch; the XLSX is written
 //! by `rust_xlsxwriter` in constant-memory mode (each row flushed to a
 //! temporary file as it is written), saved to a temporary file, then sent
@@ -16,7 +17,6 @@ use std::collections::HashMap;
 use axum::{body::Bytes, extract::State, response::Response};
 use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
-use tokio::sync::mpsc;
 
 use super::{
     access,
@@ -117,12 +117,11 @@ const HEADER: [&str; 18] = [
 async fn answers_of(
     conn: &mut Conn<'_>,
     query: &Query,
-    batch: &[Action],
+    ids: &[ActionId],
 ) -> DbResult<HashMap<(ActionId, QuestionId), String>> {
-    let ids: Vec<ActionId> = batch.iter().map(|a| a.id).collect();
     let mut answers: HashMap<(ActionId, QuestionId), String> = HashMap::new();
     for (action, question, value) in
-        store::export_answers(conn, query.edition, &query.reach, &query.filter, Some(&ids)).await?
+        store::export_answers(conn, query.edition, &query.reach, &query.filter, Some(ids)).await?
     {
         answers
             .entry((action, question))
@@ -221,10 +220,8 @@ async fn write_csv(db: Db, query: Query, sender: &Chunks) -> anyhow::Result<()> 
     if sender.send(Ok(Bytes::from(head))).await.is_err() {
         return Ok(());
     }
-    let (mut batches, producer) = produce(&db, &query);
-    let mut second = db.acquire().await?;
-    while let Some(batch) = batches.recv().await {
-        let answers = answers_of(&mut second.conn(), &query, &batch).await?;
+    for ids in read_ids(&db, &query).await?.chunks(BATCH) {
+        let (batch, answers) = read_batch(&db, &query, ids).await?;
         let mut out = Vec::with_capacity(batch.len() * 400);
         {
             let mut w = csv_writer(&mut out);
@@ -237,36 +234,35 @@ async fn write_csv(db: Db, query: Query, sender: &Chunks) -> anyhow::Result<()> 
             return Ok(());
         }
     }
-    producer.await??;
     Ok(())
 }
 
-/// Starts reading the actions of `query` (a task on its own connection);
-/// returns the batches as they come and the task.
-fn produce(
+/// The ids of the actions `query` exports, in the list's order.
+async fn read_ids(db: &Db, query: &Query) -> DbResult<Vec<ActionId>> {
+    let mut pooled = db.acquire().await?;
+    store::export_ids(
+        &mut pooled.conn(),
+        query.edition,
+        &query.reach,
+        &query.filter,
+        query.selection.as_deref(),
+    )
+    .await
+}
+
+/// One batch: the actions of `ids` (still within the query's reach and
+/// filter), in the list's order, and their answers.
+async fn read_batch(
     db: &Db,
     query: &Query,
-) -> (
-    mpsc::Receiver<Vec<Action>>,
-    tokio::task::JoinHandle<DbResult<()>>,
-) {
-    let (out, batches) = mpsc::channel::<Vec<Action>>(2);
-    let db = db.clone();
-    let query = query.clone();
-    let task = tokio::spawn(async move {
-        let mut rows = db.acquire().await?;
-        store::stream_export_actions(
-            &mut rows.conn(),
-            query.edition,
-            &query.reach,
-            &query.filter,
-            query.selection.as_deref(),
-            BATCH,
-            out,
-        )
-        .await
-    });
-    (batches, task)
+    ids: &[ActionId],
+) -> DbResult<(Vec<Action>, HashMap<(ActionId, QuestionId), String>)> {
+    let mut pooled = db.acquire().await?;
+    let conn = &mut pooled.conn();
+    let actions =
+        store::export_actions(conn, query.edition, &query.reach, &query.filter, Some(ids)).await?;
+    let answers = answers_of(conn, query, ids).await?;
+    Ok((actions, answers))
 }
 
 /// Writes the XLSX in constant-memory mode to a temporary file, then streams it.
@@ -287,10 +283,8 @@ async fn write_xlsx(db: Db, query: Query, sender: &Chunks) -> anyhow::Result<()>
         }
         sheet.set_freeze_panes(1, 0)?;
         sheet.set_column_width(2, 40)?;
-        let (mut batches, producer) = produce(&db, &query);
-        let mut second = db.acquire().await?;
-        while let Some(batch) = batches.recv().await {
-            let answers = answers_of(&mut second.conn(), &query, &batch).await?;
+        for ids in read_ids(&db, &query).await?.chunks(BATCH) {
+            let (batch, answers) = read_batch(&db, &query, ids).await?;
             for a in &batch {
                 written += 1;
                 xlsx_row(sheet, written, a, &query, &answers, &date)?;
@@ -300,7 +294,6 @@ async fn write_xlsx(db: Db, query: Query, sender: &Chunks) -> anyhow::Result<()>
                 return Ok(());
             }
         }
-        producer.await??;
         sheet.autofilter(0, 0, written, width.saturating_sub(1) as u16)?;
     }
     send_workbook(book, sender).await

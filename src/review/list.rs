@@ -386,12 +386,13 @@ pub(super) async fn validate(
         .await?;
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
-    let mut db = state.db.acquire().await?;
-    let conn = &mut db.conn();
     let mut done = Vec::new();
     let mut already = Vec::new();
     let mut failures = Vec::new();
     for action_id in ids {
+        // The connection is given back before the move, which takes its own.
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
         let action = actions_store::action_by_id(conn, action_id)
             .await?
             .filter(|a| {
@@ -421,6 +422,7 @@ pub(super) async fn validate(
             });
             continue;
         }
+        drop(db);
         let outcome = workflow::perform(
             &state,
             &user,

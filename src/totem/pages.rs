@@ -242,19 +242,15 @@ async fn save(
         // Kept private, never refused: said on the form's answer.
         tracing::info!("totem photo sent without the consent tick");
     }
-    let existing = match store::entry_of(
-        &mut state.db.acquire().await?.conn(),
-        edition.id,
-        school.id,
-    )
-    .await?
-    {
-        Some(entry) => {
-            media_store::media_of(&mut state.db.acquire().await?.conn(), "totem", entry.id.0)
+    let existing = {
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
+        match store::entry_of(conn, edition.id, school.id).await? {
+            Some(entry) => media_store::media_of(conn, "totem", entry.id.0)
                 .await?
-                .len()
+                .len(),
+            None => 0,
         }
-        None => 0,
     };
     if file.is_some() && existing >= PHOTOS_MAX {
         errors.add(

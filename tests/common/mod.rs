@@ -73,14 +73,32 @@ pub fn csrf_cookie(jar: &reqwest::cookie::Jar, url: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The pool size the tests run with: `PERSEVERANCE_TEST_POOL` when set
+/// (e.g. `1`, which makes any path that holds a pooled connection while it
+/// takes another wait for itself and fail after the acquire timeout), else
+/// the service's own default.
+pub fn test_pool_size() -> u32 {
+    std::env::var("PERSEVERANCE_TEST_POOL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(ConnectOptions::default().max_connections)
+}
+
 /// A fresh, migrated database for one test.
 pub async fn fresh_db(engine: Engine, dir: &tempfile::TempDir) -> (Db, String) {
+    fresh_db_with(engine, dir, test_pool_size()).await
+}
+
+/// [`fresh_db`] with a pool of at most `pool` connections.
+pub async fn fresh_db_with(engine: Engine, dir: &tempfile::TempDir, pool: u32) -> (Db, String) {
     match engine {
         Engine::Sqlite => {
             let url = format!("sqlite://{}", dir.path().join("test.db").display());
-            let db = Db::connect(&url, &ConnectOptions::default())
-                .await
-                .expect("sqlite opens");
+            let options = ConnectOptions {
+                max_connections: pool,
+                ..Default::default()
+            };
+            let db = Db::connect(&url, &options).await.expect("sqlite opens");
             db.migrate().await.expect("migrations apply");
             (db, url)
         }
@@ -101,7 +119,7 @@ pub async fn fresh_db(engine: Engine, dir: &tempfile::TempDir) -> (Db, String) {
             admin.close().await;
             let options = ConnectOptions {
                 pg_schema: Some(schema),
-                max_connections: 8,
+                max_connections: pool.min(8),
                 ..Default::default()
             };
             let db = Db::connect(&url, &options).await.expect("postgres opens");
@@ -126,6 +144,16 @@ impl TestApp {
     /// Starts the app in demo mode (demo académie, one-click sign-in).
     pub async fn spawn(engine: Engine) -> TestApp {
         Self::spawn_with(engine, true).await
+    }
+
+    /// Starts the app in demo mode on a pool of at most `pool` connections
+    /// (`1`: a path that holds a connection while it takes another waits for
+    /// itself, and fails after the acquire timeout).
+    pub async fn spawn_with_pool(engine: Engine, pool: u32) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, url) = fresh_db_with(engine, &dir, pool).await;
+        perseverance::demo::seed(&db).await.expect("demo data");
+        Self::serve(db, url, dir, true, |_| {}).await
     }
 
     pub async fn spawn_with(engine: Engine, demo: bool) -> TestApp {
@@ -155,6 +183,13 @@ impl TestApp {
         demo: bool,
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
+        if std::env::var_os("RUST_LOG").is_some() {
+            // The server's log in the test's output (`RUST_LOG=error`, …).
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+                .with_test_writer()
+                .try_init();
+        }
         let url = db_url;
         let outbox = dir.path().join("outbox");
         let mut config = Config::from_lookup(|_| None).unwrap();

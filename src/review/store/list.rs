@@ -181,42 +181,23 @@ pub async fn export_actions(
     })
 }
 
-/// The actions of [`export_actions`], in the same order, streamed from the
-/// database in batches of `batch` rows into `out` (bounded: the reading
-/// waits for the writer). Stops early, without error, when the receiver is
-/// gone (the client went away). At most a few batches are in memory,
-/// whatever the number of actions.
-#[allow(clippy::too_many_arguments)]
-pub async fn stream_export_actions(
+/// The ids of [`export_actions`], in the same order (8 bytes per action:
+/// the export then reads the actions batch by batch by these ids, one
+/// connection at a time).
+pub async fn export_ids(
     conn: &mut Conn<'_>,
     edition_id: EditionId,
     reach: &Reach,
     filter: &ReviewFilter,
     ids: Option<&[ActionId]>,
-    batch: usize,
-    out: tokio::sync::mpsc::Sender<Vec<Action>>,
-) -> DbResult<()> {
-    use futures_util::TryStreamExt;
-    on_conn!(conn, |c| async {
-        let mut q = QueryBuilder::new(ACTION_SELECT);
-        q.push_sql(" WHERE a.id IN (");
+) -> DbResult<Vec<ActionId>> {
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new("SELECT a.id FROM actions a WHERE a.id IN (");
         push_list_ids(&mut q, edition_id, reach, filter, ids);
         q.push_sql(")");
         push_order(&mut q, filter);
-        let mut rows = q.build_query_as::<Action>().fetch(c);
-        let mut pending = Vec::with_capacity(batch);
-        while let Some(action) = rows.try_next().await? {
-            pending.push(action);
-            if pending.len() >= batch && out.send(std::mem::take(&mut pending)).await.is_err() {
-                return Ok(());
-            }
-        }
-        if !pending.is_empty() {
-            let _ = out.send(pending).await;
-        }
-        Ok(())
-    }
-    .await)
+        q.build_query_scalar().fetch_all(c).await
+    })
 }
 
 /// The answers of the same actions: (action, question, value), one row per

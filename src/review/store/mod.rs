@@ -18,7 +18,7 @@ pub use figures::{
     ActionCounts, DistrictName, SchoolCoverage, SilentSchool, action_counts, districts_in_reach,
     school_coverage, silent_schools,
 };
-pub use list::{ReviewRow, export_actions, export_answers, review_page, stream_export_actions};
+pub use list::{ReviewRow, export_actions, export_answers, export_ids, review_page};
 
 use crate::{
     db::{Conn, DbResult, builder::SqlBuilder},

@@ -125,6 +125,18 @@ async fn bad_links_are_refused_with_a_french_message_and_the_input_kept(engine: 
             "https://tube-cycle-3.apps.education.fr/c/chaine/videos",
             "pas celle d’une vidéo",
         ),
+        (
+            "https://tube-cycle-3.apps.education.fr/w/p/kZ7gyYr4pLsGtQ3Ux1aB9c",
+            "pas celle d’une vidéo",
+        ),
+        (
+            "https://tube-cycle-3.apps.education.fr/w/abc123",
+            "L’identifiant de la vidéo dans cette adresse (« abc123 ») n’est pas valide",
+        ),
+        (
+            "https://tube-cycle-3.apps.education.fr/videos/watch/abc123",
+            "L’identifiant de la vidéo dans cette adresse (« abc123 ») n’est pas valide",
+        ),
     ] {
         let response = add(
             &staff,

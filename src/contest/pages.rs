@@ -835,7 +835,8 @@ async fn public(
     let mut entries = Vec::new();
     for e in store::entries(conn, edition.id).await? {
         let view = entry_view(conn, None, &e, &categories, true, play).await?;
-        if !view.posters.is_empty() {
+        // An entry shows with a public poster or a public video.
+        if !view.posters.is_empty() || !view.videos.is_empty() {
             entries.push(view);
         }
     }

@@ -8,9 +8,13 @@
 //! shows approved entries and, once published, the laureates.
 //!
 //! The rules (grid, who scores when, ranking and ties) are
-//! `domain::contest`; `pages.rs` the routes, `store.rs` the tables.
+//! `domain::contest`; `pages.rs` the routes, `store.rs` the tables,
+//! `poster.rs` the poster sent later for an entry that has none (those the
+//! declaration form creates), and what the action page says of it.
 
 pub mod store;
+
+pub mod poster;
 
 mod pages;
 
@@ -19,5 +23,5 @@ use axum::Router;
 use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
-    pages::router()
+    pages::router().merge(poster::router())
 }

@@ -91,6 +91,9 @@ struct EntryView {
     /// Its video testimonies the person may see.
     videos: Vec<VideoView>,
     laureate: Option<i64>,
+    /// No poster waiting nor approved (an entry the declaration form
+    /// created, or whose poster was refused): to send (`contest::poster`).
+    poster_missing: bool,
 }
 
 /// An entry a juror scores: their own scores, and the others' once closed.
@@ -161,8 +164,8 @@ async fn entry_view(
     play: Play,
 ) -> AppResult<EntryView> {
     let videos = videos::views_of(conn, user, "poster", entry.id, only_public, play).await?;
-    let posters = media_store::media_of(conn, "poster", entry.id)
-        .await?
+    let stored = media_store::media_of(conn, "poster", entry.id).await?;
+    let posters = stored
         .iter()
         .filter(|m| !only_public || m.is_public())
         .map(MediaView::new)
@@ -177,6 +180,7 @@ async fn entry_view(
         posters,
         videos,
         laureate: entry.laureate,
+        poster_missing: super::poster::poster_missing(&stored),
     })
 }
 

@@ -167,12 +167,15 @@ pub struct Entry {
     pub title: String,
     pub statement: String,
     pub laureate: Option<i64>,
+    /// The action whose declaration form created it (Normandie's way).
+    pub action_id: Option<ActionId>,
 }
 
 macro_rules! entry_select {
     () => {
         "SELECT p.id, p.edition_id, p.school_id, s.name AS school_name, p.category, p.group_name, \
-         p.title, p.statement, p.laureate FROM poster_entries p JOIN schools s ON s.id = p.school_id "
+         p.title, p.statement, p.laureate, p.action_id \
+         FROM poster_entries p JOIN schools s ON s.id = p.school_id "
     };
 }
 
@@ -191,6 +194,15 @@ pub async fn entry_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Entry>
     let sql = concat!(entry_select!(), "WHERE p.id = $1");
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+/// The entry the declaration form of `action` created, if any.
+pub async fn entry_of_action(conn: &mut Conn<'_>, action: ActionId) -> DbResult<Option<Entry>> {
+    let sql = concat!(entry_select!(), "WHERE p.action_id = $1");
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(action)
         .fetch_optional(c)
         .await)
 }

@@ -187,12 +187,37 @@ async fn a_poster_is_registered_approved_scored_and_awarded(engine: Engine) {
             .status(),
         StatusCode::FORBIDDEN
     );
+    // « Mon espace » leads the juror to the entries left to score.
+    let space = dsden.page("/mon-espace").await;
+    assert!(space.contains(&format!("href=\"{contest}#noter\">Noter les affiches")));
+    assert!(
+        space.contains("Vous notez les affiches du collège."),
+        "{space}"
+    );
+    assert!(
+        space.contains("2 affiches sur 2 restent à noter."),
+        "{space}"
+    );
     dsden
         .post_ok(&note(first), &[("score", "5"), ("score", "5")])
         .await;
+    let space = dsden.page("/mon-espace").await;
+    assert!(space.contains("1 affiche sur 2 reste à noter."), "{space}");
+    let page = dsden.page(&contest).await;
+    assert!(
+        page.contains("Noter les affiches du collège</h2>"),
+        "{page}"
+    );
+    assert!(page.contains("1 affiche sur 2 reste à noter."));
     dsden
         .post_ok(&note(second), &[("score", "3"), ("score", "2")])
         .await;
+    assert!(
+        dsden
+            .page("/mon-espace")
+            .await
+            .contains("Vous avez noté les 2 affiches.")
+    );
     // Before closing, the other juror does not see those scores.
     let page = district.page(&contest).await;
     assert!(!page.contains("Autre membre du jury"));
@@ -217,23 +242,26 @@ async fn a_poster_is_registered_approved_scored_and_awarded(engine: Engine) {
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(body(response).await.contains("jury est clos"));
+    let page = district.page(&contest).await;
+    assert!(page.contains("Autre membre du jury"));
+    // Each score named with its criterion, the juror's own and the others'.
     assert!(
-        district
-            .page(&contest)
-            .await
-            .contains("Autre membre du jury")
+        page.contains("Vos notes : Lien avec le thème : 4 / 5 ; Message : 5 / 5."),
+        "{page}"
     );
+    assert!(page.contains("Autre membre du jury : Lien avec le thème : 5 / 5 ; Message : 5 / 5."));
+    assert!(!page.contains("Vos notes : 4 / 5"));
     coordinator
         .post_ok(&format!("{contest}/palmares"), &[])
         .await;
     let html = body(app.get(public).await).await;
     assert!(html.contains("Les lauréats"));
     assert!(
-        html.contains("1er prix, Collège</strong> : « Se relever »"),
+        html.contains("1er prix du collège</strong> : « Se relever »"),
         "{html}"
     );
     assert!(
-        html.contains("2e prix, Collège</strong> : « Tenir bon »"),
+        html.contains("2e prix du collège</strong> : « Tenir bon »"),
         "{html}"
     );
 }
@@ -332,6 +360,12 @@ async fn the_declaration_form_enters_the_contest_when_the_edition_says_so(engine
         page.contains("Affiches de la persévérance"),
         "listed among the school's entries"
     );
+    // The school named with its article (« du collège », not « de Collège »).
+    assert!(
+        page.contains("id=\"participations\">Les affiches du collège "),
+        "{page}"
+    );
+    assert!(!page.contains("de Collège"));
 
     // Another action answered « non »: no entry.
     let other = people::start_draft(&staff, edition.0).await;

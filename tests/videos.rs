@@ -217,6 +217,10 @@ async fn a_video_is_private_approved_and_loaded_only_on_click(engine: Engine) {
     assert!(csp(&response).contains("frame-src 'none'"));
     let html = body(response).await;
     assert!(common::html::text(&html).contains("Persévérer, c'est se relever"));
+    assert!(
+        html.contains("id=\"participation\">La participation du collège "),
+        "the school named with its article"
+    );
     assert!(html.contains("Lire la vidéo"));
     assert!(!html.contains("<iframe"), "no player before the click");
     assert!(

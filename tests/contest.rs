@@ -109,6 +109,12 @@ async fn a_poster_is_registered_approved_scored_and_awarded(engine: Engine) {
             )
             .await;
     }
+    // The jury as the coordination lists it: categories named in a sentence.
+    let page = coordinator.page(&contest).await;
+    assert!(
+        page.contains("dsden93@demo.test — note les affiches du collège</li>"),
+        "{page}"
+    );
     // A school registers two posters: an image and a PDF.
     let staff = signed_in(&app, "personnel@demo.test").await;
     let response = register(&staff, edition, "Se relever", ("affiche.png", &png())).await;

@@ -160,6 +160,11 @@ impl ContestPage {
     fn of_school(&self, name: &str) -> String {
         crate::text::of_school(name)
     }
+
+    /// « du collège et du lycée »: what a juror of the list scores.
+    fn juror_phrase(&self, juror: &store::Juror) -> String {
+        super::categories_phrase(&self.categories, &juror.category_numbers())
+    }
 }
 
 fn own_school(user: &CurrentUser, academy: crate::domain::AcademyId) -> Option<SchoolId> {

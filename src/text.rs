@@ -78,3 +78,98 @@ pub fn spreadsheet_cell(text: &str) -> String {
 /// The first bytes of every CSV export: the UTF-8 byte order mark, so that
 /// Excel reads the accents (files are `;`-separated with CRLF lines).
 pub const CSV_BOM: &str = "\u{feff}";
+
+/// The kinds of school a name or a contest category starts with, with the
+/// words that follow « de » in a sentence (lower-case, with their article).
+const KIND_WORDS: [(&str, &str); 5] = [
+    ("lycee professionnel", "du lycée professionnel"),
+    ("ecole", "de l’école"),
+    ("college", "du collège"),
+    ("lycee", "du lycée"),
+    ("erea", "de l’EREA"),
+];
+
+/// The kind a text starts with (a whole word): its length in `text` and the
+/// words with their article.
+fn kind_prefix(text: &str) -> Option<(usize, &'static str)> {
+    let text = text.trim_start();
+    KIND_WORDS.iter().find_map(|(key, words)| {
+        let n = key.split(' ').count();
+        let mut end = 0;
+        for (i, word) in text.split(' ').enumerate().take(n) {
+            end += word.len() + usize::from(i > 0);
+        }
+        let head = text.get(..end)?;
+        (fold(head) == *key && (end == text.len() || text[end..].starts_with(' ')))
+            .then_some((end, *words))
+    })
+}
+
+/// A school's name after « de » in a French sentence, with its kind
+/// lower-cased and the right article: « Collège Jean Moulin » → « du
+/// collège Jean Moulin », « École Jules Ferry » → « de l’école Jules
+/// Ferry », « Lycée Voltaire » → « du lycée Voltaire »; another name gets
+/// « de » (« d’ » before a vowel): « de Saint-Exupéry », « d’Institution
+/// Sainte-Marie ». Used by every sentence that names a school (issue 9:
+/// « de Collège » read wrong).
+pub fn of_school(name: &str) -> String {
+    let name = name.trim();
+    match kind_prefix(name) {
+        Some((end, words)) => format!("{words}{}", &name[end..]),
+        None => {
+            let vowel = fold(&name.chars().take(1).collect::<String>())
+                .starts_with(['a', 'e', 'i', 'o', 'u', 'y', 'h']);
+            if vowel {
+                format!("d’{name}")
+            } else {
+                format!("de {name}")
+            }
+        }
+    }
+}
+
+/// A contest category after « de » in a sentence: « Collège » → « du
+/// collège », « École » → « de l’école », « Lycée professionnel » → « du
+/// lycée professionnel »; any other category « de la catégorie « Cycle 3 » ».
+pub fn of_category(name: &str) -> String {
+    let name = name.trim();
+    match kind_prefix(name) {
+        Some((end, words)) if end == name.len() => words.to_string(),
+        _ => format!("de la catégorie « {name} »"),
+    }
+}
+
+#[cfg(test)]
+mod article_tests {
+    use super::*;
+
+    #[test]
+    fn schools_and_categories_read_with_their_article() {
+        assert_eq!(of_school("Collège Jean Moulin"), "du collège Jean Moulin");
+        assert_eq!(of_school("École Jules Ferry"), "de l’école Jules Ferry");
+        assert_eq!(of_school("Ecole primaire"), "de l’école primaire");
+        assert_eq!(of_school("Lycée Voltaire"), "du lycée Voltaire");
+        assert_eq!(
+            of_school("Lycée professionnel Jean Jaurès"),
+            "du lycée professionnel Jean Jaurès"
+        );
+        assert_eq!(of_school("EREA Jean Monnet"), "de l’EREA Jean Monnet");
+        assert_eq!(
+            of_school("Collégiale Saint-Paul"),
+            "de Collégiale Saint-Paul"
+        );
+        assert_eq!(
+            of_school("Institution Sainte-Marie"),
+            "d’Institution Sainte-Marie"
+        );
+        assert_eq!(of_category("Collège"), "du collège");
+        assert_eq!(of_category("École"), "de l’école");
+        assert_eq!(of_category("Lycée"), "du lycée");
+        assert_eq!(of_category("Lycée professionnel"), "du lycée professionnel");
+        assert_eq!(of_category("Cycle 3"), "de la catégorie « Cycle 3 »");
+        assert_eq!(
+            of_category("Collège Jean Moulin"),
+            "de la catégorie « Collège Jean Moulin »"
+        );
+    }
+}

@@ -19,6 +19,7 @@ use reqwest::StatusCode;
 on_both_engines!(
     a_poster_is_registered_approved_scored_and_awarded,
     the_declaration_form_enters_the_contest_when_the_edition_says_so,
+    an_entry_from_the_declaration_form_gets_its_poster_later,
 );
 
 async fn signed_in(app: &TestApp, email: &str) -> Visitor {
@@ -108,6 +109,12 @@ async fn a_poster_is_registered_approved_scored_and_awarded(engine: Engine) {
             )
             .await;
     }
+    // The jury as the coordination lists it: categories named in a sentence.
+    let page = coordinator.page(&contest).await;
+    assert!(
+        page.contains("dsden93@demo.test — note les affiches du collège</li>"),
+        "{page}"
+    );
     // A school registers two posters: an image and a PDF.
     let staff = signed_in(&app, "personnel@demo.test").await;
     let response = register(&staff, edition, "Se relever", ("affiche.png", &png())).await;
@@ -186,12 +193,37 @@ async fn a_poster_is_registered_approved_scored_and_awarded(engine: Engine) {
             .status(),
         StatusCode::FORBIDDEN
     );
+    // « Mon espace » leads the juror to the entries left to score.
+    let space = dsden.page("/mon-espace").await;
+    assert!(space.contains(&format!("href=\"{contest}#noter\">Noter les affiches")));
+    assert!(
+        space.contains("Vous notez les affiches du collège."),
+        "{space}"
+    );
+    assert!(
+        space.contains("2 affiches sur 2 restent à noter."),
+        "{space}"
+    );
     dsden
         .post_ok(&note(first), &[("score", "5"), ("score", "5")])
         .await;
+    let space = dsden.page("/mon-espace").await;
+    assert!(space.contains("1 affiche sur 2 reste à noter."), "{space}");
+    let page = dsden.page(&contest).await;
+    assert!(
+        page.contains("Noter les affiches du collège</h2>"),
+        "{page}"
+    );
+    assert!(page.contains("1 affiche sur 2 reste à noter."));
     dsden
         .post_ok(&note(second), &[("score", "3"), ("score", "2")])
         .await;
+    assert!(
+        dsden
+            .page("/mon-espace")
+            .await
+            .contains("Vous avez noté les 2 affiches.")
+    );
     // Before closing, the other juror does not see those scores.
     let page = district.page(&contest).await;
     assert!(!page.contains("Autre membre du jury"));
@@ -216,23 +248,26 @@ async fn a_poster_is_registered_approved_scored_and_awarded(engine: Engine) {
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(body(response).await.contains("jury est clos"));
+    let page = district.page(&contest).await;
+    assert!(page.contains("Autre membre du jury"));
+    // Each score named with its criterion, the juror's own and the others'.
     assert!(
-        district
-            .page(&contest)
-            .await
-            .contains("Autre membre du jury")
+        page.contains("Vos notes : Lien avec le thème : 4 / 5 ; Message : 5 / 5."),
+        "{page}"
     );
+    assert!(page.contains("Autre membre du jury : Lien avec le thème : 5 / 5 ; Message : 5 / 5."));
+    assert!(!page.contains("Vos notes : 4 / 5"));
     coordinator
         .post_ok(&format!("{contest}/palmares"), &[])
         .await;
     let html = body(app.get(public).await).await;
     assert!(html.contains("Les lauréats"));
     assert!(
-        html.contains("1er prix, Collège</strong> : « Se relever »"),
+        html.contains("1er prix du collège</strong> : « Se relever »"),
         "{html}"
     );
     assert!(
-        html.contains("2e prix, Collège</strong> : « Tenir bon »"),
+        html.contains("2e prix du collège</strong> : « Tenir bon »"),
         "{html}"
     );
 }
@@ -331,6 +366,12 @@ async fn the_declaration_form_enters_the_contest_when_the_edition_says_so(engine
         page.contains("Affiches de la persévérance"),
         "listed among the school's entries"
     );
+    // The school named with its article (« du collège », not « de Collège »).
+    assert!(
+        page.contains("id=\"participations\">Les affiches du collège "),
+        "{page}"
+    );
+    assert!(!page.contains("de Collège"));
 
     // Another action answered « non »: no entry.
     let other = people::start_draft(&staff, edition.0).await;
@@ -351,4 +392,207 @@ async fn the_declaration_form_enters_the_contest_when_the_edition_says_so(engine
         body(response).await
     );
     assert_eq!(entries(&app).await.len(), 1);
+}
+
+/// Normandie's way, up to the entry: the contest entered from the form
+/// (categories École, Collège, Lycée), school A's action submitted with
+/// « oui, Collège ». Returns the edition, the action, the entry, the
+/// coordinator and the school's staff member.
+async fn entry_from_the_form(app: &TestApp) -> (EditionId, i64, i64, Visitor, Visitor) {
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    let coordinator = signed_in(app, "coordination.academique@demo.test").await;
+    let staff = signed_in(app, "personnel@demo.test").await;
+    coordinator
+        .post_ok(
+            &format!("/editions/{edition}/concours"),
+            &[
+                ("categories", "École\nCollège\nLycée"),
+                ("grid", "Lien avec le thème ; 3 ; 5"),
+                ("deadline", "01/01/2099"),
+                ("entry_mode", "form"),
+            ],
+        )
+        .await;
+    let week = EditionBuilder::new(2040)
+        .week_start
+        .format("%d/%m/%Y")
+        .to_string();
+    let action = people::start_draft(&staff, edition.0).await;
+    let form = staff.page(&format!("/actions/{action}/modifier")).await;
+    let mut pairs =
+        people::complete_action("Affiches de la persévérance", &people::version_in(&form));
+    for (k, v) in pairs.iter_mut() {
+        if k == "starts_on" {
+            *v = week.clone();
+        }
+    }
+    pairs.push(("poster_contest".into(), "2".into()));
+    pairs.push(("intent".into(), "save".into()));
+    let response = staff
+        .post_pairs(&format!("/actions/{action}/modifier"), &pairs)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // A draft answered « oui »: the page says the entry comes at submission.
+    let page = staff.page(&format!("/actions/{action}")).await;
+    assert!(
+        page.contains("Participation demandée, catégorie « Collège »"),
+        "{page}"
+    );
+    let form = staff.page(&format!("/actions/{action}/modifier")).await;
+    let version = people::version_in(&form);
+    for (k, v) in pairs.iter_mut() {
+        if k == "version" {
+            *v = version.clone();
+        }
+        if k == "intent" {
+            *v = "submit".into();
+        }
+    }
+    let response = staff
+        .post_pairs(&format!("/actions/{action}/modifier"), &pairs)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let entries =
+        perseverance::contest::store::entries(&mut app.db.acquire().await.unwrap().conn(), edition)
+            .await
+            .unwrap();
+    assert_eq!(entries.len(), 1);
+    (edition, action, entries[0].id, coordinator, staff)
+}
+
+async fn an_entry_from_the_declaration_form_gets_its_poster_later(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, action, entry, coordinator, staff) = entry_from_the_form(&app).await;
+    let send = format!("/concours/participations/{entry}/affiche");
+    let missing = "L’affiche n’a pas encore été envoyée";
+    // The action page and the contest page say it is missing, with the way
+    // to send it.
+    for page in [
+        format!("/actions/{action}"),
+        format!("/editions/{edition}/concours"),
+    ] {
+        let html = staff.page(&page).await;
+        assert!(html.contains(missing), "{page}");
+        assert!(html.contains(&format!("href=\"{send}\"")), "{page}");
+    }
+    assert!(
+        staff
+            .page(&format!("/actions/{action}"))
+            .await
+            .contains("inscrite au concours d’affiches, catégorie « Collège »")
+    );
+    // Only the school's staff send it: the coordination is told why, the
+    // others do not see it; an unknown entry is a 404.
+    let response = coordinator.get(&send).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let district = signed_in(&app, "coordination.district@demo.test").await;
+    assert_eq!(district.get(&send).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        staff
+            .get("/concours/participations/999999/affiche")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let post = |file: Option<(&'static str, Vec<u8>)>| {
+        let staff = &staff;
+        let send = send.clone();
+        async move {
+            staff
+                .post_multipart(
+                    &send,
+                    &[
+                        (
+                            "description",
+                            "Une affiche jaune : un escalier vers le soleil",
+                        ),
+                        ("consent", "none_identifiable"),
+                    ],
+                    file.as_ref().map(|(n, b)| ("poster", *n, b.as_slice())),
+                )
+                .await
+        }
+    };
+    // No file, or an HTML page named .png: refused, what was typed kept.
+    for file in [
+        None,
+        Some(("page.png", b"<html><script>1</script>".to_vec())),
+    ] {
+        let response = post(file).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = body(response).await;
+        assert!(html.contains("fr-error-text"), "{html}");
+        assert!(html.contains("value=\"Une affiche jaune : un escalier vers le soleil\""));
+        assert!(html.contains("value=\"none_identifiable\" checked"));
+    }
+    let media = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            perseverance::media::store::media_of(
+                &mut db.acquire().await.unwrap().conn(),
+                "poster",
+                entry,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert!(media(&app).await.is_empty(), "nothing stored");
+    // The poster, through the media pipeline: private, waiting.
+    let response = post(Some(("affiche.png", png()))).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
+    let sent = media(&app).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].state,
+        perseverance::domain::media::MediaState::Pending
+    );
+    assert_eq!(
+        sent[0].school_id,
+        Some(
+            perseverance::contest::store::entry_by_id(
+                &mut app.db.acquire().await.unwrap().conn(),
+                entry,
+            )
+            .await
+            .unwrap()
+            .unwrap()
+            .school_id
+        )
+    );
+    assert_eq!(
+        app.get(&format!("/medias/{}/image", sent[0].id))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "private until approved"
+    );
+    let html = staff.page(&format!("/actions/{action}")).await;
+    assert!(!html.contains(missing));
+    assert!(html.contains("Affiche envoyée"));
+    assert!(
+        !staff
+            .page(&format!("/editions/{edition}/concours"))
+            .await
+            .contains(missing)
+    );
+    // A second one while the first waits: refused.
+    let response = post(Some(("affiche.png", png()))).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(response).await.contains("déjà envoyée"));
+    assert_eq!(media(&app).await.len(), 1);
+    // Approved by the coordination: on the public page.
+    coordinator
+        .post_ok(
+            &format!("/medias/{}/decision", sent[0].id),
+            &[("decision", "approve")],
+        )
+        .await;
+    let html = body(app.get("/a/creteil/editions/2040/concours").await).await;
+    assert!(html.contains("Affiches de la persévérance"), "{html}");
 }

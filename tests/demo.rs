@@ -751,4 +751,34 @@ async fn the_demo_shows_a_contest_and_a_totem_gallery(engine: Engine) {
         .await,
     );
     assert!(page.contains("Noter les affiches") && page.contains("Vos notes"));
+    // The juror's page names what they judge, each criterion with its
+    // score, and shows no empty heading for their own school (which does
+    // not enter).
+    assert!(
+        page.contains("Noter les affiches du collège, du lycée et du lycée professionnel"),
+        "{page}"
+    );
+    assert!(page.contains("Vos notes : Lien avec le thème : "), "{page}");
+    assert!(page.contains(" / 5 ; Message : "), "{page}");
+    assert!(!page.contains("Les participations de") && !page.contains("Les affiches du collège"));
+    // « Mon espace » leads to the jury.
+    let space = body(app.get("/mon-espace").await).await;
+    assert!(space.contains(&format!(
+        "href=\"/editions/{}/concours#noter\">Noter les affiches",
+        normandie[0].id
+    )));
+    assert!(text(&space).contains("Le jury est clos."));
+    // Each poster has its own statement; the totems name their school with
+    // its article (« du collège … », never « de Collège … »).
+    let entries = perseverance::contest::store::entries(
+        &mut app.db.acquire().await.unwrap().conn(),
+        normandie[0].id,
+    )
+    .await
+    .unwrap();
+    let statements: std::collections::BTreeSet<_> =
+        entries.iter().map(|e| e.statement.clone()).collect();
+    assert_eq!(statements.len(), 9);
+    assert!(!gallery.contains("de Collège") && !gallery.contains("de Lycée"));
+    assert!(!contest.contains("prix, Collège"));
 }

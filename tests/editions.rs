@@ -1056,6 +1056,12 @@ async fn schedules_tied_to_a_date_follow_it(engine: Engine) {
             "{}",
             mail.text
         );
+        // The school named with its article (« du collège … »).
+        assert!(
+            mail.text.contains("membre du personnel du collège "),
+            "{}",
+            mail.text
+        );
     }
     assert_eq!(send(t0 + Duration::hours(3)).await, 0, "told once");
     // Its J-14 (tonight) is the notice itself.

@@ -915,6 +915,19 @@ fn rows() -> Vec<Row> {
             "S 404 404 404 404 404 404 404 404 404 404",
         ),
         get(
+            "/concours/participations/{id}/affiche",
+            "participation inconnue",
+            |_, _| "/concours/participations/999999/affiche".into(),
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
+        upload(
+            "/concours/participations/{id}/affiche",
+            "participation inconnue",
+            |_, _| "/concours/participations/999999/affiche".into(),
+            no_form,
+            "S 404 404 404 404 404 404 404 404 404 404",
+        ),
+        get(
             "/a/{slug}/editions/{year}/concours",
             "concours non ouvert",
             |_, _| "/a/creteil/editions/2090/concours".into(),

@@ -9,7 +9,12 @@
 
 mod common;
 
-use common::{Engine, TestApp, body, fixtures::EditionBuilder, html::Page, people::Visitor};
+use common::{
+    Engine, TestApp, body,
+    fixtures::EditionBuilder,
+    html::Page,
+    people::{self, Visitor},
+};
 use perseverance::{
     domain::{EditionId, media::MediaState},
     totem::store as totem_store,
@@ -21,6 +26,8 @@ on_both_engines!(
     bad_links_are_refused_with_a_french_message_and_the_input_kept,
     a_video_is_private_approved_and_loaded_only_on_click,
     the_academy_chooses_its_hosts,
+    approved_videos_show_on_the_public_action_page,
+    entries_with_only_videos_show_in_the_gallery_and_on_the_contest_page,
 );
 
 const COORDINATOR: &str = "coordination.academique@demo.test";
@@ -125,6 +132,18 @@ async fn bad_links_are_refused_with_a_french_message_and_the_input_kept(engine: 
             "https://tube-cycle-3.apps.education.fr/c/chaine/videos",
             "pas celle d’une vidéo",
         ),
+        (
+            "https://tube-cycle-3.apps.education.fr/w/p/kZ7gyYr4pLsGtQ3Ux1aB9c",
+            "pas celle d’une vidéo",
+        ),
+        (
+            "https://tube-cycle-3.apps.education.fr/w/abc123",
+            "L’identifiant de la vidéo dans cette adresse (« abc123 ») n’est pas valide",
+        ),
+        (
+            "https://tube-cycle-3.apps.education.fr/videos/watch/abc123",
+            "L’identifiant de la vidéo dans cette adresse (« abc123 ») n’est pas valide",
+        ),
     ] {
         let response = add(
             &staff,
@@ -198,6 +217,10 @@ async fn a_video_is_private_approved_and_loaded_only_on_click(engine: Engine) {
     assert!(csp(&response).contains("frame-src 'none'"));
     let html = body(response).await;
     assert!(common::html::text(&html).contains("Persévérer, c'est se relever"));
+    assert!(
+        html.contains("id=\"participation\">La participation du collège "),
+        "the school named with its article"
+    );
     assert!(html.contains("Lire la vidéo"));
     assert!(!html.contains("<iframe"), "no player before the click");
     assert!(
@@ -342,4 +365,212 @@ async fn the_academy_chooses_its_hosts(engine: Engine) {
     )
     .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+/// A validated action of school A in an open edition (2040), published.
+async fn published_action(app: &TestApp, staff: &Visitor) -> (EditionId, i64) {
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    let week = EditionBuilder::new(2040)
+        .week_start
+        .format("%d/%m/%Y")
+        .to_string();
+    let action = people::start_draft(staff, edition.0).await;
+    let form = staff.page(&format!("/actions/{action}/modifier")).await;
+    let mut pairs = people::complete_action("Témoignages d'anciens", &people::version_in(&form));
+    for (k, v) in pairs.iter_mut() {
+        if k == "starts_on" {
+            *v = week.clone();
+        }
+    }
+    pairs.push(("intent".into(), "submit".into()));
+    let response = staff
+        .post_pairs(&format!("/actions/{action}/modifier"), &pairs)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let district = signed_in(app, "coordination.district@demo.test").await;
+    let response = people::decide(&district, action, "validate", "").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    (edition, action)
+}
+
+async fn approved_videos_show_on_the_public_action_page(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let staff = signed_in(&app, STAFF).await;
+    let coordinator = signed_in(&app, COORDINATOR).await;
+    let (edition, action) = published_action(&app, &staff).await;
+    let public = format!("/a/creteil/actions/{action}");
+    let page = body(app.get(&public).await).await;
+    assert!(page.contains("Témoignages d'anciens") || page.contains("Témoignages d&#39;anciens"));
+    assert!(!page.contains("Lire la vidéo"));
+    let id = action.to_string();
+    let response = staff
+        .post(
+            "/videos/nouvelle",
+            &[
+                ("objet", "action"),
+                ("id", &id),
+                ("url", GOOD),
+                ("title", "Ce que la persévérance nous a appris"),
+                ("consent", "authorisations"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let video = videos_of(&app, edition).await[0].id;
+    // Waiting: not on the public page (twice: the cached answer too).
+    for _ in 0..2 {
+        let html = body(app.get(&public).await).await;
+        assert!(!html.contains("Ce que la persévérance nous a appris"));
+    }
+    assert_eq!(
+        decide(&coordinator, video, "approve").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // Approved: title and « Lire la vidéo », no player nor external source,
+    // `frame-src 'none'`, on the fresh and on the cached answer.
+    for _ in 0..2 {
+        let response = app.get(&public).await;
+        assert!(csp(&response).contains("frame-src 'none'"));
+        let html = body(response).await;
+        assert!(
+            html.contains("Ce que la persévérance nous a appris"),
+            "the approved video is listed"
+        );
+        let page = Page::parse(&html);
+        assert_eq!(
+            page.attrs("a.fr-btn[href*='?video=']", "href"),
+            vec![format!("{public}?video={video}#video-{video}")]
+        );
+        assert!(!html.contains("<iframe"), "no player before the click");
+        assert!(!html.contains("src=\"https://"), "no external source");
+    }
+    // The click: the player server-side, with the allowed hosts as
+    // `frame-src`, every time (never answered from the cache without it).
+    for _ in 0..2 {
+        let response = app.get(&format!("{public}?video={video}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let policy = csp(&response);
+        assert!(
+            policy.contains("frame-src https://tube-action-educative.apps.education.fr")
+                && !policy.contains("frame-src 'none'"),
+            "{policy}"
+        );
+        let html = body(response).await;
+        assert_eq!(
+            Page::parse(&html).attrs("iframe", "src"),
+            vec!["https://tube-cycle-3.apps.education.fr/videos/embed/kZ7gyYr4pLsGtQ3Ux1aB9c"]
+        );
+    }
+    // Withdrawn: gone from the public page at once (the cache too).
+    assert_eq!(
+        decide(&staff, video, "withdraw").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let html = body(app.get(&public).await).await;
+    assert!(!html.contains("Ce que la persévérance nous a appris"));
+    let response = app.get(&format!("{public}?video={video}")).await;
+    assert!(csp(&response).contains("frame-src 'none'"));
+    assert!(!body(response).await.contains("<iframe"));
+}
+
+async fn entries_with_only_videos_show_in_the_gallery_and_on_the_contest_page(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, entry, coordinator, staff) = totem_entry(&app).await;
+    let gallery = "/a/creteil/editions/2040/galerie";
+    let html = body(app.get(gallery).await).await;
+    assert!(!html.contains("Notre totem relie"), "nothing public yet");
+    assert_eq!(
+        add(
+            &staff,
+            entry,
+            GOOD,
+            "Notre totem en vidéo",
+            "authorisations"
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    let video = videos_of(&app, edition).await[0].id;
+    decide(&coordinator, video, "approve").await;
+    let html = body(app.get(gallery).await).await;
+    assert!(
+        html.contains("Notre totem relie") && html.contains("Notre totem en vidéo"),
+        "an entry with an approved video and no photo is in the gallery"
+    );
+    assert!(html.contains("Lire la vidéo") && !html.contains("<iframe"));
+
+    // A poster entry without its poster yet (as the declaration form
+    // creates them), with an approved video: on the public contest page.
+    coordinator
+        .post_ok(
+            &format!("/editions/{edition}/concours"),
+            &[
+                ("categories", "École\nCollège\nLycée"),
+                ("grid", "Lien avec le thème ; 3 ; 5"),
+                ("deadline", "01/01/2099"),
+            ],
+        )
+        .await;
+    let poster = {
+        let mut db = app.db.acquire().await.unwrap();
+        let conn = &mut db.conn();
+        let school = totem_store::entries_of(conn, edition).await.unwrap()[0].school_id;
+        let user = perseverance::auth::store::user_by_email(
+            conn,
+            &perseverance::domain::Email::parse(STAFF).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+        perseverance::contest::store::insert_entry(
+            conn,
+            &perseverance::contest::store::NewEntry {
+                edition_id: edition,
+                school_id: school,
+                category: 2,
+                group_name: "3e A",
+                title: "Une affiche encore à venir",
+                statement: "",
+                created_by: user,
+            },
+        )
+        .await
+        .unwrap()
+    };
+    let contest = "/a/creteil/editions/2040/concours";
+    assert!(
+        !body(app.get(contest).await)
+            .await
+            .contains("Une affiche encore à venir")
+    );
+    let id = poster.to_string();
+    let response = staff
+        .post(
+            "/videos/nouvelle",
+            &[
+                ("objet", "affiche"),
+                ("id", &id),
+                ("url", GOOD),
+                ("title", "La classe présente son affiche"),
+                ("consent", "none_identifiable"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let video = videos_of(&app, edition)
+        .await
+        .into_iter()
+        .find(|v| v.owner_kind == "poster")
+        .unwrap()
+        .id;
+    decide(&coordinator, video, "approve").await;
+    let html = body(app.get(contest).await).await;
+    assert!(
+        html.contains("Une affiche encore à venir")
+            && html.contains("La classe présente son affiche"),
+        "an entry with an approved video and no poster is on the contest page"
+    );
+    assert!(!html.contains("<iframe"));
 }

@@ -15,6 +15,7 @@ use super::{
     workflow::{self, Outcome},
 };
 use crate::{
+    contest::poster,
     domain::{
         action::{ActionState, Relation, Transition},
         declaration::{self, Question},
@@ -52,6 +53,12 @@ struct ShowPage {
     videos: Vec<VideoView>,
     /// The person may add a video link (the owner, the school's head).
     may_add_video: bool,
+    /// The contest entry this action's declaration form created (its
+    /// poster to send while missing: `contest::poster`).
+    contest_entry: Option<poster::ActionEntry>,
+    /// The category of the contest answered « oui » in a draft not yet
+    /// submitted (the entry is created at submission).
+    contest_asked: Option<String>,
 }
 
 impl ShowPage {
@@ -180,6 +187,11 @@ async fn show_page(
         })
         .collect();
     let events = store::events(conn, action.id).await?;
+    let (contest_entry, contest_asked) = match poster::of_action(conn, user, action.id).await? {
+        Some(Ok(entry)) => (Some(entry), None),
+        Some(Err(category)) => (None, Some(category)),
+        None => (None, None),
+    };
     let videos = videos::views_of(
         conn,
         Some(user),
@@ -217,6 +229,8 @@ async fn show_page(
         errors,
         videos,
         may_add_video: relation.owner || relation.school_head,
+        contest_entry,
+        contest_asked,
     })
 }
 

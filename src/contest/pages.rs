@@ -91,15 +91,21 @@ struct EntryView {
     /// Its video testimonies the person may see.
     videos: Vec<VideoView>,
     laureate: Option<i64>,
+    /// No poster waiting nor approved (an entry the declaration form
+    /// created, or whose poster was refused): to send (`contest::poster`).
+    poster_missing: bool,
 }
 
 /// An entry a juror scores: their own scores, and the others' once closed.
 struct ScoreRow {
     entry: EntryView,
-    mine: Vec<u32>,
+    /// The juror's scores, each with its criterion (« Lien avec le thème :
+    /// 4 / 5 ; … »); empty before scoring.
+    mine: String,
     /// One field per criterion: its label, weight, maximum and the juror's
     /// score (empty before scoring).
     fields: Vec<(String, u32, u32, String)>,
+    /// The other jurors' scores, named the same way (once the jury closed).
     others: Vec<String>,
 }
 
@@ -143,6 +149,22 @@ struct ContestPage {
     consents: [Consent; 2],
     /// The académie's allowed video hosts (the players' `frame-src`).
     hosts: Vec<String>,
+    /// « du collège et du lycée »: the categories the person judges.
+    juror_categories: String,
+    /// Entries of those categories the person has not scored yet.
+    left_to_score: usize,
+}
+
+impl ContestPage {
+    /// « du collège Jean Moulin »: the school in a sentence.
+    fn of_school(&self, name: &str) -> String {
+        crate::text::of_school(name)
+    }
+
+    /// « du collège et du lycée »: what a juror of the list scores.
+    fn juror_phrase(&self, juror: &store::Juror) -> String {
+        super::categories_phrase(&self.categories, &juror.category_numbers())
+    }
 }
 
 fn own_school(user: &CurrentUser, academy: crate::domain::AcademyId) -> Option<SchoolId> {
@@ -161,8 +183,8 @@ async fn entry_view(
     play: Play,
 ) -> AppResult<EntryView> {
     let videos = videos::views_of(conn, user, "poster", entry.id, only_public, play).await?;
-    let posters = media_store::media_of(conn, "poster", entry.id)
-        .await?
+    let stored = media_store::media_of(conn, "poster", entry.id).await?;
+    let posters = stored
         .iter()
         .filter(|m| !only_public || m.is_public())
         .map(MediaView::new)
@@ -177,6 +199,7 @@ async fn entry_view(
         posters,
         videos,
         laureate: entry.laureate,
+        poster_missing: super::poster::poster_missing(&stored),
     })
 }
 
@@ -273,9 +296,22 @@ async fn contest_page(
         .find(|j| j.user_id == user.id)
         .map(|j| j.category_numbers())
         .unwrap_or_default();
+    let named = |values: &[u32]| match &grid {
+        Some(g) => g.named_scores(values),
+        None => values
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(" / "),
+    };
     let mut to_score = Vec::new();
     for e in entries.iter().filter(|e| mine.contains(&e.category)) {
         let view = entry_view(conn, Some(user), e, &categories, true, play).await?;
+        // Jurors score posters the coordination approved (an entry still
+        // without its poster is not theirs to see yet).
+        if view.posters.is_empty() {
+            continue;
+        }
         let mine_scores = scores
             .iter()
             .find(|s| s.entry_id == e.id && s.juror_id == user.id)
@@ -285,7 +321,7 @@ async fn contest_page(
             scores
                 .iter()
                 .filter(|s| s.entry_id == e.id && s.juror_id != user.id)
-                .map(|s| s.scores.replace(' ', " / "))
+                .map(|s| named(&s.values()))
                 .collect()
         } else {
             Vec::new()
@@ -306,10 +342,16 @@ async fn contest_page(
         to_score.push(ScoreRow {
             entry: view,
             fields,
-            mine: mine_scores,
+            mine: if mine_scores.is_empty() {
+                String::new()
+            } else {
+                named(&mine_scores)
+            },
             others,
         });
     }
+    let left_to_score = to_score.iter().filter(|r| r.mine.is_empty()).count();
+    let juror_categories = super::categories_phrase(&categories, &mine);
     let ranking = match (&contest, coordinator) {
         (Some(c), true) => ranking(c, &entries, &scores),
         _ => Vec::new(),
@@ -362,6 +404,8 @@ async fn contest_page(
         here: format!("/editions/{}/concours", edition.id),
         consents: Consent::ALL,
         hosts: videos::allowed_hosts(conn, academy.id).await?,
+        juror_categories,
+        left_to_score,
     })
 }
 
@@ -709,6 +753,17 @@ async fn score(
         contest.jury_closed_at.is_some(),
     )
     .map_err(AppError::forbidden)?;
+    let mut db = state.db.acquire().await?;
+    let shown = media_store::media_of(&mut db.conn(), "poster", entry.id)
+        .await?
+        .iter()
+        .any(|m| m.is_public());
+    drop(db);
+    if !shown {
+        return Err(AppError::forbidden(
+            "Cette participation n’a pas encore d’affiche validée : elle sera à noter une fois l’affiche publiée.",
+        ));
+    }
     let grid = Grid::parse(&contest.grid).map_err(AppError::BadRequest)?;
     let values: Option<Vec<u32>> = form.score.iter().map(|s| s.trim().parse().ok()).collect();
     let values = values.ok_or_else(|| {
@@ -812,6 +867,13 @@ struct PublicPage {
     here: String,
 }
 
+impl PublicPage {
+    /// « du collège »: a category after « 1er prix ».
+    fn of_category(&self, name: &str) -> String {
+        crate::text::of_category(name)
+    }
+}
+
 /// The public page: approved entries, and the laureates once published.
 async fn public(
     State(state): State<AppState>,
@@ -835,7 +897,8 @@ async fn public(
     let mut entries = Vec::new();
     for e in store::entries(conn, edition.id).await? {
         let view = entry_view(conn, None, &e, &categories, true, play).await?;
-        if !view.posters.is_empty() {
+        // An entry shows with a public poster or a public video.
+        if !view.posters.is_empty() || !view.videos.is_empty() {
             entries.push(view);
         }
     }

@@ -167,12 +167,15 @@ pub struct Entry {
     pub title: String,
     pub statement: String,
     pub laureate: Option<i64>,
+    /// The action whose declaration form created it (Normandie's way).
+    pub action_id: Option<ActionId>,
 }
 
 macro_rules! entry_select {
     () => {
         "SELECT p.id, p.edition_id, p.school_id, s.name AS school_name, p.category, p.group_name, \
-         p.title, p.statement, p.laureate FROM poster_entries p JOIN schools s ON s.id = p.school_id "
+         p.title, p.statement, p.laureate, p.action_id \
+         FROM poster_entries p JOIN schools s ON s.id = p.school_id "
     };
 }
 
@@ -191,6 +194,15 @@ pub async fn entry_by_id(conn: &mut Conn<'_>, id: i64) -> DbResult<Option<Entry>
     let sql = concat!(entry_select!(), "WHERE p.id = $1");
     on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+/// The entry the declaration form of `action` created, if any.
+pub async fn entry_of_action(conn: &mut Conn<'_>, action: ActionId) -> DbResult<Option<Entry>> {
+    let sql = concat!(entry_select!(), "WHERE p.action_id = $1");
+    on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(action)
         .fetch_optional(c)
         .await)
 }
@@ -329,4 +341,36 @@ pub async fn entry_from_action(
         .execute(c)
         .await
         .map(|r| r.rows_affected() == 1))
+}
+
+/// The contests `user` is a juror of, newest edition first: each edition and
+/// the juror's category numbers (spaced).
+pub async fn judged_by(conn: &mut Conn<'_>, user: UserId) -> DbResult<Vec<(EditionId, String)>> {
+    let sql = "SELECT j.edition_id, j.categories FROM contest_jurors j \
+               JOIN contests c ON c.edition_id = j.edition_id \
+               JOIN editions e ON e.id = j.edition_id \
+               WHERE j.user_id = $1 ORDER BY e.year DESC, e.id DESC";
+    on_conn!(conn, |c| sqlx::query_as(sql).bind(user).fetch_all(c).await)
+}
+
+/// The entries of an edition a juror has to score (those with a public
+/// poster: approved, described, with consent), each as its category and
+/// whether `juror` has scored it.
+pub async fn to_score(
+    conn: &mut Conn<'_>,
+    edition: EditionId,
+    juror: UserId,
+) -> DbResult<Vec<(i64, bool)>> {
+    let sql = "SELECT p.category, CAST(CASE WHEN EXISTS (SELECT 1 FROM poster_scores s \
+               WHERE s.entry_id = p.id AND s.juror_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS scored \
+               FROM poster_entries p WHERE p.edition_id = $1 \
+               AND EXISTS (SELECT 1 FROM media m WHERE m.owner_kind = 'poster' AND m.owner_id = p.id \
+               AND m.state = 'approved' AND m.description <> '' AND m.consent IS NOT NULL) \
+               ORDER BY p.id";
+    let rows: Vec<(i64, i64)> = on_conn!(conn, |c| sqlx::query_as(sql)
+        .bind(edition)
+        .bind(juror)
+        .fetch_all(c)
+        .await)?;
+    Ok(rows.into_iter().map(|(c, s)| (c, s == 1)).collect())
 }

@@ -99,6 +99,22 @@ impl Grid {
             .sum();
         Ok(sum / f64::from(weights) * 20.0)
     }
+
+    /// One juror's scores with the name of each criterion, as a juror reads
+    /// them: « Lien avec le thème : 4 / 5 ; Message : 3 / 5 ». A score
+    /// beyond the grid's criteria (a grid changed since) is left out; a
+    /// criterion not scored reads « — ».
+    pub fn named_scores(&self, scores: &[u32]) -> String {
+        self.criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match scores.get(i) {
+                Some(s) => format!("{} : {s} / {}", c.label, c.max),
+                None => format!("{} : — / {}", c.label, c.max),
+            })
+            .collect::<Vec<_>>()
+            .join(" ; ")
+    }
 }
 
 /// Whether a juror may score an entry of `category` now: a juror of the
@@ -258,5 +274,18 @@ mod tests {
         let second = &standings[2];
         assert_eq!((second.count, second.spread), (3, 6.0));
         assert_eq!(standings[4].mean, None);
+    }
+
+    #[test]
+    fn scores_read_with_the_name_of_each_criterion() {
+        let grid = Grid::parse("Lien avec le thème ; 3 ; 5\nMessage ; 1 ; 10").unwrap();
+        assert_eq!(
+            grid.named_scores(&[4, 7]),
+            "Lien avec le thème : 4 / 5 ; Message : 7 / 10"
+        );
+        assert_eq!(
+            grid.named_scores(&[4]),
+            "Lien avec le thème : 4 / 5 ; Message : — / 10"
+        );
     }
 }

@@ -108,10 +108,14 @@ fn is_host(host: &str) -> bool {
         })
 }
 
-/// A PeerTube short id (`/w/<id>`): 22 base-58 characters or so; we accept
-/// 8 to 40 ASCII letters and digits.
+/// The base-58 alphabet of PeerTube's short ids (Flickr's: no `0`, `O`,
+/// `I` nor `l`).
+const BASE58: &str = "123456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+
+/// A PeerTube short id (`/w/<id>`): exactly 22 base-58 characters (PeerTube
+/// writes its UUIDs in that form with the `short-uuid` package).
 fn is_short_id(id: &str) -> bool {
-    (8..=40).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric())
+    id.len() == 22 && id.chars().all(|c| BASE58.contains(c))
 }
 
 /// A UUID as PeerTube writes it: 8-4-4-4-12 lowercase hexadecimal digits.
@@ -168,23 +172,46 @@ pub fn parse_link(text: &str, allowed: &[String]) -> Result<VideoLink, String> {
             host.chars().take(80).collect::<String>()
         ));
     }
-    let video = if let Some(id) = path.strip_prefix("/w/") {
-        Some(id).filter(|id| is_short_id(id) || is_uuid(id))
-    } else if let Some(id) = path.strip_prefix("/videos/watch/") {
-        Some(id).filter(|id| is_uuid(id) || is_short_id(id))
-    } else {
-        None
-    };
-    match video {
-        Some(id) => Ok(VideoLink {
+    if is_list_path(path) {
+        return Err(
+            "Cette adresse n’est pas celle d’une vidéo : ouvrez la vidéo sur la plateforme et copiez l’adresse de sa page (« …/w/… » ou « …/videos/watch/… »), pas celle d’une chaîne ou d’une liste de lecture."
+                .into(),
+        );
+    }
+    let id = path
+        .strip_prefix("/w/")
+        .or_else(|| path.strip_prefix("/videos/watch/"));
+    match id {
+        Some(id) if is_short_id(id) || is_uuid(id) => Ok(VideoLink {
             host,
             video: id.to_ascii_lowercase_if_uuid(),
         }),
+        Some(id) => Err(format!(
+            "L’identifiant de la vidéo dans cette adresse (« {} ») n’est pas valide : un identifiant PeerTube compte 22 lettres et chiffres (par exemple …/w/kZ7gyYr4pLsGtQ3Ux1aB9c) ou a la forme 9c9de5e8-0a1e-484a-b099-e80766180a6d. Ouvrez la vidéo sur la plateforme et copiez de nouveau l’adresse de sa page, en entier.",
+            id.chars().take(60).collect::<String>()
+        )),
         None => Err(
             "Cette adresse n’est pas celle d’une vidéo : ouvrez la vidéo sur la plateforme et copiez l’adresse de sa page (« …/w/… » ou « …/videos/watch/… »), pas celle d’une chaîne ou d’une liste de lecture."
                 .into(),
         ),
     }
+}
+
+/// Whether a path is that of a channel, an account or a playlist rather than
+/// of one video: `/c/…`, `/a/…`, `/w/p/…`, `/video-channels/…`,
+/// `/videos/watch/playlist/…` (and `/accounts/…`, `/video-playlists/…`).
+fn is_list_path(path: &str) -> bool {
+    [
+        "/c/",
+        "/a/",
+        "/w/p/",
+        "/video-channels/",
+        "/videos/watch/playlist/",
+        "/accounts/",
+        "/video-playlists/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p) || path == p.trim_end_matches('/'))
 }
 
 trait UuidCase {
@@ -276,6 +303,53 @@ mod tests {
         ] {
             assert!(parse_link(&bad, &tubes()).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_bad_video_id_is_named_as_such_and_lists_are_named_as_lists() {
+        let host = "https://tube-cycle-3.apps.education.fr";
+        for bad in [
+            "/w/abc123",
+            "/videos/watch/abc123",
+            "/w/kZ7gyYr4pLsGtQ3Ux1aB9", // 21 characters
+            "/w/kZ7gyYr4pLsGtQ3Ux1aB9cd",
+            "/w/0Z7gyYr4pLsGtQ3Ux1aB9c", // 0 is not base 58
+            "/w/lZ7gyYr4pLsGtQ3Ux1aB9c", // nor l
+            "/w/9c9de5e8-0a1e-484a-b099-e80766180a6",
+            "/w/../../admin",
+        ] {
+            let message = parse_link(&format!("{host}{bad}"), &tubes()).unwrap_err();
+            assert!(
+                message.contains("L’identifiant de la vidéo")
+                    && message.contains("n’est pas valide"),
+                "{bad}: {message}"
+            );
+            assert!(!message.contains("chaîne"), "{bad}: {message}");
+        }
+        for list in [
+            "/c/ma_chaine/videos",
+            "/c/ma_chaine",
+            "/a/un_compte",
+            "/w/p/kZ7gyYr4pLsGtQ3Ux1aB9c",
+            "/video-channels/ma_chaine",
+            "/videos/watch/playlist/9c9de5e8-0a1e-484a-b099-e80766180a6d",
+            "/",
+            "",
+        ] {
+            let message = parse_link(&format!("{host}{list}"), &tubes()).unwrap_err();
+            assert!(
+                message.contains("chaîne ou d’une liste de lecture"),
+                "{list}: {message}"
+            );
+        }
+        assert!(parse_link(&format!("{host}/w/kZ7gyYr4pLsGtQ3Ux1aB9c"), &tubes()).is_ok());
+        assert!(
+            parse_link(
+                &format!("{host}/videos/watch/kZ7gyYr4pLsGtQ3Ux1aB9c"),
+                &tubes()
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -75,6 +75,8 @@ struct MySpacePage {
     is_admin: bool,
     /// The académies where the person holds a role (for the editions links).
     academies: Vec<AcademyName>,
+    /// The poster contests the person judges (issue 9), with what is left.
+    juries: Vec<crate::contest::JuryCard>,
 }
 
 async fn my_space(
@@ -93,7 +95,9 @@ async fn my_space(
         .copied()
         .collect();
     abilities.dedup();
+    let juries = crate::contest::jury_cards(conn, user.id).await?;
     render(MySpacePage {
+        juries,
         academies: user.academies,
         ctx: ctx.title("Mon espace").here(),
         grants,

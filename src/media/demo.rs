@@ -151,6 +151,20 @@ const TITLES: [&str; 9] = [
     "Le soleil après l’effort",
 ];
 
+/// Each demo poster's own statement on the year's theme (« l'engagement »),
+/// in the order of [`TITLES`].
+const STATEMENTS: [&str; 9] = [
+    "Chaque marche de notre escalier est une petite victoire de la classe : on ne monte pas d’un bond, on avance un pas après l’autre.",
+    "Nous avons dessiné nos chutes et nos relèvements : s’engager, c’est accepter de tomber et repartir.",
+    "Notre affiche montre une cordée : personne n’arrive au sommet seul, on s’engage pour les autres aussi.",
+    "La montagne représente nos difficultés de l’année ; chaque couleur est un effort que nous avons fait ensemble.",
+    "« Je m’accroche » : la phrase que chacun de nous a écrite sur un post-it quand il avait envie d’abandonner.",
+    "Le chemin sinueux rappelle qu’on apprend autant en route qu’à l’arrivée : l’engagement se voit dans le trajet.",
+    "Nous avons choisi un arbre qui grandit à chaque saison : persévérer, c’est se donner le temps de grandir.",
+    "Les empreintes de pas de toute la classe mènent vers un lever de soleil : demain se construit aujourd’hui.",
+    "Le soleil arrive après l’averse : notre affiche dit que l’effort finit toujours par éclairer quelque chose.",
+];
+
 async fn contest(db: &Db, files: &FileStore) -> anyhow::Result<usize> {
     let (edition, schools) = {
         let mut conn = db.acquire().await?;
@@ -234,8 +248,7 @@ async fn contest(db: &Db, files: &FileStore) -> anyhow::Result<usize> {
                     category,
                     group_name: ["4e B", "2nde 3", "1re CAP"][n % 3],
                     title,
-                    statement: "Notre affiche montre qu’on avance marche après marche, \
-                                même quand c’est difficile.",
+                    statement: STATEMENTS[n],
                     created_by: coordination,
                 },
             )
@@ -375,8 +388,8 @@ async fn gallery(db: &Db, files: &FileStore) -> anyhow::Result<usize> {
                     byte_size: 0,
                     master_key: "",
                     description: &format!(
-                        "Le totem de {} : un mât de blocs colorés dans la cour{}.",
-                        school.name,
+                        "Le totem {} : un mât de blocs colorés dans la cour{}.",
+                        crate::text::of_school(&school.name),
                         if photo == 0 { "" } else { ", vu de plus près" }
                     ),
                     consent: Some(Consent::NoneIdentifiable),

@@ -32,6 +32,7 @@ use crate::{
     editions::store::{self as editions_store, Edition},
     map::store::{self as map_store, Academy},
     search,
+    videos::{self, Play, VideoView, with_player},
     web::{AppError, AppResult, AppState, PageCtx, extract::Path, extract::Query, render},
 };
 
@@ -339,6 +340,9 @@ struct ActionPage {
     canonical: String,
     json_ld: String,
     share: Vec<(&'static str, String)>,
+    /// The action's approved video testimonies (« Lire la vidéo » loads
+    /// the player of the one asked for with `?video=<id>`).
+    videos: Vec<VideoView>,
 }
 
 async fn published(
@@ -364,11 +368,21 @@ pub async fn action_page(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path((slug, id)): Path<(String, ActionId)>,
+    Query(play): Query<Play>,
 ) -> AppResult<Response> {
     let (academy, action, edition) = published(&state, &slug, id).await?;
     let base = state.config.base_url();
     let organizer = format!("Académie de {}", academy.name);
-    render(ActionPage {
+    let (videos, hosts) = {
+        let mut db = state.db.acquire().await?;
+        let conn = &mut db.conn();
+        (
+            videos::views_of(conn, None, "action", action.a.id.into(), true, play).await?,
+            videos::allowed_hosts(conn, academy.id).await?,
+        )
+    };
+    let playing = videos::playing(videos.iter());
+    let page = render(ActionPage {
         ctx: ctx
             .academy(academy.name.clone())
             .crumb(
@@ -382,7 +396,11 @@ pub async fn action_page(
         share: action.share_links(&base),
         academy,
         action,
-    })
+        videos,
+    })?;
+    // The page that plays a video carries its own `frame-src` (and is not
+    // kept by the render cache: see `cache::serve`).
+    Ok(with_player(&state, page, &hosts, playing))
 }
 
 /// `GET /a/{slug}/actions/{id}/agenda.ics`: « Ajouter à mon agenda ».

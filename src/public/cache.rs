@@ -59,8 +59,13 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
             .into_response();
     }
     let response = next.run(request).await;
+    // A page with its own CSP (an action page playing a video: `frame-src`
+    // the allowed hosts) is not kept: a hit would lose that header.
     if response.status() != StatusCode::OK
         || response.headers().contains_key(header::CONTENT_DISPOSITION)
+        || response
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY)
     {
         return response;
     }

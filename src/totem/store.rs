@@ -105,7 +105,8 @@ pub async fn entries_of(conn: &mut Conn<'_>, edition: EditionId) -> DbResult<Vec
 }
 
 /// The entries of the public gallery, in a department and/or district, by
-/// school name: those with at least one public photo.
+/// school name: those with at least one public photo or one public video
+/// (approved, titled, with consent: `videos::store::Video::is_public`).
 pub async fn gallery_entries(
     conn: &mut Conn<'_>,
     edition: EditionId,
@@ -117,9 +118,11 @@ pub async fn gallery_entries(
         "WHERE t.edition_id = $1 \
          AND (CAST($2 AS BIGINT) IS NULL OR s.department_id = $2) \
          AND (CAST($3 AS BIGINT) IS NULL OR s.district_id = $3) \
-         AND EXISTS (SELECT 1 FROM media m WHERE m.owner_kind = 'totem' AND m.owner_id = t.id \
+         AND (EXISTS (SELECT 1 FROM media m WHERE m.owner_kind = 'totem' AND m.owner_id = t.id \
          AND m.state = 'approved' AND m.description <> '' AND m.consent IS NOT NULL \
          AND m.thumb_key IS NOT NULL) \
+         OR EXISTS (SELECT 1 FROM videos v WHERE v.owner_kind = 'totem' AND v.owner_id = t.id \
+         AND v.state = 'approved' AND v.title <> '' AND v.consent IS NOT NULL)) \
          ORDER BY s.name, t.id"
     );
     on_conn!(conn, |c| sqlx::query_as(sql)

@@ -155,6 +155,9 @@ pub async fn videos_of_edition(conn: &mut Conn<'_>, edition: EditionId) -> DbRes
 }
 
 /// Moves a link from `from` to `to` (false if another decision came first).
+/// A change bumps the publication generation (`public::store::
+/// bump_generation`): the cached public pages (an action's page, the
+/// gallery) show approved videos.
 pub async fn set_state(
     conn: &mut Conn<'_>,
     id: i64,
@@ -164,7 +167,7 @@ pub async fn set_state(
 ) -> DbResult<bool> {
     let sql = "UPDATE videos SET state = $3, decided_by = $4, decided_at = $5 \
                WHERE id = $1 AND state = $2";
-    on_conn!(conn, |c| sqlx::query(sql)
+    let changed = on_conn!(conn, |c| sqlx::query(sql)
         .bind(id)
         .bind(from)
         .bind(to)
@@ -172,7 +175,11 @@ pub async fn set_state(
         .bind(Utc::now())
         .execute(c)
         .await
-        .map(|r| r.rows_affected() == 1))
+        .map(|r| r.rows_affected() == 1))?;
+    if changed {
+        crate::public::store::bump_generation(conn).await?;
+    }
+    Ok(changed)
 }
 
 /// The académie's own list of hosts (one a line), if it set one.

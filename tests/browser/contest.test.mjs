@@ -99,7 +99,7 @@ test(
       await page.goto(`${page.url()}/concours`);
       const main = await page.locator('main').textContent();
       assert.match(main, /Les lauréats/);
-      assert.match(main, /1er prix, Collège/);
+      assert.match(main, /1er prix du collège/);
       assert.match(main, /Se relever/);
       await checkPageBasics(page, assert);
     });

@@ -37,6 +37,7 @@ on_both_engines!(
     the_questionnaire_is_shaped_by_the_academie,
     the_checklist_sees_a_bilan_sent_and_an_approved_photo,
     the_owner_attaches_photos_that_the_coordinations_see,
+    the_national_view_opens_on_the_latest_year_with_an_edition,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -1514,4 +1515,44 @@ async fn the_owner_attaches_photos_that_the_coordinations_see(engine: Engine) {
     assert!(page.contains("non cochée"), "{page}");
     let page = Page::parse(&page);
     assert_eq!(page.text("#etat-bilan").unwrap(), "Transmis");
+}
+
+/// Without `?annee=`, the national view shows the latest year that has an
+/// edition (the trial found it opening on this calendar year, with nothing).
+async fn the_national_view_opens_on_the_latest_year_with_an_edition(engine: Engine) {
+    let w = world(engine).await;
+    w.action(
+        w.edition,
+        Some(w.schools[0]),
+        None,
+        &["eleves"],
+        ActionState::Validated,
+    )
+    .await;
+    w.app.sign_in_demo("admin@demo.test").await;
+    for query in ["", "?annee=", "?annee=demain"] {
+        let response = w.app.get(&format!("/indicateurs/national{query}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{query}");
+        let page = Page::parse(&body(response).await);
+        assert_eq!(
+            page.text("h1").unwrap(),
+            format!("Vue nationale {}", w.year),
+            "{query}"
+        );
+        assert_eq!(page.field("annee").unwrap(), w.year.to_string());
+        let line = page
+            .texts("table tr")
+            .into_iter()
+            .find(|r| r.starts_with("Créteil"))
+            .unwrap_or_else(|| panic!("a line for Créteil ({query})"));
+        assert_eq!(line.split_whitespace().nth(1), Some("1"), "{line}");
+    }
+    // A year asked for is shown, even an empty one.
+    let page = Page::parse(&body(w.app.get("/indicateurs/national?annee=2001").await).await);
+    assert_eq!(page.text("h1").unwrap(), "Vue nationale 2001");
+    assert!(
+        page.texts("table tr")
+            .iter()
+            .all(|r| !r.starts_with("Créteil"))
+    );
 }

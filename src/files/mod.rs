@@ -21,6 +21,7 @@
 //! The metadata (key, kind, name, size) lives in each feature's tables, so
 //! this module owns no table and no migration.
 
+pub mod held;
 pub mod images;
 pub mod upload;
 

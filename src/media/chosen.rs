@@ -122,3 +122,21 @@ impl HeldView {
         }
     }
 }
+
+/// After the form's write: deletes the file that no row will name — when
+/// the write was done, the held file that a file chosen now replaced; when
+/// it was not (an error, a form sent twice), the file this request stored.
+/// A failure is logged, never shown: the file is only left behind.
+pub async fn tidy(
+    files: &FileStore,
+    fresh: Option<&StoredKey>,
+    replaced: Option<&StoredKey>,
+    done: bool,
+) {
+    let unused = if done { replaced } else { fresh };
+    if let Some(key) = unused {
+        if let Err(e) = files.delete(key).await {
+            tracing::warn!("a form's file not kept, and not deleted: {e}");
+        }
+    }
+}

@@ -523,7 +523,9 @@ async fn a_totem_entry_refused_for_its_text_keeps_its_photo_once(engine: Engine)
     assert_eq!(media.description, "Le totem dans le hall");
     assert_eq!(media.file_name, "totem.jpg");
     assert_eq!(media.consent.as_deref(), Some("authorisations"));
-    assert_eq!(stored_files(&files).len(), 1, "not stored a second time");
+    // Once processed: the master and its two variants, nothing else.
+    processed(&app, edition).await;
+    assert_eq!(stored_files(&files).len(), 3, "not stored a second time");
     // The same page sent again (its held photo already attached): nothing more.
     let page = Page::parse(&body(staff.get(&path).await).await);
     let once = page.field("once").unwrap();

@@ -598,12 +598,7 @@ pub(super) async fn save(
     if stored && attach.is_some() {
         state.jobs.notify_one();
     }
-    let unused = if stored { replaced } else { fresh };
-    if let Some(key) = &unused {
-        if let Err(e) = state.files.delete(key).await {
-            tracing::warn!("bilan photo not kept, its file not deleted: {e}");
-        }
-    }
+    chosen::tidy(&state.files, fresh.as_ref(), replaced.as_ref(), stored).await;
     match ran? {
         Ran::Repeat(answer) => Ok(answer),
         Ran::Did(false) => Err(AppError::Conflict(

@@ -134,9 +134,9 @@ pub async fn tidy(
     done: bool,
 ) {
     let unused = if done { replaced } else { fresh };
-    if let Some(key) = unused {
-        if let Err(e) = files.delete(key).await {
-            tracing::warn!("a form's file not kept, and not deleted: {e}");
-        }
+    if let Some(key) = unused
+        && let Err(e) = files.delete(key).await
+    {
+        tracing::warn!("a form's file not kept, and not deleted: {e}");
     }
 }

@@ -584,14 +584,21 @@ async fn roll_ups_match_the_totals_computed_by_hand(engine: Engine) {
     assert!(text(&page).contains("Aucune réponse libre ne contient « zzzz »"));
     // Accents and case never matter (migration 0019): « ELEVES » finds « Élèves ».
     perseverance::on_conn!(w.app.db.acquire().await.unwrap().conn(), |c| sqlx::query(
-        "UPDATE bilans SET feedback = 'Élèves très impliqués' WHERE action_id = $1"
+        "UPDATE bilans SET feedback = 'Élèves très impliqués, l''après-midi' WHERE action_id = $1"
     )
     .bind(a1)
     .execute(c)
     .await
     .map(|_| ()))
     .unwrap();
-    for typed in ["ELEVES", "%C3%A9l%C3%A8ves+tres"] {
+    // Spaces, hyphens and apostrophes alike (issue 8's trial): « l apres midi »
+    // finds « l'après-midi ».
+    for typed in [
+        "ELEVES",
+        "%C3%A9l%C3%A8ves+tres",
+        "l+apres+midi",
+        "L%E2%80%99APR%C3%88S-MIDI",
+    ] {
         let page = body(w.app.get(&w.dashboard(&format!("?q={typed}"))).await).await;
         assert!(text(&page).contains("Élèves très impliqués"), "{typed}");
     }

@@ -37,6 +37,8 @@ on_both_engines!(
     the_questionnaire_is_shaped_by_the_academie,
     the_checklist_sees_a_bilan_sent_and_an_approved_photo,
     the_owner_attaches_photos_that_the_coordinations_see,
+    the_national_view_opens_on_the_latest_year_with_an_edition,
+    a_refused_bilan_keeps_its_photo_and_stores_it_once,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -586,14 +588,21 @@ async fn roll_ups_match_the_totals_computed_by_hand(engine: Engine) {
     assert!(text(&page).contains("Aucune réponse libre ne contient « zzzz »"));
     // Accents and case never matter (migration 0019): « ELEVES » finds « Élèves ».
     perseverance::on_conn!(w.app.db.acquire().await.unwrap().conn(), |c| sqlx::query(
-        "UPDATE bilans SET feedback = 'Élèves très impliqués' WHERE action_id = $1"
+        "UPDATE bilans SET feedback = 'Élèves très impliqués, l''après-midi' WHERE action_id = $1"
     )
     .bind(a1)
     .execute(c)
     .await
     .map(|_| ()))
     .unwrap();
-    for typed in ["ELEVES", "%C3%A9l%C3%A8ves+tres"] {
+    // Spaces, hyphens and apostrophes alike (issue 8's trial): « l apres midi »
+    // finds « l'après-midi ».
+    for typed in [
+        "ELEVES",
+        "%C3%A9l%C3%A8ves+tres",
+        "l+apres+midi",
+        "L%E2%80%99APR%C3%88S-MIDI",
+    ] {
         let page = body(w.app.get(&w.dashboard(&format!("?q={typed}"))).await).await;
         assert!(text(&page).contains("Élèves très impliqués"), "{typed}");
     }
@@ -1519,4 +1528,189 @@ async fn the_owner_attaches_photos_that_the_coordinations_see(engine: Engine) {
     assert!(page.contains("non cochée"), "{page}");
     let page = Page::parse(&page);
     assert_eq!(page.text("#etat-bilan").unwrap(), "Transmis");
+}
+
+/// Without `?annee=`, the national view shows the latest year that has an
+/// edition (the trial found it opening on this calendar year, with nothing).
+async fn the_national_view_opens_on_the_latest_year_with_an_edition(engine: Engine) {
+    let w = world(engine).await;
+    w.action(
+        w.edition,
+        Some(w.schools[0]),
+        None,
+        &["eleves"],
+        ActionState::Validated,
+    )
+    .await;
+    w.app.sign_in_demo("admin@demo.test").await;
+    for query in ["", "?annee=", "?annee=demain"] {
+        let response = w.app.get(&format!("/indicateurs/national{query}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{query}");
+        let page = Page::parse(&body(response).await);
+        assert_eq!(
+            page.text("h1").unwrap(),
+            format!("Vue nationale {}", w.year),
+            "{query}"
+        );
+        assert_eq!(page.field("annee").unwrap(), w.year.to_string());
+        let line = page
+            .texts("table tr")
+            .into_iter()
+            .find(|r| r.starts_with("Créteil"))
+            .unwrap_or_else(|| panic!("a line for Créteil ({query})"));
+        assert_eq!(line.split_whitespace().nth(1), Some("1"), "{line}");
+    }
+    // A year asked for is shown, even an empty one.
+    let page = Page::parse(&body(w.app.get("/indicateurs/national?annee=2001").await).await);
+    assert_eq!(page.text("h1").unwrap(), "Vue nationale 2001");
+    assert!(
+        page.texts("table tr")
+            .iter()
+            .all(|r| !r.starts_with("Créteil"))
+    );
+}
+
+/// How many files the service's store holds (every folder under it).
+pub fn stored_files(app: &TestApp) -> usize {
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    let path = e.path();
+                    if path.is_dir() { count(&path) } else { 1 }
+                })
+                .sum()
+        })
+    }
+    count(&app.dir.path().join("files"))
+}
+
+/// The trial's case: a bilan sent with a photo and refused for another field
+/// (a negative attendance) came back without the photo's description and
+/// consent, and the corrected submission stored the photo a second time.
+/// Now the photo is held (stored once, named by a hidden field), the form
+/// keeps everything typed about it, and the corrected submission attaches
+/// that same file without asking for it again.
+async fn a_refused_bilan_keeps_its_photo_and_stores_it_once(engine: Engine) {
+    use common::people::Visitor;
+    let w = world(engine).await;
+    let a = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    let owner = Visitor::new(&w.app);
+    owner.sign_in(&w.app, OWNER).await;
+    let before = stored_files(&w.app);
+    let photo = png(48, 32);
+    let typed = [
+        ("intent", "submit"),
+        ("took_place", "yes"),
+        ("feedback", "Belle rencontre"),
+        ("photo_description", "Les élèves devant l'exposition"),
+        ("photo_consent", "none_identifiable"),
+    ];
+    let response = post_bilan(
+        &owner,
+        a,
+        &[typed.as_slice(), &[("pupils", "-3")]].concat(),
+        Some(("expo.png", &photo)),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(page.text("#pupils-erreur").is_some());
+    assert_eq!(page.field("pupils").unwrap(), "-3");
+    assert_eq!(
+        page.field("photo_description").unwrap(),
+        "Les élèves devant l'exposition"
+    );
+    assert_eq!(
+        page.attr("#photo_consent-none_identifiable", "checked")
+            .as_deref(),
+        Some("")
+    );
+    assert!(page.text("#photo-recue").unwrap().contains("« expo.png »"));
+    let held = page.field("photo_held").expect("the photo held");
+    assert!(bilan_photos(&w, a).await.is_empty(), "not attached yet");
+    assert_eq!(stored_files(&w.app), before + 1, "stored once");
+
+    // Refused again (a description too long for the photo): still held, the
+    // same file, not stored again.
+    let long = "é".repeat(600);
+    let mut again: Vec<(&str, &str)> =
+        [typed.as_slice(), &[("pupils", "30"), ("photo_held", &held)]]
+            .concat()
+            .into_iter()
+            .filter(|(k, _)| *k != "photo_description")
+            .collect();
+    again.push(("photo_description", &long));
+    let response = post_bilan(&owner, a, &again, None).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(page.text("#photo_description-erreur").is_some());
+    assert!(page.text("#photo-recue").unwrap().contains("« expo.png »"));
+    let held = page.field("photo_held").expect("still held");
+    assert!(bilan_photos(&w, a).await.is_empty());
+    assert_eq!(stored_files(&w.app), before + 1);
+
+    // Someone else's page cannot use the hidden field.
+    let other = Visitor::new(&w.app);
+    other.sign_in(&w.app, OWNER).await;
+    let b = w
+        .action(
+            w.edition,
+            Some(w.schools[0]),
+            None,
+            &["eleves"],
+            ActionState::Validated,
+        )
+        .await;
+    let response = post_bilan(
+        &other,
+        b,
+        &[("intent", "save"), ("photo_held", &held)],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        bilan_photos(&w, b).await.is_empty(),
+        "another session's token"
+    );
+
+    // Corrected: sent, the photo attached once, with what was typed about it,
+    // without being chosen again.
+    let response = post_bilan(
+        &owner,
+        a,
+        &[typed.as_slice(), &[("pupils", "30"), ("photo_held", &held)]].concat(),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let photos = bilan_photos(&w, a).await;
+    assert_eq!(photos.len(), 1);
+    assert_eq!(photos[0].description, "Les élèves devant l'exposition");
+    assert_eq!(photos[0].consent.as_deref(), Some("none_identifiable"));
+    assert_eq!(photos[0].file_name, "expo.png");
+    // Once processed: the master and its two variants, nothing else.
+    for _ in 0..100 {
+        perseverance::jobs::run_all_due(&w.app.db, &w.app.running.state.config)
+            .await
+            .unwrap();
+        if bilan_photos(&w, a).await[0].processed_at.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(stored_files(&w.app), before + 3, "not stored a second time");
+    let page = Page::parse(&body(owner.get(&format!("/actions/{a}/bilan")).await).await);
+    assert_eq!(page.text("#etat-bilan").unwrap(), "Transmis");
+    assert_eq!(page.text("#bilan-pupils").unwrap(), "30");
 }

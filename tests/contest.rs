@@ -20,6 +20,7 @@ on_both_engines!(
     a_poster_is_registered_approved_scored_and_awarded,
     the_declaration_form_enters_the_contest_when_the_edition_says_so,
     an_entry_from_the_declaration_form_gets_its_poster_later,
+    an_entry_refused_for_its_title_keeps_its_poster_once,
 );
 
 async fn signed_in(app: &TestApp, email: &str) -> Visitor {
@@ -595,4 +596,112 @@ async fn an_entry_from_the_declaration_form_gets_its_poster_later(engine: Engine
         .await;
     let html = body(app.get("/a/creteil/editions/2040/concours").await).await;
     assert!(html.contains("Affiches de la persévérance"), "{html}");
+/// Every file under the service's store.
+fn stored_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                let path = e.path();
+                if path.is_dir() {
+                    stored_files(&path)
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}
+
+/// An entry refused for another field (no title) keeps its poster: held,
+/// stored once, everything typed kept; the corrected form registers that
+/// same file without asking for it again, and sending the page again
+/// registers nothing more.
+async fn an_entry_refused_for_its_title_keeps_its_poster_once(engine: Engine) {
+    use common::html::Page;
+    let app = TestApp::spawn(engine).await;
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    let coordinator = signed_in(&app, "coordination.academique@demo.test").await;
+    let contest = format!("/editions/{edition}/concours");
+    coordinator
+        .post_ok(
+            &contest,
+            &[
+                ("rules", "Une affiche par classe."),
+                ("categories", "École\nCollège\nLycée"),
+                ("grid", "Lien avec le thème ; 3 ; 5"),
+                ("deadline", "01/01/2099"),
+                ("entry_mode", "page"),
+            ],
+        )
+        .await;
+    let files = app.dir.path().join("files");
+    let before = stored_files(&files);
+    let staff = signed_in(&app, "personnel@demo.test").await;
+    let response = register(&staff, edition, " ", ("affiche.png", &png())).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(page.text("#title-erreur").is_some());
+    assert!(page.text("#poster-erreur").is_none());
+    assert_eq!(page.field("group_name").as_deref(), Some("4e B"));
+    assert_eq!(
+        page.field("description").as_deref(),
+        Some("Une affiche jaune : un coureur se relève")
+    );
+    assert!(
+        page.text("#affiche-recue")
+            .unwrap()
+            .contains("« affiche.png »")
+    );
+    let held = page.field("poster_held").expect("the poster held");
+    assert_eq!(stored_files(&files), before + 1, "stored once");
+    let entry = [
+        ("category", "2"),
+        ("group_name", "4e B"),
+        ("title", "Se relever"),
+        ("description", "Une affiche jaune : un coureur se relève"),
+        ("consent", "none_identifiable"),
+        ("poster_held", held.as_str()),
+    ];
+    let path = format!("{contest}/participations");
+    staff.post_multipart_ok(&path, &entry).await;
+    // Once processed: the master and its two variants, nothing else.
+    for _ in 0..100 {
+        perseverance::jobs::run_all_due(&app.db, &app.running.state.config)
+            .await
+            .unwrap();
+        let media = perseverance::media::store::media_of_edition(
+            &mut app.db.acquire().await.unwrap().conn(),
+            edition,
+        )
+        .await
+        .unwrap();
+        if media.iter().all(|m| m.processed_at.is_some()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(stored_files(&files), before + 3, "not stored a second time");
+    // The page sent again: its poster is registered already, so it is not
+    // held any more; the form asks for one and registers nothing.
+    let response = staff.post_multipart(&path, &entry, None).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stored_files(&files), before + 3);
+    let media = perseverance::media::store::media_of_edition(
+        &mut app.db.acquire().await.unwrap().conn(),
+        edition,
+    )
+    .await
+    .unwrap();
+    assert_eq!(media.len(), 1);
+    assert_eq!(media[0].owner_kind, "poster");
+    assert_eq!(media[0].file_name, "affiche.png");
+    let entries: i64 = perseverance::on_conn!(app.db.acquire().await.unwrap().conn(), |c| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM poster_entries WHERE edition_id = $1")
+            .bind(edition)
+            .fetch_one(c)
+            .await
+    })
+    .unwrap();
+    assert_eq!(entries, 1, "one entry");
 }

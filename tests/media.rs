@@ -20,6 +20,7 @@ on_both_engines!(
     bad_uploads_are_refused_with_a_message_and_nothing_is_stored,
     a_photo_is_cleaned_processed_approved_served_withdrawn_and_deleted,
     approval_needs_a_description_and_the_consent_tick,
+    a_totem_entry_refused_for_its_text_keeps_its_photo_once,
 );
 
 const COORDINATOR: &str = "coordination.academique@demo.test";
@@ -467,4 +468,76 @@ async fn approval_needs_a_description_and_the_consent_tick(engine: Engine) {
             .status(),
         StatusCode::NOT_FOUND
     );
+}
+
+/// A totem entry refused for its text (empty) keeps its photo: held, stored
+/// once, its description and consent kept; the corrected form attaches that
+/// same file without asking for it again.
+async fn a_totem_entry_refused_for_its_text_keeps_its_photo_once(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, _, staff) = totem_edition(&app).await;
+    let files = app.dir.path().join("files");
+    let jpeg = picture(64, 48, image::ImageFormat::Jpeg);
+    let path = format!("/editions/{edition}/totem");
+    let response = staff
+        .post_multipart(
+            &path,
+            &[
+                ("text", "  "),
+                ("description", "Le totem dans le hall"),
+                ("consent", "authorisations"),
+            ],
+            Some(("photo", "totem.jpg", &jpeg)),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(page.text("#text-erreur").is_some());
+    assert_eq!(
+        page.field("description").as_deref(),
+        Some("Le totem dans le hall")
+    );
+    assert_eq!(
+        page.attr("#consent-authorisations", "checked").as_deref(),
+        Some("")
+    );
+    assert!(page.text("#photo-recue").unwrap().contains("« totem.jpg »"));
+    let held = page.field("photo_held").expect("the photo held");
+    assert_eq!(stored_files(&files).len(), 1, "stored once");
+    assert_eq!(media_count(&app, edition).await, 0);
+
+    // Corrected without choosing the photo again: attached, not re-stored.
+    let location = staff
+        .post_multipart_ok(
+            &path,
+            &[
+                ("text", "Notre totem relie l'effort et l'entraide."),
+                ("description", "Le totem dans le hall"),
+                ("consent", "authorisations"),
+                ("photo_held", &held),
+            ],
+        )
+        .await;
+    assert!(location.starts_with(&path), "{location}");
+    let media = only_media(&app, edition).await;
+    assert_eq!(media.description, "Le totem dans le hall");
+    assert_eq!(media.file_name, "totem.jpg");
+    assert_eq!(media.consent.as_deref(), Some("authorisations"));
+    // Once processed: the master and its two variants, nothing else.
+    processed(&app, edition).await;
+    assert_eq!(stored_files(&files).len(), 3, "not stored a second time");
+    // The same page sent again (its held photo already attached): nothing more.
+    let page = Page::parse(&body(staff.get(&path).await).await);
+    let once = page.field("once").unwrap();
+    staff
+        .post_multipart_ok(
+            &path,
+            &[
+                ("text", "Notre totem relie l'effort et l'entraide."),
+                ("photo_held", &held),
+                ("once", &once),
+            ],
+        )
+        .await;
+    assert_eq!(media_count(&app, edition).await, 1);
 }

@@ -18,6 +18,7 @@ on_both_engines!(
     reuse_sheet_from_a_validated_action_and_cloning,
     the_same_file_twice_is_stored_once_and_a_removed_resource_answers_410,
     the_demo_draws_its_communication_kit,
+    a_refused_kit_form_keeps_its_file_once,
 );
 
 const COORDINATOR: &str = "coordination.academique@demo.test";
@@ -621,4 +622,102 @@ async fn the_demo_draws_its_communication_kit(engine: Engine) {
     assert_eq!(response.headers()["content-type"], "image/png");
     let bytes = response.bytes().await.unwrap();
     assert!(bytes.starts_with(b"\x89PNG"));
+}
+
+/// A kit form refused for another field (an empty title; a new version
+/// refused for its text) keeps its file: held, stored once, what was typed
+/// kept; the corrected form uses that same file without asking for it again.
+async fn a_refused_kit_form_keeps_its_file_once(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    let coordinator = signed_in(&app, COORDINATOR).await;
+    let files = app.dir.path().join("files");
+    let path = format!("/editions/{edition}/mallette");
+    let pdf: &[u8] = b"%PDF-1.4\n% fiche\n";
+    let typed = [
+        ("kind", "method"),
+        ("summary", "La fiche méthode en PDF"),
+        ("dated_on", "01/02/2040"),
+        ("audience", "public"),
+    ];
+    let response = coordinator
+        .post_multipart(
+            &path,
+            &[typed.as_slice(), &[("title", " ")]].concat(),
+            Some(("file", "fiche.pdf", pdf)),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(page.text("#title-erreur").is_some());
+    assert!(page.text("#file-erreur").is_none());
+    assert!(
+        page.text("#fichier-recu")
+            .unwrap()
+            .contains("« fiche.pdf »")
+    );
+    let held = page.field("file_held").expect("the file held");
+    assert_eq!(walk(&files).len(), 1, "stored once");
+
+    let location = coordinator
+        .post_multipart_ok(
+            &path,
+            &[
+                typed.as_slice(),
+                &[("title", "Fiche méthode"), ("file_held", &held)],
+            ]
+            .concat(),
+        )
+        .await;
+    let id = common::people::number_after(&location, "/ressources/").unwrap();
+    assert_eq!(walk(&files).len(), 1, "not stored a second time");
+    let download = coordinator
+        .get(&format!("/ressources/{id}/versions/1/fichier"))
+        .await;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.bytes().await.unwrap().as_ref(), pdf);
+
+    // A new version refused for its text (a PDF and a text at once): the
+    // file is held; sent again without the text, it becomes version 2.
+    let v2: &[u8] = b"%PDF-1.4\n% fiche v2\n";
+    let written = add(
+        &coordinator,
+        edition,
+        &[
+            ("kind", "method"),
+            ("title", "Fiche écrite"),
+            ("body", "## Les étapes"),
+        ],
+        None,
+    )
+    .await;
+    let version = format!("/ressources/{written}/version");
+    let response = coordinator
+        .post_multipart(
+            &version,
+            &[("body", "Un texte en trop")],
+            Some(("file", "fiche-v2.pdf", v2)),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(page.text("#body-erreur").is_some());
+    assert!(
+        page.text("#fichier-recu")
+            .unwrap()
+            .contains("« fiche-v2.pdf »")
+    );
+    let held = page.field("file_held").expect("the new file held");
+    assert_eq!(walk(&files).len(), 2);
+    let location = coordinator
+        .post_multipart_ok(&version, &[("file_held", &held)])
+        .await;
+    assert!(location.contains("/versions/2"), "{location}");
+    assert_eq!(walk(&files).len(), 2, "not stored a second time");
+    // The page sent again: its file is a version already, nothing more.
+    let response = coordinator
+        .post_multipart(&version, &[("file_held", &held)], None)
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(walk(&files).len(), 2);
 }

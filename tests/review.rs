@@ -418,6 +418,39 @@ async fn filters_narrow_the_list(engine: Engine) {
         ),
         ["Exposition des élèves"]
     );
+    // Spaces, hyphens and apostrophes alike (issue 8's trial): « jean moulin »
+    // finds « Jean-Moulin », « de l isle » finds « de l’Isle ».
+    perseverance::on_conn!(w.app.db.acquire().await.unwrap().conn(), |c| sqlx::query(
+        "UPDATE schools SET name = 'Lycée Jean-Moulin de l’Isle' WHERE id = $1"
+    )
+    .bind(school)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    for typed in [
+        "jean+moulin",
+        "JEAN-MOULIN",
+        "jean+-+moulin",
+        "de+l+isle",
+        "de+l%27isle",
+        "de+l%E2%80%99%C3%AEsle",
+    ] {
+        assert_eq!(
+            titles(&w.page(&format!("?etablissement={typed}")).await),
+            ["Exposition des élèves"],
+            "{typed}"
+        );
+    }
+    assert!(
+        titles(&w.page("?etablissement=jeanmoulin").await).is_empty(),
+        "a separator is still one character"
+    );
+    // The free text too: « cafe des-parents » finds « Café des parents ».
+    assert_eq!(
+        titles(&w.page("?q=cafe+des-parents").await),
+        ["Café des parents"]
+    );
     assert_eq!(
         titles(&w.page("?tri=desc").await),
         [

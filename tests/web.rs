@@ -18,6 +18,7 @@ on_both_engines!(
     bad_input_is_answered_next_to_the_field,
     coordinators_define_districts,
     logout_ends_the_session,
+    the_directory_finds_names_whatever_their_separators,
 );
 
 async fn health_answers_when_the_database_does(engine: Engine) {
@@ -426,4 +427,53 @@ async fn the_sign_out_address_offers_the_button() {
         page.attrs("main form[action='/deconnexion'] button", "type"),
         vec!["submit".to_string()]
     );
+}
+
+/// The school directory's search: spaces, hyphens and apostrophes alike
+/// (issue 8's trial): « Saint Denis » finds the commune « Saint-Denis »,
+/// « saint-denis » finds « Saint Denis », « l ecole » finds « l'École ».
+async fn the_directory_finds_names_whatever_their_separators(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.sign_in_demo("coordination.academique@demo.test").await;
+    let total = |html: &str| -> i64 {
+        let page = common::html::Page::parse(html);
+        let line = page
+            .texts("p")
+            .into_iter()
+            .find(|p| p.contains(" établissement"))
+            .unwrap_or_else(|| panic!("a count in {html}"));
+        line.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let search = async |typed: &str| {
+        let response = app
+            .get(&format!("/a/creteil/etablissements?q={typed}"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{typed}");
+        total(&body(response).await)
+    };
+    let hyphenated = search("saint-denis").await;
+    assert!(hyphenated > 0, "the demo has schools in Saint-Denis");
+    assert_eq!(search("Saint+Denis").await, hyphenated);
+    assert_eq!(search("SAINT+++DENIS").await, hyphenated);
+    // A commune stored with a space, a name with an apostrophe.
+    perseverance::on_conn!(app.db.acquire().await.unwrap().conn(), |c| sqlx::query(
+        "UPDATE schools SET commune = 'Saint Ouen', name = 'École l''Hirondelle' \
+         WHERE id = (SELECT MIN(id) FROM schools WHERE academy_id = \
+         (SELECT id FROM academies WHERE slug = 'creteil'))"
+    )
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    for typed in ["saint-ouen", "Saint+Ouen", "saint%E2%80%99ouen"] {
+        assert!(search(typed).await >= 1, "{typed}");
+    }
+    for typed in [
+        "l+hirondelle",
+        "l%27hirondelle",
+        "L%E2%80%99Hirondelle",
+        "ecole+l-hirondelle",
+    ] {
+        assert_eq!(search(typed).await, 1, "{typed}");
+    }
 }

@@ -34,6 +34,7 @@ use crate::{
     map::store as map_store,
     media::{
         self as media_feature, MediaView,
+        chosen::{self, Chosen, HeldView},
         pipeline::{self, ProcessMedia},
         store::{self as media_store, NewMedia},
     },
@@ -162,6 +163,9 @@ struct BilanPage {
     keep_form: bool,
     /// The photo's description and consent tick as typed (kept on error).
     photo: PhotoFields,
+    /// The photo received with a refused submission, kept for the next one
+    /// (`files::held`): not asked for again, stored once.
+    held: Option<HeldView>,
     consents: [Consent; 2],
     /// Where the photo decisions come back to.
     here: String,
@@ -172,6 +176,8 @@ struct BilanPage {
 pub(super) struct PhotoFields {
     pub description: String,
     pub consent: String,
+    /// The hidden field naming a photo held from a refused submission.
+    pub held: String,
 }
 
 impl BilanPage {
@@ -300,6 +306,7 @@ fn page(
         attendance,
         keep_form: false,
         photo: PhotoFields::default(),
+        held: None,
         consents: Consent::ALL,
         here: format!("/actions/{}/bilan", loaded_id),
     }
@@ -368,6 +375,7 @@ impl Sent {
             photo: PhotoFields {
                 description: get("photo_description"),
                 consent: get("photo_consent"),
+                held: get("photo_held"),
             },
         }
     }
@@ -415,17 +423,26 @@ impl<S: Send + Sync> FromRequest<S> for BilanForm {
 
 /// Checks the photo sent with the bilan, if any (issue 11: « optional
 /// photos, through the safe upload pipeline, with consent »; the rules of
-/// issue 9, `media::pipeline::accept`): at most [`PHOTOS_MAX`], a
-/// description of at most `DESCRIPTION_MAX` characters, and one at all when
-/// the consent tick would let it be published. Without the tick the photo
-/// is kept private (the page says so). Refusals go to `errors`, in French.
-async fn check_photo(
+/// issue 9, `media::pipeline::accept`). Refusals go to `errors`, in French.
+async fn check_file(
     file: Option<&UploadedFile>,
-    fields: &PhotoFields,
-    existing: usize,
     errors: &mut FormErrors,
 ) -> Option<pipeline::Accepted> {
-    let file = file?;
+    match pipeline::accept(file?, false).await {
+        Ok(accepted) => Some(accepted),
+        Err(message) => {
+            errors.add("photo", message);
+            None
+        }
+    }
+}
+
+/// Checks what is typed about a photo that comes with the bilan (sent now or
+/// held): at most [`PHOTOS_MAX`], a description of at most
+/// `DESCRIPTION_MAX` characters, and one at all when the consent tick would
+/// let it be published. Without the tick the photo is kept private (the page
+/// says so). Refusals go to `errors`, in French.
+fn check_photo_fields(fields: &PhotoFields, existing: usize, errors: &mut FormErrors) {
     let description = fields.description.trim();
     let count = description.chars().count();
     if existing >= PHOTOS_MAX {
@@ -447,22 +464,15 @@ async fn check_photo(
              publiée a toujours une description.",
         );
     }
-    if !errors.is_empty() {
-        return None;
-    }
-    match pipeline::accept(file, false).await {
-        Ok(accepted) => Some(accepted),
-        Err(message) => {
-            errors.add("photo", message);
-            None
-        }
-    }
 }
 
 /// `POST /actions/{id}/bilan`: saves the draft (`intent=save`) or saves and
 /// submits it (`intent=submit`). Well-formed fields are saved even when
 /// others are wrong; a submission that lacks something saves the draft and
-/// comes back with the flags; nothing typed is lost.
+/// comes back with the flags; nothing typed is lost. A photo is attached
+/// when the form goes through; with a form that comes back, it is held
+/// (`files::held`, stored once, named by a hidden field) and attached by the
+/// corrected submission, which does not ask for it again.
 pub(super) async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -485,22 +495,28 @@ pub(super) async fn save(
                 .into(),
         ));
     }
+    let csrf = ctx.csrf.clone();
+    let held = chosen::read_held(&state.db, &sent.photo.held, &csrf).await?;
     if !loaded.open() {
         let mut errors = FormErrors::default();
         errors.add("took_place", closed_message(&loaded));
         let mut page = page(ctx, loaded, sent.input, errors, String::new());
         page.keep_form = true;
         page.photo = sent.photo;
+        page.held = held.as_ref().map(|h| HeldView::new(h, &csrf));
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
     let mut photo_errors = FormErrors::default();
-    let accepted = check_photo(
-        form.photo.as_ref(),
-        &sent.photo,
-        loaded.photos.len(),
-        &mut photo_errors,
-    )
-    .await;
+    let accepted = check_file(form.photo.as_ref(), &mut photo_errors).await;
+    // A file chosen now replaces the one held, if any.
+    let replaced = held
+        .as_ref()
+        .filter(|_| accepted.is_some())
+        .map(|h| h.key.clone());
+    let photo = Chosen::pick(accepted, held);
+    if photo.is_some() {
+        check_photo_fields(&sent.photo, loaded.photos.len(), &mut photo_errors);
+    }
     let photo_ok = photo_errors.is_empty();
     let draft = bilan::examine(&sent.input, &loaded.questions, false, loaded.capacity);
     let full = bilan::examine(&sent.input, &loaded.questions, true, loaded.capacity);
@@ -519,11 +535,19 @@ pub(super) async fn save(
         Notice::BilanSaved
     };
     let clean = (full.errors.is_empty() || !sent.submit && draft.errors.is_empty()) && photo_ok;
-    // The clean master is stored before the transaction; its row is
-    // written with the bilan's (and the file deleted if nothing was).
-    let key = match &accepted {
-        Some(accepted) => Some(state.files.put(accepted.bytes.clone()).await?),
-        None => None,
+    // The photo is stored before the transaction (once: a held one already
+    // is); its row is written with the bilan's when the form goes through,
+    // else it is held for the form that comes back. A file stored here is
+    // deleted again if nothing was written.
+    let (attach, holding) = match (&photo, clean) {
+        (Some(photo), true) => (Some(photo.store(&state.files).await?), None),
+        (Some(photo), false) => (None, Some(photo.hold(&state.files).await?)),
+        (None, _) => (None, None),
+    };
+    let fresh = match (&attach, &photo, &holding) {
+        (Some(stored), _, _) if stored.fresh => Some(stored.key.clone()),
+        (_, Some(Chosen::Sent(_)), Some(held)) => Some(held.key.clone()),
+        _ => None,
     };
     let photo_description = sent.photo.description.trim();
     let consent = Consent::parse(&sent.photo.consent);
@@ -537,25 +561,28 @@ pub(super) async fn save(
         if !store::save(conn, id, edition, sent.version, content, next).await? {
             return Ok(Step::Abort(false));
         }
-        if let (Some(accepted), Some(key)) = (&accepted, &key) {
-            let media = media_store::insert(
-                conn,
-                &NewMedia {
-                    edition_id: edition,
-                    school_id: loaded.action.school_id,
-                    uploader_id: user.id,
-                    owner_kind: media_feature::BILAN,
-                    owner_id: id.0,
-                    kind: accepted.kind,
-                    file_name: &accepted.file_name,
-                    byte_size: accepted.bytes.len() as i64,
-                    master_key: key.as_str(),
-                    description: photo_description,
-                    consent,
-                },
-            )
-            .await?;
-            jobs::enqueue(conn, &ProcessMedia { media }).await?;
+        if let Some(stored) = &attach {
+            // A held photo is attached once, whatever the pages sent again.
+            if stored.fresh || !media_store::names_file(conn, stored.key.as_str()).await? {
+                let media = media_store::insert(
+                    conn,
+                    &NewMedia {
+                        edition_id: edition,
+                        school_id: loaded.action.school_id,
+                        uploader_id: user.id,
+                        owner_kind: media_feature::BILAN,
+                        owner_id: id.0,
+                        kind: stored.kind,
+                        file_name: &stored.file_name,
+                        byte_size: stored.byte_size,
+                        master_key: stored.key.as_str(),
+                        description: photo_description,
+                        consent,
+                    },
+                )
+                .await?;
+                jobs::enqueue(conn, &ProcessMedia { media }).await?;
+            }
         }
         Ok(Step::Commit(
             if clean {
@@ -568,13 +595,10 @@ pub(super) async fn save(
     })
     .await;
     let stored = matches!(ran, Ok(Ran::Did(true)));
-    if let Some(key) = &key {
-        if stored {
-            state.jobs.notify_one();
-        } else if let Err(e) = state.files.delete(key).await {
-            tracing::warn!("bilan photo not kept, its file not deleted: {e}");
-        }
+    if stored && attach.is_some() {
+        state.jobs.notify_one();
     }
+    chosen::tidy(&state.files, fresh.as_ref(), replaced.as_ref(), stored).await;
     match ran? {
         Ran::Repeat(answer) => Ok(answer),
         Ran::Did(false) => Err(AppError::Conflict(
@@ -599,10 +623,10 @@ pub(super) async fn save(
                 errors.add(field, message.clone());
             }
             let mut page = page(ctx, loaded, sent.input, errors, String::new());
-            if !photo_ok {
-                // The photo must be chosen again; what was typed about it is kept.
-                page.photo = sent.photo;
-            }
+            // What was typed about the photo is kept, and the photo itself
+            // is held for the corrected submission.
+            page.photo = sent.photo;
+            page.held = holding.as_ref().map(|h| HeldView::new(h, &csrf));
             render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
     }

@@ -30,6 +30,7 @@ use crate::{
     map::store as map_store,
     media::{
         MediaView,
+        chosen::{self, Chosen, HeldView},
         pipeline::{self, FORM_MAX_BYTES, ProcessMedia},
         store::{self as media_store, NewMedia},
     },
@@ -38,7 +39,8 @@ use crate::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
         PageCtx,
         extract::{Path, Query},
-        once, render, render_with,
+        once::{self, Ran, Step},
+        render, render_with,
     },
 };
 
@@ -76,6 +78,8 @@ struct EntryForm {
     statement: String,
     description: String,
     consent: String,
+    /// A poster held from a refused submission (`files::held`).
+    poster_held: String,
     once: OnceToken,
 }
 
@@ -145,6 +149,8 @@ struct ContestPage {
     settings: SettingsForm,
     entry: EntryForm,
     errors: FormErrors,
+    /// The poster received with a refused submission, kept for the next one.
+    held: Option<HeldView>,
     here: String,
     consents: [Consent; 2],
     /// The académie's allowed video hosts (the players' `frame-src`).
@@ -401,6 +407,7 @@ async fn contest_page(
         settings,
         entry: entry.unwrap_or_default(),
         errors,
+        held: None,
         here: format!("/editions/{}/concours", edition.id),
         consents: Consent::ALL,
         hosts: videos::allowed_hosts(conn, academy.id).await?,
@@ -574,6 +581,8 @@ async fn jury(
 }
 
 /// A school registers an entry with its poster (private until approved).
+/// A form refused for another field holds the poster (`media::chosen`:
+/// stored once, named by a hidden field); the corrected form uses it.
 async fn register(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -592,6 +601,8 @@ async fn register(
     user.require(Ability::Declare, &school.placement(), refusal)?;
     let contest = store::contest_of(&mut db.conn(), edition.id).await?;
     drop(db);
+    let csrf = ctx.csrf.clone();
+    let held = chosen::read_held(&state.db, &form.poster_held, &csrf).await?;
     let mut errors = FormErrors::default();
     let Some(contest) = contest else {
         return Err(AppError::BadRequest(
@@ -647,13 +658,7 @@ async fn register(
         }
     }
     let accepted = match upload.file("poster") {
-        None => {
-            errors.add(
-                "poster",
-                "Joignez l’affiche (image JPEG, PNG, WebP ou PDF).",
-            );
-            None
-        }
+        None => None,
         Some(file) => match pipeline::accept(file, true).await {
             Ok(accepted) => Some(accepted),
             Err(message) => {
@@ -662,8 +667,26 @@ async fn register(
             }
         },
     };
-    let (Some(category), Some(accepted), true) = (category, accepted, errors.is_empty()) else {
-        let page = contest_page(
+    // A file chosen now replaces the one held, if any.
+    let replaced = held
+        .as_ref()
+        .filter(|_| accepted.is_some())
+        .map(|h| h.key.clone());
+    let poster = Chosen::pick(accepted, held);
+    if poster.is_none() && errors.get("poster").is_none() {
+        errors.add(
+            "poster",
+            "Joignez l’affiche (image JPEG, PNG, WebP ou PDF).",
+        );
+    }
+    let (Some(category), Some(poster), true) = (category, &poster, errors.is_empty()) else {
+        // The poster is held (stored once) for the corrected form.
+        let holding = match &poster {
+            Some(poster) => Some(poster.hold(&state.files).await?),
+            None => None,
+        };
+        chosen::tidy(&state.files, None, replaced.as_ref(), true).await;
+        let mut page = contest_page(
             &state,
             &user,
             ctx,
@@ -674,11 +697,17 @@ async fn register(
             Play::default(),
         )
         .await?;
+        page.held = holding.as_ref().map(|h| HeldView::new(h, &csrf));
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
-    let key = state.files.put(accepted.bytes.clone()).await?;
+    let stored = poster.store(&state.files).await?;
     let consent = Consent::parse(&form.consent);
-    let response = once::run(&state.db, &form.once, user.id, async |conn| {
+    let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
+        let to = Notice::Created.at(&format!("/editions/{}/concours", edition.id));
+        // A held poster makes one entry, whatever the pages sent again.
+        if !stored.fresh && media_store::names_file(conn, stored.key.as_str()).await? {
+            return Ok(Step::Commit(to.clone(), to));
+        }
         let entry = store::insert_entry(
             conn,
             &NewEntry {
@@ -700,21 +729,29 @@ async fn register(
                 uploader_id: user.id,
                 owner_kind: "poster",
                 owner_id: entry,
-                kind: accepted.kind,
-                file_name: &accepted.file_name,
-                byte_size: accepted.bytes.len() as i64,
-                master_key: key.as_str(),
+                kind: stored.kind,
+                file_name: &stored.file_name,
+                byte_size: stored.byte_size,
+                master_key: stored.key.as_str(),
                 description: form.description.trim(),
                 consent,
             },
         )
         .await?;
         jobs::enqueue(conn, &ProcessMedia { media }).await?;
-        Ok(Notice::Created.at(&format!("/editions/{}/concours", edition.id)))
+        Ok(Step::Commit(to.clone(), to))
     })
-    .await?;
+    .await;
+    let done = matches!(ran, Ok(Ran::Did(_)));
+    let fresh = Some(&stored.key).filter(|_| stored.fresh);
+    chosen::tidy(&state.files, fresh, replaced.as_ref(), done).await;
     state.jobs.notify_one();
-    Ok(response)
+    Ok(match ran? {
+        Ran::Repeat(answer) => answer,
+        Ran::Did(to) => {
+            axum::response::IntoResponse::into_response(axum::response::Redirect::to(&to))
+        }
+    })
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

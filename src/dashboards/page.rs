@@ -167,7 +167,9 @@ struct NationalPage {
 }
 
 /// `GET /indicateurs/national`: every académie's edition of one year
-/// (administrators: the only role above the académies).
+/// (administrators: the only role above the académies). `?annee=` picks the
+/// year; without it, the latest year that has an edition
+/// (`store::latest_year`).
 pub(super) async fn national(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -179,14 +181,21 @@ pub(super) async fn national(
             "La vue nationale est réservée à l'administration de la plateforme.",
         ));
     }
-    let year = params
+    let mut db = state.db.acquire().await?;
+    let asked = params
         .annee
         .trim()
         .parse::<i64>()
         .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or_else(|| i64::from(chrono::Utc::now().year()));
-    let mut db = state.db.acquire().await?;
+        .filter(|y| (2000..=2100).contains(y));
+    // Without a year (or with one that is not a year): the latest year that
+    // has an edition, else this one.
+    let year = match asked {
+        Some(year) => year,
+        None => store::latest_year(&mut db.conn())
+            .await?
+            .unwrap_or_else(|| i64::from(chrono::Utc::now().year())),
+    };
     let rows = store::national(&mut db.conn(), year).await?;
     let mut total = Totals::default();
     let mut lines: Vec<Line> = rows

@@ -290,6 +290,14 @@ pub async fn national(conn: &mut Conn<'_>, year: i64) -> DbResult<Vec<(Totals, S
     Ok(lines)
 }
 
+/// The latest year that has an edition, in any académie (`None`: no
+/// edition at all): the national view's year when none is asked for, so it
+/// never opens on a year with nothing (issue 11's trial).
+pub async fn latest_year(conn: &mut Conn<'_>) -> DbResult<Option<i64>> {
+    let sql = "SELECT MAX(year) FROM editions";
+    on_conn!(conn, |c| sqlx::query_scalar(sql).fetch_one(c).await)
+}
+
 /// The open schools of the scope, by district (`None`: outside any district).
 pub async fn schools(
     conn: &mut Conn<'_>,

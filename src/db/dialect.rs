@@ -123,11 +123,25 @@ impl Dialect for Postgres {
 /// and `\` typed by the person are escaped (taken literally), NUL bytes are
 /// dropped; a letter that folding leaves outside ASCII (« ñ ») becomes the
 /// one-character wildcard `_`, since SQLite's `lower()` folds ASCII only.
+///
+/// Each run of spaces, hyphens and apostrophes (`'` and `’`) becomes one `_`
+/// too (issue 8's trial): « Saint Denis » finds « Saint-Denis »,
+/// « saint-denis » finds « Saint Denis », « l ecole » finds « l'école » and
+/// « l’École », whatever the stored text used; no stored column changes.
 pub fn like_pattern(text: &str) -> String {
     let text = crate::text::fold(text);
     let text = text.as_str();
     let mut pattern = String::from("%");
+    let mut separated = false;
     for c in text.trim().chars() {
+        if is_separator(c) {
+            if !separated {
+                pattern.push('_');
+                separated = true;
+            }
+            continue;
+        }
+        separated = false;
         match c {
             '%' | '_' | '\\' => {
                 pattern.push('\\');
@@ -142,6 +156,16 @@ pub fn like_pattern(text: &str) -> String {
     pattern
 }
 
+/// What separates the words of a name the same way whoever types it: white
+/// space, the hyphen (and its Unicode kin), the apostrophes.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '\u{2010}' | '\u{2011}' | '\'' | '\u{2019}' | '\u{2018}'
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,7 +174,24 @@ mod tests {
     fn like_pattern_takes_wildcards_literally() {
         assert_eq!(like_pattern("50%_a\\b\0"), "%50\\%\\_a\\\\b%");
         assert_eq!(like_pattern(" École "), "%ecole%");
-        assert_eq!(like_pattern("CŒUR Mañana"), "%coeur ma_ana%");
+        assert_eq!(like_pattern("CŒUR Mañana"), "%coeur_ma_ana%");
+    }
+
+    #[test]
+    fn like_pattern_joins_spaces_hyphens_and_apostrophes() {
+        for typed in [
+            "Saint Denis",
+            "saint-denis",
+            "SAINT - DENIS",
+            "saint\u{2019}denis",
+        ] {
+            assert_eq!(like_pattern(typed), "%saint_denis%", "{typed}");
+        }
+        for typed in ["l ecole", "l'école", "L’École", "l' ecole"] {
+            assert_eq!(like_pattern(typed), "%l_ecole%", "{typed}");
+        }
+        // A typed `_` or `%` stays literal beside a separator.
+        assert_eq!(like_pattern("a_ -b%"), "%a\\__b\\%%");
     }
 
     #[test]

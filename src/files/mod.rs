@@ -18,9 +18,14 @@
 //!   `Content-Disposition` (attachment, or inline for PDFs shown in the
 //!   browser) and `nosniff`; the feature decides who may download it.
 //!
+//! - [`held::Held`] keeps the file of a form refused for another field, named
+//!   by a sealed hidden field, so the corrected form neither asks for it
+//!   again nor stores it twice.
+//!
 //! The metadata (key, kind, name, size) lives in each feature's tables, so
 //! this module owns no table and no migration.
 
+pub mod held;
 pub mod images;
 pub mod upload;
 

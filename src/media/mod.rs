@@ -17,6 +17,7 @@
 //!
 //! The rules (states, consent, who decides) are `domain::media`.
 
+pub mod chosen;
 pub mod demo;
 pub mod pipeline;
 pub mod store;

@@ -118,6 +118,17 @@ pub async fn insert(conn: &mut Conn<'_>, new: &NewMedia<'_>) -> DbResult<MediaId
         .await)
 }
 
+/// Whether a medium already names the stored file `master_key` (a file held
+/// for a refused form, `files::held`, is attached once).
+pub async fn names_file(conn: &mut Conn<'_>, master_key: &str) -> DbResult<bool> {
+    let sql = "SELECT COUNT(*) FROM media WHERE master_key = $1";
+    let count: i64 = on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(master_key)
+        .fetch_one(c)
+        .await)?;
+    Ok(count > 0)
+}
+
 pub async fn media_by_id(conn: &mut Conn<'_>, id: MediaId) -> DbResult<Option<Media>> {
     let sql = concat!(media_select!(), "WHERE m.id = $1");
     on_conn!(conn, |c| sqlx::query_as(sql)

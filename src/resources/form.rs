@@ -14,8 +14,9 @@ use crate::{
     web::{FormErrors, OnceToken},
 };
 
-/// The text fields, as typed (kept when the form comes back; the file must
-/// be chosen again, as browsers never refill a file field).
+/// The text fields, as typed (kept when the form comes back; browsers never
+/// refill a file field, so a file received with a refused form is held and
+/// named by `file_held`: `files::held`).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ResourceForm {
@@ -26,6 +27,8 @@ pub struct ResourceForm {
     pub audience: String,
     pub dated_on: String,
     pub body: String,
+    /// A file held from a refused submission (`files::held`).
+    pub file_held: String,
     pub once: OnceToken,
 }
 

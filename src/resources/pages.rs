@@ -31,8 +31,13 @@ use crate::{
         store::{self as editions_store, Edition},
         visible_edition,
     },
-    files::{self, FileKind, StoredKey, upload::Upload},
+    files::{
+        self, FileKind, StoredKey,
+        held::Held,
+        upload::{Upload, UploadedFile},
+    },
     map::store::{self as map_store, Academy},
+    media::chosen::{self, HeldView},
     web::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, MaybeUser, Notice,
         OnceToken, PageCtx,
@@ -101,6 +106,8 @@ struct KitPage {
     coordinator: bool,
     form: ResourceForm,
     errors: FormErrors,
+    /// The file received with a refused submission, kept for the next one.
+    held: Option<HeldView>,
     action: String,
     limit: String,
 }
@@ -128,6 +135,7 @@ async fn kit_page(
         coordinator: user.rights.manages_academy(academy.id),
         form: form.unwrap_or_else(|| ResourceForm::blank(paris_date(Utc::now()))),
         errors,
+        held: None,
         action,
         limit: files::upload::limit_label(FILE_MAX),
     })
@@ -162,15 +170,114 @@ fn content_hash(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The kit form's file: the one sent now, else the one held from the same
+/// form's refused submission (`files::held`), read back from the store so
+/// it is checked as if sent again. `None` for a held field that is not the
+/// person's, or whose file a version already names (the page sent again).
+struct FormFile {
+    file: Option<UploadedFile>,
+    /// The held file, when `file` is it (so it is not stored again).
+    held: Option<Held>,
+    /// The held file that a file sent now replaces (deleted once done).
+    replaced: Option<StoredKey>,
+}
+
+async fn form_file(
+    state: &AppState,
+    upload: &Upload<{ FILE_MAX + 64 * 1024 }>,
+    held_field: &str,
+    csrf: &str,
+) -> AppResult<FormFile> {
+    let held = match Held::read(held_field, csrf) {
+        Some(held) if FileKind::from_code(&held.kind).is_some() => {
+            let mut db = state.db.acquire().await?;
+            if store::names_file(&mut db.conn(), held.key.as_str()).await? {
+                None
+            } else {
+                Some(held)
+            }
+        }
+        _ => None,
+    };
+    if let Some(file) = upload.file("file") {
+        return Ok(FormFile {
+            file: Some(file.clone()),
+            held: None,
+            replaced: held.map(|h| h.key),
+        });
+    }
+    let Some(held) = held else {
+        return Ok(FormFile {
+            file: None,
+            held: None,
+            replaced: None,
+        });
+    };
+    let bytes = match state.files.get(&held.key).await {
+        Ok(bytes) => bytes,
+        Err(files::FileError::NotFound) => {
+            return Ok(FormFile {
+                file: None,
+                held: None,
+                replaced: None,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(FormFile {
+        file: Some(UploadedFile {
+            field: "file".into(),
+            file_name: held.file_name.clone(),
+            sent_name: held.file_name.clone(),
+            bytes,
+        }),
+        held: Some(held),
+        replaced: None,
+    })
+}
+
+impl FormFile {
+    /// For a refused form: holds the file (stored once; a held one stays as
+    /// it is) for the page that comes back, unless the refusal is about the
+    /// file itself (`fits`: no message on the file field) and it was sent now.
+    async fn hold(&self, state: &AppState, csrf: &str, fits: bool) -> AppResult<Option<HeldView>> {
+        let Some(file) = &self.file else {
+            return Ok(None);
+        };
+        let held = match &self.held {
+            Some(held) => held.clone(),
+            None if !fits => return Ok(None),
+            None => match FileKind::sniff(&file.file_name, &file.bytes) {
+                Ok(kind) => {
+                    Held::keep(
+                        &state.files,
+                        file.bytes.clone(),
+                        kind.code(),
+                        &file.file_name,
+                    )
+                    .await?
+                }
+                Err(_) => return Ok(None),
+            },
+        };
+        chosen::tidy(&state.files, None, self.replaced.as_ref(), true).await;
+        Ok(Some(HeldView::new(&held, csrf)))
+    }
+}
+
 /// Keeps an uploaded file in the store; its content row names it. Within
 /// `resource`, a file already held by one of its versions (same SHA-256) is
-/// not stored again: the new version names the stored one.
+/// not stored again: the new version names the stored one. A file held from
+/// a refused submission (`held`) is stored already: its key is used.
+/// Returns the key this call stored (to delete if nothing names it).
 async fn keep_file(
     state: &AppState,
     resource: Option<ResourceId>,
     content: &mut Content,
     file: Option<(&files::upload::UploadedFile, FileKind)>,
-) -> AppResult<()> {
+    held: Option<&Held>,
+) -> AppResult<Option<StoredKey>> {
+    let mut fresh = None;
     if let Some((file, kind)) = file {
         let hash = content_hash(&file.bytes);
         let known = match resource {
@@ -182,14 +289,14 @@ async fn keep_file(
             }
             None => None,
         };
-        let key = match known {
-            Some(key) => key,
-            None => state
-                .files
-                .put(file.bytes.clone())
-                .await?
-                .as_str()
-                .to_string(),
+        let key = match (known, held) {
+            (Some(key), _) => key,
+            (None, Some(held)) => held.key.as_str().to_string(),
+            (None, None) => {
+                let key = state.files.put(file.bytes.clone()).await?;
+                fresh = Some(key.clone());
+                key.as_str().to_string()
+            }
         };
         content.content_hash = Some(hash);
         content.file_key = Some(key);
@@ -197,7 +304,7 @@ async fn keep_file(
         content.file_name = Some(file.file_name.clone());
         content.file_size = Some(file.bytes.len() as i64);
     }
-    Ok(())
+    Ok(fresh)
 }
 
 async fn create(
@@ -214,21 +321,34 @@ async fn create(
         &Placement::academy(academy.id),
         MANAGE_REASON,
     )?;
+    let csrf = ctx.csrf.clone();
+    let sent = form_file(&state, &upload, &form.file_held, &csrf).await?;
     let mut errors = FormErrors::default();
     let values = form.values(&mut errors);
     let checked = values
         .as_ref()
-        .and_then(|v| content(v.kind, &form.body, upload.file("file"), &mut errors));
+        .and_then(|v| content(v.kind, &form.body, sent.file.as_ref(), &mut errors));
     if let (Some(values), Some((mut content, file)), true) = (values, checked, errors.is_empty()) {
-        keep_file(&state, None, &mut content, file).await?;
-        return once::run(&state.db, &form.once, user.id, async |conn| {
+        let fresh = keep_file(&state, None, &mut content, file, sent.held.as_ref()).await?;
+        let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
             let id =
                 store::insert_resource(conn, edition.id, &values, &content, Some(user.id)).await?;
-            Ok(Notice::Created.at(&format!("/ressources/{id}")))
+            let to = Notice::Created.at(&format!("/ressources/{id}"));
+            Ok(Step::Commit(to.clone(), to))
         })
         .await;
+        let done = matches!(ran, Ok(Ran::Did(_)));
+        chosen::tidy(&state.files, fresh.as_ref(), sent.replaced.as_ref(), done).await;
+        return Ok(match ran? {
+            Ran::Repeat(answer) => answer,
+            Ran::Did(to) => Redirect::to(&to).into_response(),
+        });
     }
-    let page = kit_page(
+    // The file is held (stored once) for the corrected form.
+    let held = sent
+        .hold(&state, &csrf, errors.get("file").is_none())
+        .await?;
+    let mut page = kit_page(
         &state,
         &user,
         ctx,
@@ -238,6 +358,7 @@ async fn create(
         String::new(),
     )
     .await?;
+    page.held = held;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
@@ -418,6 +539,8 @@ struct ResourcePage {
     is_markdown: bool,
     body: String,
     errors: FormErrors,
+    /// The file received with a refused submission, kept for the next one.
+    held: Option<HeldView>,
     limit: String,
     /// The presentation's form (title, rubric, audience, date).
     meta: ResourceForm,
@@ -484,6 +607,7 @@ async fn page(
         is_markdown: shown.file_key.is_none(),
         body: body.unwrap_or_else(|| shown.body.clone()),
         errors,
+        held: None,
         limit: files::upload::limit_label(FILE_MAX),
         meta: meta.unwrap_or_else(|| ResourceForm {
             kind: resource.kind.code().into(),
@@ -588,12 +712,27 @@ async fn new_version(
         &Placement::academy(academy.id),
         MANAGE_REASON,
     )?;
+    let csrf = ctx.csrf.clone();
+    let sent = form_file(&state, &upload, &form.file_held, &csrf).await?;
     let mut errors = FormErrors::default();
     if let Some((mut content, file)) =
-        content(resource.kind, &form.body, upload.file("file"), &mut errors)
+        content(resource.kind, &form.body, sent.file.as_ref(), &mut errors)
     {
-        keep_file(&state, Some(resource.id), &mut content, file).await?;
-        return once::run(&state.db, &form.once, user.id, async |conn| {
+        let fresh = keep_file(
+            &state,
+            Some(resource.id),
+            &mut content,
+            file,
+            sent.held.as_ref(),
+        )
+        .await?;
+        // A held file that a version already held (same SHA-256) is not named.
+        let unnamed = sent
+            .held
+            .as_ref()
+            .filter(|h| content.file_key.as_deref() != Some(h.key.as_str()))
+            .map(|h| h.key.clone());
+        let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
             let to = match store::add_version(conn, resource.id, &content, Some(user.id)).await? {
                 store::Added::New(number) => {
                     Notice::Saved.at(&format!("/ressources/{}/versions/{number}", resource.id))
@@ -602,11 +741,22 @@ async fn new_version(
                     Notice::SameFile.at(&format!("/ressources/{}/versions/{number}", resource.id))
                 }
             };
-            Ok(to)
+            Ok(Step::Commit(to.clone(), to))
         })
         .await;
+        let done = matches!(ran, Ok(Ran::Did(_)));
+        chosen::tidy(&state.files, fresh.as_ref(), sent.replaced.as_ref(), done).await;
+        chosen::tidy(&state.files, None, unnamed.as_ref(), done).await;
+        return Ok(match ran? {
+            Ran::Repeat(answer) => answer,
+            Ran::Did(to) => Redirect::to(&to).into_response(),
+        });
     }
-    let page = page(
+    // The file is held (stored once) for the corrected form.
+    let held = sent
+        .hold(&state, &csrf, errors.get("file").is_none())
+        .await?;
+    let mut page = page(
         &state,
         &signed,
         ctx,
@@ -617,6 +767,7 @@ async fn new_version(
         None,
     )
     .await?;
+    page.held = held;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 

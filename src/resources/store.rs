@@ -213,6 +213,17 @@ pub async fn version_with_hash(
         .await)
 }
 
+/// Whether a version of any resource names the stored file `key` (a file
+/// held for a refused form, `files::held`, is used once).
+pub async fn names_file(conn: &mut Conn<'_>, key: &str) -> DbResult<bool> {
+    let sql = "SELECT COUNT(*) FROM resource_versions WHERE file_key = $1";
+    let count: i64 = on_conn!(conn, |c| sqlx::query_scalar(sql)
+        .bind(key)
+        .fetch_one(c)
+        .await)?;
+    Ok(count > 0)
+}
+
 /// What [`add_version`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Added {

@@ -27,6 +27,7 @@ use crate::{
     map::store as map_store,
     media::{
         MediaView,
+        chosen::{self, Chosen, HeldView},
         pipeline::{self, FORM_MAX_BYTES, ProcessMedia},
         store::{self as media_store, NewMedia},
     },
@@ -35,7 +36,8 @@ use crate::{
         AppError, AppResult, AppState, CsrfForm, CurrentUser, FormErrors, Notice, OnceToken,
         PageCtx,
         extract::{Path, Query},
-        once, render, render_with,
+        once::{self, Ran, Step},
+        render, render_with,
     },
 };
 
@@ -53,6 +55,8 @@ struct EntryForm {
     text: String,
     description: String,
     consent: String,
+    /// A photo held from a refused submission (`files::held`).
+    photo_held: String,
     once: OnceToken,
 }
 
@@ -79,6 +83,8 @@ struct TotemPage {
     entries: Vec<EntryView>,
     form: EntryForm,
     errors: FormErrors,
+    /// The photo received with a refused submission, kept for the next one.
+    held: Option<HeldView>,
     here: String,
     consents: [Consent; 2],
     /// The académie's allowed video hosts (the players' `frame-src`).
@@ -162,6 +168,7 @@ async fn totem_page(
         entries,
         form,
         errors,
+        held: None,
         here: format!("/editions/{}/totem", edition.id),
         consents: Consent::ALL,
         hosts: videos::allowed_hosts(conn, academy.id).await?,
@@ -182,7 +189,9 @@ async fn page(
 }
 
 /// The school's entry: its text, and a photo through the media pipeline
-/// (private until the académie approves it).
+/// (private until the académie approves it). A form refused for its text
+/// holds the photo (`media::chosen`: stored once, named by a hidden field)
+/// and keeps its description and consent; the corrected form attaches it.
 async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -195,6 +204,8 @@ async fn save(
     let school = own_school(&user, academy.id).ok_or_else(|| {
         AppError::forbidden("Seuls les personnels d’un établissement envoient son totem.")
     })?;
+    let csrf = ctx.csrf.clone();
+    let held = chosen::read_held(&state.db, &form.photo_held, &csrf).await?;
     let mut db = state.db.acquire().await?;
     let school = map_store::school_by_id(&mut db.conn(), school)
         .await?
@@ -252,7 +263,7 @@ async fn save(
             None => 0,
         }
     };
-    if file.is_some() && existing >= PHOTOS_MAX {
+    if (file.is_some() || held.is_some()) && existing >= PHOTOS_MAX {
         errors.add(
             "photo",
             format!(
@@ -261,17 +272,29 @@ async fn save(
         );
     }
     let accepted = match file {
-        Some(file) if errors.is_empty() => match pipeline::accept(file, false).await {
+        Some(file) => match pipeline::accept(file, false).await {
             Ok(accepted) => Some(accepted),
             Err(message) => {
                 errors.add("photo", message);
                 None
             }
         },
-        _ => None,
+        None => None,
     };
+    // A file chosen now replaces the one held, if any.
+    let replaced = held
+        .as_ref()
+        .filter(|_| accepted.is_some())
+        .map(|h| h.key.clone());
+    let photo = Chosen::pick(accepted, held);
     if !errors.is_empty() {
-        let page = totem_page(
+        // The photo is held (stored once) for the corrected form.
+        let holding = match &photo {
+            Some(photo) => Some(photo.hold(&state.files).await?),
+            None => None,
+        };
+        chosen::tidy(&state.files, None, replaced.as_ref(), true).await;
+        let mut page = totem_page(
             &state,
             &user,
             ctx,
@@ -281,39 +304,50 @@ async fn save(
             Play::default(),
         )
         .await?;
+        page.held = holding.as_ref().map(|h| HeldView::new(h, &csrf));
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
-    let key = match &accepted {
-        Some(accepted) => Some(state.files.put(accepted.bytes.clone()).await?),
+    let stored = match &photo {
+        Some(photo) => Some(photo.store(&state.files).await?),
         None => None,
     };
-    let response = once::run(&state.db, &form.once, user.id, async |conn| {
+    let ran = once::guard(&state.db, &form.once, user.id, async |conn| {
         let entry = store::save_entry(conn, edition.id, school.id, text, user.id).await?;
-        if let (Some(accepted), Some(key)) = (&accepted, &key) {
-            let media = media_store::insert(
-                conn,
-                &NewMedia {
-                    edition_id: edition.id,
-                    school_id: Some(school.id),
-                    uploader_id: user.id,
-                    owner_kind: "totem",
-                    owner_id: entry.0,
-                    kind: accepted.kind,
-                    file_name: &accepted.file_name,
-                    byte_size: accepted.bytes.len() as i64,
-                    master_key: key.as_str(),
-                    description,
-                    consent,
-                },
-            )
-            .await?;
-            jobs::enqueue(conn, &ProcessMedia { media }).await?;
+        if let Some(stored) = &stored {
+            // A held photo is attached once, whatever the pages sent again.
+            if stored.fresh || !media_store::names_file(conn, stored.key.as_str()).await? {
+                let media = media_store::insert(
+                    conn,
+                    &NewMedia {
+                        edition_id: edition.id,
+                        school_id: Some(school.id),
+                        uploader_id: user.id,
+                        owner_kind: "totem",
+                        owner_id: entry.0,
+                        kind: stored.kind,
+                        file_name: &stored.file_name,
+                        byte_size: stored.byte_size,
+                        master_key: stored.key.as_str(),
+                        description,
+                        consent,
+                    },
+                )
+                .await?;
+                jobs::enqueue(conn, &ProcessMedia { media }).await?;
+            }
         }
-        Ok(Notice::Saved.at(&format!("/editions/{}/totem", edition.id)))
+        let to = Notice::Saved.at(&format!("/editions/{}/totem", edition.id));
+        Ok(Step::Commit(to.clone(), to))
     })
-    .await?;
+    .await;
+    let done = matches!(ran, Ok(Ran::Did(_)));
+    let fresh = stored.as_ref().filter(|s| s.fresh).map(|s| &s.key);
+    chosen::tidy(&state.files, fresh, replaced.as_ref(), done).await;
     state.jobs.notify_one();
-    Ok(response)
+    Ok(match ran? {
+        Ran::Repeat(answer) => answer,
+        Ran::Did(to) => axum::response::Redirect::to(&to).into_response(),
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { checkPageBasics, journey, skipIfNoChromium, textOf } from './harness.mjs';
+import { checkPageBasics, journey, launchBrowser, skipIfNoChromium, textOf } from './harness.mjs';
 
 const UAI = /[0-9]{7}[A-Z]/;
 const SCHOOL_HREF = /\/etablissements\/([0-9]{7}[A-Z])(?:[/?#]|$)/;
@@ -69,6 +69,74 @@ test(
 
       step('aucune erreur dans la console');
       assert.deepEqual(errors, [], `erreurs relevées dans le navigateur :\n${errors.join('\n')}`);
+    });
+  },
+);
+
+test(
+  'sur un téléphone sans JavaScript, « Se connecter » est dans l’en-tête et mène à la connexion',
+  { skip: skipIfNoChromium, timeout: 120_000 },
+  async (t) => {
+    await journey(t, async ({ app, step }) => {
+      const browser = await launchBrowser();
+      try {
+        const context = await browser.newContext({
+          locale: 'fr-FR',
+          baseURL: app.url,
+          javaScriptEnabled: false,
+          viewport: { width: 375, height: 700 },
+        });
+        const page = await context.newPage();
+        step('accueil, 375 px, sans JavaScript');
+        await page.goto('/');
+        const header = page.locator('header');
+        // The DSFR's tools links are hidden at this width (behind the menu button).
+        assert.equal(await header.locator('.fr-header__tools').isVisible(), false);
+        const signIn = header.getByRole('link', { name: 'Se connecter' });
+        assert.equal(await signIn.count(), 1, 'un seul lien visible « Se connecter »');
+        assert.ok(await signIn.isVisible(), '« Se connecter » visible');
+        const box = await signIn.boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= 375, `dans l’écran : ${JSON.stringify(box)}`);
+
+        step('le lien mène à la page de connexion');
+        await signIn.click();
+        await page.waitForURL(/\/connexion(?:[?#]|$)/);
+        assert.match(await textOf(page.locator('h1')), /connexion|Se connecter/i);
+
+        step('connecté : « Mon espace » et « Se déconnecter » visibles');
+        await page
+          .getByRole('button', { name: /Référent décrochage scolaire/ })
+          .first()
+          .click();
+        await page.waitForURL(/\/mon-espace(?:[?#]|$)/);
+        const space = page.locator('header').getByRole('link', { name: 'Mon espace' });
+        assert.equal(await space.count(), 1);
+        assert.ok(await space.isVisible());
+        const signOut = page.locator('header').getByRole('button', { name: 'Se déconnecter' });
+        assert.equal(await signOut.count(), 1);
+        assert.ok(await signOut.isVisible());
+        await signOut.click();
+        await page.waitForURL((url) => !/\/mon-espace/.test(url.pathname));
+        assert.ok(await page.locator('header').getByRole('link', { name: 'Se connecter' }).isVisible());
+      } finally {
+        await browser.close();
+      }
+    });
+  },
+);
+
+test(
+  'sur un grand écran, les liens de l’en-tête ne sont pas en double',
+  { skip: skipIfNoChromium, timeout: 120_000 },
+  async (t) => {
+    await journey(t, async ({ page, step }) => {
+      step('accueil, 1280 px');
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto('/');
+      const signIn = page.locator('header').getByRole('link', { name: 'Se connecter' });
+      assert.equal(await signIn.count(), 1);
+      assert.ok(await signIn.isVisible());
+      assert.equal(await page.locator('.pv-header-compact').isVisible(), false);
     });
   },
 );

@@ -596,6 +596,8 @@ async fn an_entry_from_the_declaration_form_gets_its_poster_later(engine: Engine
         .await;
     let html = body(app.get("/a/creteil/editions/2040/concours").await).await;
     assert!(html.contains("Affiches de la persévérance"), "{html}");
+}
+
 /// Every file under the service's store.
 fn stored_files(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |entries| {

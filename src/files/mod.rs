@@ -49,6 +49,56 @@ pub struct FileStore {
     backend: Arc<dyn ObjectStore>,
     /// « dossier data/files », for logs and `Debug`.
     describe: String,
+    small: Arc<SmallFiles>,
+}
+
+/// Small files read lately (thumbnails: about 12 KB each), kept in memory
+/// so that serving one costs no read from the folder or the bucket. A key's
+/// content never changes (keys are random and never reused), so a copy is
+/// never stale; [`FileStore::delete`] drops it (another instance sharing the
+/// bucket may keep its copy until it is evicted: every handler checks the
+/// file's row, approval included, before it asks for the bytes). At most [`SmallFiles::MAX_TOTAL`]
+/// bytes: when full, the copies are dropped all at once and the cache fills
+/// again with what is asked for.
+#[derive(Default)]
+struct SmallFiles {
+    copies: std::sync::Mutex<(std::collections::HashMap<String, Bytes>, usize)>,
+}
+
+impl SmallFiles {
+    /// Files up to this size are kept.
+    const MAX_FILE: usize = 128 * 1024;
+    /// The copies' total size.
+    const MAX_TOTAL: usize = 32 * 1024 * 1024;
+
+    fn get(&self, key: &StoredKey) -> Option<Bytes> {
+        let copies = self.copies.lock().unwrap_or_else(|e| e.into_inner());
+        copies.0.get(key.as_str()).cloned()
+    }
+
+    fn keep(&self, key: &StoredKey, bytes: &Bytes) {
+        if bytes.len() > Self::MAX_FILE {
+            return;
+        }
+        let mut copies = self.copies.lock().unwrap_or_else(|e| e.into_inner());
+        if copies.1 + bytes.len() > Self::MAX_TOTAL {
+            *copies = Default::default();
+        }
+        if copies
+            .0
+            .insert(key.as_str().to_string(), bytes.clone())
+            .is_none()
+        {
+            copies.1 += bytes.len();
+        }
+    }
+
+    fn forget(&self, key: &StoredKey) {
+        let mut copies = self.copies.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(gone) = copies.0.remove(key.as_str()) {
+            copies.1 -= gone.len();
+        }
+    }
 }
 
 impl std::fmt::Debug for FileStore {
@@ -86,6 +136,7 @@ impl FileStore {
         Ok(FileStore {
             backend: Arc::new(backend),
             describe: format!("dossier {}", dir.display()),
+            small: Arc::default(),
         })
     }
 
@@ -94,6 +145,7 @@ impl FileStore {
         FileStore {
             backend: Arc::new(InMemory::new()),
             describe: "mémoire".into(),
+            small: Arc::default(),
         }
     }
 
@@ -121,6 +173,7 @@ impl FileStore {
         Ok(FileStore {
             backend: Arc::new(backend),
             describe: format!("compartiment S3 {}", settings.bucket),
+            small: Arc::default(),
         })
     }
 
@@ -145,8 +198,15 @@ impl FileStore {
 
     /// The bytes stored under `key`.
     pub async fn get(&self, key: &StoredKey) -> Result<Bytes, FileError> {
+        if let Some(bytes) = self.small.get(key) {
+            return Ok(bytes);
+        }
         match self.backend.get(&key.path()).await {
-            Ok(found) => Ok(found.bytes().await?),
+            Ok(found) => {
+                let bytes = found.bytes().await?;
+                self.small.keep(key, &bytes);
+                Ok(bytes)
+            }
             Err(object_store::Error::NotFound { .. }) => Err(FileError::NotFound),
             Err(e) => Err(e.into()),
         }
@@ -154,6 +214,7 @@ impl FileStore {
 
     /// Forgets the file under `key` (nothing happens if it is gone already).
     pub async fn delete(&self, key: &StoredKey) -> Result<(), FileError> {
+        self.small.forget(key);
         match self.backend.delete(&key.path()).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e.into()),
@@ -444,6 +505,25 @@ pub fn content_disposition(disposition: &str, file_name: &str, kind: FileKind) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn small_files_are_read_once_and_forgotten_when_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::local(dir.path()).unwrap();
+        let small = store.put(Bytes::from(vec![7u8; 12_000])).await.unwrap();
+        let large = store.put(Bytes::from(vec![8u8; 200_000])).await.unwrap();
+        assert_eq!(store.get(&small).await.unwrap().len(), 12_000);
+        assert_eq!(store.get(&large).await.unwrap().len(), 200_000);
+        // Gone from the folder behind the store's back: the small one is
+        // answered from memory, the large one was not kept.
+        for found in walk(dir.path()) {
+            std::fs::remove_file(found).unwrap();
+        }
+        assert_eq!(store.get(&small).await.unwrap().len(), 12_000);
+        assert!(matches!(store.get(&large).await, Err(FileError::NotFound)));
+        store.delete(&small).await.unwrap();
+        assert!(matches!(store.get(&small).await, Err(FileError::NotFound)));
+    }
 
     #[tokio::test]
     async fn stores_and_reads_back_under_random_keys() {

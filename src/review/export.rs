@@ -116,13 +116,10 @@ const HEADER: [&str; 18] = [
 /// by « , »).
 async fn answers_of(
     conn: &mut Conn<'_>,
-    query: &Query,
     ids: &[ActionId],
 ) -> DbResult<HashMap<(ActionId, QuestionId), String>> {
     let mut answers: HashMap<(ActionId, QuestionId), String> = HashMap::new();
-    for (action, question, value) in
-        store::export_answers(conn, query.edition, &query.reach, &query.filter, Some(ids)).await?
-    {
+    for (action, question, value) in store::export_batch_answers(conn, ids).await? {
         answers
             .entry((action, question))
             .and_modify(|text| {
@@ -250,8 +247,8 @@ async fn read_ids(db: &Db, query: &Query) -> DbResult<Vec<ActionId>> {
     .await
 }
 
-/// One batch: the actions of `ids` (still within the query's reach and
-/// filter), in the list's order, and their answers.
+/// One batch: the actions of `ids` (read by [`read_ids`] within the
+/// query's reach and filter), in the list's order, and their answers.
 async fn read_batch(
     db: &Db,
     query: &Query,
@@ -259,9 +256,8 @@ async fn read_batch(
 ) -> DbResult<(Vec<Action>, HashMap<(ActionId, QuestionId), String>)> {
     let mut pooled = db.acquire().await?;
     let conn = &mut pooled.conn();
-    let actions =
-        store::export_actions(conn, query.edition, &query.reach, &query.filter, Some(ids)).await?;
-    let answers = answers_of(conn, query, ids).await?;
+    let actions = store::export_batch(conn, ids, &query.filter).await?;
+    let answers = answers_of(conn, ids).await?;
     Ok((actions, answers))
 }
 

@@ -200,29 +200,48 @@ pub async fn export_ids(
     })
 }
 
-/// The answers of the same actions: (action, question, value), one row per
-/// text answer and one per chosen option (its label), in the options' order.
-pub async fn export_answers(
+/// The actions `ids` (a batch of [`export_ids`], already within the reach
+/// and the filter), in the list's order: a lookup by primary key, so that
+/// each batch costs its own rows, never the whole list again.
+pub async fn export_batch(
     conn: &mut Conn<'_>,
-    edition_id: EditionId,
-    reach: &Reach,
+    ids: &[ActionId],
     filter: &ReviewFilter,
-    ids: Option<&[ActionId]>,
+) -> DbResult<Vec<Action>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_conn!(conn, |c| {
+        let mut q = QueryBuilder::new(ACTION_SELECT);
+        q.push_sql(" WHERE a.id IN (").bind_list(ids).push_sql(")");
+        push_order(&mut q, filter);
+        q.build_query_as().fetch_all(c).await
+    })
+}
+
+/// The answers of the actions `ids`: (action, question, value), one row per
+/// text answer and one per chosen option (its label), in the options' order.
+pub async fn export_batch_answers(
+    conn: &mut Conn<'_>,
+    ids: &[ActionId],
 ) -> DbResult<Vec<(ActionId, QuestionId, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     on_conn!(conn, |c| {
         let mut q = QueryBuilder::new(
             "SELECT action_id, question_id, value FROM (\
              SELECT aa.action_id, aa.question_id, aa.value, 0 AS position FROM action_answers aa \
              WHERE aa.action_id IN (",
         );
-        push_list_ids(&mut q, edition_id, reach, filter, ids);
+        q.bind_list(ids);
         q.push_sql(
             ") UNION ALL \
              SELECT ac.action_id, o.question_id, o.label, o.position FROM action_choices ac \
              JOIN question_options o ON o.id = ac.option_id \
              WHERE ac.action_id IN (",
         );
-        push_list_ids(&mut q, edition_id, reach, filter, ids);
+        q.bind_list(ids);
         q.push_sql(")) answers ORDER BY action_id, question_id, position");
         q.build_query_as().fetch_all(c).await
     })

@@ -18,7 +18,9 @@ pub use figures::{
     ActionCounts, DistrictName, SchoolCoverage, SilentSchool, action_counts, districts_in_reach,
     school_coverage, silent_schools,
 };
-pub use list::{ReviewRow, export_actions, export_answers, export_ids, review_page};
+pub use list::{
+    ReviewRow, export_actions, export_batch, export_batch_answers, export_ids, review_page,
+};
 
 use crate::{
     db::{Conn, DbResult, builder::SqlBuilder},

@@ -878,6 +878,37 @@ async fn export_is_a_csv_for_excel(engine: Engine) {
     let xlsx = response.bytes().await.unwrap();
     assert!(xlsx.starts_with(b"PK"));
     assert!(xlsx.windows(24).any(|w| w == b"xl/worksheets/sheet1.xml"));
+
+    // A browser asks for compressed answers: both files arrive whole
+    // (the compression layer polled the stream after its end, and the
+    // download was cut).
+    let csv = w.app.post(&url, &[]).await.bytes().await.unwrap();
+    for (format, plain) in [("csv", csv), ("xlsx", xlsx.clone())] {
+        let csrf = w.app.csrf();
+        let response = w
+            .app
+            .client
+            .post(format!("{}{url}", w.app.url))
+            .header("accept-encoding", "gzip")
+            .form(&[("csrf", csrf.as_str()), ("format", format)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-encoding"], "gzip");
+        let zipped = response.bytes().await.expect("the whole download");
+        let mut unzipped = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&zipped[..]),
+            &mut unzipped,
+        )
+        .unwrap();
+        if format == "csv" {
+            assert_eq!(unzipped, plain.to_vec(), "the same file, compressed");
+        } else {
+            assert!(unzipped.starts_with(b"PK") && unzipped.len() > 1000);
+        }
+    }
 }
 
 async fn export_streams_every_batch(engine: Engine) {

@@ -74,9 +74,13 @@ where
                 .await;
         }
     });
-    let body = Body::from_stream(futures_util::stream::unfold(receiver, |mut rx| async {
+    // Fused: the compression layer asks again after the end, which an
+    // `unfold` answers with a panic (the download was cut when the browser
+    // accepted gzip).
+    let chunks = futures_util::stream::unfold(receiver, |mut rx| async {
         rx.recv().await.map(|item| (item, rx))
-    }));
+    });
+    let body = Body::from_stream(futures_util::StreamExt::fuse(chunks));
     (
         [
             (header::CONTENT_TYPE, sheet.content_type().to_string()),

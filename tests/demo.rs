@@ -730,10 +730,9 @@ async fn the_demo_shows_a_contest_and_a_totem_gallery(engine: Engine) {
     );
 
     let contest = body(app.get("/a/normandie/editions/2023/concours").await).await;
-    assert_eq!(
-        contest.matches("1er prix").count(),
-        3,
-        "a first prize a category"
+    assert!(
+        contest.matches("1er prix").count() >= 3,
+        "a first prize a category (two on a tie)"
     );
     assert_eq!(contest.matches("<img src=\"/medias/").count(), 9);
     let gallery = body(app.get("/a/creteil/editions/2024/galerie").await).await;
@@ -781,4 +780,25 @@ async fn the_demo_shows_a_contest_and_a_totem_gallery(engine: Engine) {
     assert_eq!(statements.len(), 9);
     assert!(!gallery.contains("de Collège") && !gallery.contains("de Lycée"));
     assert!(!contest.contains("prix, Collège"));
+
+    // The demo's laureates are the ranking's: publishing again changes nothing.
+    let laureates = |html: String| common::html::Page::parse(&html).texts(".pv-laureate");
+    let before = laureates(contest);
+    app.post("/deconnexion", &[]).await;
+    app.sign_in_demo(NORMANDIE_ACCOUNTS[0].0).await;
+    let manage = format!("/editions/{}/concours", normandie[0].id);
+    let page = common::html::Page::parse(&body(app.get(&manage).await).await);
+    let palmares = format!("{manage}/palmares");
+    let once = page
+        .attr(
+            &format!("form[action=\"{palmares}\"] input[name=\"once\"]"),
+            "value",
+        )
+        .expect("the « Publier le palmarès » form");
+    let published = app.post(&palmares, &[("once", once.as_str())]).await;
+    assert_eq!(published.status(), StatusCode::SEE_OTHER);
+    app.post("/deconnexion", &[]).await;
+    let after = laureates(body(app.get("/a/normandie/editions/2023/concours").await).await);
+    assert!(!before.is_empty());
+    assert_eq!(before, after);
 }

@@ -16,7 +16,7 @@ pub mod store;
 
 pub mod poster;
 
-mod pages;
+pub(crate) mod pages;
 
 use axum::Router;
 

@@ -225,6 +225,32 @@ fn weighted(grid: &Grid, scores: &[store::Score], entry: i64) -> Vec<f64> {
         .collect()
 }
 
+/// The laureates of each category: (entry, rank) for the entries ranked 1
+/// to 3 by the weighted mean of their scores (ties share a rank, so a
+/// category may have two first prizes), as the ranking page shows them.
+/// Errors: the grid cannot be read (its message, in French).
+pub(crate) fn laureates(
+    contest: &Contest,
+    entries: &[Entry],
+    scores: &[store::Score],
+) -> Result<Vec<(i64, i64)>, String> {
+    let grid = Grid::parse(&contest.grid)?;
+    let mut laureates = Vec::new();
+    for (n, _) in contest.category_list() {
+        let of: Vec<(i64, Vec<f64>)> = entries
+            .iter()
+            .filter(|e| e.category == n)
+            .map(|e| (e.id, weighted(&grid, scores, e.id)))
+            .collect();
+        for standing in rank(&of) {
+            if standing.mean.is_some() && standing.rank <= 3 {
+                laureates.push((standing.entry, standing.rank as i64));
+            }
+        }
+    }
+    Ok(laureates)
+}
+
 fn ranking(contest: &Contest, entries: &[Entry], scores: &[store::Score]) -> Vec<CategoryRanking> {
     let grid = Grid::parse(&contest.grid).unwrap_or(Grid {
         criteria: Vec::new(),
@@ -870,20 +896,7 @@ async fn publish(
     let entries = store::entries(&mut db.conn(), edition.id).await?;
     let scores = store::scores(&mut db.conn(), edition.id).await?;
     drop(db);
-    let grid = Grid::parse(&contest.grid).map_err(AppError::BadRequest)?;
-    let mut laureates = Vec::new();
-    for (n, _) in contest.category_list() {
-        let of: Vec<(i64, Vec<f64>)> = entries
-            .iter()
-            .filter(|e| e.category == n)
-            .map(|e| (e.id, weighted(&grid, &scores, e.id)))
-            .collect();
-        for standing in rank(&of) {
-            if standing.mean.is_some() && standing.rank <= 3 {
-                laureates.push((standing.entry, standing.rank as i64));
-            }
-        }
-    }
+    let laureates = laureates(&contest, &entries, &scores).map_err(AppError::BadRequest)?;
     once::run(&state.db, &form.once, user.id, async |conn| {
         store::publish(conn, edition.id, &laureates).await?;
         Ok(Notice::Saved.at(&format!("/editions/{}/concours#classement", edition.id)))

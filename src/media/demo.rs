@@ -283,14 +283,11 @@ async fn contest(db: &Db, files: &FileStore) -> anyhow::Result<usize> {
     // Scores (deterministic), the jury closed, three laureates a category.
     let mut tx = db.begin().await?;
     let conn = &mut tx.conn();
-    let mut totals = Vec::new();
-    for (entry, category, n) in &entries {
-        let mut total = 0;
+    for (entry, _, n) in &entries {
         for (j, juror) in jurors.iter().enumerate() {
             let scores: Vec<u32> = (0..4)
                 .map(|c| ((n * 7 + j * 3 + c * 5) % 4 + 2) as u32)
                 .collect();
-            total += scores.iter().sum::<u32>();
             let text = scores
                 .iter()
                 .map(u32::to_string)
@@ -298,17 +295,16 @@ async fn contest(db: &Db, files: &FileStore) -> anyhow::Result<usize> {
                 .join(" ");
             contest_store::save_score(conn, *entry, *juror, &text).await?;
         }
-        totals.push((*entry, *category, total));
     }
     contest_store::close_jury(conn, edition.id).await?;
-    let mut laureates = Vec::new();
-    for category in 1..=3 {
-        let mut of: Vec<_> = totals.iter().filter(|t| t.1 == category).collect();
-        of.sort_by_key(|t| std::cmp::Reverse(t.2));
-        for (rank, t) in of.iter().take(3).enumerate() {
-            laureates.push((t.0, rank as i64 + 1));
-        }
-    }
+    // The laureates as « Publier le palmarès » finds them (weighted means, ties).
+    let contest = contest_store::contest_of(conn, edition.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo contest"))?;
+    let all = contest_store::entries(conn, edition.id).await?;
+    let scores = contest_store::scores(conn, edition.id).await?;
+    let laureates =
+        crate::contest::pages::laureates(&contest, &all, &scores).map_err(anyhow::Error::msg)?;
     contest_store::publish(conn, edition.id, &laureates).await?;
     tx.commit().await?;
     Ok(entries.len())

@@ -1543,6 +1543,13 @@ async fn the_national_view_opens_on_the_latest_year_with_an_edition(engine: Engi
     )
     .await;
     w.app.sign_in_demo("admin@demo.test").await;
+    // « Mon espace » leads there.
+    let space = Page::parse(&body(w.app.get("/mon-espace").await).await);
+    assert!(
+        space
+            .attrs("a", "href")
+            .contains(&"/indicateurs/national".to_string())
+    );
     for query in ["", "?annee=", "?annee=demain"] {
         let response = w.app.get(&format!("/indicateurs/national{query}")).await;
         assert_eq!(response.status(), StatusCode::OK, "{query}");

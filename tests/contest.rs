@@ -21,6 +21,7 @@ on_both_engines!(
     the_declaration_form_enters_the_contest_when_the_edition_says_so,
     an_entry_from_the_declaration_form_gets_its_poster_later,
     an_entry_refused_for_its_title_keeps_its_poster_once,
+    a_publishable_poster_needs_its_description,
 );
 
 async fn signed_in(app: &TestApp, email: &str) -> Visitor {
@@ -706,4 +707,59 @@ async fn an_entry_refused_for_its_title_keeps_its_poster_once(engine: Engine) {
     })
     .unwrap();
     assert_eq!(entries, 1, "one entry");
+}
+
+/// With the consent tick a poster may be published, and no image is
+/// published without a description, which cannot be added afterwards: the
+/// form asks for it and keeps the rest (the trial found a poster sent
+/// without one that the coordinator was offered to publish, then refused).
+async fn a_publishable_poster_needs_its_description(engine: Engine) {
+    use common::html::Page;
+    let app = TestApp::spawn(engine).await;
+    let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
+    let coordinator = signed_in(&app, "coordination.academique@demo.test").await;
+    coordinator
+        .post_ok(
+            &format!("/editions/{edition}/concours"),
+            &[
+                ("rules", "Une affiche par classe."),
+                ("categories", "École\nCollège\nLycée"),
+                ("grid", "Lien avec le thème ; 3 ; 5"),
+                ("deadline", "01/01/2099"),
+                ("entry_mode", "page"),
+            ],
+        )
+        .await;
+    let staff = signed_in(&app, "personnel@demo.test").await;
+    let response = staff
+        .post_multipart(
+            &format!("/editions/{edition}/concours/participations"),
+            &[
+                ("category", "2"),
+                ("group_name", "4e B"),
+                ("title", "Se relever"),
+                ("statement", "Persévérer, c'est se relever."),
+                ("description", " "),
+                ("consent", "none_identifiable"),
+            ],
+            Some(("poster", "affiche.png", &png())),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&body(response).await);
+    assert!(
+        page.text("#description-erreur")
+            .is_some_and(|t| t.contains("Décrivez l’affiche")),
+        "the description is asked for"
+    );
+    assert_eq!(page.field("title").as_deref(), Some("Se relever"));
+    assert!(page.field("poster_held").is_some(), "the poster is kept");
+    let entries: i64 = perseverance::on_conn!(app.db.acquire().await.unwrap().conn(), |c| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM poster_entries WHERE edition_id = $1")
+            .bind(edition)
+            .fetch_one(c)
+            .await
+    })
+    .unwrap();
+    assert_eq!(entries, 0, "nothing registered");
 }

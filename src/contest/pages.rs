@@ -683,6 +683,12 @@ async fn register(
             errors.add(field, too_long(what, max, count));
         }
     }
+    // With the consent tick the poster may be published, and no image is
+    // published without its text alternative (issue 9), which cannot be
+    // added afterwards: asked for now.
+    if Consent::parse(&form.consent).is_some() && form.description.trim().is_empty() {
+        errors.add("description", "Décrivez l’affiche en une phrase (sans nom d’élève) : avec l’attestation de droit à l’image elle pourra être publiée, et une image publiée a toujours une description qui la remplace pour qui ne la voit pas.");
+    }
     let accepted = match upload.file("poster") {
         None => None,
         Some(file) => match pipeline::accept(file, true).await {

@@ -198,7 +198,11 @@ async fn send(
     }
     let description = page.form.description.trim().to_string();
     let count = description.chars().count();
-    if count > DESCRIPTION_MAX {
+    if count == 0 && Consent::parse(&page.form.consent).is_some() {
+        // Publishable: no image is published without its text alternative
+        // (issue 9), which cannot be added afterwards.
+        errors.add("description", "Décrivez l’affiche en une phrase (sans nom d’élève) : avec l’attestation de droit à l’image elle pourra être publiée, et une image publiée a toujours une description qui la remplace pour qui ne la voit pas.");
+    } else if count > DESCRIPTION_MAX {
         errors.add(
             "description",
             crate::domain::declaration::too_long("La description", DESCRIPTION_MAX, count),

@@ -249,6 +249,14 @@ async fn save(
     }
     let consent = Consent::parse(&form.consent);
     let file = upload.file("photo");
+    if (file.is_some() || held.is_some()) && consent.is_some() && description.is_empty() {
+        // Publishable: no image is published without its text alternative
+        // (issue 9), which cannot be added afterwards.
+        errors.add(
+            "description",
+            "Décrivez la photo (ce qu’elle montre, pour les personnes qui ne la voient pas) : avec l’attestation de droit à l’image elle pourra être publiée, et une image publiée a toujours une description.",
+        );
+    }
     if file.is_some() && consent.is_none() {
         // Kept private, never refused: said on the form's answer.
         tracing::info!("totem photo sent without the consent tick");

@@ -445,6 +445,22 @@ async fn approval_needs_a_description_and_the_consent_tick(engine: Engine) {
         .await;
     assert!(review.contains("Sans description"));
     assert!(review.contains("non cochée"));
+    // « Publier » is not offered for what cannot be published.
+    assert!(!review.contains(&format!(
+        "Publier<span class=\"fr-sr-only\"> l’image {}",
+        media.id
+    )));
+    // A photo with the consent tick but no description is refused when
+    // sent: the description cannot be added afterwards.
+    let response = send(
+        &staff,
+        edition,
+        &[("consent", "none_identifiable")],
+        ("totem3.png", &png),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(response).await.contains("Décrivez la photo"));
     // A described photo without the consent tick stays private too.
     let response = send(
         &staff,

@@ -107,6 +107,9 @@ pub struct MediaView {
     pub school_name: String,
     pub file_name: String,
     pub public: bool,
+    /// Whether it may be approved: a description and the consent tick (the
+    /// review page offers « Publier » only then).
+    pub publishable: bool,
     /// What it was sent with: « Totem », « Affiche du concours », « Bilan
     /// d'action ».
     pub origin: &'static str,
@@ -132,6 +135,7 @@ impl MediaView {
             school_name: media.school_name.clone().unwrap_or_default(),
             file_name: media.file_name.clone(),
             public: media.is_public(),
+            publishable: !media.description.trim().is_empty() && media.consent().is_some(),
             origin: match media.owner_kind.as_str() {
                 "totem" => "Totem",
                 "poster" => "Affiche du concours",

@@ -139,9 +139,36 @@ pub fn of_category(name: &str) -> String {
     }
 }
 
+/// The title of a district's programme: « Programme du district de
+/// Saint-Denis » for a district named « District de Saint-Denis » (never
+/// « du district District de … »), « Programme du district Bobigny » for one
+/// named « Bobigny ».
+pub fn programme_title(district: &str) -> String {
+    let name = district.trim();
+    match name.get(..9) {
+        Some(head) if head.eq_ignore_ascii_case("district ") => {
+            format!("Programme du district {}", &name[9..])
+        }
+        _ => format!("Programme du district {name}"),
+    }
+}
+
 #[cfg(test)]
 mod article_tests {
     use super::*;
+
+    #[test]
+    fn a_programme_names_its_district_once() {
+        assert_eq!(
+            programme_title("District de Saint-Denis"),
+            "Programme du district de Saint-Denis"
+        );
+        assert_eq!(programme_title("Bobigny"), "Programme du district Bobigny");
+        assert_eq!(
+            programme_title("district de Rouen"),
+            "Programme du district de Rouen"
+        );
+    }
 
     #[test]
     fn schools_and_categories_read_with_their_article() {

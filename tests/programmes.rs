@@ -356,6 +356,14 @@ async fn the_demo_shows_a_published_programme(engine: Engine) {
     assert!(page.contains("Version 2"), "{page}");
     assert!(page.contains("Forum de clôture"));
     assert!(page.contains("Lancement de la semaine du district"));
+    // The district is named once (« Programme du district de … »).
+    let title = Page::parse(&page).text("h1").expect("a title");
+    assert!(title.starts_with("Programme du district "), "{title}");
+    assert!(
+        !title.to_lowercase().contains("district district"),
+        "{title}"
+    );
+    assert!(!edition.contains("district District"));
 }
 
 async fn a_published_version_leaves_out_an_action_unpublished_since(engine: Engine) {

@@ -202,10 +202,7 @@ async fn compose_page(
         })
         .collect();
     Ok(ComposePage {
-        ctx: place.page(
-            ctx,
-            &format!("Programme du district {}", place.district.name),
-        ),
+        ctx: place.page(ctx, &crate::text::programme_title(&place.district.name)),
         base: place.base(),
         public_url: place.public_url(),
         district_id: place.district.id,

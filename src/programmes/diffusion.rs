@@ -327,8 +327,9 @@ pub(super) async fn send(
             store::add_diffusion(conn, programme.id, version.id, user.id, &changes.join("\n"))
                 .await?;
         let subject = format!(
-            "Programme du district {} — {}",
-            content.district, content.edition
+            "{} — {}",
+            crate::text::programme_title(&content.district),
+            content.edition
         );
         let text = mail_text(&content, version.number, &link, &changes);
         for (email, _, label) in &recipients {
@@ -485,8 +486,9 @@ pub(super) async fn retry(
             let content = content_of(&version)?;
             (
                 format!(
-                    "Programme du district {} — {}",
-                    content.district, content.edition
+                    "{} — {}",
+                    crate::text::programme_title(&content.district),
+                    content.edition
                 ),
                 mail_text(&content, version.number, &link, &[]),
             )

@@ -168,7 +168,7 @@ pub fn ics(content: &Content, page_url: &str, organizer: &str, uid_prefix: &str)
         })
         .collect();
     calendar(
-        &format!("Programme du district {}", content.district),
+        &crate::text::programme_title(&content.district),
         CalendarMethod::Publish,
         &events,
         Utc::now(),

@@ -167,7 +167,7 @@ impl Writer {
 pub fn render(content: &Programme, version: &str, link: &str) -> Vec<u8> {
     let mut w = Writer::new();
     w.paragraph(
-        &format!("Programme du district {}", content.district),
+        &crate::text::programme_title(&content.district),
         18.0,
         true,
         0.0,
@@ -224,8 +224,9 @@ pub fn render(content: &Programme, version: &str, link: &str) -> Vec<u8> {
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
     let title = format!(
-        "Programme du district {} — {}",
-        content.district, content.edition
+        "{} — {}",
+        crate::text::programme_title(&content.district),
+        content.edition
     );
     pdf.document_info(info)
         .title(TextStr(&title))

@@ -85,8 +85,9 @@ pub(super) async fn page(
         ctx: ctx
             .academy(p.academy.clone())
             .title(format!(
-                "Programme du district {} — {}",
-                p.content.district, p.content.edition
+                "{} — {}",
+                crate::text::programme_title(&p.content.district),
+                p.content.edition
             ))
             .crumb(
                 p.content.edition.clone(),

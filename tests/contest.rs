@@ -624,20 +624,8 @@ async fn an_entry_refused_for_its_title_keeps_its_poster_once(engine: Engine) {
     use common::html::Page;
     let app = TestApp::spawn(engine).await;
     let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
-    let coordinator = signed_in(&app, "coordination.academique@demo.test").await;
+    open_contest(&app, edition).await;
     let contest = format!("/editions/{edition}/concours");
-    coordinator
-        .post_ok(
-            &contest,
-            &[
-                ("rules", "Une affiche par classe."),
-                ("categories", "École\nCollège\nLycée"),
-                ("grid", "Lien avec le thème ; 3 ; 5"),
-                ("deadline", "01/01/2099"),
-                ("entry_mode", "page"),
-            ],
-        )
-        .await;
     let files = app.dir.path().join("files");
     let before = stored_files(&files);
     let staff = signed_in(&app, "personnel@demo.test").await;
@@ -717,19 +705,7 @@ async fn a_publishable_poster_needs_its_description(engine: Engine) {
     use common::html::Page;
     let app = TestApp::spawn(engine).await;
     let (edition, _) = EditionBuilder::new(2040).insert(&app.db).await;
-    let coordinator = signed_in(&app, "coordination.academique@demo.test").await;
-    coordinator
-        .post_ok(
-            &format!("/editions/{edition}/concours"),
-            &[
-                ("rules", "Une affiche par classe."),
-                ("categories", "École\nCollège\nLycée"),
-                ("grid", "Lien avec le thème ; 3 ; 5"),
-                ("deadline", "01/01/2099"),
-                ("entry_mode", "page"),
-            ],
-        )
-        .await;
+    open_contest(&app, edition).await;
     let staff = signed_in(&app, "personnel@demo.test").await;
     let response = staff
         .post_multipart(
@@ -762,4 +738,22 @@ async fn a_publishable_poster_needs_its_description(engine: Engine) {
     })
     .unwrap();
     assert_eq!(entries, 0, "nothing registered");
+}
+
+/// The académie opens the edition's contest with entries on the contest's
+/// own page (three categories, a one-line grid, a far deadline).
+async fn open_contest(app: &TestApp, edition: EditionId) {
+    signed_in(app, "coordination.academique@demo.test")
+        .await
+        .post_ok(
+            &format!("/editions/{edition}/concours"),
+            &[
+                ("rules", "Une affiche par classe."),
+                ("categories", "École\nCollège\nLycée"),
+                ("grid", "Lien avec le thème ; 3 ; 5"),
+                ("deadline", "01/01/2099"),
+                ("entry_mode", "page"),
+            ],
+        )
+        .await;
 }

@@ -223,16 +223,7 @@ pub async fn agenda(
     size: i64,
 ) -> DbResult<(Vec<PublicAction>, i64)> {
     let searching = !f.text.groups.is_empty() && !f.text.impossible;
-    let total: i64 = on_conn!(conn, |c| {
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT COUNT(*) FROM actions a JOIN editions e ON e.id = a.edition_id
-             LEFT JOIN schools s ON s.id = a.school_id LEFT JOIN departments dp ON dp.id = a.place_department_id",
-        );
-        push_from(&mut q, f);
-        q.push(" WHERE ");
-        push_filter(&mut q, academy, f);
-        q.build_query_scalar().fetch_one(&mut *c).await
-    })?;
+    let total = count_matching(conn, academy, f).await?;
     let rows = on_conn!(conn, |c| {
         let mut q = sqlx::QueryBuilder::new(PUBLIC_SELECT);
         push_from(&mut q, f);
@@ -254,6 +245,25 @@ pub async fn agenda(
         q.build_query_as::<PublicAction>().fetch_all(&mut *c).await
     })?;
     Ok((rows, total))
+}
+
+/// How many published actions of the académie match `f` (the agenda's,
+/// the catalogue's and the map's total).
+async fn count_matching(
+    conn: &mut Conn<'_>,
+    academy: AcademyId,
+    f: &AgendaFilter,
+) -> DbResult<i64> {
+    on_conn!(conn, |c| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT COUNT(*) FROM actions a JOIN editions e ON e.id = a.edition_id
+             LEFT JOIN schools s ON s.id = a.school_id LEFT JOIN departments dp ON dp.id = a.place_department_id",
+        );
+        push_from(&mut q, f);
+        q.push(" WHERE ");
+        push_filter(&mut q, academy, f);
+        q.build_query_scalar().fetch_one(&mut *c).await
+    })
 }
 
 /// The most actions the map reads (and its list shows) at once.
@@ -283,16 +293,7 @@ pub async fn map_actions(
     academy: AcademyId,
     f: &AgendaFilter,
 ) -> DbResult<(Vec<MapAction>, i64)> {
-    let total: i64 = on_conn!(conn, |c| {
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT COUNT(*) FROM actions a JOIN editions e ON e.id = a.edition_id
-             LEFT JOIN schools s ON s.id = a.school_id LEFT JOIN departments dp ON dp.id = a.place_department_id",
-        );
-        push_from(&mut q, f);
-        q.push(" WHERE ");
-        push_filter(&mut q, academy, f);
-        q.build_query_scalar().fetch_one(&mut *c).await
-    })?;
+    let total = count_matching(conn, academy, f).await?;
     let rows = on_conn!(conn, |c| {
         let mut q = sqlx::QueryBuilder::new(
             "SELECT a.id, a.title, a.starts_on, a.start_time, s.uai, s.name AS school_name, s.commune,

@@ -51,7 +51,14 @@
 //! BENCH_ACADEMY_CLIENTS (4),
 //! BENCH_HTTP_SUBMISSIONS (1000), BENCH_NATIONAL_ACTIONS (200000: fewer to
 //! see `national`/`public` finish in debug), BENCH_KEEP=1 keeps the database folder
-//! (its path is printed) to study query plans with `sqlite3`.
+//! (its path is printed) to study query plans with `sqlite3`; BENCH_FILLED=1
+//! with that database's URL measures it again without filling it;
+//! BENCH_ONLY=<a word of a case's label> measures only that case (`public`).
+
+/// The service's allocator (`src/main.rs`): the server runs in this
+/// process, so it is measured as the binary runs it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::{
     collections::HashMap,
@@ -1600,6 +1607,18 @@ async fn fill_national(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Fills the national dataset, unless BENCH_FILLED=1 says that the database
+/// named on the command line already holds it (one kept by BENCH_KEEP=1).
+async fn fill_unless_filled(db: &Db) -> anyhow::Result<()> {
+    if std::env::var("BENCH_FILLED").is_ok_and(|v| v == "1") {
+        return Ok(());
+    }
+    let t = Instant::now();
+    fill_national(db).await?;
+    println!("remplie en {:.1} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
 /// `national [DATABASE_URL]`: fills the national dataset (in a fresh SQLite
 /// database, or the empty one named), starts the server and measures the
 /// dashboards under BENCH_CLIENTS (8) clients for BENCH_SECONDS (10) each,
@@ -1619,9 +1638,7 @@ async fn national_command(url: Option<&str>) -> anyhow::Result<()> {
     config.outbox_dir = dir.path().join("outbox");
     config.rate_limit_factor = 100_000;
     let db = server::open_db(&config).await?;
-    let t = Instant::now();
-    fill_national(&db).await?;
-    println!("remplie en {:.1} s", t.elapsed().as_secs_f64());
+    fill_unless_filled(&db).await?;
     if std::env::var("BENCH_KEEP").is_ok_and(|v| v == "1") {
         let kept = dir.keep();
         println!("base gardée : {}", kept.display());
@@ -1734,9 +1751,11 @@ async fn public_command(url: Option<&str>) -> anyhow::Result<()> {
     config.outbox_dir = dir.path().join("outbox");
     config.rate_limit_factor = 100_000;
     let db = server::open_db(&config).await?;
-    let t = Instant::now();
-    fill_national(&db).await?;
-    println!("remplie en {:.1} s", t.elapsed().as_secs_f64());
+    fill_unless_filled(&db).await?;
+    if std::env::var("BENCH_KEEP").is_ok_and(|v| v == "1") {
+        let kept = dir.keep();
+        println!("base gardée : {}", kept.display());
+    }
     let t = Instant::now();
     let running = server::start(config, db.clone()).await?;
     println!(
@@ -1818,7 +1837,13 @@ async fn public_command(url: Option<&str>) -> anyhow::Result<()> {
     ];
     let mut missed = false;
     let mut ceiling = 0.0;
+    // BENCH_ONLY=agenda (a word of the label) measures only those cases
+    // beside the static asset (to profile one of them).
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     for (label, clients, paths, p99_target, share_target) in cases {
+        if ceiling != 0.0 && !label.contains(only.as_str()) {
+            continue;
+        }
         let (_, _, errors) = load(&base, "x=y", &paths[..1], 1, 1).await?;
         anyhow::ensure!(errors == 0, "{} does not answer 200", paths[0]);
         let (latencies, elapsed, errors) = load(&base, "x=y", &paths, clients, seconds).await?;

@@ -38,6 +38,7 @@ on_both_engines!(
     the_json_api_shows_only_published_actions_with_etags,
     the_map_places_only_published_actions_at_their_school,
     the_agenda_shows_the_current_edition_from_today_on_by_default,
+    the_agenda_read_model_agrees_with_the_database,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -1277,4 +1278,145 @@ async fn sqlx_set_day(tx: &mut perseverance::db::Tx, id: ActionId, day: NaiveDat
     .await
     .map(|_| ()))
     .unwrap();
+}
+
+/// The agenda's read model (`public::snapshot`) and its SQL give the same
+/// actions, in the same order, with the same total, for every filter, on
+/// the demo's académie (hundreds of actions over four editions); and a
+/// publication change reaches the read model at once.
+async fn the_agenda_read_model_agrees_with_the_database(engine: Engine) {
+    use perseverance::public::snapshot::AgendaSnapshots;
+    let w = world(engine).await;
+    w.action(
+        w.edition,
+        "Forum des métiers",
+        "Rencontres.",
+        ActionState::Validated,
+    )
+    .await;
+    let db = &w.app.db;
+    let snapshots = AgendaSnapshots::default();
+    let mut held = db.acquire().await.unwrap();
+    let conn = &mut held.conn();
+    let editions = perseverance::editions::store::editions_of(conn, w.academy)
+        .await
+        .unwrap();
+    let mut compared = 0;
+    for edition in editions
+        .iter()
+        .filter(|e| e.stored_state() != EditionState::Draft)
+    {
+        let places = public_store::filter_places(conn, w.academy, edition.id)
+            .await
+            .unwrap();
+        let base = AgendaFilter {
+            edition: Some(edition.id),
+            ..AgendaFilter::default()
+        };
+        let (all, _) = public_store::agenda(conn, w.academy, &base, 1, 10_000)
+            .await
+            .unwrap();
+        let mut filters = vec![base.clone()];
+        for audience in [None, Some("eleves"), Some("parents")] {
+            for showcase in [None, Some("exposition"), Some("temps-festif")] {
+                filters.push(AgendaFilter {
+                    audience,
+                    showcase,
+                    ..base.clone()
+                });
+            }
+        }
+        filters.push(AgendaFilter {
+            level: Some("3e"),
+            scheme: Some("ulis"),
+            ..base.clone()
+        });
+        filters.push(AgendaFilter {
+            from: Some(paris_date(Utc::now())),
+            ..base.clone()
+        });
+        filters.push(AgendaFilter {
+            impossible: true,
+            ..base.clone()
+        });
+        if let Some(d) = all.iter().find_map(|a| a.starts_on) {
+            filters.push(AgendaFilter {
+                day: Some(d),
+                ..base.clone()
+            });
+            filters.push(AgendaFilter {
+                from: Some(d),
+                ..base.clone()
+            });
+        }
+        for (code, _) in places.departments.iter().take(2) {
+            filters.push(AgendaFilter {
+                department: Some(code.clone()),
+                ..base.clone()
+            });
+        }
+        for (id, _) in places.districts.iter().take(3) {
+            filters.push(AgendaFilter {
+                district: Some(perseverance::domain::ids::DistrictId(*id)),
+                audience: Some("eleves"),
+                ..base.clone()
+            });
+        }
+        for commune in places.communes.iter().take(2) {
+            filters.push(AgendaFilter {
+                commune: Some(commune.clone()),
+                ..base.clone()
+            });
+        }
+        if let Some(uai) = all.iter().find_map(|a| a.uai.clone()) {
+            filters.push(AgendaFilter {
+                school: Some(uai),
+                ..base.clone()
+            });
+        }
+        for f in &filters {
+            for (page, size) in [(1, 50), (2, 7), (400, 50)] {
+                let (sql, sql_total) = public_store::agenda(conn, w.academy, f, page, size)
+                    .await
+                    .unwrap();
+                let (mem, mem_total) = snapshots
+                    .page(conn, w.academy, f, page, size)
+                    .await
+                    .unwrap()
+                    .expect("an edition's agenda without text is served from memory");
+                let ids = |rows: &[public_store::PublicAction]| -> Vec<ActionId> {
+                    rows.iter().map(|a| a.id).collect()
+                };
+                assert_eq!(ids(&sql), ids(&mem), "{f:?} page {page}");
+                assert_eq!(sql_total, mem_total, "{f:?}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 100, "{compared}");
+    // A change of the public side reaches the read model at once.
+    let base = AgendaFilter {
+        edition: Some(w.edition),
+        ..AgendaFilter::default()
+    };
+    let (_, before) = snapshots
+        .page(conn, w.academy, &base, 1, 50)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(held);
+    w.action(
+        w.edition,
+        "Café des parents",
+        "Parler.",
+        ActionState::Validated,
+    )
+    .await;
+    let mut held = db.acquire().await.unwrap();
+    let (_, after) = snapshots
+        .page(&mut held.conn(), w.academy, &base, 1, 50)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after, before + 1);
 }

@@ -39,6 +39,11 @@ pub trait Dialect: Sync {
     /// position of `needle` in the text `haystack`, 0 when absent
     /// (`instr` on SQLite, `strpos` on PostgreSQL).
     fn position_fn(&self) -> &'static str;
+    /// The aggregate that joins texts with a separator, `f(text, sep)`:
+    /// `group_concat` on SQLite, `string_agg` on PostgreSQL. Used to bring
+    /// many small values back in one row (each row crossing sqlx's
+    /// channel costs more than its values).
+    fn string_agg_fn(&self) -> &'static str;
 }
 
 /// SQLite: one writer at a time, taken at `BEGIN IMMEDIATE`.
@@ -66,6 +71,10 @@ impl Dialect for Sqlite {
         "instr"
     }
 
+    fn string_agg_fn(&self) -> &'static str {
+        "group_concat"
+    }
+
     fn begin_write(&self) -> &'static str {
         "BEGIN IMMEDIATE"
     }
@@ -91,6 +100,10 @@ impl Dialect for Sqlite {
 impl Dialect for Postgres {
     fn position_fn(&self) -> &'static str {
         "strpos"
+    }
+
+    fn string_agg_fn(&self) -> &'static str {
+        "string_agg"
     }
 
     fn begin_write(&self) -> &'static str {

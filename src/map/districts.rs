@@ -1,6 +1,7 @@
 //! Districts (réseaux FOQUALE): coordinators create them and attach schools.
 
 use crate::domain::ids::{ActionId, DistrictId};
+use crate::public::store as public_store;
 use crate::web::extract::Path;
 use askama::Template;
 use axum::{
@@ -92,6 +93,8 @@ async fn create_district(
         } else {
             return once::run(&state.db, &form.once, user.id, async |conn| {
                 let id = store::ensure_district(conn, department.id, name).await?;
+                // The public filters list the districts.
+                public_store::bump_generation(conn).await?;
                 Ok(Notice::Created.at(&format!("/districts/{id}")))
             })
             .await;
@@ -312,6 +315,8 @@ async fn attach_school(
                 Ok(()) => {
                     return once::run(&state.db, &form.once, user.id, async |conn| {
                         store::set_school_district(conn, school.id, Some(district.id)).await?;
+                        // Its actions' district shows on the public side.
+                        public_store::bump_generation(conn).await?;
                         Ok(Notice::Saved.at(&format!("/districts/{}", district.id)))
                     })
                     .await;
@@ -352,6 +357,7 @@ async fn detach_school(
     }
     once::run(&state.db, &form.once, user.id, async |conn| {
         store::set_school_district(conn, school.id, None).await?;
+        public_store::bump_generation(conn).await?;
         Ok(Notice::Saved.at(&show))
     })
     .await

@@ -424,6 +424,8 @@ pub async fn import_districts(db: &Db, bytes: &[u8]) -> anyhow::Result<ImportRep
             Err(reason) => report.rejected.push(Rejected { line, reason }),
         }
     }
+    // Districts and their actions show on the public side: once per file.
+    crate::public::store::bump_generation(conn).await?;
     tx.commit().await?;
     report.rejected.sort_by_key(|r| r.line);
     Ok(report)

@@ -17,6 +17,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
+    cache::PlacesCache,
     store::{self, AgendaFilter, FILTER_CHOICES, FilterPlaces, PAGE_SIZE, choice},
     view::ActionView,
 };
@@ -225,6 +226,7 @@ impl Filters {
 /// day and unless `periode=toutes`, only the actions from today on (Paris).
 pub async fn resolve(
     conn: &mut Conn<'_>,
+    cache: &PlacesCache,
     academy: &Academy,
     query: AgendaQuery,
     action: String,
@@ -251,7 +253,7 @@ pub async fn resolve(
     }
     filter.text = search::resolve(conn, &query.q).await?;
     let places = match &edition {
-        Some(e) => store::filter_places(conn, academy.id, e.id).await?,
+        Some(e) => cache.places(conn, academy.id, e.id).await?,
         None => FilterPlaces::default(),
     };
     Ok((
@@ -305,9 +307,22 @@ pub async fn agenda(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let academy = academy(conn, &slug).await?;
-    let (filters, filter) =
-        resolve(conn, &academy, query, format!("/a/{}/agenda", academy.slug)).await?;
-    let (rows, total) = store::agenda(conn, academy.id, &filter, page, PAGE_SIZE).await?;
+    let (filters, filter) = resolve(
+        conn,
+        &state.public_places,
+        &academy,
+        query,
+        format!("/a/{}/agenda", academy.slug),
+    )
+    .await?;
+    let snapshot = state
+        .agenda_snapshots
+        .page(conn, academy.id, &filter, page, PAGE_SIZE)
+        .await?;
+    let (rows, total) = match snapshot {
+        Some(found) => found,
+        None => store::agenda(conn, academy.id, &filter, page, PAGE_SIZE).await?,
+    };
     let title = match &filters.edition {
         Some(e) => format!(
             "Agenda des actions {} — académie de {}",

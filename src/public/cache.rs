@@ -5,6 +5,8 @@
 //! anything but the generation. Signed-in people always get a fresh page
 //! (their header differs).
 
+use std::{collections::HashMap, sync::Mutex};
+
 use axum::{
     body::{Body, to_bytes},
     extract::{Request, State},
@@ -13,11 +15,56 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::store;
-use crate::web::{
-    AppState, cookies,
-    render_cache::{Entry, MAX_BYTES},
+use super::store::{self, FilterPlaces};
+use crate::{
+    db::{Conn, DbResult},
+    domain::ids::{AcademyId, EditionId},
+    web::{
+        AppState, cookies,
+        render_cache::{Entry, MAX_BYTES},
+    },
 };
+
+/// The places offered by the agenda's and the map's filters (departments,
+/// districts, communes of the published actions), by académie and edition,
+/// kept with the publication generation they were read at: the agenda reads
+/// one query (the generation) instead of three, the communes' being a scan
+/// of the edition's actions (issue 8, « Speed »). Bounded like the render
+/// cache.
+#[derive(Debug, Default)]
+pub struct PlacesCache {
+    entries: Mutex<HashMap<(AcademyId, EditionId), (i64, FilterPlaces)>>,
+}
+
+impl PlacesCache {
+    /// The places of `edition` (see [`store::filter_places`]), from memory
+    /// when read at the current generation.
+    pub async fn places(
+        &self,
+        conn: &mut Conn<'_>,
+        academy: AcademyId,
+        edition: EditionId,
+    ) -> DbResult<FilterPlaces> {
+        let generation = store::generation(conn).await?;
+        let key = (academy, edition);
+        if let Some((_, places)) = self.lock().get(&key).filter(|(at, _)| *at == generation) {
+            return Ok(places.clone());
+        }
+        let places = store::filter_places(conn, academy, edition).await?;
+        let mut entries = self.lock();
+        if entries.len() >= 1_024 {
+            entries.clear();
+        }
+        entries.insert(key, (generation, places.clone()));
+        Ok(places)
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<(AcademyId, EditionId), (i64, FilterPlaces)>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// The middleware (a `route_layer` on the public router).
 pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {

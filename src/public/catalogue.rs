@@ -19,8 +19,9 @@ use crate::{
     actions::{store as actions_store, workflow},
     domain::{
         declaration::{self, AUDIENCES, Choices, LEVELS, SCHEMES, SHOWCASE_KINDS},
-        ids::ActionId,
+        ids::{ActionId, EditionId},
     },
+    editions::store::Edition,
     map::store::Academy,
     search,
     web::{
@@ -58,19 +59,23 @@ fn count_list(
         .collect()
 }
 
-/// Counts the facets of the matching actions.
-pub fn facets(rows: &[FacetRow]) -> Vec<Facet> {
-    let mut editions: BTreeMap<i64, (String, usize)> = BTreeMap::new();
-    let mut districts: BTreeMap<String, usize> = BTreeMap::new();
+/// Counts the facets of the matching actions; `editions` (the académie's
+/// published ones) and `districts` (`(id, name)`) name their values.
+pub fn facets(rows: &[FacetRow], editions: &[Edition], districts: &[(i64, String)]) -> Vec<Facet> {
+    let mut by_year: BTreeMap<i64, (String, usize)> = BTreeMap::new();
+    let mut by_district: BTreeMap<String, usize> = BTreeMap::new();
     for r in rows {
-        editions
-            .entry(r.edition_year)
-            .or_insert((r.theme.clone(), 0))
-            .1 += 1;
-        if let Some(d) = &r.district_name {
-            *districts.entry(d.clone()).or_insert(0) += 1;
+        if let Some(e) = editions.iter().find(|e| e.id == r.edition_id) {
+            by_year.entry(e.year).or_insert((e.theme.clone(), 0)).1 += 1;
+        }
+        let name = r
+            .district_id
+            .and_then(|d| districts.iter().find(|(id, _)| *id == d.0));
+        if let Some((_, name)) = name {
+            *by_district.entry(name.clone()).or_insert(0) += 1;
         }
     }
+    let (editions, districts) = (by_year, by_district);
     vec![
         Facet {
             param: "edition",
@@ -186,9 +191,12 @@ pub async fn catalogue(
             None => filter.impossible = true,
         },
     }
+    let places = state
+        .public_places
+        .places(conn, academy.id, crate::domain::ids::EditionId(0))
+        .await?;
     if !district.district_nom.trim().is_empty() {
-        let map = store::filter_places(conn, academy.id, crate::domain::ids::EditionId(0)).await?;
-        match map
+        match places
             .districts
             .iter()
             .find(|(_, n)| *n == district.district_nom.trim())
@@ -198,8 +206,25 @@ pub async fn catalogue(
         }
     }
     filter.text = search::resolve(conn, &query.q).await?;
-    let (rows, total) = store::agenda(conn, academy.id, &filter, page, PAGE_SIZE).await?;
-    let facet_rows = store::facet_rows(conn, academy.id, &filter).await?;
+    let mut facet_rows = store::facet_rows(conn, academy.id, &filter).await?;
+    let total = facet_rows.len() as i64;
+    let year = |id: EditionId| editions.iter().find(|e| e.id == id).map_or(0, |e| e.year);
+    // Featured first, then by relevance, latest edition, id: in Rust, so
+    // that both engines give the same order.
+    facet_rows.sort_by(|a, b| {
+        b.catalogue_rank
+            .cmp(&a.catalogue_rank)
+            .then(b.score.cmp(&a.score))
+            .then(year(b.edition_id).cmp(&year(a.edition_id)))
+            .then(a.id.cmp(&b.id))
+    });
+    let ids: Vec<ActionId> = facet_rows
+        .iter()
+        .skip(((page.clamp(1, store::MAX_PAGE) - 1) * PAGE_SIZE) as usize)
+        .take(PAGE_SIZE as usize)
+        .map(|r| r.id)
+        .collect();
+    let rows = store::public_actions(conn, academy.id, &ids).await?;
     render(CataloguePage {
         ctx: ctx
             .academy(academy.name.clone())
@@ -208,7 +233,7 @@ pub async fn catalogue(
                 academy.name
             ))
             .here(),
-        facets: facets(&facet_rows),
+        facets: facets(&facet_rows, &editions, &places.districts),
         sheets: rows
             .into_iter()
             .map(|a| ActionView::new(a, &academy.slug))

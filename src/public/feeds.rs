@@ -83,7 +83,7 @@ async fn feed(state: &AppState, slug: &str, district: Option<DistrictId>) -> App
         district,
         ..Default::default()
     };
-    let (rows, _) = store::agenda(conn, academy.id, &filter, 1, FEED_SIZE).await?;
+    let rows = store::page_of(conn, academy.id, &filter, 1, FEED_SIZE).await?;
     let actions = rows
         .into_iter()
         .map(|a| ActionView::new(a, &academy.slug))

@@ -164,7 +164,7 @@ async fn show(
     let conn = &mut db.conn();
     let academy = academy(conn, &slug).await?;
     let action = format!("/a/{}/carte", academy.slug);
-    let (filters, filter) = resolve(conn, &academy, query, action).await?;
+    let (filters, filter) = resolve(conn, &state.public_places, &academy, query, action).await?;
     let (rows, total) = store::map_actions(conn, academy.id, &filter).await?;
     let shown = rows.len();
     let places = places(rows, &academy.slug);
@@ -219,7 +219,7 @@ pub async fn map_geojson(
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();
     let academy = academy(conn, &slug).await?;
-    let (_, filter) = resolve(conn, &academy, query, String::new()).await?;
+    let (_, filter) = resolve(conn, &state.public_places, &academy, query, String::new()).await?;
     let (rows, _) = store::map_actions(conn, academy.id, &filter).await?;
     let body = geojson(&places(rows, &academy.slug)).to_string();
     let mut response = ([(header::CONTENT_TYPE, "application/geo+json")], body).into_response();

@@ -16,6 +16,7 @@ pub mod feeds;
 pub mod manage;
 pub mod map;
 pub mod outline;
+pub mod snapshot;
 pub mod store;
 pub mod view;
 

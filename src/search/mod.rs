@@ -13,7 +13,7 @@
 //!   « décrocher » and « decrochage » all become `decroch`; « eleves » and
 //!   « élèves » become `elev`.
 //! - **Index** ([`index`]): `search_terms` (one row per stem),
-//!   `search_postings` (stem, action, integer weight: 10 per occurrence in the
+//!   `search_postings` (académie, stem, action, integer weight: 10 per occurrence in the
 //!   title, 4 in the summary, 1 elsewhere) and `search_words` (each folded
 //!   surface word with its stem, for typing errors). Only public actions are
 //!   indexed (validated, not unpublished); [`index`] runs in the caller's
@@ -37,14 +37,14 @@ use sqlx::FromRow;
 
 use crate::{
     db::{Conn, DbResult, builder::SqlBuilder},
-    domain::ids::ActionId,
+    domain::ids::{AcademyId, ActionId},
     on_conn,
     text::fold,
 };
 
 /// The analyser's version: the index is rebuilt at start-up when the stored
 /// one differs ([`ensure_index`]).
-pub const ANALYSER_VERSION: i64 = 2;
+pub const ANALYSER_VERSION: i64 = 3;
 
 /// Longest word indexed or searched (longer runs of letters are not words).
 const MAX_WORD: usize = 40;
@@ -150,6 +150,7 @@ fn tail(word: &str) -> String {
 
 #[derive(FromRow)]
 struct Source {
+    academy_id: i64,
     state: String,
     unpublished: bool,
     title: String,
@@ -176,9 +177,10 @@ pub async fn index(conn: &mut Conn<'_>, id: ActionId) -> DbResult<bool> {
     .await
     .map(|r| r.rows_affected()))?;
     let sql =
-        "SELECT a.state, a.unpublished, a.title, a.summary, a.description, a.partners, a.place,
-               a.showcase_other, s.name AS school_name, s.commune
-               FROM actions a LEFT JOIN schools s ON s.id = a.school_id WHERE a.id = $1";
+        "SELECT e.academy_id, a.state, a.unpublished, a.title, a.summary, a.description, a.partners,
+               a.place, a.showcase_other, s.name AS school_name, s.commune
+               FROM actions a JOIN editions e ON e.id = a.edition_id
+               LEFT JOIN schools s ON s.id = a.school_id WHERE a.id = $1";
     let source: Option<Source> = on_conn!(conn, |c| sqlx::query_as(sql)
         .bind(id)
         .fetch_optional(c)
@@ -201,12 +203,13 @@ pub async fn index(conn: &mut Conn<'_>, id: ActionId) -> DbResult<bool> {
         (&school, 1),
         (&commune, 1),
     ]);
-    write_postings(conn, id, &terms, &words).await?;
+    write_postings(conn, s.academy_id, id, &terms, &words).await?;
     Ok(true)
 }
 
 async fn write_postings(
     conn: &mut Conn<'_>,
+    academy: i64,
     id: ActionId,
     terms: &BTreeMap<String, i64>,
     words: &BTreeMap<String, String>,
@@ -244,10 +247,13 @@ async fn write_postings(
     for chunk in postings.chunks(400) {
         on_conn!(conn, |c| {
             let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO search_postings (term_id, action_id, weight) ",
+                "INSERT INTO search_postings (academy_id, term_id, action_id, weight) ",
             );
             q.push_values(chunk, |mut b, (term, weight)| {
-                b.push_bind(*term).push_bind(id).push_bind(*weight);
+                b.push_bind(academy)
+                    .push_bind(*term)
+                    .push_bind(id)
+                    .push_bind(*weight);
             });
             q.build().execute(&mut *c).await.map(|_| ())
         })?;
@@ -398,26 +404,33 @@ pub async fn resolve(conn: &mut Conn<'_>, query: &str) -> DbResult<Resolved> {
     Ok(resolved)
 }
 
-/// Pushes a derived table `(action_id, score)` of the actions that match
-/// every group of `resolved`, for a `JOIN (…) hits ON hits.action_id = a.id`.
-/// Call only when `resolved` has groups and is possible.
-pub fn push_hits<B: SqlBuilder>(q: &mut B, resolved: &Resolved) {
+/// Pushes a derived table `(action_id, score)` of the actions of `academy`
+/// that match every group of `resolved`, for a
+/// `JOIN (…) hits ON hits.action_id = a.id`. Reads only that académie's
+/// postings (their key begins with the académie, migration 0021). Call only
+/// when `resolved` has groups and is possible.
+pub fn push_hits<B: SqlBuilder>(q: &mut B, academy: AcademyId, resolved: &Resolved) {
     let all: BTreeSet<i64> = resolved.groups.iter().flatten().copied().collect();
     let all: Vec<i64> = all.into_iter().collect();
     q.push_sql(
-        "(SELECT p.action_id, SUM(p.weight) AS score FROM search_postings p WHERE p.term_id IN (",
+        "(SELECT p.action_id, CAST(SUM(p.weight) AS BIGINT) AS score FROM search_postings p \
+         WHERE p.academy_id = ",
     );
+    q.bind_i64(academy);
+    q.push_sql(" AND p.term_id IN (");
     q.bind_list(&all);
-    q.push_sql(") GROUP BY p.action_id HAVING COUNT(DISTINCT CASE");
-    for (i, group) in resolved.groups.iter().enumerate() {
-        let ids: Vec<i64> = group.iter().copied().collect();
-        q.push_sql(" WHEN p.term_id IN (");
-        q.bind_list(&ids);
-        q.push_sql(") THEN ");
-        q.bind_i64(i as i64);
+    q.push_sql(") GROUP BY p.action_id");
+    // Every group matched: one `MAX(CASE …)` per group (no distinct count,
+    // no temporary tree); a single group needs no check at all.
+    if resolved.groups.len() > 1 {
+        for (i, group) in resolved.groups.iter().enumerate() {
+            let ids: Vec<i64> = group.iter().copied().collect();
+            q.push_sql(if i == 0 { " HAVING " } else { " AND " });
+            q.push_sql("MAX(CASE WHEN p.term_id IN (");
+            q.bind_list(&ids);
+            q.push_sql(") THEN 1 ELSE 0 END) = 1");
+        }
     }
-    q.push_sql(" END) = ");
-    q.bind_i64(resolved.groups.len() as i64);
     q.push_sql(")");
 }
 

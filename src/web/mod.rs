@@ -59,6 +59,10 @@ pub struct AppState {
     pub files: crate::files::FileStore,
     /// Rendered public pages (`render_cache`, `crate::public::cache`).
     pub render_cache: Arc<render_cache::RenderCache>,
+    /// The places offered by the public filters (`crate::public::cache`).
+    pub public_places: Arc<crate::public::cache::PlacesCache>,
+    /// The published actions of each edition (`crate::public::snapshot`).
+    pub agenda_snapshots: Arc<crate::public::snapshot::AgendaSnapshots>,
 }
 
 /// Wraps the application's routes (merged by [`crate::routes`]) in the

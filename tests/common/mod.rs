@@ -294,9 +294,11 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Waits until the outbox holds at least `count` mails, and returns them all.
+    /// Waits until the outbox holds at least `count` mails (up to 20 s: the
+    /// job worker sends them, and a loaded CI machine can take seconds),
+    /// and returns them all.
     pub async fn mails(&self, count: usize) -> Vec<String> {
-        for _ in 0..100 {
+        for _ in 0..400 {
             let mut mails: Vec<(PathBuf, String)> = std::fs::read_dir(&self.outbox)
                 .map(|dir| {
                     dir.filter_map(|e| e.ok())

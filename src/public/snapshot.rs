@@ -1,0 +1,126 @@
+//! The published actions of an edition, held in memory (a read model): the
+//! agenda without a free text is filtered, ordered and paged from here, with
+//! no query but the publication generation's (issue 8, « Speed »: the
+//! agenda under 64 clients).
+//!
+//! A snapshot is the list [`store::page_of`] would read without any filter
+//! (every published action of the edition, in the agenda's order), kept
+//! with the publication generation it was read at; every change the public
+//! side shows bumps the generation in its own transaction
+//! (`store::bump_generation`), so a snapshot is never served stale, on any
+//! instance. [`AgendaFilter::admits`] is the SQL filter's twin
+//! (`store::push_filter`); `tests/publication.rs` checks that both give the
+//! same actions in the same order on both engines.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use super::store::{self, AgendaFilter, MAX_PAGE, PublicAction};
+use crate::{
+    db::{Conn, DbResult},
+    domain::ids::{AcademyId, EditionId},
+};
+
+/// Most editions held at once (beyond: the snapshots start over).
+const MAX_EDITIONS: usize = 256;
+
+type Snapshot = Arc<Vec<PublicAction>>;
+
+/// The snapshots of the instance (`AppState::agenda_snapshots`).
+#[derive(Debug, Default)]
+pub struct AgendaSnapshots {
+    entries: Mutex<HashMap<(AcademyId, EditionId), (i64, Snapshot)>>,
+}
+
+impl AgendaSnapshots {
+    /// The page (1-based) of the agenda and the total, from the edition's
+    /// snapshot; `None` when `f` is not for this read model (no edition, a
+    /// free text, the catalogue): the caller then asks the database.
+    pub async fn page(
+        &self,
+        conn: &mut Conn<'_>,
+        academy: AcademyId,
+        f: &AgendaFilter,
+        page: i64,
+        size: i64,
+    ) -> DbResult<Option<(Vec<PublicAction>, i64)>> {
+        let Some(edition) = f.edition else {
+            return Ok(None);
+        };
+        if !f.text.is_empty() || f.catalogue || f.before_year.is_some() {
+            return Ok(None);
+        }
+        if f.impossible {
+            return Ok(Some((Vec::new(), 0)));
+        }
+        let actions = self.snapshot(conn, academy, edition).await?;
+        let matching: Vec<&PublicAction> = actions.iter().filter(|a| f.admits(a)).collect();
+        let start = ((page.clamp(1, MAX_PAGE) - 1) * size) as usize;
+        let rows = matching
+            .iter()
+            .skip(start)
+            .take(size.max(0) as usize)
+            .map(|a| (*a).clone())
+            .collect();
+        Ok(Some((rows, matching.len() as i64)))
+    }
+
+    /// The edition's snapshot at the current generation (read if needed).
+    async fn snapshot(
+        &self,
+        conn: &mut Conn<'_>,
+        academy: AcademyId,
+        edition: EditionId,
+    ) -> DbResult<Snapshot> {
+        let generation = store::generation(conn).await?;
+        let key = (academy, edition);
+        if let Some((_, actions)) = self.lock().get(&key).filter(|(at, _)| *at == generation) {
+            return Ok(actions.clone());
+        }
+        let f = AgendaFilter {
+            edition: Some(edition),
+            ..AgendaFilter::default()
+        };
+        let actions = Arc::new(store::page_of(conn, academy, &f, 1, i64::MAX / 2).await?);
+        let mut entries = self.lock();
+        if entries.len() >= MAX_EDITIONS {
+            entries.clear();
+        }
+        entries.insert(key, (generation, actions.clone()));
+        Ok(actions)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(AcademyId, EditionId), (i64, Snapshot)>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Whether `code` is in the stored comma-separated list.
+fn holds(list: &str, code: &str) -> bool {
+    list.split(',').any(|c| c == code)
+}
+
+impl AgendaFilter {
+    /// Whether the published action `a` of the filter's edition passes the
+    /// filter's places, day and codes: the twin of `store::push_filter`
+    /// (which also checks the edition, the publication and the académie).
+    pub fn admits(&self, a: &PublicAction) -> bool {
+        let is = |want: &Option<String>, got: &Option<String>| {
+            want.as_ref().is_none_or(|w| got.as_ref() == Some(w))
+        };
+        is(&self.department, &a.department_code)
+            && self.district.is_none_or(|d| a.district_id == Some(d))
+            && is(&self.commune, &a.commune)
+            && is(&self.school, &a.uai)
+            && self.day.is_none_or(|d| a.starts_on == Some(d))
+            && self
+                .from
+                .is_none_or(|from| a.starts_on.is_none_or(|d| d >= from))
+            && self.audience.is_none_or(|c| holds(&a.audiences, c))
+            && self.level.is_none_or(|c| holds(&a.levels, c))
+            && self.scheme.is_none_or(|c| a.scheme == c)
+            && self.showcase.is_none_or(|c| holds(&a.showcase_kinds, c))
+    }
+}

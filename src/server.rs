@@ -84,6 +84,7 @@ pub async fn start(config: Config, db: Db) -> anyhow::Result<Running> {
         render_cache: Arc::default(),
         public_places: Arc::default(),
         agenda_snapshots: Arc::default(),
+        catalogue_snapshots: Arc::default(),
     };
     let jobs = crate::jobs::JobContext::new(state.config.clone(), db)?;
     let worker = tokio::spawn(crate::jobs::worker(

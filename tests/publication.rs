@@ -1394,6 +1394,71 @@ async fn the_agenda_read_model_agrees_with_the_database(engine: Engine) {
         }
     }
     assert!(compared > 100, "{compared}");
+    // The catalogue's read model and its SQL: the same sheets, scores and
+    // facet values, for texts and facets.
+    let sheets = perseverance::public::snapshot::CatalogueSnapshots::default();
+    let mut compared = 0;
+    for text in [
+        "",
+        "parents",
+        "decrochage",
+        "eleves parents",
+        "forum",
+        "zzz",
+    ] {
+        let resolved = search::resolve(conn, text).await.unwrap();
+        let base = AgendaFilter {
+            catalogue: true,
+            before_year: Some(2090),
+            text: resolved,
+            ..AgendaFilter::default()
+        };
+        let mut filters = vec![base.clone()];
+        for e in editions
+            .iter()
+            .filter(|e| e.stored_state() != EditionState::Draft)
+        {
+            filters.push(AgendaFilter {
+                edition: Some(e.id),
+                ..base.clone()
+            });
+        }
+        filters.push(AgendaFilter {
+            audience: Some("parents"),
+            showcase: Some("exposition"),
+            ..base.clone()
+        });
+        filters.push(AgendaFilter {
+            level: Some("3e"),
+            ..base.clone()
+        });
+        filters.push(AgendaFilter {
+            scheme: Some("ulis"),
+            ..base.clone()
+        });
+        let places = public_store::filter_places(conn, w.academy, EditionId(0))
+            .await
+            .unwrap();
+        for (id, _) in places.districts.iter().take(3) {
+            filters.push(AgendaFilter {
+                district: Some(perseverance::domain::ids::DistrictId(*id)),
+                ..base.clone()
+            });
+        }
+        for f in &filters {
+            let mut sql = public_store::facet_rows(conn, w.academy, f).await.unwrap();
+            let mut mem = sheets
+                .matching(conn, w.academy, f)
+                .await
+                .unwrap()
+                .expect("a catalogue filter is served from memory");
+            sql.sort_by_key(|r| r.id);
+            mem.sort_by_key(|r| r.id);
+            assert_eq!(sql, mem, "{f:?}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 30, "{compared}");
     // A change of the public side reaches the read model at once.
     let base = AgendaFilter {
         edition: Some(w.edition),

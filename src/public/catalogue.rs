@@ -206,7 +206,14 @@ pub async fn catalogue(
         }
     }
     filter.text = search::resolve(conn, &query.q).await?;
-    let mut facet_rows = store::facet_rows(conn, academy.id, &filter).await?;
+    let mut facet_rows = match state
+        .catalogue_snapshots
+        .matching(conn, academy.id, &filter)
+        .await?
+    {
+        Some(rows) => rows,
+        None => store::facet_rows(conn, academy.id, &filter).await?,
+    };
     let total = facet_rows.len() as i64;
     let year = |id: EditionId| editions.iter().find(|e| e.id == id).map_or(0, |e| e.year);
     // Featured first, then by relevance, latest edition, id: in Rust, so

@@ -17,10 +17,10 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use super::store::{self, AgendaFilter, MAX_PAGE, PublicAction};
+use super::store::{self, AgendaFilter, FacetRow, MAX_PAGE, PublicAction};
 use crate::{
     db::{Conn, DbResult},
-    domain::ids::{AcademyId, EditionId},
+    domain::ids::{AcademyId, ActionId, EditionId},
 };
 
 /// Most editions held at once (beyond: the snapshots start over).
@@ -122,5 +122,113 @@ impl AgendaFilter {
             && self.level.is_none_or(|c| holds(&a.levels, c))
             && self.scheme.is_none_or(|c| a.scheme == c)
             && self.showcase.is_none_or(|c| holds(&a.showcase_kinds, c))
+    }
+}
+
+/// The reuse catalogue's read model: for each académie (and the year its
+/// past editions end before), every sheet it may show with its facet
+/// values and rank (`store::FacetRow`, score 0), by id, kept with the
+/// publication generation it was read at. A search then reads only the
+/// postings of its words (`search::hit_scores`, one packed row), and the
+/// facets, ranking and page are done in Rust; only the page's 50 rows are
+/// read from the actions (issue 8, « Speed »: a catalogue search at 16
+/// clients).
+#[derive(Debug, Default)]
+pub struct CatalogueSnapshots {
+    entries: Mutex<HashMap<(AcademyId, i64), (i64, Arc<HashMap<ActionId, FacetRow>>)>>,
+}
+
+impl CatalogueSnapshots {
+    /// The sheets matching `f` (a catalogue filter: `catalogue` and
+    /// `before_year` set), with their score, in no order; `None` when `f`
+    /// filters on what the read model does not hold (department, commune,
+    /// school, day): the caller then asks the database
+    /// (`store::facet_rows`).
+    pub async fn matching(
+        &self,
+        conn: &mut Conn<'_>,
+        academy: AcademyId,
+        f: &AgendaFilter,
+    ) -> DbResult<Option<Vec<FacetRow>>> {
+        let Some(before) = f.before_year else {
+            return Ok(None);
+        };
+        if !f.catalogue
+            || f.department.is_some()
+            || f.commune.is_some()
+            || f.school.is_some()
+            || f.day.is_some()
+            || f.from.is_some()
+        {
+            return Ok(None);
+        }
+        if f.impossible || f.text.impossible {
+            return Ok(Some(Vec::new()));
+        }
+        let sheets = self.snapshot(conn, academy, before).await?;
+        let rows: Vec<FacetRow> = if f.text.groups.is_empty() {
+            sheets
+                .values()
+                .filter(|r| f.admits_sheet(r))
+                .cloned()
+                .collect()
+        } else {
+            crate::search::hit_scores(conn, academy, &f.text)
+                .await?
+                .into_iter()
+                .filter_map(|(id, score)| {
+                    let r = sheets.get(&id).filter(|r| f.admits_sheet(r))?;
+                    Some(FacetRow { score, ..r.clone() })
+                })
+                .collect()
+        };
+        Ok(Some(rows))
+    }
+
+    async fn snapshot(
+        &self,
+        conn: &mut Conn<'_>,
+        academy: AcademyId,
+        before: i64,
+    ) -> DbResult<Arc<HashMap<ActionId, FacetRow>>> {
+        let generation = store::generation(conn).await?;
+        let key = (academy, before);
+        {
+            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, sheets)) = entries.get(&key).filter(|(at, _)| *at == generation) {
+                return Ok(sheets.clone());
+            }
+        }
+        let f = AgendaFilter {
+            catalogue: true,
+            before_year: Some(before),
+            ..AgendaFilter::default()
+        };
+        let sheets: HashMap<ActionId, FacetRow> = store::facet_rows(conn, academy, &f)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let sheets = Arc::new(sheets);
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_EDITIONS {
+            entries.clear();
+        }
+        entries.insert(key, (generation, sheets.clone()));
+        Ok(sheets)
+    }
+}
+
+impl AgendaFilter {
+    /// Whether a sheet of the catalogue passes the filter's edition,
+    /// district and codes (the twin of `store::push_filter` for what a
+    /// [`FacetRow`] holds).
+    pub fn admits_sheet(&self, r: &FacetRow) -> bool {
+        self.edition.is_none_or(|e| r.edition_id == e)
+            && self.district.is_none_or(|d| r.district_id == Some(d))
+            && self.audience.is_none_or(|c| holds(&r.audiences, c))
+            && self.level.is_none_or(|c| holds(&r.levels, c))
+            && self.scheme.is_none_or(|c| r.scheme == c)
+            && self.showcase.is_none_or(|c| holds(&r.showcase_kinds, c))
     }
 }

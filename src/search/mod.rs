@@ -434,6 +434,37 @@ pub fn push_hits<B: SqlBuilder>(q: &mut B, academy: AcademyId, resolved: &Resolv
     q.push_sql(")");
 }
 
+/// The actions of `academy` matching `resolved`, with their score, in no
+/// order: [`push_hits`] alone, its rows brought back packed in one
+/// (`id score;…`, see `db::dialect::Dialect::string_agg_fn`). Empty when
+/// there is nothing to search or no possible match.
+pub async fn hit_scores(
+    conn: &mut Conn<'_>,
+    academy: AcademyId,
+    resolved: &Resolved,
+) -> DbResult<Vec<(ActionId, i64)>> {
+    if resolved.groups.is_empty() || resolved.impossible {
+        return Ok(Vec::new());
+    }
+    let agg = conn.dialect().string_agg_fn();
+    let packed: Option<String> = on_conn!(conn, |c| {
+        let mut q = sqlx::QueryBuilder::new("SELECT ");
+        q.push(agg);
+        q.push("(CAST(hits.action_id AS TEXT) || ' ' || CAST(hits.score AS TEXT), ';') FROM ");
+        push_hits(&mut q, academy, resolved);
+        q.push(" hits");
+        q.build_query_scalar().fetch_one(&mut *c).await
+    })?;
+    Ok(packed
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|entry| {
+            let (id, score) = entry.split_once(' ')?;
+            Some((ActionId(id.parse().ok()?), score.parse().ok()?))
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

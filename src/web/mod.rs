@@ -63,6 +63,8 @@ pub struct AppState {
     pub public_places: Arc<crate::public::cache::PlacesCache>,
     /// The published actions of each edition (`crate::public::snapshot`).
     pub agenda_snapshots: Arc<crate::public::snapshot::AgendaSnapshots>,
+    /// The reuse catalogue's sheets of each académie (`crate::public::snapshot`).
+    pub catalogue_snapshots: Arc<crate::public::snapshot::CatalogueSnapshots>,
 }
 
 /// Wraps the application's routes (merged by [`crate::routes`]) in the

@@ -46,16 +46,26 @@ fn count_list(
     pick: fn(&FacetRow) -> &str,
     choices: Choices,
 ) -> Vec<(String, String, usize)> {
+    // One pass over the rows: each stored code counted where it stands in
+    // the vocabulary.
+    let mut counts = vec![0usize; choices.len()];
+    let mut counted_for = vec![usize::MAX; choices.len()];
+    for (n, r) in rows.iter().enumerate() {
+        for code in pick(r).split(',') {
+            if let Some(i) = choices.iter().position(|(c, _)| *c == code) {
+                // A code listed twice counts the action once.
+                if counted_for[i] != n {
+                    counted_for[i] = n;
+                    counts[i] += 1;
+                }
+            }
+        }
+    }
     choices
         .iter()
-        .map(|(code, label)| {
-            let n = rows
-                .iter()
-                .filter(|r| pick(r).split(',').any(|c| c == *code))
-                .count();
-            (code.to_string(), label.to_string(), n)
-        })
-        .filter(|(_, _, n)| *n > 0)
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|((code, label), n)| (code.to_string(), label.to_string(), n))
         .collect()
 }
 

@@ -584,14 +584,25 @@ async fn bad_input_gives_a_page_or_a_french_400_never_a_500(engine: Engine) {
         "edition=1800".into(),
         "edition=abc".into(),
     ];
+    // Long texts that match sheets of the demo's past editions (the trial's
+    // 500: the catalogue's page repeated them in fifty links, and the render
+    // cache refused a page over 512 KB with a 500).
+    let ok = ok.into_iter().chain([
+        format!("q={}", "%C3%A9".repeat(1_800)),
+        format!("q={}", "%22".repeat(3_500)),
+        format!("q={}", "%C3%A9%22()*%3A%5E~".repeat(700)),
+        format!("q=d%C3%A9crochage+{}", "%C3%A9l%C3%A8ves+".repeat(800)),
+    ]);
     for query in ok {
-        let response = w.app.get(&format!("/a/creteil/agenda?{query}")).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "{}",
-            &query[..query.len().min(80)]
-        );
+        for page in ["agenda", "carte", "mutualisation", "carte.geojson"] {
+            let response = w.app.get(&format!("/a/creteil/{page}?{query}")).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::OK,
+                "{page} {}",
+                &query[..query.len().min(80)]
+            );
+        }
     }
     for query in ["page=abc", "page=-1", "page=0"] {
         let response = w.app.get(&format!("/a/creteil/agenda?{query}")).await;
@@ -1265,6 +1276,33 @@ async fn the_agenda_shows_the_current_edition_from_today_on_by_default(engine: E
     let login = parsed.attrs("header a[href=\"/connexion\"]", "href");
     assert!(login.len() >= 2, "{login:?}");
     let _ = coming;
+    // An académie whose latest edition's week is over shows that edition
+    // whole by default, not an empty « à venir » (issue 8's trial: the
+    // demo's Normandie, 2023 only).
+    let other = {
+        let mut tx = w.app.db.begin().await.unwrap();
+        let id = map_store::ensure_academy(&mut tx.conn(), "A99", "passee", "Passée")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
+    let mut over = EditionBuilder::new(2088).academy(other);
+    over.week_start = paris_date(Utc::now()) - Duration::days(60);
+    let (over, _) = over.insert(&w.app.db).await;
+    let held = w
+        .action(over, "Agenda terminée", "Fini.", ActionState::Validated)
+        .await;
+    {
+        let mut tx = w.app.db.begin().await.unwrap();
+        sqlx_set_day(&mut tx, held, paris_date(Utc::now()) - Duration::days(59)).await;
+        public_store::bump_generation(&mut tx.conn()).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let response = w.app.get("/a/passee/agenda").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let titles = Page::parse(&body(response).await).texts(".pv-agenda h3");
+    assert_eq!(titles, ["Agenda terminée"]);
 }
 
 async fn sqlx_set_day(tx: &mut perseverance::db::Tx, id: ActionId, day: NaiveDate) {

@@ -106,6 +106,15 @@ impl AgendaQuery {
         f
     }
 
+    /// Keeps only what the search reads of the free text
+    /// ([`search::MAX_QUERY_CHARS`] characters), so that the page's links do
+    /// not repeat a visitor's 10,000 characters fifty times.
+    pub fn cap_text(&mut self) {
+        if self.q.chars().count() > search::MAX_QUERY_CHARS {
+            self.q = self.q.chars().take(search::MAX_QUERY_CHARS).collect();
+        }
+    }
+
     /// The page asked for: 1 when absent; a French 400 when not a number.
     pub fn page(&self) -> AppResult<i64> {
         let p = self.page.trim();
@@ -228,9 +237,10 @@ pub async fn resolve(
     conn: &mut Conn<'_>,
     cache: &PlacesCache,
     academy: &Academy,
-    query: AgendaQuery,
+    mut query: AgendaQuery,
     action: String,
 ) -> AppResult<(Filters, AgendaFilter)> {
+    query.cap_text();
     let editions = published_editions(conn, academy).await?;
     let edition = match query.edition.trim() {
         "" => editions.first().cloned(),
@@ -247,7 +257,13 @@ pub async fn resolve(
         .as_ref()
         .zip(editions.first())
         .is_some_and(|(e, first)| e.id == first.id);
-    let upcoming = current && query.jour.trim().is_empty() && query.periode.trim() != "toutes";
+    // « À venir » only while the week is not over: an académie whose
+    // latest edition is past shows it whole (issue 8's trial: Normandie's
+    // agenda was empty by default).
+    let upcoming = current
+        && edition.as_ref().is_some_and(|e| e.week_end >= today())
+        && query.jour.trim().is_empty()
+        && query.periode.trim() != "toutes";
     if upcoming {
         filter.from = Some(today());
     }

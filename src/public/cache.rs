@@ -116,6 +116,18 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     {
         return response;
     }
+    // A page larger than the cache keeps (or of unknown size) goes out as
+    // it is: collecting it would fail, and a visitor's long query must not
+    // turn into a 500 (issue 8's trial).
+    use axum::body::HttpBody;
+    if response
+        .body()
+        .size_hint()
+        .upper()
+        .is_none_or(|n| n > MAX_BYTES as u64)
+    {
+        return response;
+    }
     let (parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BYTES + 1).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();

@@ -182,9 +182,10 @@ pub async fn catalogue(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(slug): Path<String>,
-    Query(query): Query<AgendaQuery>,
+    Query(mut query): Query<AgendaQuery>,
     Query(district): Query<DistrictName>,
 ) -> AppResult<Response> {
+    query.cap_text();
     let page = query.page()?;
     let mut db = state.db.acquire().await?;
     let conn = &mut db.conn();

@@ -39,6 +39,7 @@ on_both_engines!(
     the_map_places_only_published_actions_at_their_school,
     the_agenda_shows_the_current_edition_from_today_on_by_default,
     the_agenda_read_model_agrees_with_the_database,
+    a_facet_announces_what_choosing_it_lists,
 );
 
 const OWNER: &str = "personnel@demo.test";
@@ -1522,4 +1523,72 @@ async fn the_agenda_read_model_agrees_with_the_database(engine: Engine) {
         .unwrap()
         .unwrap();
     assert_eq!(after, before + 1);
+}
+
+/// Each facet's count is what following its link lists, also when a value
+/// of the same facet is already chosen (the choice replaces it): the trial
+/// found « 5e (28) » leading to 64 sheets once « 6e » was chosen.
+async fn a_facet_announces_what_choosing_it_lists(engine: Engine) {
+    let w = world(engine).await;
+    // Three sheets of the past edition: levels 6e, 5e, and both.
+    for (title, levels) in [
+        ("Forum des 6e", "6e"),
+        ("Forum des 5e", "5e"),
+        ("Forum commun", "6e,5e"),
+    ] {
+        let id = w
+            .action(w.past_edition, title, "Un forum.", ActionState::Validated)
+            .await;
+        let mut tx = w.app.db.begin().await.unwrap();
+        let conn = &mut tx.conn();
+        perseverance::on_conn!(conn, |c| sqlx::query(
+            "UPDATE actions SET levels = $2 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(levels)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .unwrap();
+        public_store::bump_generation(&mut tx.conn()).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let total = |html: &str| -> i64 {
+        let h2 = Page::parse(html).texts("h2.fr-h5").join(" ");
+        let digits: String = h2
+            .split(" fiche")
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        digits.parse().unwrap_or(0)
+    };
+    let mut checked = 0;
+    for start in [
+        "",
+        "niveau=6e",
+        "q=forum&niveau=5e",
+        "q=forum&public=eleves",
+    ] {
+        let html = body(
+            w.app
+                .get(&format!("/a/creteil/mutualisation?{start}"))
+                .await,
+        )
+        .await;
+        let page = Page::parse(&html);
+        let links = page.attrs("ul.fr-mb-2w li a", "href");
+        let counts = page.texts("ul.fr-mb-2w li .fr-hint-text");
+        assert_eq!(links.len(), counts.len());
+        for (link, count) in links.iter().zip(&counts).take(25) {
+            let n: i64 = count.trim_matches(['(', ')']).parse().unwrap();
+            let link = link.replace("&amp;", "&");
+            let listed =
+                total(&body(w.app.get(&format!("/a/creteil/mutualisation{link}")).await).await);
+            assert_eq!(listed, n, "from ?{start}: {link}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "{checked}");
 }

@@ -5,7 +5,7 @@
 //! anything but the generation. Signed-in people always get a fresh page
 //! (their header differs).
 
-use std::{collections::HashMap, sync::Mutex};
+use std::{collections::HashMap, hash::Hash, sync::Mutex};
 
 use axum::{
     body::{Body, to_bytes},
@@ -25,15 +25,58 @@ use crate::{
     },
 };
 
+/// Values read at a publication generation, by key: one is served only at
+/// the generation it was read at (every change the public side shows bumps
+/// it in its own transaction, so nothing stale is ever served, on any
+/// instance). Bounded: beyond [`Stamped::MAX`] keys it starts over. The
+/// filters' places here, the read models in `public::snapshot`.
+#[derive(Debug)]
+pub struct Stamped<K, V> {
+    entries: Mutex<HashMap<K, (i64, V)>>,
+}
+
+impl<K, V> Default for Stamped<K, V> {
+    fn default() -> Self {
+        Stamped {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> Stamped<K, V> {
+    /// Most keys kept.
+    pub const MAX: usize = 256;
+
+    /// The value of `key` if it was read at `generation`.
+    pub fn get(&self, key: &K, generation: i64) -> Option<V> {
+        self.lock()
+            .get(key)
+            .filter(|(at, _)| *at == generation)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Keeps `value`, read at `generation`.
+    pub fn put(&self, key: K, generation: i64, value: V) {
+        let mut entries = self.lock();
+        if entries.len() >= Self::MAX {
+            entries.clear();
+        }
+        entries.insert(key, (generation, value));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, (i64, V)>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// The places offered by the agenda's and the map's filters (departments,
 /// districts, communes of the published actions), by académie and edition,
-/// kept with the publication generation they were read at: the agenda reads
-/// one query (the generation) instead of three, the communes' being a scan
-/// of the edition's actions (issue 8, « Speed »). Bounded like the render
-/// cache.
+/// at the current generation: the agenda reads one query (the generation)
+/// instead of three, the communes' being a scan of the edition's actions
+/// (issue 8, « Speed »).
 #[derive(Debug, Default)]
 pub struct PlacesCache {
-    entries: Mutex<HashMap<(AcademyId, EditionId), (i64, FilterPlaces)>>,
+    entries: Stamped<(AcademyId, EditionId), FilterPlaces>,
 }
 
 impl PlacesCache {
@@ -47,22 +90,12 @@ impl PlacesCache {
     ) -> DbResult<FilterPlaces> {
         let generation = store::generation(conn).await?;
         let key = (academy, edition);
-        if let Some((_, places)) = self.lock().get(&key).filter(|(at, _)| *at == generation) {
-            return Ok(places.clone());
+        if let Some(places) = self.entries.get(&key, generation) {
+            return Ok(places);
         }
         let places = store::filter_places(conn, academy, edition).await?;
-        let mut entries = self.lock();
-        if entries.len() >= 1_024 {
-            entries.clear();
-        }
-        entries.insert(key, (generation, places.clone()));
+        self.entries.put(key, generation, places.clone());
         Ok(places)
-    }
-
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<(AcademyId, EditionId), (i64, FilterPlaces)>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

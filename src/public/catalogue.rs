@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{
     agenda::{AgendaQuery, academy, published_editions},
-    store::{self, FacetRow, Lessons, PAGE_SIZE},
+    store::{self, AgendaFilter, FacetRow, Lessons, PAGE_SIZE},
     view::ActionView,
 };
 use crate::{
@@ -42,7 +42,7 @@ pub struct Facet {
 }
 
 fn count_list(
-    rows: &[FacetRow],
+    rows: &[&FacetRow],
     pick: fn(&FacetRow) -> &str,
     choices: Choices,
 ) -> Vec<(String, String, usize)> {
@@ -69,15 +69,41 @@ fn count_list(
         .collect()
 }
 
-/// Counts the facets of the matching actions; `editions` (the académie's
-/// published ones) and `districts` (`(id, name)`) name their values.
-pub fn facets(rows: &[FacetRow], editions: &[Edition], districts: &[(i64, String)]) -> Vec<Facet> {
+/// The matches that pass every filter of `f` but the facet `param`'s own:
+/// a facet's counts are what choosing each of its values would list (the
+/// choice replaces the facet's value, it does not narrow it; the trial found
+/// « 5e (28) » leading to 64 sheets when 6e was chosen).
+fn rows_without<'a>(all: &'a [FacetRow], f: &AgendaFilter, param: &str) -> Vec<&'a FacetRow> {
+    let mut f = f.clone();
+    match param {
+        "edition" => f.edition = None,
+        "public" => f.audience = None,
+        "niveau" => f.level = None,
+        "dispositif" => f.scheme = None,
+        "valorisation" => f.showcase = None,
+        _ => f.district = None,
+    }
+    all.iter().filter(|r| f.admits_sheet(r)).collect()
+}
+
+/// Counts the facets of `all` (the sheets matching the text and the places,
+/// before the facets' own filters) as [`rows_without`] says; `editions`
+/// (the académie's published ones) and `districts` (`(id, name)`) name their
+/// values.
+pub fn facets(
+    all: &[FacetRow],
+    f: &AgendaFilter,
+    editions: &[Edition],
+    districts: &[(i64, String)],
+) -> Vec<Facet> {
     let mut by_year: BTreeMap<i64, (String, usize)> = BTreeMap::new();
-    let mut by_district: BTreeMap<String, usize> = BTreeMap::new();
-    for r in rows {
+    for r in rows_without(all, f, "edition") {
         if let Some(e) = editions.iter().find(|e| e.id == r.edition_id) {
             by_year.entry(e.year).or_insert((e.theme.clone(), 0)).1 += 1;
         }
+    }
+    let mut by_district: BTreeMap<String, usize> = BTreeMap::new();
+    for r in rows_without(all, f, "district_nom") {
         let name = r
             .district_id
             .and_then(|d| districts.iter().find(|(id, _)| *id == d.0));
@@ -99,22 +125,26 @@ pub fn facets(rows: &[FacetRow], editions: &[Edition], districts: &[(i64, String
         Facet {
             param: "public",
             title: "Public",
-            values: count_list(rows, |r| &r.audiences, AUDIENCES),
+            values: count_list(&rows_without(all, f, "public"), |r| &r.audiences, AUDIENCES),
         },
         Facet {
             param: "niveau",
             title: "Niveau",
-            values: count_list(rows, |r| &r.levels, LEVELS),
+            values: count_list(&rows_without(all, f, "niveau"), |r| &r.levels, LEVELS),
         },
         Facet {
             param: "dispositif",
             title: "Dispositif",
-            values: count_list(rows, |r| &r.scheme, SCHEMES),
+            values: count_list(&rows_without(all, f, "dispositif"), |r| &r.scheme, SCHEMES),
         },
         Facet {
             param: "valorisation",
             title: "Valorisation",
-            values: count_list(rows, |r| &r.showcase_kinds, SHOWCASE_KINDS),
+            values: count_list(
+                &rows_without(all, f, "valorisation"),
+                |r| &r.showcase_kinds,
+                SHOWCASE_KINDS,
+            ),
         },
         Facet {
             param: "district_nom",
@@ -217,14 +247,26 @@ pub async fn catalogue(
         }
     }
     filter.text = search::resolve(conn, &query.q).await?;
-    let mut facet_rows = match state
+    // The sheets matching the text and the places; the facets' own filters
+    // are applied in Rust, so that each facet can be counted without its own.
+    let before_facets = AgendaFilter {
+        edition: None,
+        district: None,
+        audience: None,
+        level: None,
+        scheme: None,
+        showcase: None,
+        ..filter.clone()
+    };
+    let all = match state
         .catalogue_snapshots
-        .matching(conn, academy.id, &filter)
+        .matching(conn, academy.id, &before_facets)
         .await?
     {
         Some(rows) => rows,
-        None => store::facet_rows(conn, academy.id, &filter).await?,
+        None => store::facet_rows(conn, academy.id, &before_facets).await?,
     };
+    let mut facet_rows: Vec<&FacetRow> = all.iter().filter(|r| filter.admits_sheet(r)).collect();
     let total = facet_rows.len() as i64;
     let year = |id: EditionId| editions.iter().find(|e| e.id == id).map_or(0, |e| e.year);
     // Featured first, then by relevance, latest edition, id: in Rust, so
@@ -251,7 +293,7 @@ pub async fn catalogue(
                 academy.name
             ))
             .here(),
-        facets: facets(&facet_rows, &editions, &places.districts),
+        facets: facets(&all, &filter, &editions, &places.districts),
         sheets: rows
             .into_iter()
             .map(|a| ActionView::new(a, &academy.slug))

@@ -12,26 +12,23 @@
 //! (`store::push_filter`); `tests/publication.rs` checks that both give the
 //! same actions in the same order on both engines.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-};
+use std::{collections::HashMap, sync::Arc};
 
-use super::store::{self, AgendaFilter, FacetRow, MAX_PAGE, PublicAction};
+use super::{
+    cache::Stamped,
+    store::{self, AgendaFilter, FacetRow, MAX_PAGE, PublicAction},
+};
 use crate::{
     db::{Conn, DbResult},
     domain::ids::{AcademyId, ActionId, EditionId},
 };
-
-/// Most editions held at once (beyond: the snapshots start over).
-const MAX_EDITIONS: usize = 256;
 
 type Snapshot = Arc<Vec<PublicAction>>;
 
 /// The snapshots of the instance (`AppState::agenda_snapshots`).
 #[derive(Debug, Default)]
 pub struct AgendaSnapshots {
-    entries: Mutex<HashMap<(AcademyId, EditionId), (i64, Snapshot)>>,
+    entries: Stamped<(AcademyId, EditionId), Snapshot>,
 }
 
 impl AgendaSnapshots {
@@ -76,24 +73,16 @@ impl AgendaSnapshots {
     ) -> DbResult<Snapshot> {
         let generation = store::generation(conn).await?;
         let key = (academy, edition);
-        if let Some((_, actions)) = self.lock().get(&key).filter(|(at, _)| *at == generation) {
-            return Ok(actions.clone());
+        if let Some(actions) = self.entries.get(&key, generation) {
+            return Ok(actions);
         }
         let f = AgendaFilter {
             edition: Some(edition),
             ..AgendaFilter::default()
         };
         let actions = Arc::new(store::page_of(conn, academy, &f, 1, i64::MAX / 2).await?);
-        let mut entries = self.lock();
-        if entries.len() >= MAX_EDITIONS {
-            entries.clear();
-        }
-        entries.insert(key, (generation, actions.clone()));
+        self.entries.put(key, generation, actions.clone());
         Ok(actions)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(AcademyId, EditionId), (i64, Snapshot)>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -135,7 +124,7 @@ impl AgendaFilter {
 /// clients).
 #[derive(Debug, Default)]
 pub struct CatalogueSnapshots {
-    entries: Mutex<HashMap<(AcademyId, i64), (i64, Arc<HashMap<ActionId, FacetRow>>)>>,
+    entries: Stamped<(AcademyId, i64), Arc<HashMap<ActionId, FacetRow>>>,
 }
 
 impl CatalogueSnapshots {
@@ -193,11 +182,8 @@ impl CatalogueSnapshots {
     ) -> DbResult<Arc<HashMap<ActionId, FacetRow>>> {
         let generation = store::generation(conn).await?;
         let key = (academy, before);
-        {
-            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((_, sheets)) = entries.get(&key).filter(|(at, _)| *at == generation) {
-                return Ok(sheets.clone());
-            }
+        if let Some(sheets) = self.entries.get(&key, generation) {
+            return Ok(sheets);
         }
         let f = AgendaFilter {
             catalogue: true,
@@ -210,11 +196,7 @@ impl CatalogueSnapshots {
             .map(|r| (r.id, r))
             .collect();
         let sheets = Arc::new(sheets);
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MAX_EDITIONS {
-            entries.clear();
-        }
-        entries.insert(key, (generation, sheets.clone()));
+        self.entries.put(key, generation, sheets.clone());
         Ok(sheets)
     }
 }
